@@ -1,0 +1,13 @@
+// The debug target's entry: everything the release module exports, plus hooks that let tests
+// reach states a test could not reach in reasonable time (counters near their limits) and force a
+// trap. These exist in the debug build only.
+
+export * from "./index";
+import * as heap from "./heap";
+import * as slots from "./slots";
+
+export function debug_heapSetNextSequence(h: usize, seq: u32): void { heap.setNextSequence(h, seq); }
+export function debug_heapCheck(h: usize): bool { return heap.check(h); }
+export function debug_setGeneration(slot: u32, generation: u32): i32 { return slots.setGeneration(slot, generation); }
+export function debug_trap(): void { unreachable(); }
+export function debug_abort(): void { abort("forced by a test"); }

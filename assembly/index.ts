@@ -1,0 +1,93 @@
+// The Wasm ABI: plain numbers in and out, nothing else. Every structure export takes the
+// structure's header pointer first. src/core/exports.ts types each of these once.
+
+import * as status from "./status";
+import * as memory from "./memory";
+import * as slots from "./slots";
+import * as staging from "./staging";
+import * as heap from "./heap";
+import * as ring from "./ring";
+import * as stack from "./stack";
+
+// ── arena ──────────────────────────────────────────────────────────────────────────────────
+
+/** Sets the page limit and the arena tag, and allocates the staging area. False if it cannot. */
+export function arena_init(pageLimit: i32, tag: u32): bool {
+  memory.setPageLimit(pageLimit);
+  slots.setArenaTag(tag);
+  return staging.initStaging();
+}
+
+export function arena_bytesInUse(): f64 { return memory.bytesInUse(); }
+export function arena_slotTableBytes(): f64 { return slots.slotTableBytes(); }
+export function arena_liveSlots(): u32 { return slots.liveSlots(); }
+export function arena_shrinkSlots(): void { slots.shrinkSlots(); }
+export function staging_numbers(): usize { return staging.stagingNumbers; }
+export function staging_words(): usize { return staging.stagingWords; }
+export const STAGING_ITEMS: u32 = staging.STAGING_ITEMS;
+
+export const STATUS_CAPACITY: i32 = status.CAPACITY;
+export const STATUS_EMPTY: i32 = status.EMPTY;
+export const STATUS_STALE: i32 = status.STALE;
+export const STATUS_FOREIGN: i32 = status.FOREIGN;
+export const STATUS_FORGED: i32 = status.FORGED;
+export const STATUS_OUT_OF_RANGE: i32 = status.OUT_OF_RANGE;
+export const SLOT_LIMIT: u32 = slots.SLOT_LIMIT;
+export const GEN_LIMIT: u32 = slots.GEN_LIMIT;
+
+// ── heap ───────────────────────────────────────────────────────────────────────────────────
+
+export function heap_create(indexed: bool): usize { return heap.create(indexed); }
+export function heap_dispose(h: usize): void { heap.dispose(h); }
+export function heap_size(h: usize): u32 { return heap.size(h); }
+export function heap_push(h: usize, key: f64): f64 { return heap.push(h, key); }
+export function heap_pushValue(h: usize, key: f64, value: u32): i32 { return heap.pushValue(h, key, value); }
+export function heap_pop(h: usize): i32 { return heap.pop(h); }
+export function heap_popValue(h: usize): f64 { return heap.popValue(h); }
+export function heap_peek(h: usize): f64 { return heap.peek(h); }
+export function heap_peekKey(h: usize): f64 { return heap.peekKey(h); }
+export function heap_update(h: usize, handle: f64, key: f64, restamp: bool): i32 { return heap.update(h, handle, key, restamp); }
+export function heap_keyOf(h: usize, handle: f64): f64 { return heap.keyOf(h, handle); }
+export function heap_remove(h: usize, handle: f64): i32 { return heap.remove(h, handle); }
+export function heap_reserve(h: usize, extra: u32): bool { return heap.reserveFor(h, extra); }
+export function heap_append(h: usize, count: u32): i32 { return heap.append(h, count); }
+export function heap_restore(h: usize, from: u32): void { heap.restore(h, from); }
+export function heap_popMany(h: usize, max: u32): u32 { return heap.popMany(h, max); }
+export function heap_drainUnordered(h: usize, max: u32): u32 { return heap.drainUnordered(h, max); }
+export function heap_clear(h: usize): void { heap.clear(h); }
+export function heap_copy(h: usize): usize { return heap.copy(h); }
+export function heap_shrink(h: usize): void { heap.shrink(h); }
+export function heap_bytes(h: usize): f64 { return heap.bytes(h); }
+
+// ── ring ───────────────────────────────────────────────────────────────────────────────────
+
+export function ring_create(limit: u32, dropOldest: bool): usize { return ring.create(limit, dropOldest); }
+export function ring_dispose(h: usize): void { ring.dispose(h); }
+export function ring_length(h: usize): u32 { return ring.length(h); }
+export function ring_pushBack(h: usize, value: u32): i32 { return ring.pushBack(h, value); }
+export function ring_pushFront(h: usize, value: u32): i32 { return ring.pushFront(h, value); }
+export function ring_popFront(h: usize): f64 { return ring.popFront(h); }
+export function ring_popBack(h: usize): f64 { return ring.popBack(h); }
+export function ring_at(h: usize, k: u32): f64 { return ring.at(h, k); }
+export function ring_clear(h: usize): void { ring.clear(h); }
+export function ring_pushMany(h: usize, count: u32): i32 { return ring.pushMany(h, count); }
+export function ring_popManyFront(h: usize, max: u32): u32 { return ring.popManyFront(h, max); }
+export function ring_popManyBack(h: usize, max: u32): u32 { return ring.popManyBack(h, max); }
+export function ring_read(h: usize, from: u32, max: u32): u32 { return ring.read(h, from, max); }
+export function ring_shrink(h: usize): void { ring.shrink(h); }
+export function ring_bytes(h: usize): f64 { return ring.bytes(h); }
+
+// ── stack ──────────────────────────────────────────────────────────────────────────────────
+
+export function stack_create(): usize { return stack.create(); }
+export function stack_dispose(h: usize): void { stack.dispose(h); }
+export function stack_length(h: usize): u32 { return stack.length(h); }
+export function stack_push(h: usize, value: u32): i32 { return stack.push(h, value); }
+export function stack_pop(h: usize): f64 { return stack.pop(h); }
+export function stack_at(h: usize, k: u32): f64 { return stack.at(h, k); }
+export function stack_clear(h: usize): void { stack.clear(h); }
+export function stack_pushMany(h: usize, count: u32): i32 { return stack.pushMany(h, count); }
+export function stack_popMany(h: usize, max: u32): u32 { return stack.popMany(h, max); }
+export function stack_read(h: usize, from: u32, max: u32): u32 { return stack.read(h, from, max); }
+export function stack_shrink(h: usize): void { stack.shrink(h); }
+export function stack_bytes(h: usize): f64 { return stack.bytes(h); }

@@ -1,0 +1,181 @@
+// Handle slots: one table per arena, shared by every indexed heap in it. A handle names a slot and
+// the generation the slot had when the item arrived, so a handle whose item has left (the slot was
+// freed, and maybe reused) is recognised as stale and never acts on the slot's new occupant.
+//
+//   slot table, 8 bytes a slot
+//   ╒═══════════════╤═══════════════╕
+//   │ state     u32 │ link      u32 │
+//   └───────────────┴───────────────┘
+//   0               4               8
+//
+//   state  bit 31: LIVE. bits 0..15: generation, 1 .. GEN_LIMIT; GEN_LIMIT + 1 marks a retired slot.
+//   link   live slot: the item's index in its heap (kept current by every move in heap.ts);
+//          free slot: the next free slot, NONE at the end of the free list.
+//
+//   handle, an exact integer below 2^53 (JS number, f64 here):
+//     generation (15 bits) · 2^38  +  arena tag (14 bits) · 2^24  +  slot (24 bits)
+//
+// Invariants
+//   - A slot's generation only grows. It grows when the slot is freed, so a handle issued while the
+//     slot was live has a generation below the current one from then on: stale, exactly.
+//   - A slot whose generation would pass GEN_LIMIT is retired, never reused: generations never wrap.
+//   - The arena tag is unique among live arenas (src/core/arena.ts), so a handle from another
+//     arena is caught by its tag; one from another heap of this arena by the `link` cross-check
+//     in heap.ts (the heap's entry at `link` must name this slot).
+
+import { CAPACITY, FOREIGN, FORGED, STALE } from "./status";
+import { allocate, canAllocate, release } from "./memory";
+
+// @ts-ignore: decorator
+@inline export const SLOT_BYTES: u32 = 8;
+// @ts-ignore: decorator
+@inline const LIVE: u32 = 0x8000_0000;
+// @ts-ignore: decorator
+@inline const GEN_MASK: u32 = 0xffff;
+// @ts-ignore: decorator
+@inline export const GEN_LIMIT: u32 = (1 << 15) - 1;
+// @ts-ignore: decorator
+@inline export const SLOT_LIMIT: u32 = 1 << 24;
+// @ts-ignore: decorator
+@inline const NONE: u32 = 0xffff_ffff;
+// @ts-ignore: decorator
+@inline const TAG_SHIFT: f64 = 16777216; // 2^24
+// @ts-ignore: decorator
+@inline const GEN_SHIFT: f64 = 274877906944; // 2^38
+
+let table: usize = 0;
+let capacity: u32 = 0;
+/** Slots `0 .. used - 1` have been handed out at least once. */
+let used: u32 = 0;
+let freeHead: u32 = NONE;
+let freeCount: u32 = 0;
+let arenaTag: u32 = 0;
+
+export function setArenaTag(tag: u32): void {
+  arenaTag = tag;
+}
+
+/** Slots available without growing the table. */
+// @ts-ignore: decorator
+@inline function available(): u32 {
+  return freeCount + capacity - used;
+}
+
+/** Makes sure `count` slots can be taken without failing; false (nothing changed) if they cannot. */
+export function reserveSlots(count: u32): bool {
+  if (available() >= count) return true;
+  let needed = <u64>used + count - freeCount;
+  if (needed > SLOT_LIMIT) return false;
+  let next = max<u64>(max<u64>(<u64>capacity << 1, needed), 64);
+  if (next > SLOT_LIMIT) next = SLOT_LIMIT;
+  return resizeTable(<u32>next);
+}
+
+function resizeTable(slots: u32): bool {
+  let bytes = <u64>slots * SLOT_BYTES;
+  if (!canAllocate(bytes)) return false;
+  let next = allocate(<usize>bytes);
+  if (table) {
+    memory.copy(next, table, <usize>used * SLOT_BYTES);
+    release(table, <usize>capacity * SLOT_BYTES);
+  }
+  table = next;
+  capacity = slots;
+  return true;
+}
+
+/**
+ * Gives the table back its slack beyond the highest slot ever used (slots are never renumbered, so
+ * it cannot go below that). Part of `arena_shrink`.
+ */
+export function shrinkSlots(): void {
+  let target = max<u32>(used, 64);
+  if (target < capacity) resizeTable(target);
+}
+
+/** Takes a slot (the caller reserved it) for an item placed at `index` in its heap. */
+export function takeSlot(index: u32): u32 {
+  let slot: u32;
+  if (freeHead != NONE) {
+    slot = freeHead;
+    freeHead = load<u32>(table + <usize>slot * SLOT_BYTES, 4);
+    freeCount--;
+    let state = load<u32>(table + <usize>slot * SLOT_BYTES);
+    store<u32>(table + <usize>slot * SLOT_BYTES, state | LIVE);
+  } else {
+    slot = used++;
+    store<u32>(table + <usize>slot * SLOT_BYTES, LIVE | 1);
+  }
+  store<u32>(table + <usize>slot * SLOT_BYTES, index, 4);
+  return slot;
+}
+
+/** Frees a live slot: its generation moves on, so every handle to it becomes stale. */
+export function freeSlot(slot: u32): void {
+  let entry = table + <usize>slot * SLOT_BYTES;
+  let generation = (load<u32>(entry) & GEN_MASK) + 1;
+  store<u32>(entry, generation);
+  if (generation > GEN_LIMIT) return; // retired
+  store<u32>(entry, freeHead, 4);
+  freeHead = slot;
+  freeCount++;
+}
+
+// @ts-ignore: decorator
+@inline export function setIndex(slot: u32, index: u32): void {
+  store<u32>(table + <usize>slot * SLOT_BYTES, index, 4);
+}
+
+// @ts-ignore: decorator
+@inline export function indexOf(slot: u32): u32 {
+  return load<u32>(table + <usize>slot * SLOT_BYTES, 4);
+}
+
+/** The handle of a live slot. */
+export function handleOf(slot: u32): f64 {
+  let generation = load<u32>(table + <usize>slot * SLOT_BYTES) & GEN_MASK;
+  return <f64>generation * GEN_SHIFT + <f64>arenaTag * TAG_SHIFT + <f64>slot;
+}
+
+/**
+ * The live slot a handle names, or STALE, FOREIGN (another arena's tag) or FORGED. Whether the
+ * slot belongs to the asking heap is the heap's check.
+ */
+export function resolve(handle: f64): i32 {
+  // Rejects NaN, negatives, fractions and anything from 2^53 on before any integer conversion.
+  if (!(handle >= 0 && handle < 9007199254740992.0 && Math.floor(handle) == handle)) return FORGED;
+  let bits = <u64>handle;
+  let slot = <u32>(bits & (SLOT_LIMIT - 1));
+  let tag = <u32>((bits >> 24) & 0x3fff);
+  let generation = <u32>(bits >> 38);
+  if (tag != arenaTag) return FOREIGN;
+  if (slot >= used || generation == 0) return FORGED;
+  let state = load<u32>(table + <usize>slot * SLOT_BYTES);
+  let current = state & GEN_MASK;
+  if (generation < current) return STALE;
+  if (generation > current || !(state & LIVE)) return FORGED;
+  return <i32>slot;
+}
+
+export function slotTableBytes(): f64 {
+  return <f64>capacity * SLOT_BYTES;
+}
+
+/** Live slots in the whole arena. */
+export function liveSlots(): u32 {
+  let retired: u32 = 0;
+  // Retired slots are neither free nor live; count them to report live ones exactly.
+  for (let slot: u32 = 0; slot < used; slot++) {
+    let state = load<u32>(table + <usize>slot * SLOT_BYTES);
+    if ((state & GEN_MASK) > GEN_LIMIT) retired++;
+  }
+  return used - freeCount - retired;
+}
+
+/** Debug builds: moves a slot's generation near GEN_LIMIT so a test can cross it. */
+export function setGeneration(slot: u32, generation: u32): i32 {
+  if (slot >= used || generation == 0 || generation > GEN_LIMIT) return CAPACITY;
+  let entry = table + <usize>slot * SLOT_BYTES;
+  store<u32>(entry, (load<u32>(entry) & LIVE) | generation);
+  return 0;
+}

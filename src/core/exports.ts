@@ -1,0 +1,97 @@
+/**
+ * The Wasm module's exports, typed once (assembly/index.ts is the source). Nothing in src/ but
+ * src/core touches `instance.exports`; structures reach the core through `Arena.core`.
+ * Pointers are u32 header addresses; handles are exact integers below 2^53; statuses are negative.
+ */
+export interface CoreExports {
+  readonly memory?: WebAssembly.Memory;
+  arena_init(pageLimit: number, tag: number): number;
+  arena_bytesInUse(): number;
+  arena_slotTableBytes(): number;
+  arena_liveSlots(): number;
+  arena_shrinkSlots(): void;
+  staging_numbers(): number;
+  staging_words(): number;
+
+  heap_create(indexed: number): number;
+  heap_dispose(h: number): void;
+  heap_size(h: number): number;
+  /** Indexed heaps: the new handle, or a negative status. */
+  heap_push(h: number, key: number): number;
+  /** Value heaps: the new size, or a negative status. */
+  heap_pushValue(h: number, key: number, value: number): number;
+  /** Indexed heaps: the popped slot, or EMPTY. */
+  heap_pop(h: number): number;
+  /** Value heaps: the popped value, or -1 when empty. */
+  heap_popValue(h: number): number;
+  /** The top item (slot or value), or -1 when empty. */
+  heap_peek(h: number): number;
+  /** The top key, or NaN when empty. */
+  heap_peekKey(h: number): number;
+  heap_update(h: number, handle: number, key: number, restamp: number): number;
+  heap_keyOf(h: number, handle: number): number;
+  /** The removed slot, or a negative status. */
+  heap_remove(h: number, handle: number): number;
+  /** Room for `extra` more entries (and slots), so batch calls cannot fail halfway: 1, or 0. */
+  heap_reserve(h: number, extra: number): number;
+  /** Appends staged entries unordered (handles written over the keys); `heap_restore` follows. */
+  heap_append(h: number, count: number): number;
+  /** Restores heap order after appends that started at size `from`. */
+  heap_restore(h: number, from: number): void;
+  heap_popMany(h: number, max: number): number;
+  heap_drainUnordered(h: number, max: number): number;
+  heap_clear(h: number): void;
+  /** A value-heap copy's header, or 0. */
+  heap_copy(h: number): number;
+  heap_shrink(h: number): void;
+  heap_bytes(h: number): number;
+
+  ring_create(limit: number, dropOldest: number): number;
+  ring_dispose(h: number): void;
+  ring_length(h: number): number;
+  /** 0 pushed, 1 pushed and dropped one, or a negative status. */
+  ring_pushBack(h: number, value: number): number;
+  ring_pushFront(h: number, value: number): number;
+  ring_popFront(h: number): number;
+  ring_popBack(h: number): number;
+  ring_at(h: number, k: number): number;
+  ring_clear(h: number): void;
+  ring_pushMany(h: number, count: number): number;
+  ring_popManyFront(h: number, max: number): number;
+  ring_popManyBack(h: number, max: number): number;
+  ring_read(h: number, from: number, max: number): number;
+  ring_shrink(h: number): void;
+  ring_bytes(h: number): number;
+
+  stack_create(): number;
+  stack_dispose(h: number): void;
+  stack_length(h: number): number;
+  stack_push(h: number, value: number): number;
+  stack_pop(h: number): number;
+  stack_at(h: number, k: number): number;
+  stack_clear(h: number): void;
+  stack_pushMany(h: number, count: number): number;
+  stack_popMany(h: number, max: number): number;
+  stack_read(h: number, from: number, max: number): number;
+  stack_shrink(h: number): void;
+  stack_bytes(h: number): number;
+
+  readonly STAGING_ITEMS: WebAssembly.Global;
+  readonly STATUS_CAPACITY: WebAssembly.Global;
+  readonly STATUS_EMPTY: WebAssembly.Global;
+  readonly STATUS_STALE: WebAssembly.Global;
+  readonly STATUS_FOREIGN: WebAssembly.Global;
+  readonly STATUS_FORGED: WebAssembly.Global;
+  readonly STATUS_OUT_OF_RANGE: WebAssembly.Global;
+  readonly SLOT_LIMIT: WebAssembly.Global;
+  readonly GEN_LIMIT: WebAssembly.Global;
+}
+
+/** Present in the debug build only (assembly/debug.ts). */
+export interface DebugExports extends CoreExports {
+  debug_heapSetNextSequence(h: number, seq: number): void;
+  debug_heapCheck(h: number): number;
+  debug_setGeneration(slot: number, generation: number): number;
+  debug_trap(): void;
+  debug_abort(): void;
+}

@@ -1,0 +1,43 @@
+import { InvalidArgumentError, InvalidPriorityError, describe } from './errors.js';
+
+/** `value` when it is an integer ≥ `min` (and ≤ `max`), else an InvalidArgumentError naming `where`. */
+export function integerOption(where: string, name: string, value: unknown, min = 1, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
+    throw new InvalidArgumentError(`${where}: expected \`${name}\` to be an integer ${range}, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** `value` when it is a finite number, else an InvalidPriorityError naming the call. */
+export function priority(where: string, value: unknown): number {
+  if (typeof value !== 'number' || value - value !== 0) {
+    throw new InvalidPriorityError(`${where}: expected a finite number priority, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** `value` when it is an integer from 0 to 2^32 - 1 (what the core stores), else an error. */
+export function word(where: string, value: unknown): number {
+  if (typeof value !== 'number' || value >>> 0 !== value) {
+    throw new InvalidArgumentError(`${where}: expected an integer from 0 to 4294967295, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** Rejects options objects that are not plain objects (a common slip: passing a number). */
+export function options<T extends object>(where: string, value: T | undefined): Partial<T> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidArgumentError(`${where}: expected an options object, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** `value` when it is one of `choices`, else an InvalidArgumentError listing them. */
+export function oneOf<C extends string>(where: string, name: string, value: unknown, choices: readonly C[]): C {
+  if (!choices.includes(value as C)) {
+    throw new InvalidArgumentError(`${where}: expected \`${name}\` to be ${choices.map((c) => `'${c}'`).join(' or ')}, got ${describe(value)}`);
+  }
+  return value as C;
+}

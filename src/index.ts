@@ -1,0 +1,20 @@
+export { init, initSync, type InitOptions } from './core/module.js';
+export { Arena, type ArenaOptions } from './core/arena.js';
+export {
+  FlatschedError,
+  CapacityError,
+  InvalidArgumentError,
+  InvalidPriorityError,
+  StaleHandleError,
+  NotFoundError,
+  StateError,
+  SnapshotError,
+  PoisonedArenaError,
+} from './core/errors.js';
+export type { Handle } from './structures/handle.js';
+export { PriorityQueue, type PriorityQueueOptions, type UpdateOptions } from './structures/priority-queue.js';
+export { Queue, type QueueOptions, type Overflow } from './structures/queue.js';
+export { Stack, type StackOptions } from './structures/stack.js';
+export { NumericPriorityQueue } from './structures/numeric-priority-queue.js';
+export { NumericQueue, type NumericQueueOptions } from './structures/numeric-queue.js';
+export { NumericStack, type NumericStackOptions } from './structures/numeric-stack.js';

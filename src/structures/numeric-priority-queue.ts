@@ -1,0 +1,167 @@
+import { Arena, arenaOption, disposedArena } from '../core/arena.js';
+import { CapacityError, InvalidArgumentError, describe } from '../core/errors.js';
+import { options as checkOptions, priority as checkPriority, word as checkWord } from '../core/validate.js';
+import { blockRegistry } from './core-block.js';
+import type { PriorityQueueOptions } from './priority-queue.js';
+
+/**
+ * A priority queue of ids (integers 0 .. 2^32 - 1) kept in the core itself: no JS payload, no
+ * handle, nothing allocated per operation, and batch forms over typed arrays. FIFO among equal
+ * priorities, like PriorityQueue. For update/remove by handle, use PriorityQueue.
+ */
+export class NumericPriorityQueue implements Iterable<number> {
+  #arena: Arena;
+  readonly #header: number;
+  readonly #sign: 1 | -1;
+  #disposed = false;
+
+  constructor(options?: PriorityQueueOptions) {
+    const { max = false, arena } = checkOptions('NumericPriorityQueue', options);
+    if (typeof max !== 'boolean') throw new InvalidArgumentError(`NumericPriorityQueue: expected \`max\` to be a boolean, got ${describe(max)}`);
+    this.#arena = arenaOption('NumericPriorityQueue', arena);
+    this.#sign = max ? -1 : 1;
+    const header = this.#arena.core.heap_create(0);
+    if (!header) throw new CapacityError('NumericPriorityQueue: the arena has no memory left for a new queue');
+    this.#header = header;
+    blockRegistry.register(this, { arena: this.#arena, header, dispose: 'heap_dispose' }, this);
+  }
+
+  get size(): number {
+    return this.#arena.core.heap_size(this.#header);
+  }
+
+  get max(): boolean {
+    return this.#sign === -1;
+  }
+
+  /** Adds `id` with `priority`; returns the new size. */
+  push(id: number, priority: number): number {
+    checkWord('NumericPriorityQueue.push', id);
+    checkPriority('NumericPriorityQueue.push', priority);
+    const size = this.#arena.core.heap_pushValue(this.#header, this.#sign * priority, id);
+    if (size < 0) throw this.#capacity('NumericPriorityQueue.push');
+    return size;
+  }
+
+  /** Removes and returns the first id, or undefined when empty. */
+  pop(): number | undefined {
+    const id = this.#arena.core.heap_popValue(this.#header);
+    return id < 0 ? undefined : id;
+  }
+
+  peek(): number | undefined {
+    const id = this.#arena.core.heap_peek(this.#header);
+    return id < 0 ? undefined : id;
+  }
+
+  peekPriority(): number | undefined {
+    const key = this.#arena.core.heap_peekKey(this.#header);
+    return key === key ? this.#sign * key : undefined;
+  }
+
+  /**
+   * Adds `ids[i]` with `priorities[i]` for every i, one core call per 4,096. All or nothing: bad
+   * input or a capacity error leaves the queue as it was. Returns the new size.
+   */
+  pushMany(ids: ArrayLike<number>, priorities: ArrayLike<number>): number {
+    const where = 'NumericPriorityQueue.pushMany';
+    if (ids === null || typeof ids !== 'object' || priorities === null || typeof priorities !== 'object' || ids.length !== priorities.length) {
+      throw new InvalidArgumentError(`${where}: expected two array-likes of equal length, got ${describe(ids)} and ${describe(priorities)}`);
+    }
+    if (!(ids instanceof Uint32Array)) for (let i = 0; i < ids.length; i++) checkWord(`${where}: ids[${i}]`, ids[i]);
+    for (let i = 0; i < priorities.length; i++) checkPriority(`${where}: priorities[${i}]`, priorities[i]);
+    const arena = this.#arena;
+    if (!arena.core.heap_reserve(this.#header, ids.length)) throw this.#capacity(where);
+    const from = this.size;
+    for (let start = 0; start < ids.length; start += arena.stagingItems) {
+      const count = Math.min(arena.stagingItems, ids.length - start);
+      const numbers = arena.stagingNumbers();
+      const words = arena.stagingWords();
+      for (let k = 0; k < count; k++) {
+        numbers[k] = this.#sign * priorities[start + k]!;
+        words[k] = ids[start + k]!;
+      }
+      arena.core.heap_append(this.#header, count); // cannot fail: room was reserved
+    }
+    arena.core.heap_restore(this.#header, from);
+    return this.size;
+  }
+
+  /**
+   * Pops up to `ids.length` ids into `ids` (and their priorities into `priorities`, when given);
+   * returns how many. Allocates nothing.
+   */
+  popMany(ids: Uint32Array, priorities?: Float64Array): number {
+    if (!(ids instanceof Uint32Array)) throw new InvalidArgumentError(`NumericPriorityQueue.popMany: expected a Uint32Array, got ${describe(ids)}`);
+    if (priorities !== undefined && (!(priorities instanceof Float64Array) || priorities.length < ids.length)) {
+      throw new InvalidArgumentError('NumericPriorityQueue.popMany: expected `priorities` to be a Float64Array at least as long as `ids`');
+    }
+    const arena = this.#arena;
+    let total = 0;
+    while (total < ids.length) {
+      const count = arena.core.heap_popMany(this.#header, Math.min(ids.length - total, arena.stagingItems));
+      if (count === 0) break;
+      ids.set(arena.stagingWords().subarray(0, count), total);
+      if (priorities) {
+        const keys = arena.stagingNumbers();
+        for (let k = 0; k < count; k++) priorities[total + k] = this.#sign * keys[k]!;
+      }
+      total += count;
+    }
+    return total;
+  }
+
+  clear(): void {
+    this.#arena.core.heap_clear(this.#header);
+  }
+
+  shrink(): void {
+    this.#arena.core.heap_shrink(this.#header);
+  }
+
+  get bytes(): number {
+    return this.#arena.core.heap_bytes(this.#header);
+  }
+
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    blockRegistry.unregister(this);
+    if (!this.#arena.poisoned) this.#arena.core.heap_dispose(this.#header);
+    this.#arena = disposedArena('NumericPriorityQueue');
+  }
+
+  /** `[id, priority]` pairs in pop order; the queue is not changed. */
+  *entries(): IterableIterator<[number, number]> {
+    const arena = this.#arena;
+    const copy = arena.core.heap_copy(this.#header);
+    if (!copy) throw new CapacityError('NumericPriorityQueue: no memory to copy the queue for iteration');
+    const pairs: [number, number][] = [];
+    try {
+      for (let count = arena.core.heap_popMany(copy, arena.stagingItems); count > 0; count = arena.core.heap_popMany(copy, arena.stagingItems)) {
+        const words = arena.stagingWords();
+        const keys = arena.stagingNumbers();
+        for (let k = 0; k < count; k++) pairs.push([words[k]!, this.#sign * keys[k]!]);
+      }
+    } finally {
+      arena.core.heap_dispose(copy);
+    }
+    yield* pairs;
+  }
+
+  *[Symbol.iterator](): IterableIterator<number> {
+    for (const [id] of this.entries()) yield id;
+  }
+
+  toJSON(): { size: number; max: boolean; entries: [number, number][] } {
+    return { size: this.size, max: this.max, entries: [...this.entries()] };
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'NumericPriorityQueue';
+  }
+
+  #capacity(call: string): CapacityError {
+    return new CapacityError(`${call}: the arena's memory (maxMemory ${this.#arena.maxMemory} bytes) is exhausted at ${this.size} items`);
+  }
+}

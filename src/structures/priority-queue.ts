@@ -1,0 +1,322 @@
+import { Arena, arenaOption, disposedArena } from '../core/arena.js';
+import { CapacityError, InvalidArgumentError, StaleHandleError, describe } from '../core/errors.js';
+import { CAPACITY, FOREIGN, STALE } from '../core/status.js';
+import { options as checkOptions, priority as checkPriority } from '../core/validate.js';
+import type { Handle } from './handle.js';
+
+export interface PriorityQueueOptions {
+  /**
+   * Serve the highest priority first instead of the lowest.
+   * @default false
+   */
+  readonly max?: boolean;
+  /**
+   * The arena whose memory holds the queue (its own memory limit and failure domain).
+   * @default the realm's default arena
+   */
+  readonly arena?: Arena;
+}
+
+export interface UpdateOptions {
+  /**
+   * Put the item behind the items whose priority equals the new one, as if it had just arrived.
+   * By default it keeps its place in arrival order among them.
+   * @default false
+   */
+  readonly behindEquals?: boolean;
+}
+
+interface HeapBlock {
+  readonly arena: Arena;
+  readonly header: number;
+}
+
+/** Drops the payloads of every entry (their slots are freed by the core as it hands them over). */
+function dropPayloads(arena: Arena, header: number): void {
+  const { core, payloads } = arena;
+  for (let count = core.heap_drainUnordered(header, arena.stagingItems); count > 0; count = core.heap_drainUnordered(header, arena.stagingItems)) {
+    const words = arena.stagingWords();
+    for (let k = 0; k < count; k++) payloads[words[k]!] = undefined;
+  }
+}
+
+const registry = new FinalizationRegistry<HeapBlock>(({ arena, header }) => {
+  if (arena.poisoned) return;
+  dropPayloads(arena, header);
+  arena.core.heap_dispose(header);
+});
+
+/**
+ * A priority queue of any payloads, min first (or max first), FIFO among equal priorities, with
+ * handles for `update` and `remove`. The order lives in the Wasm core (an indexed 4-ary heap over
+ * flat memory); the payloads stay JS values in a table of the arena, indexed by handle slot.
+ */
+export class PriorityQueue<T> implements Iterable<T> {
+  #arena: Arena;
+  readonly #header: number;
+  /** Keys are priorities, negated for a max queue, so the core is always a min-heap. */
+  readonly #sign: 1 | -1;
+  #size = 0;
+  #disposed = false;
+
+  constructor(options?: PriorityQueueOptions) {
+    const { max = false, arena } = checkOptions('PriorityQueue', options);
+    if (typeof max !== 'boolean') throw new InvalidArgumentError(`PriorityQueue: expected \`max\` to be a boolean, got ${describe(max)}`);
+    this.#arena = arenaOption('PriorityQueue', arena);
+    this.#sign = max ? -1 : 1;
+    const header = this.#arena.core.heap_create(1);
+    if (!header) throw new CapacityError('PriorityQueue: the arena has no memory left for a new queue');
+    this.#header = header;
+    registry.register(this, { arena: this.#arena, header }, this);
+  }
+
+  /** A queue holding `entries`, each `[item, priority]`, built in O(n). */
+  static from<T>(entries: Iterable<readonly [T, number]>, options?: PriorityQueueOptions): PriorityQueue<T> {
+    const queue = new PriorityQueue<T>(options);
+    const items: T[] = [];
+    const priorities: number[] = [];
+    for (const [item, priority] of entries) {
+      items.push(item);
+      priorities.push(priority);
+    }
+    queue.pushMany(items, priorities);
+    return queue;
+  }
+
+  /** How many items the queue holds. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Whether the queue serves the highest priority first. */
+  get max(): boolean {
+    return this.#sign === -1;
+  }
+
+  /** Adds `item` with `priority` (a finite number) and returns its handle. */
+  push(item: T, priority: number): Handle {
+    checkPriority('PriorityQueue.push', priority);
+    const arena = this.#arena;
+    const handle = arena.core.heap_push(this.#header, this.#sign * priority);
+    if (handle < 0) throw this.#capacity('PriorityQueue.push');
+    // The low 24 bits are the slot (ToInt32 keeps them exactly for any integer below 2^53).
+    arena.payloads[handle & 0xffffff] = item;
+    this.#size++;
+    return handle as Handle;
+  }
+
+  /**
+   * Adds `items[i]` with `priorities[i]` for every i and returns their handles, one core call per
+   * 4,096 items. All or nothing: a bad priority or a capacity error leaves the queue as it was.
+   * A batch larger than the queue is heapified in O(n) instead of sifted in one by one.
+   */
+  pushMany(items: readonly T[], priorities: ArrayLike<number>): Handle[] {
+    if (!Array.isArray(items)) throw new InvalidArgumentError(`PriorityQueue.pushMany: expected an array of items, got ${describe(items)}`);
+    if (priorities === null || typeof priorities !== 'object' || priorities.length !== items.length) {
+      throw new InvalidArgumentError(`PriorityQueue.pushMany: expected ${items.length} priorities, got ${priorities === null || typeof priorities !== 'object' ? describe(priorities) : priorities.length}`);
+    }
+    for (let i = 0; i < items.length; i++) checkPriority(`PriorityQueue.pushMany: priorities[${i}]`, priorities[i]);
+    const arena = this.#arena;
+    const chunk = arena.stagingItems;
+    if (!arena.core.heap_reserve(this.#header, items.length)) throw this.#capacity('PriorityQueue.pushMany');
+    const handles: Handle[] = new Array(items.length);
+    const from = this.#size;
+    for (let start = 0; start < items.length; start += chunk) {
+      const count = Math.min(chunk, items.length - start);
+      const numbers = arena.stagingNumbers();
+      for (let k = 0; k < count; k++) numbers[k] = this.#sign * priorities[start + k]!;
+      arena.core.heap_append(this.#header, count); // cannot fail: room was reserved
+      const out = arena.stagingNumbers();
+      for (let k = 0; k < count; k++) {
+        const handle = out[k]!;
+        arena.payloads[handle & 0xffffff] = items[start + k];
+        handles[start + k] = handle as Handle;
+      }
+      this.#size += count;
+    }
+    arena.core.heap_restore(this.#header, from);
+    return handles;
+  }
+
+  /** Removes and returns the first item, or undefined when the queue is empty. */
+  pop(): T | undefined {
+    const arena = this.#arena;
+    const slot = arena.core.heap_pop(this.#header);
+    if (slot < 0) return undefined;
+    const { payloads } = arena;
+    const item = payloads[slot] as T;
+    payloads[slot] = undefined;
+    this.#size--;
+    return item;
+  }
+
+  /** Removes and returns up to `max` items in order (one core call per 4,096 items). */
+  popMany(max: number = this.#size): T[] {
+    if (typeof max !== 'number' || !(max >= 0) || !Number.isInteger(max)) {
+      throw new InvalidArgumentError(`PriorityQueue.popMany: expected \`max\` to be an integer >= 0, got ${describe(max)}`);
+    }
+    const arena = this.#arena;
+    const { payloads } = arena;
+    const out: T[] = [];
+    while (out.length < max) {
+      const count = arena.core.heap_popMany(this.#header, Math.min(max - out.length, arena.stagingItems));
+      if (count === 0) break;
+      const words = arena.stagingWords();
+      for (let k = 0; k < count; k++) {
+        const slot = words[k]!;
+        out.push(payloads[slot] as T);
+        payloads[slot] = undefined;
+      }
+      this.#size -= count;
+    }
+    return out;
+  }
+
+  /** Removes and returns every item, in order. */
+  drain(): T[] {
+    return this.popMany(this.#size);
+  }
+
+  /** The first item, left in place; undefined when the queue is empty. */
+  peek(): T | undefined {
+    const slot = this.#arena.core.heap_peek(this.#header);
+    return slot < 0 ? undefined : (this.#arena.payloads[slot] as T);
+  }
+
+  /** The first item's priority as it was given; undefined when the queue is empty. */
+  peekPriority(): number | undefined {
+    const key = this.#arena.core.heap_peekKey(this.#header);
+    return key === key ? this.#sign * key : undefined;
+  }
+
+  /**
+   * Gives a queued item a new priority. It keeps its place in arrival order among the items of
+   * equal priority (unless `behindEquals`). Throws StaleHandleError when the item has left.
+   */
+  update(handle: Handle, priority: number, options?: UpdateOptions): void {
+    checkPriority('PriorityQueue.update', priority);
+    const behindEquals = options?.behindEquals === true ? 1 : 0;
+    const status = this.#arena.core.heap_update(this.#header, this.#checkHandle('PriorityQueue.update', handle), this.#sign * priority, behindEquals);
+    if (status < 0) throw this.#handleError('PriorityQueue.update', handle, status);
+  }
+
+  /**
+   * Removes the item a handle names and returns true; false when the item has already left.
+   * A handle of another queue, or a number that is no handle, throws.
+   */
+  remove(handle: Handle): boolean {
+    const arena = this.#arena;
+    const slot = arena.core.heap_remove(this.#header, this.#checkHandle('PriorityQueue.remove', handle));
+    if (slot === STALE) return false;
+    if (slot < 0) throw this.#handleError('PriorityQueue.remove', handle, slot);
+    arena.payloads[slot] = undefined;
+    this.#size--;
+    return true;
+  }
+
+  /** Whether the handle names an item still in this queue. */
+  has(handle: Handle): boolean {
+    const key = this.#arena.core.heap_keyOf(this.#header, this.#checkHandle('PriorityQueue.has', handle));
+    return key === key;
+  }
+
+  /** The item a handle names, or undefined when it has left (or the handle is not this queue's). */
+  get(handle: Handle): T | undefined {
+    return this.has(handle) ? (this.#arena.payloads[handle & 0xffffff] as T) : undefined;
+  }
+
+  /** The priority of the item a handle names, or undefined when it has left. */
+  priorityOf(handle: Handle): number | undefined {
+    const key = this.#arena.core.heap_keyOf(this.#header, this.#checkHandle('PriorityQueue.priorityOf', handle));
+    return key === key ? this.#sign * key : undefined;
+  }
+
+  /** Removes every item. */
+  clear(): void {
+    dropPayloads(this.#arena, this.#header);
+    this.#size = 0;
+  }
+
+  /** Gives the memory of removed items back to the arena (the queue keeps room for what it holds). */
+  shrink(): void {
+    this.#arena.core.heap_shrink(this.#header);
+  }
+
+  /** Bytes this queue holds in the core (payloads are JS values and not counted). */
+  get bytes(): number {
+    return this.#arena.core.heap_bytes(this.#header);
+  }
+
+  /** Frees the queue's memory now. Any later call throws StateError. */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    const arena = this.#arena;
+    registry.unregister(this);
+    if (!arena.poisoned) {
+      dropPayloads(arena, this.#header);
+      arena.core.heap_dispose(this.#header);
+    }
+    this.#size = 0;
+    this.#arena = disposedArena('PriorityQueue');
+  }
+
+  /** `[item, priority]` pairs in the order `pop` would return them; the queue is not changed. */
+  *entries(): IterableIterator<[T, number]> {
+    const arena = this.#arena;
+    const copy = arena.core.heap_copy(this.#header);
+    if (!copy) throw new CapacityError('PriorityQueue: no memory to copy the queue for iteration');
+    // Read the whole order first, so the copy is freed even if the caller stops early.
+    const slots: number[] = [];
+    const keys: number[] = [];
+    try {
+      for (let count = arena.core.heap_popMany(copy, arena.stagingItems); count > 0; count = arena.core.heap_popMany(copy, arena.stagingItems)) {
+        const words = arena.stagingWords();
+        const numbers = arena.stagingNumbers();
+        for (let k = 0; k < count; k++) {
+          slots.push(words[k]!);
+          keys.push(numbers[k]!);
+        }
+      }
+    } finally {
+      arena.core.heap_dispose(copy);
+    }
+    const { payloads } = arena;
+    for (let i = 0; i < slots.length; i++) yield [payloads[slots[i]!] as T, this.#sign * keys[i]!];
+  }
+
+  /** Items in the order `pop` would return them; the queue is not changed. */
+  *[Symbol.iterator](): IterableIterator<T> {
+    for (const [item] of this.entries()) yield item;
+  }
+
+  toJSON(): { size: number; max: boolean; entries: [T, number][] } {
+    return { size: this.#size, max: this.max, entries: [...this.entries()] };
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'PriorityQueue';
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    const head = [...this.entries()].slice(0, 10).map(([item, p]) => `${describe(item)} (${p})`);
+    return `PriorityQueue(${this.#size}) [${head.join(', ')}${this.#size > 10 ? ', …' : ''}] ${this.max ? 'max' : 'min'} first`;
+  }
+
+  /** Handles are numbers; anything else would be coerced by the Wasm boundary, so refuse it here. */
+  #checkHandle(call: string, handle: Handle): Handle {
+    if (typeof handle !== 'number') throw new InvalidArgumentError(`${call}: ${describe(handle)} is not a handle`);
+    return handle;
+  }
+
+  #capacity(call: string): CapacityError {
+    return new CapacityError(`${call}: the arena's memory (maxMemory ${this.#arena.maxMemory} bytes) is exhausted at ${this.#size} items`);
+  }
+
+  #handleError(call: string, handle: Handle, status: number): Error {
+    if (status === STALE) return new StaleHandleError(`${call}: handle ${describe(handle)} is stale (its item has left the queue)`);
+    if (status === FOREIGN) return new InvalidArgumentError(`${call}: handle ${describe(handle)} belongs to another queue`);
+    if (status === CAPACITY) return this.#capacity(call);
+    return new InvalidArgumentError(`${call}: ${describe(handle)} is not a handle this arena issued`);
+  }
+}

@@ -1,0 +1,186 @@
+import { CapacityError, InvalidArgumentError, describe } from '../core/errors.js';
+import { integerOption, oneOf, options as checkOptions } from '../core/validate.js';
+
+export type Overflow = 'reject' | 'drop-oldest';
+
+export interface QueueOptions {
+  /**
+   * The most items the queue holds. Unbounded when absent.
+   * @minimum 1
+   */
+  readonly capacity?: number;
+  /**
+   * What a push does when a bounded queue is full: `'reject'` throws CapacityError and changes
+   * nothing; `'drop-oldest'` makes room by dropping the item at the other end.
+   * @default 'reject'
+   */
+  readonly overflow?: Overflow;
+}
+
+const MIN_CAPACITY = 16;
+
+/**
+ * A FIFO queue and double-ended queue of any payloads, with Array/denque names: `push`, `shift`,
+ * `unshift`, `pop`, `peek`.
+ *
+ * Why this one is not a Wasm ring: the payloads are JS values and must live in a JS array anyway,
+ * and at a given ring position the payload's index *is* the position, so a core-side ring would
+ * hold nothing but a copy of the indices. A push/shift here is a few array stores (~2.5 ns); a
+ * single JS→Wasm call alone costs about as much (DESIGN.md). So the object Queue keeps its ring in
+ * a JS array, and the core's ring (assembly/ring.ts) serves NumericQueue, where the items
+ * themselves live in linear memory and batches cross once per 4,096 items.
+ */
+export class Queue<T> implements Iterable<T> {
+  #items: (T | undefined)[] = new Array(MIN_CAPACITY);
+  #mask = MIN_CAPACITY - 1;
+  #head = 0;
+  #size = 0;
+  readonly #capacity: number;
+  readonly #dropOldest: boolean;
+
+  constructor(options?: QueueOptions) {
+    const { capacity, overflow = 'reject' } = checkOptions('Queue', options);
+    this.#capacity = capacity === undefined ? Infinity : integerOption('Queue', 'capacity', capacity);
+    this.#dropOldest = oneOf('Queue', 'overflow', overflow, ['reject', 'drop-oldest']) === 'drop-oldest';
+  }
+
+  /** A queue holding `items` in order. */
+  static from<T>(items: Iterable<T>, options?: QueueOptions): Queue<T> {
+    const queue = new Queue<T>(options);
+    for (const item of items) queue.push(item);
+    return queue;
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  /** The bound given as `capacity`, or Infinity. */
+  get capacity(): number {
+    return this.#capacity;
+  }
+
+  /** Adds `item` at the back and returns the new size. */
+  push(item: T): number {
+    if (this.#size === this.#items.length || this.#size >= this.#capacity) this.#makeRoom('Queue.push', true);
+    this.#items[(this.#head + this.#size) & this.#mask] = item;
+    return ++this.#size;
+  }
+
+  /** Adds `item` at the front and returns the new size. */
+  unshift(item: T): number {
+    if (this.#size === this.#items.length || this.#size >= this.#capacity) this.#makeRoom('Queue.unshift', false);
+    this.#head = (this.#head - 1) & this.#mask;
+    this.#items[this.#head] = item;
+    return ++this.#size;
+  }
+
+  /** Removes and returns the front item, or undefined when empty. */
+  shift(): T | undefined {
+    if (this.#size === 0) return undefined;
+    const head = this.#head;
+    const item = this.#items[head];
+    this.#items[head] = undefined;
+    this.#head = (head + 1) & this.#mask;
+    this.#size--;
+    return item;
+  }
+
+  /** Removes and returns the back item, or undefined when empty. */
+  pop(): T | undefined {
+    if (this.#size === 0) return undefined;
+    const index = (this.#head + this.#size - 1) & this.#mask;
+    const item = this.#items[index];
+    this.#items[index] = undefined;
+    this.#size--;
+    return item;
+  }
+
+  /** The front item, left in place. */
+  peek(): T | undefined {
+    return this.#size === 0 ? undefined : this.#items[this.#head];
+  }
+
+  /** The back item, left in place. */
+  peekBack(): T | undefined {
+    return this.#size === 0 ? undefined : this.#items[(this.#head + this.#size - 1) & this.#mask];
+  }
+
+  /** The item at `index` from the front (negative counts from the back), like `Array#at`. */
+  at(index: number): T | undefined {
+    if (!Number.isInteger(index)) throw new InvalidArgumentError(`Queue.at: expected an integer index, got ${describe(index)}`);
+    const i = index < 0 ? this.#size + index : index;
+    if (i < 0 || i >= this.#size) return undefined;
+    return this.#items[(this.#head + i) & this.#mask];
+  }
+
+  /** Adds every item at the back, in order. With `'reject'`, all or nothing. */
+  pushMany(items: Iterable<T>): number {
+    const list = Array.isArray(items) ? (items as T[]) : [...items];
+    if (!this.#dropOldest && this.#size + list.length > this.#capacity) {
+      throw new CapacityError(`Queue.pushMany: capacity (${this.#capacity}) exceeded: ${this.#size} held, ${list.length} pushed`);
+    }
+    for (const item of list) this.push(item);
+    return this.#size;
+  }
+
+  /** Removes and returns up to `max` items from the front, in order. */
+  shiftMany(max: number = this.#size): T[] {
+    integerOption('Queue.shiftMany', 'max', max, 0);
+    const count = Math.min(max, this.#size);
+    const out: T[] = new Array(count);
+    for (let k = 0; k < count; k++) out[k] = this.shift() as T;
+    return out;
+  }
+
+  /** Removes and returns every item, front first. */
+  drain(): T[] {
+    return this.shiftMany(this.#size);
+  }
+
+  clear(): void {
+    this.#items = new Array(MIN_CAPACITY);
+    this.#mask = MIN_CAPACITY - 1;
+    this.#head = 0;
+    this.#size = 0;
+  }
+
+  /** Items front to back; the queue is not changed. */
+  *[Symbol.iterator](): IterableIterator<T> {
+    for (let i = 0; i < this.#size; i++) yield this.#items[(this.#head + i) & this.#mask] as T;
+  }
+
+  toArray(): T[] {
+    return [...this];
+  }
+
+  toJSON(): T[] {
+    return this.toArray();
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'Queue';
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    const head = this.toArray().slice(0, 10).map(describe);
+    const bound = this.#capacity === Infinity ? '' : ` of ${this.#capacity}`;
+    return `Queue(${this.#size}${bound}) [${head.join(', ')}${this.#size > 10 ? ', …' : ''}]`;
+  }
+
+  /** Full array: double it. At the bound: drop the item at the other end, or refuse. */
+  #makeRoom(call: string, atBack: boolean): void {
+    if (this.#size >= this.#capacity) {
+      if (!this.#dropOldest) throw new CapacityError(`${call}: capacity (${this.#capacity}) exceeded`);
+      if (atBack) this.shift();
+      else this.pop();
+      return;
+    }
+    const old = this.#items;
+    const items: (T | undefined)[] = new Array(old.length * 2);
+    for (let i = 0; i < this.#size; i++) items[i] = old[(this.#head + i) & this.#mask];
+    this.#items = items;
+    this.#mask = items.length - 1;
+    this.#head = 0;
+  }
+}

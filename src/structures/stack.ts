@@ -1,0 +1,94 @@
+import { InvalidArgumentError, describe } from '../core/errors.js';
+import { integerOption, options as checkOptions } from '../core/validate.js';
+import { Queue } from './queue.js';
+
+export interface StackOptions {
+  /**
+   * The most items the stack keeps; a push onto a full stack drops the oldest (bottom) item, as a
+   * bounded history does. Unbounded when absent.
+   * @minimum 1
+   */
+  readonly limit?: number;
+}
+
+/**
+ * A LIFO stack of any payloads. Unbounded, it is a JS array (a plain Array's push/pop is already
+ * what a stack of JS values costs; a Wasm crossing would only add to it). Bounded, it is a ring
+ * used from the back, so dropping the oldest item is O(1).
+ */
+export class Stack<T> implements Iterable<T> {
+  readonly #items: T[] = [];
+  readonly #ring: Queue<T> | undefined;
+  readonly #limit: number;
+
+  constructor(options?: StackOptions) {
+    const { limit } = checkOptions('Stack', options);
+    this.#limit = limit === undefined ? Infinity : integerOption('Stack', 'limit', limit);
+    this.#ring = limit === undefined ? undefined : new Queue<T>({ capacity: this.#limit, overflow: 'drop-oldest' });
+  }
+
+  static from<T>(items: Iterable<T>, options?: StackOptions): Stack<T> {
+    const stack = new Stack<T>(options);
+    for (const item of items) stack.push(item);
+    return stack;
+  }
+
+  get size(): number {
+    return this.#ring ? this.#ring.size : this.#items.length;
+  }
+
+  /** The bound given as `limit`, or Infinity. */
+  get limit(): number {
+    return this.#limit;
+  }
+
+  /** Pushes `item` on top and returns the new size (at the limit, the bottom item is dropped). */
+  push(item: T): number {
+    return this.#ring ? this.#ring.push(item) : this.#items.push(item);
+  }
+
+  /** Removes and returns the top item, or undefined when empty. */
+  pop(): T | undefined {
+    return this.#ring ? this.#ring.pop() : this.#items.pop();
+  }
+
+  /** The top item, left in place. */
+  peek(): T | undefined {
+    return this.#ring ? this.#ring.peekBack() : this.#items[this.#items.length - 1];
+  }
+
+  /** The item at `index` from the bottom (negative counts from the top), like `Array#at`. */
+  at(index: number): T | undefined {
+    if (!Number.isInteger(index)) throw new InvalidArgumentError(`Stack.at: expected an integer index, got ${describe(index)}`);
+    return this.#ring ? this.#ring.at(index) : this.#items.at(index);
+  }
+
+  clear(): void {
+    if (this.#ring) this.#ring.clear();
+    else this.#items.length = 0;
+  }
+
+  /** Items from the top down; the stack is not changed. */
+  *[Symbol.iterator](): IterableIterator<T> {
+    for (let i = this.size - 1; i >= 0; i--) yield this.at(i) as T;
+  }
+
+  /** Items from the top down. */
+  toArray(): T[] {
+    return [...this];
+  }
+
+  toJSON(): T[] {
+    return this.toArray();
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'Stack';
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    const top = this.toArray().slice(0, 10).map(describe);
+    const bound = this.#limit === Infinity ? '' : ` of ${this.#limit}`;
+    return `Stack(${this.size}${bound}) top→ [${top.join(', ')}${this.size > 10 ? ', …' : ''}]`;
+  }
+}
