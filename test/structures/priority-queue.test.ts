@@ -1,0 +1,239 @@
+import { describe, expect, it } from 'vitest';
+import {
+  Arena,
+  CapacityError,
+  FlatschedError,
+  InvalidArgumentError,
+  InvalidPriorityError,
+  PriorityQueue,
+  StaleHandleError,
+  StateError,
+  type Handle,
+} from '../../src/index.js';
+
+describe('PriorityQueue', () => {
+  it('pops the lowest priority first, FIFO among equals', () => {
+    const pq = new PriorityQueue<string>();
+    pq.push('deploy-b', 2);
+    pq.push('lint', 1);
+    pq.push('deploy-a', 2);
+    pq.push('test', 1);
+    expect(pq.size).toBe(4);
+    expect([pq.pop(), pq.pop(), pq.pop(), pq.pop(), pq.pop()]).toEqual(['lint', 'test', 'deploy-b', 'deploy-a', undefined]);
+    expect(pq.size).toBe(0);
+  });
+
+  it('pops the highest first with { max: true } and reports priorities as given', () => {
+    const pq = new PriorityQueue<string>({ max: true });
+    pq.push('low', -5);
+    pq.push('high', 7.5);
+    pq.push('zero', -0);
+    expect(pq.peek()).toBe('high');
+    expect(pq.peekPriority()).toBe(7.5);
+    pq.pop();
+    expect(pq.pop()).toBe('zero');
+    expect(pq.pop()).toBe('low');
+    expect(pq.peekPriority()).toBeUndefined();
+  });
+
+  it('treats -0 and 0 as equal priorities (arrival order decides)', () => {
+    const pq = new PriorityQueue<string>();
+    pq.push('first', 0);
+    pq.push('second', -0);
+    expect(pq.drain()).toEqual(['first', 'second']);
+  });
+
+  it('peek and peekPriority leave the queue unchanged; undefined when empty', () => {
+    const pq = new PriorityQueue<number>();
+    expect(pq.peek()).toBeUndefined();
+    expect(pq.peekPriority()).toBeUndefined();
+    pq.push(42, 3);
+    expect(pq.peek()).toBe(42);
+    expect(pq.peekPriority()).toBe(3);
+    expect(pq.size).toBe(1);
+  });
+
+  it('rejects non-finite and non-number priorities with InvalidPriorityError, changing nothing', () => {
+    const pq = new PriorityQueue<string>();
+    pq.push('kept', 1);
+    for (const bad of [NaN, Infinity, -Infinity, '1', 1n, undefined, null, {}]) {
+      expect(() => pq.push('x', bad as number)).toThrow(InvalidPriorityError);
+    }
+    expect(() => pq.push('x', NaN)).toThrow('PriorityQueue.push: expected a finite number priority, got NaN');
+    expect(pq.size).toBe(1);
+    expect(pq.drain()).toEqual(['kept']);
+  });
+
+  it('update moves an item and keeps its arrival place among equals', () => {
+    const pq = new PriorityQueue<string>();
+    const a = pq.push('a', 5);
+    pq.push('b', 1);
+    pq.push('c', 1);
+    pq.update(a, 1);
+    // a arrived first, so among the priority-1 items it still comes first
+    expect(pq.drain()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('update with behindEquals puts the item behind its equals', () => {
+    const pq = new PriorityQueue<string>();
+    const a = pq.push('a', 1);
+    pq.push('b', 1);
+    pq.push('c', 1);
+    pq.update(a, 1, { behindEquals: true });
+    expect(pq.drain()).toEqual(['b', 'c', 'a']);
+  });
+
+  it('remove returns true once, then false; update of a stale handle throws StaleHandleError', () => {
+    const pq = new PriorityQueue<string>();
+    const a = pq.push('a', 1);
+    pq.push('b', 2);
+    expect(pq.remove(a)).toBe(true);
+    expect(pq.remove(a)).toBe(false);
+    expect(() => pq.update(a, 0)).toThrow(StaleHandleError);
+    expect(pq.has(a)).toBe(false);
+    expect(pq.get(a)).toBeUndefined();
+    expect(pq.drain()).toEqual(['b']);
+  });
+
+  it('never applies a stale handle to the item that reuses its slot', () => {
+    const pq = new PriorityQueue<string>();
+    const old = pq.push('old', 1);
+    expect(pq.pop()).toBe('old');
+    const fresh = pq.push('fresh', 9);
+    expect(fresh).not.toBe(old);
+    expect(pq.remove(old)).toBe(false);
+    expect(() => pq.update(old, 0)).toThrow(StaleHandleError);
+    expect(pq.priorityOf(fresh)).toBe(9);
+    expect(pq.pop()).toBe('fresh');
+  });
+
+  it('rejects a live handle of another queue, in the same or another arena', () => {
+    const mine = new PriorityQueue<string>();
+    const sibling = new PriorityQueue<string>();
+    const elsewhere = new PriorityQueue<string>({ arena: new Arena({ maxMemory: 4 << 20 }) });
+    mine.push('mine', 1);
+    const siblingHandle = sibling.push('sibling', 1);
+    const elsewhereHandle = elsewhere.push('elsewhere', 1);
+    for (const foreign of [siblingHandle, elsewhereHandle]) {
+      expect(() => mine.update(foreign, 0)).toThrow(InvalidArgumentError);
+      expect(() => mine.remove(foreign)).toThrow(/belongs to another queue/);
+      expect(mine.has(foreign)).toBe(false);
+    }
+    expect(sibling.peek()).toBe('sibling');
+    expect(elsewhere.peek()).toBe('elsewhere');
+  });
+
+  it('rejects forged handles', () => {
+    const pq = new PriorityQueue<string>();
+    const h = pq.push('a', 1);
+    for (const forged of [-1, 0.5, NaN, 2 ** 53, h + 2 ** 38, h + 1, '1' as unknown as Handle]) {
+      expect(() => pq.remove(forged as Handle)).toThrow(InvalidArgumentError);
+    }
+    expect(pq.size).toBe(1);
+  });
+
+  it('iterates in priority order without changing the queue', () => {
+    const pq = PriorityQueue.from<string>([
+      ['c', 3],
+      ['a', 1],
+      ['b', 2],
+      ['a2', 1],
+    ]);
+    expect([...pq]).toEqual(['a', 'a2', 'b', 'c']);
+    expect([...pq.entries()]).toEqual([
+      ['a', 1],
+      ['a2', 1],
+      ['b', 2],
+      ['c', 3],
+    ]);
+    expect(pq.size).toBe(4);
+    expect(pq.pop()).toBe('a');
+  });
+
+  it('pushMany is all or nothing and returns working handles; popMany and drain keep order', () => {
+    const pq = new PriorityQueue<number>();
+    pq.push(-1, 0.5);
+    expect(() => pq.pushMany([1, 2, 3], [1, NaN, 3])).toThrow(/priorities\[1\]/);
+    expect(() => pq.pushMany([1, 2], [1])).toThrow(InvalidArgumentError);
+    expect(pq.size).toBe(1);
+    const items = Array.from({ length: 10_000 }, (_, i) => i);
+    const handles = pq.pushMany(items, items.map((i) => (i * 7919) % 101));
+    expect(pq.size).toBe(10_001);
+    pq.update(handles[5000]!, -1);
+    expect(pq.pop()).toBe(5000);
+    // key 0 holds 0, 101, 202, … in arrival order; -1 (0.5) comes right after them
+    expect(pq.popMany(2)).toEqual([0, 101]);
+    const rest = pq.drain().filter((i) => i !== -1);
+    expect(rest).toHaveLength(9_997);
+    const keys = rest.map((i) => (i * 7919) % 101);
+    for (let i = 1; i < keys.length; i++) {
+      expect(keys[i]! > keys[i - 1]! || (keys[i] === keys[i - 1] && rest[i]! > rest[i - 1]!)).toBe(true);
+    }
+  });
+
+  it('clear drops every item and makes their handles stale', () => {
+    const pq = new PriorityQueue<string>();
+    const h = pq.push('a', 1);
+    pq.clear();
+    expect(pq.size).toBe(0);
+    expect(pq.remove(h)).toBe(false);
+    pq.push('b', 1);
+    expect(pq.drain()).toEqual(['b']);
+  });
+
+  it('dispose frees the memory at once and refuses later calls with StateError', () => {
+    const arena = new Arena({ maxMemory: 4 << 20 });
+    new PriorityQueue<number>({ arena }).push(0, 0); // the arena's handle table grows once
+    const before = arena.bytesInUse;
+    const pq = new PriorityQueue<number>({ arena });
+    pq.pushMany([1, 2, 3], [1, 2, 3]);
+    expect(arena.bytesInUse).toBeGreaterThan(before);
+    pq.dispose();
+    expect(arena.bytesInUse).toBe(before);
+    expect(() => pq.push(4, 4)).toThrow(StateError);
+    expect(() => pq.pop()).toThrow(/disposed/);
+    pq.dispose(); // idempotent
+  });
+
+  it('a full arena is a CapacityError before anything changed; other structures keep working', () => {
+    const arena = new Arena({ maxMemory: 2 << 20 });
+    const pq = new PriorityQueue<number>({ arena });
+    const neighbour = new PriorityQueue<string>({ arena });
+    neighbour.push('still here', 1);
+    let pushed = 0;
+    let error: unknown;
+    try {
+      for (;;) pq.push(pushed, pushed++ % 7);
+    } catch (e) {
+      error = e;
+      pushed--;
+    }
+    expect(error).toBeInstanceOf(CapacityError);
+    expect(error).toBeInstanceOf(FlatschedError);
+    expect((error as Error).message).toMatch(/^PriorityQueue\.push: /);
+    expect(pq.size).toBe(pushed);
+    expect(arena.poisoned).toBe(false);
+    expect(() => pq.pushMany([1, 2, 3], [1, 1, 1])).toThrow(CapacityError);
+    expect(pq.size).toBe(pushed);
+    expect(neighbour.pop()).toBe('still here');
+    // nothing lost: every accepted item comes back, in order
+    const out = pq.drain();
+    expect(out).toHaveLength(pushed);
+    pq.push(1, 1);
+    expect(pq.size).toBe(1);
+  });
+
+  it('is printable and serialisable for debugging', () => {
+    const pq = new PriorityQueue<string>({ max: true });
+    pq.push('a', 1);
+    pq.push('b', 2);
+    expect(JSON.stringify(pq)).toBe('{"size":2,"max":true,"entries":[["b",2],["a",1]]}');
+    expect(String(pq)).toBe('[object PriorityQueue]');
+  });
+
+  it('validates its options', () => {
+    expect(() => new PriorityQueue({ max: 1 as unknown as boolean })).toThrow(InvalidArgumentError);
+    expect(() => new PriorityQueue({ arena: {} as Arena })).toThrow(/expected `arena` to be an Arena/);
+    expect(() => new PriorityQueue(5 as never)).toThrow(InvalidArgumentError);
+  });
+});
