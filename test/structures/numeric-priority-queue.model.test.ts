@@ -1,0 +1,93 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { NumericPriorityQueue } from '../../src/index.js';
+import { arenaOn, builds, type BuildName } from '../helpers/builds.js';
+
+interface Entry {
+  id: number;
+  priority: number;
+  seq: number;
+}
+
+/** The model: entries in arrival order; the next is the first of a stable sort by priority. */
+class Model {
+  entries: Entry[] = [];
+  seq = 0;
+  constructor(readonly max: boolean) {}
+  sorted(): Entry[] {
+    const sign = this.max ? -1 : 1;
+    return [...this.entries].sort((a, b) => sign * a.priority - sign * b.priority || a.seq - b.seq);
+  }
+  takeFirst(n: number): Entry[] {
+    const taken = this.sorted().slice(0, n);
+    this.entries = this.entries.filter((e) => !taken.includes(e));
+    return taken;
+  }
+}
+
+type Real = NumericPriorityQueue;
+const id = fc.nat({ max: 2 ** 32 - 1 });
+const priority = fc.oneof(fc.integer({ min: -3, max: 3 }), fc.double({ noNaN: true, noDefaultInfinity: true }));
+
+const command = (name: string, run: (model: Model, real: Real) => void): fc.Command<Model, Real> => ({
+  check: () => true,
+  run: (model, real) => {
+    run(model, real);
+    expect(real.size).toBe(model.entries.length);
+    const first = model.sorted()[0];
+    expect(real.peek()).toBe(first?.id);
+    expect(real.peekPriority()).toBe(first?.priority);
+  },
+  toString: () => name,
+});
+
+const commands = [
+  fc.tuple(id, priority).map(([i, p]) =>
+    command(`push(${i}, ${p})`, (model, real) => {
+      real.push(i, p);
+      model.entries.push({ id: i, priority: p, seq: model.seq++ });
+    }),
+  ),
+  fc.array(fc.tuple(id, priority), { maxLength: 50 }).map((pairs) =>
+    command(`pushMany(${pairs.length})`, (model, real) => {
+      real.pushMany(
+        Uint32Array.from(pairs.map(([i]) => i)),
+        pairs.map(([, p]) => p),
+      );
+      for (const [i, p] of pairs) model.entries.push({ id: i, priority: p, seq: model.seq++ });
+    }),
+  ),
+  fc.constant(command('pop', (model, real) => expect(real.pop()).toBe(model.takeFirst(1)[0]?.id))),
+  fc.integer({ min: 0, max: 10 }).map((n) =>
+    command(`popMany(${n})`, (model, real) => {
+      const ids = new Uint32Array(n);
+      const priorities = new Float64Array(n);
+      const count = real.popMany(ids, priorities);
+      const expected = model.takeFirst(n);
+      expect(count).toBe(expected.length);
+      expect([...ids.subarray(0, count)]).toEqual(expected.map((e) => e.id));
+      expect([...priorities.subarray(0, count)]).toEqual(expected.map((e) => e.priority));
+    }),
+  ),
+  fc.constant(command('iterate', (model, real) => expect([...real.entries()]).toEqual(model.sorted().map((e) => [e.id, e.priority])))),
+  fc.constant(
+    command('clear', (model, real) => {
+      real.clear();
+      model.entries = [];
+    }),
+  ),
+];
+
+describe.each(Object.keys(builds) as BuildName[])('NumericPriorityQueue model (%s build)', (build) => {
+  const arena = arenaOn(build, { maxMemory: 16 << 20 });
+  it('matches a stable-sort model over random sequences (min and max)', () => {
+    fc.assert(
+      fc.property(fc.boolean(), fc.commands(commands, { maxCommands: 60 }), (max, cmds) => {
+        const real = new NumericPriorityQueue({ arena, max });
+        fc.modelRun(() => ({ model: new Model(max), real }), cmds);
+        real.dispose();
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
