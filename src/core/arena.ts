@@ -76,7 +76,7 @@ export class Arena {
     if (options !== undefined && (typeof options !== 'object' || options === null)) {
       throw new InvalidArgumentError(`Arena: expected an options object, got ${describe(options)}`);
     }
-    const maxMemory = options?.maxMemory ?? DEFAULT_MAX_MEMORY;
+    const maxMemory = options?.maxMemory === undefined ? DEFAULT_MAX_MEMORY : options.maxMemory;
     if (typeof maxMemory !== 'number' || !Number.isInteger(maxMemory) || maxMemory < 2 * 1024 * 1024 || maxMemory > MAX_MEMORY_LIMIT) {
       throw new InvalidArgumentError(`Arena: expected \`maxMemory\` to be an integer from 2097152 (2 MiB) to 2147483648 (2 GiB), got ${describe(maxMemory)}`);
     }

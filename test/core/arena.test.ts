@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import {
+  Arena,
+  CapacityError,
+  InvalidArgumentError,
+  NumericQueue,
+  NumericStack,
+  PoisonedArenaError,
+  PriorityQueue,
+  Queue,
+} from '../../src/index.js';
+import { debugArena } from '../helpers/builds.js';
+
+describe('Arena', () => {
+  it('validates maxMemory', () => {
+    for (const bad of [0, -1, 1.5, 2 ** 40, '64MB', null]) {
+      expect(() => new Arena({ maxMemory: bad as number })).toThrow(InvalidArgumentError);
+    }
+    expect(() => new Arena({ maxMemory: 1 << 20 })).toThrow(/expected `maxMemory` to be an integer from 2097152/);
+  });
+
+  it('never takes more memory than maxMemory, and says so with a CapacityError', () => {
+    const arena = new Arena({ maxMemory: 3 << 20 });
+    const queue = new NumericQueue({ arena });
+    const batch = new Uint32Array(4096);
+    expect(() => {
+      for (;;) queue.pushMany(batch);
+    }).toThrow(CapacityError);
+    expect(arena.memoryBytes).toBeLessThanOrEqual(3 << 20);
+    expect(queue.size % 4096).toBe(0);
+    expect(arena.poisoned).toBe(false);
+    // what was accepted is all there, and freeing it makes room again
+    expect(queue.shift()).toBe(0);
+    queue.dispose();
+    const again = new NumericQueue({ arena });
+    again.pushMany(batch);
+    expect(again.size).toBe(4096);
+  });
+
+  it('hosts structures of every kind side by side', () => {
+    const arena = new Arena({ maxMemory: 8 << 20 });
+    const pq = new PriorityQueue<string>({ arena });
+    const nq = new NumericQueue({ arena });
+    const ns = new NumericStack({ arena, limit: 3 });
+    pq.push('x', 1);
+    nq.push(7);
+    ns.pushMany([1, 2, 3, 4]);
+    expect([pq.pop(), nq.shift(), [...ns]]).toEqual(['x', 7, [4, 3, 2]]);
+  });
+});
+
+describe('failure domain', () => {
+  it('a trap poisons its arena: every structure in it throws PoisonedArenaError, other arenas work', () => {
+    const { arena, core } = debugArena({ maxMemory: 4 << 20 });
+    const pq = new PriorityQueue<string>({ arena });
+    const nq = new NumericQueue({ arena });
+    pq.push('a', 1);
+    const healthy = new PriorityQueue<string>({ arena: new Arena({ maxMemory: 4 << 20 }) });
+    healthy.push('b', 1);
+
+    expect(() => core.debug_trap()).toThrow(PoisonedArenaError);
+    expect(arena.poisoned).toBe(true);
+    expect(() => pq.pop()).toThrow(PoisonedArenaError);
+    expect(() => pq.push('c', 2)).toThrow(/poisoned/);
+    expect(() => nq.push(1)).toThrow(PoisonedArenaError);
+    expect(() => new PriorityQueue({ arena })).toThrow(PoisonedArenaError);
+    // JS-side state did not move
+    expect(pq.size).toBe(1);
+    pq.dispose(); // releasing is still allowed, and does not touch the poisoned core
+
+    expect(healthy.pop()).toBe('b');
+  });
+
+  it('an abort in the core poisons the arena the same way', () => {
+    const { arena, core } = debugArena({ maxMemory: 4 << 20 });
+    const q = new NumericQueue({ arena });
+    expect(() => core.debug_abort()).toThrow(/the core aborted \(forced by a test/);
+    expect(arena.poisoned).toBe(true);
+    expect(() => q.push(1)).toThrow(PoisonedArenaError);
+  });
+
+  it('argument conversion errors at the boundary do not poison', () => {
+    const { arena } = debugArena({ maxMemory: 4 << 20 });
+    const pq = new PriorityQueue<number>({ arena });
+    const h = pq.push(1, 1);
+    expect(() => pq.remove(1n as never)).toThrow(InvalidArgumentError);
+    expect(arena.poisoned).toBe(false);
+    expect(pq.remove(h)).toBe(true);
+  });
+});
+
+describe('object structures stay off the core', () => {
+  it('Queue needs no arena (its payloads live in a JS ring)', () => {
+    const q = new Queue<{ id: number }>();
+    q.push({ id: 1 });
+    expect(q.shift()).toEqual({ id: 1 });
+  });
+});
