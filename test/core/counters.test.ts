@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { PriorityQueue, StaleHandleError } from '../../src/index.js';
+import { debugArena } from '../helpers/builds.js';
+
+describe('counters near their limits (debug build hooks)', () => {
+  it('sequence numbers never wrap silently: crossing 2^32 renumbers and keeps FIFO order', () => {
+    const { core } = debugArena({ maxMemory: 8 << 20 });
+    for (const indexed of [0, 1]) {
+      const h = core.heap_create(indexed);
+      core.debug_heapSetNextSequence(h, 2 ** 32 - 40);
+      const pushed: number[] = [];
+      // 100 pushes with 3 distinct keys cross the wrap; pops interleave so renumbering sees a live heap
+      for (let i = 0; i < 100; i++) {
+        const key = i % 3;
+        if (indexed) core.heap_push(h, key);
+        else core.heap_pushValue(h, key, i);
+        pushed.push(i);
+        if (i % 7 === 6) core.heap_pop(h);
+        expect(core.debug_heapCheck(h)).toBe(1);
+      }
+      const order: number[] = [];
+      for (let v = core.heap_popValue(h); !indexed && v >= 0; v = core.heap_popValue(h)) order.push(v);
+      if (!indexed) {
+        // keys ascend, and within a key the values (arrival order) ascend
+        for (let i = 1; i < order.length; i++) {
+          const [a, b] = [order[i - 1]!, order[i]!];
+          expect(a % 3 < b % 3 || (a % 3 === b % 3 && a < b)).toBe(true);
+        }
+      }
+      core.heap_dispose(h);
+    }
+  });
+
+  it('update keeps its place among equals across a renumbering', () => {
+    const { core } = debugArena({ maxMemory: 8 << 20 });
+    const h = core.heap_create(1);
+    core.debug_heapSetNextSequence(h, 2 ** 32 - 3);
+    const a = core.heap_push(h, 1);
+    core.heap_push(h, 1);
+    core.heap_push(h, 1); // the next sequence number is the last one: a restamp must renumber first
+    expect(core.heap_update(h, a, 1, 1)).toBe(0);
+    expect(core.debug_heapCheck(h)).toBe(1);
+    const first = core.heap_pop(h);
+    expect(first).not.toBe(a & 0xffffff); // a went behind its equals
+    core.heap_dispose(h);
+  });
+
+  it('a slot whose generation would wrap is retired: its old handles stay stale forever', () => {
+    const { arena, core } = debugArena({ maxMemory: 8 << 20 });
+    const pq = new PriorityQueue<string>({ arena });
+    const first = pq.push('first', 1);
+    const slot = first & 0xffffff;
+    expect(pq.pop()).toBe('first');
+    expect(core.debug_setGeneration(slot, core.GEN_LIMIT.value)).toBe(0);
+    const last = pq.push('last generation', 1);
+    expect(last & 0xffffff).toBe(slot);
+    expect(Math.floor(last / 2 ** 38)).toBe(core.GEN_LIMIT.value);
+    expect(pq.pop()).toBe('last generation');
+    const next = pq.push('next', 1);
+    expect(next & 0xffffff).not.toBe(slot); // retired, not reused
+    expect(pq.remove(last)).toBe(false);
+    expect(() => pq.update(first, 2)).toThrow(StaleHandleError);
+    expect(pq.pop()).toBe('next');
+  });
+});
