@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { CapacityError, InvalidArgumentError, NumericQueue, Queue } from '../../src/index.js';
+
+describe('Queue', () => {
+  it('is a FIFO with deque operations, Array/denque names', () => {
+    const q = Queue.from(['b', 'c']);
+    q.unshift('a');
+    q.push('d');
+    expect([q.size, q.peek(), q.peekBack(), q.at(1), q.at(-1)]).toEqual([4, 'a', 'd', 'b', 'd']);
+    expect([q.shift(), q.pop(), q.shift(), q.shift(), q.shift()]).toEqual(['a', 'd', 'b', 'c', undefined]);
+  });
+
+  it('rejects at capacity by default with a message naming the limit, changing nothing', () => {
+    const q = new Queue<number>({ capacity: 2 });
+    q.push(1);
+    q.push(2);
+    expect(() => q.push(3)).toThrow(new CapacityError('Queue.push: capacity (2) exceeded'));
+    expect(() => q.pushMany([3])).toThrow(CapacityError);
+    expect(q.toArray()).toEqual([1, 2]);
+  });
+
+  it("drops the oldest with overflow: 'drop-oldest'", () => {
+    const q = new Queue<number>({ capacity: 3, overflow: 'drop-oldest' });
+    q.pushMany([1, 2, 3, 4, 5]);
+    expect(q.drain()).toEqual([3, 4, 5]);
+  });
+
+  it('validates its options', () => {
+    expect(() => new Queue({ capacity: -3 })).toThrow(new InvalidArgumentError('Queue: expected `capacity` to be an integer >= 1, got -3'));
+    expect(() => new Queue({ capacity: 1.5 })).toThrow(InvalidArgumentError);
+    expect(() => new Queue({ overflow: 'drop' as never })).toThrow(/expected `overflow` to be 'reject' or 'drop-oldest', got "drop"/);
+    expect(() => new NumericQueue({ capacity: 0 })).toThrow(InvalidArgumentError);
+  });
+
+  it('is iterable and printable', () => {
+    const q = Queue.from([1, 2, 3]);
+    expect([...q]).toEqual([1, 2, 3]);
+    expect(JSON.stringify(q)).toBe('[1,2,3]');
+  });
+});
+
+describe('NumericQueue', () => {
+  it('holds ids in the core; batch forms move typed arrays', () => {
+    const q = new NumericQueue();
+    q.pushMany(Uint32Array.from({ length: 10_000 }, (_, i) => i));
+    const out = new Uint32Array(6000);
+    expect(q.shiftMany(out)).toBe(6000);
+    expect(out[5999]).toBe(5999);
+    expect(q.shiftMany(out)).toBe(4000);
+    expect(out[3999]).toBe(9999);
+    expect(q.size).toBe(0);
+  });
+
+  it('rejects ids outside 0 .. 2^32 - 1, changing nothing', () => {
+    const q = new NumericQueue();
+    q.push(1);
+    for (const bad of [-1, 2 ** 32, 1.5, NaN, '1', undefined]) expect(() => q.push(bad as number)).toThrow(InvalidArgumentError);
+    expect(() => q.pushMany([1, 2, -3])).toThrow(/ids\[2\]/);
+    expect([...q]).toEqual([1]);
+  });
+});

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError, NumericStack, Stack } from '../../src/index.js';
+
+describe('Stack', () => {
+  it('is LIFO; a bounded one drops its oldest item', () => {
+    const undo = new Stack<string>({ limit: 2 });
+    undo.push('set timeout=5s');
+    undo.push('set retries=3');
+    undo.push('set replicas=4');
+    expect(undo.size).toBe(2);
+    expect([undo.pop(), undo.pop(), undo.pop()]).toEqual(['set replicas=4', 'set retries=3', undefined]);
+  });
+
+  it('peeks and indexes like Array#at, iterates top first', () => {
+    const s = Stack.from([1, 2, 3]);
+    expect([s.peek(), s.at(0), s.at(-1), [...s]]).toEqual([3, 1, 3, [3, 2, 1]]);
+  });
+
+  it('validates its options', () => {
+    expect(() => new Stack({ limit: -3 })).toThrow(new InvalidArgumentError('Stack: expected `limit` to be an integer >= 1, got -3'));
+    expect(() => new NumericStack({ limit: 0 })).toThrow(InvalidArgumentError);
+    expect(() => new Stack<number>().at(0.5)).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('NumericStack', () => {
+  it('pops batches top first into a typed array', () => {
+    const s = new NumericStack();
+    s.pushMany(Uint32Array.from([1, 2, 3, 4, 5]));
+    const out = new Uint32Array(3);
+    expect(s.popMany(out)).toBe(3);
+    expect([...out]).toEqual([5, 4, 3]);
+    expect([...s]).toEqual([2, 1]);
+  });
+});
