@@ -18,3 +18,4 @@ export { Stack, type StackOptions } from './structures/stack.js';
 export { NumericPriorityQueue } from './structures/numeric-priority-queue.js';
 export { NumericQueue, type NumericQueueOptions } from './structures/numeric-queue.js';
 export { NumericStack, type NumericStackOptions } from './structures/numeric-stack.js';
+export { jsonCodec, type Codec, type SnapshotOptions, type RestoreOptions } from './core/snapshot.js';

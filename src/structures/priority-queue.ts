@@ -1,6 +1,20 @@
 import { Arena, arenaOption, disposedArena } from '../core/arena.js';
-import { CapacityError, InvalidArgumentError, StaleHandleError, describe } from '../core/errors.js';
+import { CapacityError, InvalidArgumentError, SnapshotError, StaleHandleError, describe } from '../core/errors.js';
 import { CAPACITY, FOREIGN, STALE } from '../core/status.js';
+import {
+  bodyObject,
+  decodeNumbers,
+  decodePayloads,
+  encodeNumbers,
+  encodePayloads,
+  field,
+  jsonCodec,
+  readSnapshot,
+  writeSnapshot,
+  type Codec,
+  type RestoreOptions,
+  type SnapshotOptions,
+} from '../core/snapshot.js';
 import { options as checkOptions, priority as checkPriority } from '../core/validate.js';
 import type { Handle } from './handle.js';
 
@@ -81,6 +95,33 @@ export class PriorityQueue<T> implements Iterable<T> {
     }
     queue.pushMany(items, priorities);
     return queue;
+  }
+
+  /**
+   * Restores a queue from `snapshot()` bytes, validating everything (magic, version, checksum,
+   * every priority and payload) before the queue is built. Order among equal priorities survives.
+   */
+  static restore<T>(bytes: Uint8Array, options?: RestoreOptions<T> & { readonly arena?: Arena }): PriorityQueue<T> {
+    const where = 'PriorityQueue.restore';
+    const body = bodyObject(where, readSnapshot(where, 'PriorityQueue', bytes, options?.maxBytes));
+    const max = field<boolean>(where, body, 'max', (v) => typeof v === 'boolean');
+    const items = decodePayloads(where, body.payloads, options?.codec ?? (jsonCodec as Codec<T>));
+    const priorities = decodeNumbers(where, body.priorities, items.length);
+    if (!priorities.every(Number.isFinite)) throw new SnapshotError(`${where}: a priority is not finite`);
+    const queue = new PriorityQueue<T>({ max, arena: options?.arena });
+    queue.pushMany(items, priorities);
+    return queue;
+  }
+
+  /** The queue's contents as bytes (items in order, with priorities); payloads through `codec`. */
+  snapshot(options?: SnapshotOptions<T>): Uint8Array {
+    const entries = [...this.entries()];
+    const codec = options?.codec ?? (jsonCodec as Codec<T>);
+    return writeSnapshot('PriorityQueue', {
+      max: this.max,
+      payloads: encodePayloads('PriorityQueue.snapshot', entries.map(([item]) => item), codec),
+      priorities: encodeNumbers(entries.map(([, priority]) => priority)),
+    });
   }
 
   /** How many items the queue holds. */

@@ -1,0 +1,172 @@
+/**
+ * The snapshot container every structure shares. A snapshot is bytes:
+ *
+ *   offset  size  field
+ *   0       4     magic "FSNP"
+ *   4       2     format version (u16, little-endian)
+ *   6       2     kind length k (u16)
+ *   8       k     kind, ASCII ("PriorityQueue", "Scheduler", …)
+ *   8+k     32    SHA-256 of the Wasm build that wrote it (information only: any build that
+ *                 shares the format version restores it)
+ *   40+k    4     body length n (u32)
+ *   44+k    n     body: UTF-8 JSON of the logical contents (items in order, priorities, states)
+ *   44+k+n  4     CRC-32 of every byte before it
+ *
+ * Reading validates all of it before a structure is built, and every mismatch is a SnapshotError.
+ * Payloads pass through a codec (JSON by default) so any type can be stored.
+ */
+import { SnapshotError, describe } from './errors.js';
+import { wasmSha256 } from './wasm.generated.js';
+
+export const SNAPSHOT_VERSION = 1;
+const MAGIC = [0x46, 0x53, 0x4e, 0x50]; // "FSNP"
+/** Refuse bodies larger than this unless the caller raises it: a corrupted length must not allocate gigabytes. */
+export const DEFAULT_MAX_SNAPSHOT_BYTES = 256 * 1024 * 1024;
+
+/** Turns payloads into text and back. */
+export interface Codec<T> {
+  encode(value: T): string;
+  decode(text: string): T;
+}
+
+export const jsonCodec: Codec<unknown> = {
+  encode(value) {
+    const text = JSON.stringify(value);
+    if (text === undefined) throw new SnapshotError(`snapshot: the JSON codec cannot encode ${describe(value)}; pass a codec`);
+    return text;
+  },
+  decode: (text) => JSON.parse(text),
+};
+
+export interface SnapshotOptions<T> {
+  /** How payloads become text and back. @default JSON */
+  readonly codec?: Codec<T>;
+}
+
+export interface RestoreOptions<T> extends SnapshotOptions<T> {
+  /** The most bytes accepted. @default 256 MiB */
+  readonly maxBytes?: number;
+}
+
+let crcTable: Uint32Array | undefined;
+
+/** CRC-32 (IEEE), the checksum zip and PNG use: catches truncation and flipped bits. */
+export function crc32(bytes: Uint8Array): number {
+  if (!crcTable) {
+    crcTable = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      crcTable[n] = c >>> 0;
+    }
+  }
+  let crc = 0xffffffff;
+  for (let i = 0; i < bytes.length; i++) crc = crcTable[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+function hexToBytes(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+/** Wraps a body in the container. */
+export function writeSnapshot(kind: string, body: unknown): Uint8Array {
+  const kindBytes = new TextEncoder().encode(kind);
+  const bodyBytes = new TextEncoder().encode(JSON.stringify(body));
+  const out = new Uint8Array(44 + kindBytes.length + bodyBytes.length + 4);
+  const view = new DataView(out.buffer);
+  out.set(MAGIC, 0);
+  view.setUint16(4, SNAPSHOT_VERSION, true);
+  view.setUint16(6, kindBytes.length, true);
+  out.set(kindBytes, 8);
+  out.set(hexToBytes(wasmSha256), 8 + kindBytes.length);
+  view.setUint32(40 + kindBytes.length, bodyBytes.length, true);
+  out.set(bodyBytes, 44 + kindBytes.length);
+  view.setUint32(out.length - 4, crc32(out.subarray(0, out.length - 4)), true);
+  return out;
+}
+
+/** Checks the container and returns the parsed body; every defect is a SnapshotError naming `where`. */
+export function readSnapshot(where: string, kind: string, bytes: unknown, maxBytes = DEFAULT_MAX_SNAPSHOT_BYTES): unknown {
+  if (!(bytes instanceof Uint8Array)) throw new SnapshotError(`${where}: expected the Uint8Array a snapshot() returned, got ${describe(bytes)}`);
+  if (bytes.length > maxBytes) throw new SnapshotError(`${where}: the snapshot is ${bytes.length} bytes, more than maxBytes (${maxBytes})`);
+  if (bytes.length < 48 || MAGIC.some((b, i) => bytes[i] !== b)) throw new SnapshotError(`${where}: not a flatsched snapshot (bad magic or too short)`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const stored = view.getUint32(bytes.length - 4, true);
+  if (crc32(bytes.subarray(0, bytes.length - 4)) !== stored) throw new SnapshotError(`${where}: checksum mismatch (the snapshot is truncated or corrupted)`);
+  const version = view.getUint16(4, true);
+  if (version !== SNAPSHOT_VERSION) throw new SnapshotError(`${where}: format version ${version} is not supported (this build reads version ${SNAPSHOT_VERSION})`);
+  const kindLength = view.getUint16(6, true);
+  if (44 + kindLength + 4 > bytes.length) throw new SnapshotError(`${where}: the snapshot is truncated`);
+  const found = new TextDecoder().decode(bytes.subarray(8, 8 + kindLength));
+  if (found !== kind) throw new SnapshotError(`${where}: this is a ${found} snapshot, not a ${kind} one`);
+  const bodyLength = view.getUint32(40 + kindLength, true);
+  if (44 + kindLength + bodyLength + 4 !== bytes.length) throw new SnapshotError(`${where}: the body length does not match the snapshot's size`);
+  try {
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(44 + kindLength, 44 + kindLength + bodyLength)));
+  } catch (error) {
+    throw new SnapshotError(`${where}: the body is not valid JSON`, { cause: error });
+  }
+}
+
+/** Numbers in a body keep -0, NaN-free finite values exactly: they travel as the bytes of a Float64Array. */
+export function encodeNumbers(numbers: ArrayLike<number>): string {
+  const f64 = Float64Array.from(numbers);
+  const bytes = new Uint8Array(f64.buffer);
+  let text = '';
+  for (let i = 0; i < bytes.length; i++) text += String.fromCharCode(bytes[i]!);
+  return btoa(text);
+}
+
+export function decodeNumbers(where: string, text: unknown, length: number): Float64Array {
+  if (typeof text !== 'string') throw new SnapshotError(`${where}: malformed number column`);
+  let binary: string;
+  try {
+    binary = atob(text);
+  } catch (error) {
+    throw new SnapshotError(`${where}: malformed number column`, { cause: error });
+  }
+  if (binary.length !== length * 8) throw new SnapshotError(`${where}: the number column holds ${binary.length / 8} values, expected ${length}`);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return new Float64Array(bytes.buffer);
+}
+
+/** Decodes every payload first, so a bad one fails the restore before anything is built. */
+export function decodePayloads<T>(where: string, encoded: unknown, codec: Codec<T>): T[] {
+  if (!Array.isArray(encoded) || encoded.some((e) => typeof e !== 'string')) throw new SnapshotError(`${where}: malformed payload list`);
+  return encoded.map((text: string, i) => {
+    try {
+      return codec.decode(text);
+    } catch (error) {
+      throw new SnapshotError(`${where}: payload ${i} could not be decoded`, { cause: error });
+    }
+  });
+}
+
+/** A body field that must be a plain object. */
+export function bodyObject(where: string, body: unknown): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new SnapshotError(`${where}: malformed body`);
+  return body as Record<string, unknown>;
+}
+
+/** Encodes payloads, naming the first one the codec refuses. */
+export function encodePayloads<T>(where: string, items: readonly T[], codec: Codec<T>): string[] {
+  return items.map((item, i) => {
+    try {
+      return codec.encode(item);
+    } catch (error) {
+      if (error instanceof SnapshotError) throw new SnapshotError(`${where}: payload ${i}: ${error.message.replace(/^snapshot: /, '')}`);
+      throw new SnapshotError(`${where}: payload ${i} could not be encoded`, { cause: error });
+    }
+  });
+}
+
+/** A body field that must be one of a few primitive shapes. */
+export function field<T>(where: string, body: Record<string, unknown>, name: string, valid: (value: unknown) => boolean): T {
+  const value = body[name];
+  if (!valid(value)) throw new SnapshotError(`${where}: malformed field \`${name}\` (${describe(value)})`);
+  return value as T;
+}

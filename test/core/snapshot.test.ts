@@ -1,0 +1,91 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { PriorityQueue, Queue, SnapshotError, Stack, type Codec } from '../../src/index.js';
+import { crc32 } from '../../src/core/snapshot.js';
+
+const sample = () => {
+  const pq = new PriorityQueue<{ job: string }>({ max: true });
+  pq.push({ job: 'a' }, 1);
+  pq.push({ job: 'b' }, 3);
+  pq.push({ job: 'c' }, 1);
+  pq.push({ job: 'zero' }, -0);
+  return pq;
+};
+
+describe('snapshots', () => {
+  it('PriorityQueue: restores items, priorities (even -0), order among equals and max mode', () => {
+    const bytes = sample().snapshot();
+    const restored = PriorityQueue.restore<{ job: string }>(bytes);
+    expect(restored.max).toBe(true);
+    expect([...restored.entries()]).toEqual([
+      [{ job: 'b' }, 3],
+      [{ job: 'a' }, 1],
+      [{ job: 'c' }, 1],
+      [{ job: 'zero' }, -0],
+    ]);
+    expect(Object.is(restored.priorityOf(restored.push({ job: 'x' }, 5)), 5)).toBe(true);
+  });
+
+  it('Queue and Stack: restore items and options', () => {
+    const q = new Queue<number>({ capacity: 5, overflow: 'drop-oldest' });
+    q.pushMany([1, 2, 3, 4, 5, 6]);
+    const rq = Queue.restore<number>(q.snapshot());
+    expect([rq.toArray(), rq.capacity]).toEqual([[2, 3, 4, 5, 6], 5]);
+    rq.push(7);
+    expect(rq.toArray()).toEqual([3, 4, 5, 6, 7]);
+
+    const s = Stack.from(['v1', 'v2', 'v3'], { limit: 3 });
+    const rs = Stack.restore<string>(s.snapshot());
+    expect([rs.toArray(), rs.limit]).toEqual([['v3', 'v2', 'v1'], 3]);
+  });
+
+  it('payloads go through a caller-supplied codec', () => {
+    const codec: Codec<Date> = { encode: (d) => d.toISOString(), decode: (t) => new Date(t) };
+    const pq = new PriorityQueue<Date>();
+    pq.push(new Date('2026-01-02T03:04:05Z'), 1);
+    const restored = PriorityQueue.restore(pq.snapshot({ codec }), { codec });
+    expect(restored.pop()).toEqual(new Date('2026-01-02T03:04:05Z'));
+    expect(() => Queue.from([() => {}]).snapshot()).toThrow(/Queue.snapshot: payload 0: the JSON codec cannot encode a function/);
+  });
+
+  it('rejects any single flipped bit, any truncation and trailing bytes with SnapshotError', () => {
+    const bytes = sample().snapshot();
+    fc.assert(
+      fc.property(fc.nat(bytes.length * 8 - 1), (bit) => {
+        const corrupt = bytes.slice();
+        corrupt[bit >> 3]! ^= 1 << (bit & 7);
+        expect(() => PriorityQueue.restore(corrupt)).toThrow(SnapshotError);
+      }),
+      { numRuns: 300 },
+    );
+    for (let length = 0; length < bytes.length; length++) {
+      expect(() => PriorityQueue.restore(bytes.subarray(0, length))).toThrow(SnapshotError);
+    }
+    expect(() => PriorityQueue.restore(new Uint8Array([...bytes, 0]))).toThrow(SnapshotError);
+  });
+
+  it('names what is wrong: kind, version, size, input type', () => {
+    const queueBytes = Queue.from([1]).snapshot();
+    expect(() => PriorityQueue.restore(queueBytes)).toThrow('PriorityQueue.restore: this is a Queue snapshot, not a PriorityQueue one');
+
+    const future = sample().snapshot();
+    new DataView(future.buffer).setUint16(4, 99, true);
+    new DataView(future.buffer).setUint32(future.length - 4, crc32(future.subarray(0, future.length - 4)), true);
+    expect(() => PriorityQueue.restore(future)).toThrow(/format version 99 is not supported/);
+
+    expect(() => PriorityQueue.restore(sample().snapshot(), { maxBytes: 10 })).toThrow(/more than maxBytes \(10\)/);
+    expect(() => PriorityQueue.restore('nope' as never)).toThrow(/expected the Uint8Array a snapshot\(\) returned/);
+  });
+
+  it('a payload the codec cannot decode fails the restore before anything is built', () => {
+    const bytes = sample().snapshot();
+    const failing: Codec<unknown> = {
+      encode: JSON.stringify,
+      decode: (t) => {
+        if (t.includes('zero')) throw new Error('bad');
+        return JSON.parse(t);
+      },
+    };
+    expect(() => PriorityQueue.restore(bytes, { codec: failing })).toThrow(/payload 3 could not be decoded/);
+  });
+});
