@@ -1,0 +1,62 @@
+/**
+ * Sizes and time budgets of a run. The full run is what docs/benchmarks.md publishes; `--quick` is
+ * a smoke run (small N, few rounds) that checks every suite still works, in under a minute.
+ */
+import type { Plan } from './harness.js';
+
+export interface Config {
+  readonly quick: boolean;
+  /** N for the heaps, queues and stacks. */
+  readonly sizes: readonly number[];
+  /** A size beyond `sizes` for the heaps only, with fewer rounds (memory and time allow one). */
+  readonly hugeSize: number | undefined;
+  /** Pop + push steps in one timed iteration of the hold model. */
+  readonly holdSteps: number;
+  /** Items a batch of the hold model pops and then pushes back. */
+  readonly holdBatch: number;
+  /** Structures created in one timed iteration of the creation suite. */
+  readonly creations: number;
+  /** N of the memory and tail-latency suites. */
+  readonly memorySize: number;
+  /** Single operations timed by the tail-latency suite. */
+  readonly latencySteps: number;
+  /** Jobs of the scheduler suite (submit + take + ack), and of the async pools. */
+  readonly jobs: number;
+  readonly poolJobs: number;
+  /** Worker counts of the balancer suite. */
+  readonly workers: readonly number[];
+  readonly plan: Plan;
+}
+
+export function configFor(quick: boolean): Config {
+  if (quick) {
+    return {
+      quick,
+      sizes: [1_000, 10_000],
+      hugeSize: undefined,
+      holdSteps: 1_000,
+      holdBatch: 100,
+      creations: 1_000,
+      memorySize: 100_000,
+      latencySteps: 100_000,
+      jobs: 10_000,
+      poolJobs: 10_000,
+      workers: [10, 1_000],
+      plan: { rounds: 2, roundTime: 15, warmupTime: 5 },
+    };
+  }
+  return {
+    quick,
+    sizes: [1_000, 100_000, 1_000_000],
+    hugeSize: 10_000_000,
+    holdSteps: 10_000,
+    holdBatch: 100,
+    creations: 1_000,
+    memorySize: 1_000_000,
+    latencySteps: 1_000_000,
+    jobs: 1_000_000,
+    poolJobs: 100_000,
+    workers: [10, 1_000, 100_000],
+    plan: { rounds: 5, roundTime: 120, warmupTime: 30 },
+  };
+}

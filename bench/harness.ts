@@ -1,0 +1,207 @@
+/**
+ * The interleaved runner. tinybench times one contender at a time; on a shared 2-core machine the
+ * background load drifts over seconds, so timing all of ours first and all baselines after would
+ * bake that drift into the ratios. Instead a case runs in rounds, and each round gives every
+ * contender a short time budget, in an order that rotates and alternates direction from round to
+ * round. Samples are pooled across rounds, so every contender sees the same mix of quiet and busy
+ * moments, and the median of the pool is what the tables report.
+ */
+import { Bench } from 'tinybench';
+
+/** One timed iteration. A number it returns is a checksum of what it did (see `checks`). */
+export type Body = () => unknown;
+
+/** A contender's state for one round: the timed iteration, and how to free the state after it. */
+export interface Prepared {
+  readonly run: Body;
+  readonly dispose?: () => void;
+}
+
+export interface Contender {
+  /** How the tables call it, e.g. `PriorityQueue` or `flatqueue + payload array`. */
+  readonly name: string;
+  /** The npm package measured, `flatsched` for ours, `built-in` for Array. */
+  readonly library: string;
+  readonly ours: boolean;
+  /**
+   * Ours is compared with the fastest baseline of the same group: payload objects against payload
+   * objects, ids against ids, so a numeric structure is never flattered by a baseline that also
+   * carries objects.
+   */
+  readonly group: string;
+  /**
+   * Contenders doing exactly the same sequence of operations share a checks key; the checksums their
+   * first iteration returns must agree, or the run stops (a wrong adapter would otherwise go
+   * unnoticed and be "fast"). Defaults to the group-independent key `same`.
+   */
+  readonly checks?: string;
+  /** Builds fresh state for one round (not timed). */
+  prepare(): Prepared | Promise<Prepared>;
+}
+
+export interface Case {
+  readonly suite: string;
+  readonly workload: string;
+  /** Items held (or queued at the start), the N of the tables. */
+  readonly size: number;
+  /** Operations in one iteration; results are per operation. */
+  readonly operations: number;
+  /** What one operation is, for the tables: `push or pop`, `job (submit+take+ack)`. */
+  readonly operation: string;
+  readonly contenders: readonly Contender[];
+  /** Bodies return promises (the async pools). */
+  readonly async?: boolean;
+  /** Overrides of the plan for heavy cases. */
+  readonly plan?: Partial<Plan>;
+}
+
+export interface Plan {
+  /** Rounds per case; every contender runs once per round. */
+  readonly rounds: number;
+  /** Time budget of one contender in one round, in ms (at least one iteration always runs). */
+  readonly roundTime: number;
+  /** Warm-up budget before each contender's round, in ms (at least one iteration). 0 = none. */
+  readonly warmupTime: number;
+}
+
+export interface Measurement {
+  readonly name: string;
+  readonly library: string;
+  readonly ours: boolean;
+  readonly group: string;
+  /** Nanoseconds per operation over all pooled samples. */
+  readonly median: number;
+  readonly p25: number;
+  readonly p75: number;
+  readonly min: number;
+  readonly max: number;
+  readonly opsPerSecond: number;
+  readonly samples: number;
+  /** For ours: the fastest baseline of the group divided by ours (above 1 = ours is faster). */
+  readonly ratio?: number;
+  /** For ours: the baseline the ratio is taken against. */
+  readonly versus?: string;
+  /** Set when the contender threw; no numbers then. */
+  readonly error?: string;
+}
+
+export interface CaseResult {
+  readonly suite: string;
+  readonly workload: string;
+  readonly size: number;
+  readonly operations: number;
+  readonly operation: string;
+  readonly unit: 'ns/op';
+  readonly results: Measurement[];
+}
+
+/** Linear interpolation between order statistics, as tinybench does. */
+export function percentile(sorted: ArrayLike<number>, q: number): number {
+  if (sorted.length === 0) return NaN;
+  const at = (sorted.length - 1) * q;
+  const low = Math.floor(at);
+  const high = Math.min(low + 1, sorted.length - 1);
+  return sorted[low]! + (sorted[high]! - sorted[low]!) * (at - low);
+}
+
+function rotate<T>(items: readonly T[], round: number): T[] {
+  const shift = round % items.length;
+  const order = [...items.slice(shift), ...items.slice(0, shift)];
+  return round % 2 === 1 ? order.reverse() : order;
+}
+
+/** Collects what the previous contender left behind, so it is not billed to the next one. */
+function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+export async function runCase(benchCase: Case, defaults: Plan): Promise<CaseResult> {
+  const plan = { ...defaults, ...benchCase.plan };
+  const pooled = new Map<Contender, number[]>(benchCase.contenders.map((c) => [c, []]));
+  const failed = new Map<Contender, string>();
+  const checksums = new Map<string, { name: string; value: unknown }>();
+
+  for (let round = 0; round < plan.rounds; round++) {
+    for (const contender of rotate(benchCase.contenders, round)) {
+      if (failed.has(contender)) continue;
+      collectGarbage();
+      let prepared: Prepared | undefined;
+      try {
+        prepared = await contender.prepare();
+        const body = prepared.run;
+        if (round === 0) {
+          const value = await body();
+          if (typeof value === 'number') verify(benchCase, contender, value, checksums);
+        }
+        const bench = new Bench({
+          iterations: 1,
+          time: plan.roundTime,
+          warmup: plan.warmupTime > 0,
+          warmupIterations: 1,
+          warmupTime: plan.warmupTime,
+          retainSamples: true,
+          throws: true,
+        });
+        bench.add(contender.name, body, { async: benchCase.async === true });
+        if (benchCase.async) await bench.run();
+        else bench.runSync();
+        const result = bench.tasks[0]!.result;
+        if (!('latency' in result)) throw new Error(`tinybench ended in state ${result.state}`);
+        const samples = pooled.get(contender)!;
+        // Samples are milliseconds per iteration; the tables speak of nanoseconds per operation.
+        for (const ms of result.latency.samples ?? []) samples.push((ms * 1e6) / benchCase.operations);
+      } catch (error) {
+        if (error instanceof ChecksumError) throw error;
+        failed.set(contender, (error as Error)?.message ?? String(error));
+      } finally {
+        prepared?.dispose?.();
+      }
+    }
+  }
+  collectGarbage();
+
+  const results: Measurement[] = benchCase.contenders.map((contender) => {
+    const base = { name: contender.name, library: contender.library, ours: contender.ours, group: contender.group };
+    const error = failed.get(contender);
+    if (error !== undefined) return { ...base, median: NaN, p25: NaN, p75: NaN, min: NaN, max: NaN, opsPerSecond: NaN, samples: 0, error };
+    const samples = pooled.get(contender)!.sort((a, b) => a - b);
+    const median = percentile(samples, 0.5);
+    return {
+      ...base,
+      median,
+      p25: percentile(samples, 0.25),
+      p75: percentile(samples, 0.75),
+      min: samples[0]!,
+      max: samples[samples.length - 1]!,
+      opsPerSecond: 1e9 / median,
+      samples: samples.length,
+    };
+  });
+  return { suite: benchCase.suite, workload: benchCase.workload, size: benchCase.size, operations: benchCase.operations, operation: benchCase.operation, unit: 'ns/op', results: withRatios(results) };
+}
+
+class ChecksumError extends Error {}
+
+function verify(benchCase: Case, contender: Contender, value: number, seen: Map<string, { name: string; value: unknown }>): void {
+  const key = contender.checks ?? 'same';
+  const first = seen.get(key);
+  if (!first) seen.set(key, { name: contender.name, value });
+  else if (first.value !== value) {
+    throw new ChecksumError(`${benchCase.suite} / ${benchCase.workload} / ${benchCase.size}: ${contender.name} did different work than ${first.name} (checksum ${value} vs ${first.value})`);
+  }
+}
+
+function withRatios(results: Measurement[]): Measurement[] {
+  return results.map((measurement) => {
+    if (!measurement.ours || measurement.error) return measurement;
+    const baselines = results.filter((r) => !r.ours && !r.error && r.group === measurement.group);
+    if (baselines.length === 0) return measurement;
+    const fastest = baselines.reduce((a, b) => (b.median < a.median ? b : a));
+    return { ...measurement, ratio: fastest.median / measurement.median, versus: fastest.name };
+  });
+}
+
+/** The same operations in the same order give the same number; cheap enough to leave in timed loops. */
+export function mix(checksum: number, value: number): number {
+  return (Math.imul(checksum, 31) + value) | 0;
+}

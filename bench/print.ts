@@ -1,0 +1,35 @@
+/** What the console shows while the suite runs: one block per case, ours marked, ratios beside them. */
+import type { CaseResult } from './harness.js';
+
+export function formatSize(size: number): string {
+  if (size >= 1e6 && size % 1e6 === 0) return `${size / 1e6}M`;
+  if (size >= 1e3 && size % 1e3 === 0) return `${size / 1e3}k`;
+  return String(size);
+}
+
+/** Nanoseconds with three significant digits, in µs or ms once they get large. */
+export function formatNs(ns: number): string {
+  if (!Number.isFinite(ns)) return '–';
+  if (ns >= 1e6) return `${(ns / 1e6).toPrecision(3)} ms`;
+  if (ns >= 1e4) return `${(ns / 1e3).toPrecision(3)} µs`;
+  return `${ns.toPrecision(3)} ns`;
+}
+
+export function formatRatio(ratio: number | undefined): string {
+  return ratio === undefined ? '' : `${ratio.toFixed(2)}×`;
+}
+
+export function printCase(result: CaseResult): void {
+  console.log(`\n${result.suite} · ${result.workload} · N=${formatSize(result.size)}  (per ${result.operation})`);
+  const width = Math.max(...result.results.map((r) => r.name.length)) + 2;
+  for (const r of result.results) {
+    const mark = r.ours ? '*' : ' ';
+    if (r.error) {
+      console.log(`  ${mark} ${r.name.padEnd(width)} failed: ${r.error}`);
+      continue;
+    }
+    const spread = `p25–p75 ${formatNs(r.p25)}–${formatNs(r.p75)}, min–max ${formatNs(r.min)}–${formatNs(r.max)}`;
+    const ratio = r.ratio === undefined ? '' : `  ${formatRatio(r.ratio)} vs ${r.versus}`;
+    console.log(`  ${mark} ${r.name.padEnd(width)} ${formatNs(r.median).padStart(9)}  ${spread}  (${r.samples} samples)${ratio}`);
+  }
+}

@@ -1,0 +1,441 @@
+/**
+ * PriorityQueue (payload objects, through its public API) and NumericPriorityQueue (ids, single
+ * and batch) against the JS heaps a user would pick instead.
+ *
+ * Every contender's loops are written out in full rather than behind a shared adapter: a shared
+ * call site would see every library's methods, turn megamorphic and stop V8 inlining them, which
+ * would slow the baselines down for a reason no user has.
+ *
+ * Workloads:
+ * - fill-then-drain: push N, then pop N (the queue is reused across iterations, as a warm one is);
+ * - hold model: N items held; each step pops the first and pushes it back with its priority plus a
+ *   random increment (the classic benchmark of event-simulation queues); the batch form pops
+ *   `holdBatch` items, then pushes them back, so the size moves between N - batch and N.
+ * Payloads are `{ id, priority }` objects; the flatqueue user keeps them in an array indexed by id.
+ */
+import FlatQueue from 'flatqueue';
+import TinyQueue from 'tinyqueue';
+import { Heap as HeapJs } from 'heap-js';
+import { Heap as MnemonistHeap } from 'mnemonist';
+import { PriorityQueue as SdslPriorityQueue } from 'js-sdsl';
+import { NumericPriorityQueue, PriorityQueue } from '../../src/index.js';
+import type { Config } from '../config.js';
+import { mix, type Case, type Contender } from '../harness.js';
+import { randomKeys } from '../random.js';
+
+interface Job {
+  readonly id: number;
+  priority: number;
+}
+
+const SUITE = 'PriorityQueue';
+const OURS = 'flatsched';
+
+function makeJobs(keys: Float64Array): Job[] {
+  const jobs: Job[] = new Array(keys.length);
+  for (let i = 0; i < keys.length; i++) jobs[i] = { id: i, priority: keys[i]! };
+  return jobs;
+}
+
+function identities(count: number): Uint32Array {
+  const ids = new Uint32Array(count);
+  for (let i = 0; i < count; i++) ids[i] = i;
+  return ids;
+}
+
+const byPriority = () => (a: Job, b: Job) => a.priority - b.priority;
+
+function fillThenDrain(size: number): Case {
+  const keys = randomKeys(size, 1);
+  const jobs = makeJobs(keys);
+  const ids = identities(size);
+  const n = size;
+  const contenders: Contender[] = [
+    {
+      name: 'PriorityQueue', library: OURS, ours: true, group: 'payloads',
+      prepare() {
+        const queue = new PriorityQueue<Job>();
+        return {
+          run() {
+            for (let i = 0; i < n; i++) queue.push(jobs[i]!, keys[i]!);
+            let check = 0;
+            for (let i = 0; i < n; i++) check = mix(check, queue.pop()!.id);
+            return check;
+          },
+          dispose: () => queue.dispose(),
+        };
+      },
+    },
+    {
+      name: 'PriorityQueue pushMany/popMany', library: OURS, ours: true, group: 'payloads',
+      prepare() {
+        const queue = new PriorityQueue<Job>();
+        return {
+          run() {
+            queue.pushMany(jobs, keys);
+            const out = queue.popMany(n);
+            let check = 0;
+            for (let i = 0; i < out.length; i++) check = mix(check, out[i]!.id);
+            return check;
+          },
+          dispose: () => queue.dispose(),
+        };
+      },
+    },
+    {
+      name: 'NumericPriorityQueue', library: OURS, ours: true, group: 'ids',
+      prepare() {
+        const queue = new NumericPriorityQueue();
+        return {
+          run() {
+            for (let i = 0; i < n; i++) queue.push(i, keys[i]!);
+            let check = 0;
+            for (let i = 0; i < n; i++) check = mix(check, queue.pop()!);
+            return check;
+          },
+          dispose: () => queue.dispose(),
+        };
+      },
+    },
+    {
+      name: 'NumericPriorityQueue pushMany/popMany', library: OURS, ours: true, group: 'ids',
+      prepare() {
+        const queue = new NumericPriorityQueue();
+        const out = new Uint32Array(n);
+        return {
+          run() {
+            queue.pushMany(ids, keys);
+            const count = queue.popMany(out);
+            let check = 0;
+            for (let i = 0; i < count; i++) check = mix(check, out[i]!);
+            return check;
+          },
+          dispose: () => queue.dispose(),
+        };
+      },
+    },
+    {
+      name: 'flatqueue + payload array', library: 'flatqueue', ours: false, group: 'payloads',
+      prepare() {
+        const queue = new FlatQueue<number>();
+        return {
+          run() {
+            for (let i = 0; i < n; i++) queue.push(i, keys[i]!);
+            let check = 0;
+            for (let i = 0; i < n; i++) check = mix(check, jobs[queue.pop()!]!.id);
+            return check;
+          },
+        };
+      },
+    },
+    {
+      name: 'flatqueue (ids)', library: 'flatqueue', ours: false, group: 'ids',
+      prepare() {
+        const queue = new FlatQueue<number>();
+        return {
+          run() {
+            for (let i = 0; i < n; i++) queue.push(i, keys[i]!);
+            let check = 0;
+            for (let i = 0; i < n; i++) check = mix(check, queue.pop()!);
+            return check;
+          },
+        };
+      },
+    },
+    {
+      name: 'tinyqueue', library: 'tinyqueue', ours: false, group: 'payloads',
+      prepare() {
+        const queue = new TinyQueue<Job>([], byPriority());
+        return {
+          run() {
+            for (let i = 0; i < n; i++) queue.push(jobs[i]!);
+            let check = 0;
+            for (let i = 0; i < n; i++) check = mix(check, queue.pop()!.id);
+            return check;
+          },
+        };
+      },
+    },
+    {
+      name: 'heap-js', library: 'heap-js', ours: false, group: 'payloads',
+      prepare() {
+        const queue = new HeapJs<Job>(byPriority());
+        return {
+          run() {
+            // add is push's single-item path, without the rest-parameter array.
+            for (let i = 0; i < n; i++) queue.add(jobs[i]!);
+            let check = 0;
+            for (let i = 0; i < n; i++) check = mix(check, queue.pop()!.id);
+            return check;
+          },
+        };
+      },
+    },
+    {
+      name: 'mnemonist Heap', library: 'mnemonist', ours: false, group: 'payloads',
+      prepare() {
+        const queue = new MnemonistHeap<Job>(byPriority());
+        return {
+          run() {
+            for (let i = 0; i < n; i++) queue.push(jobs[i]!);
+            let check = 0;
+            for (let i = 0; i < n; i++) check = mix(check, queue.pop()!.id);
+            return check;
+          },
+        };
+      },
+    },
+    {
+      name: 'js-sdsl PriorityQueue', library: 'js-sdsl', ours: false, group: 'payloads',
+      prepare() {
+        const queue = new SdslPriorityQueue<Job>([], byPriority(), false);
+        return {
+          run() {
+            for (let i = 0; i < n; i++) queue.push(jobs[i]!);
+            let check = 0;
+            for (let i = 0; i < n; i++) check = mix(check, queue.pop()!.id);
+            return check;
+          },
+        };
+      },
+    },
+  ];
+  return { suite: SUITE, workload: 'fill-then-drain', size, operations: 2 * size, operation: 'push or pop', contenders };
+}
+
+function hold(size: number, config: Config): Case {
+  const keys = randomKeys(size, 1);
+  const steps = config.holdSteps;
+  const batch = config.holdBatch;
+  const increments = randomKeys(steps, 2);
+  const n = size;
+  const single = 'one pop, one push';
+  const batched = `${batch} pops, ${batch} pushes`;
+  const contenders: Contender[] = [
+    {
+      name: 'PriorityQueue', library: OURS, ours: true, group: 'payloads', checks: single,
+      prepare() {
+        const queue = new PriorityQueue<Job>();
+        const jobs = makeJobs(keys);
+        for (let i = 0; i < n; i++) queue.push(jobs[i]!, keys[i]!);
+        return {
+          run() {
+            let check = 0;
+            for (let s = 0; s < steps; s++) {
+              const job = queue.pop()!;
+              job.priority += increments[s]!;
+              queue.push(job, job.priority);
+              check = mix(check, job.id);
+            }
+            return check;
+          },
+          dispose: () => queue.dispose(),
+        };
+      },
+    },
+    {
+      name: 'PriorityQueue pushMany/popMany', library: OURS, ours: true, group: 'payloads', checks: batched,
+      prepare() {
+        const queue = new PriorityQueue<Job>();
+        const jobs = makeJobs(keys);
+        for (let i = 0; i < n; i++) queue.push(jobs[i]!, keys[i]!);
+        const priorities = new Float64Array(batch);
+        return {
+          run() {
+            let check = 0;
+            for (let s = 0; s < steps; s += batch) {
+              const out = queue.popMany(batch);
+              for (let k = 0; k < out.length; k++) {
+                const job = out[k]!;
+                priorities[k] = job.priority += increments[s + k]!;
+                check = mix(check, job.id);
+              }
+              queue.pushMany(out, priorities);
+            }
+            return check;
+          },
+          dispose: () => queue.dispose(),
+        };
+      },
+    },
+    {
+      name: 'NumericPriorityQueue', library: OURS, ours: true, group: 'ids', checks: single,
+      prepare() {
+        const queue = new NumericPriorityQueue();
+        const priorities = keys.slice();
+        for (let i = 0; i < n; i++) queue.push(i, keys[i]!);
+        return {
+          run() {
+            let check = 0;
+            for (let s = 0; s < steps; s++) {
+              const id = queue.pop()!;
+              queue.push(id, (priorities[id] += increments[s]!));
+              check = mix(check, id);
+            }
+            return check;
+          },
+          dispose: () => queue.dispose(),
+        };
+      },
+    },
+    {
+      name: 'NumericPriorityQueue pushMany/popMany', library: OURS, ours: true, group: 'ids', checks: batched,
+      prepare() {
+        const queue = new NumericPriorityQueue();
+        for (let i = 0; i < n; i++) queue.push(i, keys[i]!);
+        const ids = new Uint32Array(batch);
+        const priorities = new Float64Array(batch);
+        return {
+          run() {
+            let check = 0;
+            for (let s = 0; s < steps; s += batch) {
+              const count = queue.popMany(ids, priorities);
+              for (let k = 0; k < count; k++) {
+                priorities[k] += increments[s + k]!;
+                check = mix(check, ids[k]!);
+              }
+              queue.pushMany(ids, priorities);
+            }
+            return check;
+          },
+          dispose: () => queue.dispose(),
+        };
+      },
+    },
+    {
+      name: 'flatqueue + payload array', library: 'flatqueue', ours: false, group: 'payloads', checks: single,
+      prepare() {
+        const queue = new FlatQueue<number>();
+        const jobs = makeJobs(keys);
+        for (let i = 0; i < n; i++) queue.push(i, keys[i]!);
+        return {
+          run() {
+            let check = 0;
+            for (let s = 0; s < steps; s++) {
+              const id = queue.pop()!;
+              const job = jobs[id]!;
+              job.priority += increments[s]!;
+              queue.push(id, job.priority);
+              check = mix(check, job.id);
+            }
+            return check;
+          },
+        };
+      },
+    },
+    {
+      name: 'flatqueue (ids)', library: 'flatqueue', ours: false, group: 'ids', checks: single,
+      prepare() {
+        const queue = new FlatQueue<number>();
+        const priorities = keys.slice();
+        for (let i = 0; i < n; i++) queue.push(i, keys[i]!);
+        return {
+          run() {
+            let check = 0;
+            for (let s = 0; s < steps; s++) {
+              const id = queue.pop()!;
+              queue.push(id, (priorities[id] += increments[s]!));
+              check = mix(check, id);
+            }
+            return check;
+          },
+        };
+      },
+    },
+    {
+      name: 'tinyqueue', library: 'tinyqueue', ours: false, group: 'payloads', checks: single,
+      prepare() {
+        const queue = new TinyQueue<Job>(makeJobs(keys), byPriority());
+        return {
+          run() {
+            let check = 0;
+            for (let s = 0; s < steps; s++) {
+              const job = queue.pop()!;
+              job.priority += increments[s]!;
+              queue.push(job);
+              check = mix(check, job.id);
+            }
+            return check;
+          },
+        };
+      },
+    },
+    {
+      name: 'heap-js', library: 'heap-js', ours: false, group: 'payloads', checks: single,
+      prepare() {
+        const queue = new HeapJs<Job>(byPriority());
+        const jobs = makeJobs(keys);
+        for (let i = 0; i < n; i++) queue.add(jobs[i]!);
+        return {
+          run() {
+            let check = 0;
+            for (let s = 0; s < steps; s++) {
+              const job = queue.pop()!;
+              job.priority += increments[s]!;
+              queue.add(job);
+              check = mix(check, job.id);
+            }
+            return check;
+          },
+        };
+      },
+    },
+    {
+      name: 'mnemonist Heap', library: 'mnemonist', ours: false, group: 'payloads', checks: single,
+      prepare() {
+        const queue = new MnemonistHeap<Job>(byPriority());
+        const jobs = makeJobs(keys);
+        for (let i = 0; i < n; i++) queue.push(jobs[i]!);
+        return {
+          run() {
+            let check = 0;
+            for (let s = 0; s < steps; s++) {
+              const job = queue.pop()!;
+              job.priority += increments[s]!;
+              queue.push(job);
+              check = mix(check, job.id);
+            }
+            return check;
+          },
+        };
+      },
+    },
+    {
+      name: 'js-sdsl PriorityQueue', library: 'js-sdsl', ours: false, group: 'payloads', checks: single,
+      prepare() {
+        const queue = new SdslPriorityQueue<Job>([], byPriority(), false);
+        const jobs = makeJobs(keys);
+        for (let i = 0; i < n; i++) queue.push(jobs[i]!);
+        return {
+          run() {
+            let check = 0;
+            for (let s = 0; s < steps; s++) {
+              const job = queue.pop()!;
+              job.priority += increments[s]!;
+              queue.push(job);
+              check = mix(check, job.id);
+            }
+            return check;
+          },
+        };
+      },
+    },
+  ];
+  return { suite: SUITE, workload: 'hold model', size, operations: 2 * steps, operation: 'push or pop', contenders };
+}
+
+/** Cases are built when they run, so the keys and payloads of one size are garbage during the next. */
+export function priorityQueueCases(config: Config): (() => Case)[] {
+  const cases: (() => Case)[] = [];
+  for (const size of config.sizes) cases.push(() => fillThenDrain(size), () => hold(size, config));
+  const huge = config.hugeSize;
+  if (huge !== undefined) {
+    // Ten million items: one iteration of fill-then-drain takes seconds, so fewer rounds and no
+    // separate warm-up (the code is warm from the smaller sizes).
+    cases.push(
+      () => ({ ...fillThenDrain(huge), plan: { rounds: 2, roundTime: 0, warmupTime: 0 } }),
+      () => ({ ...hold(huge, config), plan: { rounds: 3, warmupTime: 0 } }),
+    );
+  }
+  return cases;
+}
