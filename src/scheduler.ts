@@ -1,0 +1,846 @@
+import { arenaOption } from './core/arena.js';
+import { CapacityError, InvalidArgumentError, NotFoundError, StateError, describe } from './core/errors.js';
+import { integerOption, oneOf, options as checkOptions, priority as checkPriority } from './core/validate.js';
+import type { Handle } from './structures/handle.js';
+import { PriorityQueue } from './structures/priority-queue.js';
+import { DEFAULT_BACKOFF, backoffPolicy, retryWait, type BackoffPolicy } from './scheduler/backoff.js';
+import { DeadLetters, type DeadEntry } from './scheduler/dead-letters.js';
+import { DeferredEvents } from './scheduler/events.js';
+import { FairShare, type Tenant } from './scheduler/fair-share.js';
+import { WorkerPool, type Handler, type PoolHost, type RunOptions } from './scheduler/pool.js';
+import type {
+  AttemptFailure,
+  JobId,
+  JobRecord,
+  JobState,
+  RequeueOptions,
+  SchedulerEvents,
+  SchedulerOptions,
+  SchedulerStats,
+  SubmitEntry,
+  SubmitOptions,
+  TakenJob,
+  TenantStats,
+} from './scheduler/types.js';
+
+export type * from './scheduler/types.js';
+export type { Backoff, BackoffType } from './scheduler/backoff.js';
+export type { Handler, JobContext, RunOptions } from './scheduler/pool.js';
+
+const DEFAULT_TENANT = 'default';
+
+/** A job as the scheduler holds it. Fields change as it moves between states. */
+class Job<T> {
+  priority: number;
+  state: JobState = 'waiting';
+  /** Attempts started so far: the in-flight attempt's number while it runs. */
+  attempt = 0;
+  /** Where it sits in its tenant's line (waiting) or in the delay queue (delayed). */
+  handle = 0 as Handle;
+  /** When it became due: what `stats().oldestWait` measures from. */
+  readyAt = 0;
+  dueAt = 0;
+  startedAt = 0;
+  history: AttemptFailure[] | undefined = undefined;
+  deadEntry: DeadEntry | undefined = undefined;
+
+  constructor(
+    readonly id: JobId,
+    public payload: T,
+    priority: number,
+    readonly tenant: Tenant<Job<T>>,
+    public attempts: number,
+    readonly backoff: BackoffPolicy,
+    readonly submittedAt: number,
+  ) {
+    this.priority = priority;
+  }
+}
+
+interface JobSpec {
+  readonly priority: number;
+  readonly delay: number;
+  readonly attempts: number;
+  readonly backoff: BackoffPolicy;
+  readonly tenant: string;
+  readonly id: JobId | undefined;
+}
+
+type Listener<T, K extends keyof SchedulerEvents<T>> = (event: SchedulerEvents<T>[K]) => void;
+
+const EVENT_NAMES = ['completed', 'failed', 'retry', 'dead', 'evicted', 'idle'] as const;
+
+function checkId(where: string, id: unknown): JobId {
+  if (typeof id === 'string') return id;
+  if (typeof id === 'number' && id - id === 0) return id === 0 ? 0 : id; // -0 and 0 are one id
+  throw new InvalidArgumentError(`${where}: expected a job id (a string or a finite number), got ${describe(id)}`);
+}
+
+function checkTime(where: string, name: string, value: unknown): number {
+  if (typeof value !== 'number' || value - value !== 0) {
+    throw new InvalidArgumentError(`${where}: expected \`${name}\` to be a finite number of milliseconds, got ${describe(value)}`);
+  }
+  return value;
+}
+
+function checkDelay(where: string, value: unknown): number {
+  if (typeof value !== 'number' || !(value >= 0) || value === Infinity) {
+    throw new InvalidArgumentError(`${where}: expected \`delay\` to be a number of milliseconds >= 0, got ${describe(value)}`);
+  }
+  return value;
+}
+
+function checkTenant(where: string, value: unknown): string {
+  if (typeof value !== 'string' || value === '') {
+    throw new InvalidArgumentError(`${where}: expected \`tenant\` to be a non-empty string, got ${describe(value)}`);
+  }
+  return value;
+}
+
+function checkFunction<F>(where: string, name: string, value: F): F {
+  if (typeof value !== 'function') throw new InvalidArgumentError(`${where}: expected \`${name}\` to be a function, got ${describe(value)}`);
+  return value;
+}
+
+const defaultClock = () => performance.now();
+
+/**
+ * A job scheduler: priority order (FIFO among equals), delays, retries with backoff, dead letters,
+ * cancellation, weighted fair share across tenants, capacity, and an async worker pool.
+ *
+ * It holds policy only. Due jobs sit in one priority queue per tenant and delayed jobs in one
+ * queue keyed by due time, all in the Wasm core; a small heap of tenants picks whose turn it is.
+ * A delayed job moves to its tenant's line when the clock reaches its due time, at the start of
+ * the next call, so FIFO among equal priorities means the order in which jobs became due.
+ */
+export class Scheduler<T = unknown> {
+  readonly #capacity: number;
+  readonly #clock: () => number;
+  readonly #defaultAttempts: number;
+  readonly #backoff: BackoffPolicy;
+  readonly #maxDeadLetters: number;
+  readonly #random: () => number;
+  readonly #max: boolean;
+
+  readonly #jobs = new Map<JobId, Job<T>>();
+  readonly #fair: FairShare<Job<T>>;
+  readonly #delayed: PriorityQueue<Job<T>>;
+  readonly #dead = new DeadLetters<Job<T>>();
+  readonly #events = new DeferredEvents<SchedulerEvents<T>>();
+  #waiting = 0;
+  #delayedCount = 0;
+  #inFlight = 0;
+  #nextId = 1;
+  #paused = false;
+  #idle = true;
+  #idleWaiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
+  #emptyWaiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
+  #pool: WorkerPool<Job<T>, T> | undefined;
+  #disposed = false;
+
+  constructor(options?: SchedulerOptions) {
+    const where = 'Scheduler';
+    const given = checkOptions(where, options);
+    this.#capacity = given.capacity === undefined ? Infinity : integerOption(where, 'capacity', given.capacity);
+    this.#clock = given.clock === undefined ? defaultClock : checkFunction(where, 'clock', given.clock);
+    this.#defaultAttempts = given.defaultAttempts === undefined ? 1 : integerOption(where, 'defaultAttempts', given.defaultAttempts);
+    this.#backoff = given.backoff === undefined ? DEFAULT_BACKOFF : backoffPolicy(where, given.backoff);
+    this.#maxDeadLetters = given.maxDeadLetters === undefined ? Infinity : integerOption(where, 'maxDeadLetters', given.maxDeadLetters);
+    this.#random = given.random === undefined ? Math.random : checkFunction(where, 'random', given.random);
+    this.#max = oneOf(where, 'order', given.order ?? 'min', ['min', 'max']) === 'max';
+    const arena = given.arena === undefined ? undefined : arenaOption(where, given.arena);
+    this.#delayed = new PriorityQueue<Job<T>>({ arena });
+    try {
+      this.#fair = new FairShare<Job<T>>(this.#max, arena);
+    } catch (error) {
+      this.#delayed.dispose();
+      throw error;
+    }
+  }
+
+  /** Jobs counted against `capacity`: waiting + delayed + in-flight. */
+  get size(): number {
+    return this.#waiting + this.#delayedCount + this.#inFlight;
+  }
+
+  get capacity(): number {
+    return this.#capacity;
+  }
+
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  /**
+   * Adds a job and returns its id. It is due after `delay` ms, runs in priority order within its
+   * tenant and gets `attempts` tries. Throws CapacityError at `capacity` and StateError for an
+   * `id` the scheduler still holds; either way nothing changed.
+   */
+  submit(payload: T, options?: SubmitOptions): JobId {
+    const where = 'Scheduler.submit';
+    this.#checkLive(where);
+    const spec = this.#spec(where, options);
+    if (spec.id !== undefined) this.#checkFreeId(where, spec.id);
+    this.#checkRoom(where, 1);
+    const now = this.#now(where);
+    this.#promote(now);
+    const id = spec.id ?? this.#freeId();
+    const job = new Job<T>(id, payload, spec.priority, this.#fair.tenant(spec.tenant), spec.attempts, spec.backoff, now);
+    const state = this.#place(job, spec.delay, now);
+    this.#jobs.set(id, job);
+    if (spec.id === undefined) this.#nextId = (id as number) + 1;
+    this.#move(job, undefined, state);
+    this.#finish();
+    return id;
+  }
+
+  /** `submit`, but returns false instead of throwing CapacityError when there is no room. */
+  trySubmit(payload: T, options?: SubmitOptions): JobId | false {
+    try {
+      return this.submit(payload, options);
+    } catch (error) {
+      if (error instanceof CapacityError) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Adds every entry (`{ payload, ...options }`) and returns their ids, in one batch per queue.
+   * All or nothing: a bad entry, a duplicate id or too little room throws with nothing added.
+   */
+  submitMany(entries: Iterable<SubmitEntry<T>>): JobId[] {
+    const where = 'Scheduler.submitMany';
+    this.#checkLive(where);
+    if (entries === null || typeof entries !== 'object' || typeof (entries as Iterable<unknown>)[Symbol.iterator] !== 'function') {
+      throw new InvalidArgumentError(`${where}: expected an iterable of entries, got ${describe(entries)}`);
+    }
+    const list = Array.isArray(entries) ? (entries as SubmitEntry<T>[]) : [...entries];
+    const specs: JobSpec[] = new Array(list.length);
+    const givenIds = new Set<JobId>();
+    for (let i = 0; i < list.length; i++) {
+      const entryWhere = `${where}: entries[${i}]`;
+      const entry = list[i];
+      if (entry === null || typeof entry !== 'object') throw new InvalidArgumentError(`${entryWhere}: expected an object { payload, ...options }, got ${describe(entry)}`);
+      const spec = this.#spec(entryWhere, entry);
+      if (spec.id !== undefined) {
+        this.#checkFreeId(entryWhere, spec.id);
+        if (givenIds.has(spec.id)) throw new StateError(`${entryWhere}: id ${describe(spec.id)} appears twice in the batch`);
+        givenIds.add(spec.id);
+      }
+      specs[i] = spec;
+    }
+    this.#checkRoom(where, list.length);
+    const now = this.#now(where);
+    this.#promote(now);
+
+    let nextId = this.#nextId;
+    const jobs: Job<T>[] = new Array(list.length);
+    for (let i = 0; i < list.length; i++) {
+      const spec = specs[i]!;
+      let id = spec.id;
+      if (id === undefined) {
+        while (this.#jobs.has(nextId) || givenIds.has(nextId)) nextId++;
+        id = nextId++;
+      }
+      jobs[i] = new Job<T>(id, list[i]!.payload, spec.priority, this.#fair.tenant(spec.tenant), spec.attempts, spec.backoff, now);
+    }
+    this.#placeMany(jobs, specs, now);
+    for (const job of jobs) {
+      this.#jobs.set(job.id, job);
+      this.#move(job, undefined, job.state);
+    }
+    this.#nextId = nextId;
+    this.#finish();
+    return jobs.map((job) => job.id);
+  }
+
+  /**
+   * The next due job, now in flight until `ack` or `fail`: the tenant whose fair-share turn it is,
+   * then within that tenant the best priority, FIFO among equals. Undefined when nothing is due or
+   * the scheduler is paused. `now` (the clock by default) decides which delayed jobs are due.
+   */
+  take(now?: number): TakenJob<T> | undefined {
+    const where = 'Scheduler.take';
+    this.#checkLive(where);
+    const at = now === undefined ? this.#now(where) : checkTime(where, 'now', now);
+    const job = this.#takeJob(at);
+    if (job === undefined) return undefined;
+    this.#finish();
+    return this.#taken(job);
+  }
+
+  /** Marks an in-flight job done; its id is forgotten (and may be submitted again). */
+  ack(id: JobId, result?: unknown): void {
+    const where = 'Scheduler.ack';
+    this.#checkLive(where);
+    const job = this.#inFlightJob(where, id);
+    const event = this.#events.has('completed') ? { job: this.#record(job), result } : undefined;
+    this.#forget(job);
+    if (event) this.#events.queue('completed', event);
+    this.#finish();
+  }
+
+  /**
+   * Fails an in-flight job's attempt with `reason`. With attempts left it is retried after its
+   * backoff (delayed, or waiting at once for a zero wait); otherwise it becomes a dead letter with
+   * its attempt history. Returns the state it is in now.
+   */
+  fail(id: JobId, reason?: unknown): 'waiting' | 'delayed' | 'dead' {
+    const where = 'Scheduler.fail';
+    this.#checkLive(where);
+    const job = this.#inFlightJob(where, id);
+    const now = this.#now(where);
+    this.#promote(now);
+    const failure: AttemptFailure = { attempt: job.attempt, startedAt: job.startedAt, failedAt: now, reason };
+    if (job.attempt < job.attempts) {
+      // Everything that can throw (the random source, the arena) runs before anything changes.
+      const wait = retryWait(where, job.backoff, job.attempt, this.#random);
+      const state = this.#place(job, wait, now);
+      (job.history ??= []).push(failure);
+      this.#move(job, 'in-flight', state);
+      if (this.#events.has('failed')) this.#events.queue('failed', { job: this.#record(job), attempt: failure.attempt, reason });
+      if (this.#events.has('retry')) this.#events.queue('retry', { job: this.#record(job), reason, delay: wait, dueAt: now + wait });
+      this.#finish();
+      return state;
+    }
+    (job.history ??= []).push(failure);
+    this.#dead.push(job);
+    this.#move(job, 'in-flight', 'dead');
+    if (this.#events.has('failed')) this.#events.queue('failed', { job: this.#record(job), attempt: failure.attempt, reason });
+    if (this.#events.has('dead')) this.#events.queue('dead', { job: this.#record(job), reason });
+    while (this.#dead.size > this.#maxDeadLetters) {
+      const oldest = this.#dead.peek()!;
+      const event = this.#events.has('evicted') ? { job: this.#record(oldest) } : undefined;
+      this.#dead.remove(oldest);
+      this.#forget(oldest);
+      if (event) this.#events.queue('evicted', event);
+    }
+    this.#finish();
+    return 'dead';
+  }
+
+  /**
+   * Removes a job in any state and returns true; false when the id is not held. A running
+   * handler of a cancelled job (`run`) sees its `ctx.signal` abort, and its outcome is ignored.
+   */
+  cancel(id: JobId): boolean {
+    const where = 'Scheduler.cancel';
+    this.#checkLive(where);
+    const job = this.#jobs.get(checkId(where, id));
+    if (job === undefined) return false;
+    const state = job.state;
+    if (state === 'waiting') this.#fair.remove(job.tenant, job.handle);
+    else if (state === 'delayed') this.#delayed.remove(job.handle);
+    else if (state === 'dead') this.#dead.remove(job);
+    this.#forget(job);
+    // The handler hears of it only now that the change is complete.
+    if (state === 'in-flight') this.#pool?.cancelled(job, new DOMException(`Scheduler.cancel: job ${describe(id)} was cancelled`, 'AbortError'));
+    this.#finish();
+    return true;
+  }
+
+  /**
+   * Gives a job a new priority. A waiting job keeps its place in arrival order among jobs of the
+   * new priority; a delayed, in-flight or dead job has it when it next becomes due.
+   */
+  reprioritize(id: JobId, priority: number): void {
+    const where = 'Scheduler.reprioritize';
+    this.#checkLive(where);
+    checkPriority(where, priority);
+    const job = this.#knownJob(where, id);
+    if (job.state === 'waiting') this.#fair.update(job.tenant, job.handle, priority);
+    job.priority = priority;
+    this.#finish();
+  }
+
+  /** A copy of the job as it is now, or undefined when the id is not held. */
+  get(id: JobId): JobRecord<T> | undefined {
+    const where = 'Scheduler.get';
+    this.#checkLive(where);
+    const job = this.#jobs.get(checkId(where, id));
+    if (job === undefined) return undefined;
+    if (job.state === 'delayed') this.#promote(this.#now(where));
+    return this.#record(job);
+  }
+
+  /** Dead letters, oldest first, with their attempt history. */
+  deadLetters(): JobRecord<T>[] {
+    this.#checkLive('Scheduler.deadLetters');
+    const records: JobRecord<T>[] = [];
+    for (const job of this.#dead) records.push(this.#record(job));
+    return records;
+  }
+
+  /**
+   * Gives a dead letter a fresh set of attempts (its history starts over) and makes it due, after
+   * `delay` ms if given. It counts against `capacity` again.
+   */
+  requeue(id: JobId, options?: RequeueOptions): void {
+    const where = 'Scheduler.requeue';
+    this.#checkLive(where);
+    const given = checkOptions(where, options);
+    const delay = given.delay === undefined ? 0 : checkDelay(where, given.delay);
+    const priority = given.priority === undefined ? undefined : checkPriority(where, given.priority);
+    const job = this.#knownJob(where, id);
+    if (job.state !== 'dead') throw new StateError(`${where}: job ${describe(id)} is ${job.state}, not dead`);
+    this.#checkRoom(where, 1);
+    const now = this.#now(where);
+    this.#promote(now);
+    const before = job.priority;
+    if (priority !== undefined) job.priority = priority;
+    let state: JobState;
+    try {
+      state = this.#place(job, delay, now);
+    } catch (error) {
+      job.priority = before;
+      throw error;
+    }
+    this.#dead.remove(job);
+    job.attempt = 0;
+    job.history = undefined;
+    this.#move(job, 'dead', state);
+    this.#finish();
+  }
+
+  /** Drops every dead letter (their ids are forgotten) and returns how many there were. */
+  purge(): number {
+    this.#checkLive('Scheduler.purge');
+    const dead = [...this.#dead];
+    this.#dead.clear();
+    for (const job of dead) this.#forget(job);
+    this.#finish();
+    return dead.length;
+  }
+
+  /**
+   * Milliseconds until a job is due: 0 when one is due now, the wait for the earliest delayed job
+   * otherwise, undefined when nothing is waiting or delayed. (It reports the queue, paused or not.)
+   */
+  nextDueIn(now?: number): number | undefined {
+    const where = 'Scheduler.nextDueIn';
+    this.#checkLive(where);
+    const at = now === undefined ? this.#now(where) : checkTime(where, 'now', now);
+    this.#promote(at);
+    if (this.#waiting > 0) return 0;
+    const dueAt = this.#delayed.peekPriority();
+    return dueAt === undefined ? undefined : dueAt - at;
+  }
+
+  /**
+   * Counts per state and per tenant, and how long the longest-waiting due job has waited.
+   * O(jobs held): meant for dashboards and autoscaling, not for every job (`size` is O(1)).
+   */
+  stats(): SchedulerStats {
+    const where = 'Scheduler.stats';
+    this.#checkLive(where);
+    const now = this.#now(where);
+    this.#promote(now);
+    let oldestReady = Infinity;
+    if (this.#waiting > 0) {
+      for (const job of this.#jobs.values()) if (job.state === 'waiting' && job.readyAt < oldestReady) oldestReady = job.readyAt;
+    }
+    const tenants: Record<string, TenantStats> = Object.create(null);
+    for (const tenant of this.#fair.tenants()) {
+      if (tenant.jobs === 0 && !tenant.pinned) continue;
+      tenants[tenant.name] = { waiting: tenant.waiting, delayed: tenant.delayed, inFlight: tenant.inFlight, dead: tenant.dead, weight: tenant.weight };
+    }
+    return {
+      waiting: this.#waiting,
+      delayed: this.#delayedCount,
+      inFlight: this.#inFlight,
+      dead: this.#dead.size,
+      size: this.size,
+      capacity: this.#capacity,
+      paused: this.#paused,
+      oldestWait: oldestReady === Infinity ? 0 : Math.max(0, now - oldestReady),
+      tenants,
+    };
+  }
+
+  /**
+   * Sets a tenant's weight (default 1): under load, tenants get turns in proportion to their
+   * weights. Takes effect from the tenant's next turn.
+   */
+  setTenantWeight(tenant: string, weight: number): void {
+    const where = 'Scheduler.setTenantWeight';
+    this.#checkLive(where);
+    checkTenant(where, tenant);
+    if (typeof weight !== 'number' || !(weight > 0) || weight === Infinity) {
+      throw new InvalidArgumentError(`${where}: expected \`weight\` to be a finite number > 0, got ${describe(weight)}`);
+    }
+    this.#fair.setWeight(tenant, weight);
+  }
+
+  /** A tenant's weight: 1 unless set. */
+  tenantWeight(tenant: string): number {
+    checkTenant('Scheduler.tenantWeight', tenant);
+    return this.#fair.find(tenant)?.weight ?? 1;
+  }
+
+  /** `take` returns undefined and `run` starts no job until `resume`. Running jobs carry on. */
+  pause(): void {
+    this.#checkLive('Scheduler.pause');
+    this.#paused = true;
+  }
+
+  resume(): void {
+    this.#checkLive('Scheduler.resume');
+    if (!this.#paused) return;
+    this.#paused = false;
+    this.#finish();
+  }
+
+  /** Resolves when no job is waiting, delayed or in flight (at once if that is so now). */
+  onIdle(): Promise<void> {
+    this.#checkLive('Scheduler.onIdle');
+    if (this.size === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => this.#idleWaiters.push({ resolve, reject }));
+  }
+
+  /** Resolves when no job is waiting or delayed, though some may still run (at once if so now). */
+  onEmpty(): Promise<void> {
+    this.#checkLive('Scheduler.onEmpty');
+    if (this.#waiting + this.#delayedCount === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => this.#emptyWaiters.push({ resolve, reject }));
+  }
+
+  on<K extends keyof SchedulerEvents<T>>(name: K, listener: Listener<T, K>): this {
+    this.#events.on(this.#checkEvent('Scheduler.on', name), checkFunction('Scheduler.on', 'listener', listener));
+    return this;
+  }
+
+  off<K extends keyof SchedulerEvents<T>>(name: K, listener: Listener<T, K>): this {
+    this.#events.off(this.#checkEvent('Scheduler.off', name), listener);
+    return this;
+  }
+
+  /** Listens for the next `name` event only. */
+  once<K extends keyof SchedulerEvents<T>>(name: K, listener: Listener<T, K>): this {
+    checkFunction('Scheduler.once', 'listener', listener);
+    const wrapper: Listener<T, K> = (event) => {
+      this.#events.off(name, wrapper);
+      listener(event);
+    };
+    this.#events.on(this.#checkEvent('Scheduler.once', name), wrapper);
+    return this;
+  }
+
+  /**
+   * Runs due jobs through `handler(payload, ctx)` with up to `concurrency` at once: a handler that
+   * returns (or resolves) acks the job with its result; one that throws, rejects or passes
+   * `timeout` fails the attempt. Resolves once `signal` aborts or `stop()` is called and running
+   * handlers have settled; it does not end when the scheduler is idle. One run at a time.
+   */
+  run(handler: Handler<T>, options?: RunOptions): Promise<void> {
+    const where = 'Scheduler.run';
+    this.#checkLive(where);
+    checkFunction(where, 'handler', handler);
+    const given = checkOptions(where, options);
+    const concurrency = given.concurrency === undefined ? 1 : integerOption(where, 'concurrency', given.concurrency);
+    const timeout = given.timeout;
+    if (timeout !== undefined && (typeof timeout !== 'number' || !(timeout >= 1) || timeout === Infinity)) {
+      throw new InvalidArgumentError(`${where}: expected \`timeout\` to be a number of milliseconds >= 1, got ${describe(timeout)}`);
+    }
+    const signal = given.signal;
+    if (signal !== undefined && !(signal instanceof AbortSignal)) {
+      throw new InvalidArgumentError(`${where}: expected \`signal\` to be an AbortSignal, got ${describe(signal)}`);
+    }
+    if (this.#pool) throw new StateError(`${where}: the scheduler is already running; call stop() and await it first`);
+    if (signal?.aborted) return Promise.resolve();
+    const host: PoolHost<Job<T>, T> = {
+      take: () => {
+        if (this.#disposed) return undefined;
+        const job = this.#takeJob(this.#now(where));
+        // The pool is the caller and keeps taking: no need to wake it.
+        if (job) this.#finish(false);
+        return job;
+      },
+      describe: (job) => this.#taken(job),
+      complete: (job, attempt, result) => {
+        if (this.#isCurrentAttempt(job, attempt)) this.ack(job.id, result);
+      },
+      fail: (job, attempt, reason) => {
+        if (this.#isCurrentAttempt(job, attempt)) this.fail(job.id, reason);
+      },
+      nextDueIn: () => (this.#disposed ? undefined : this.nextDueIn()),
+      stopped: () => {
+        if (this.#pool === pool) this.#pool = undefined;
+      },
+    };
+    const pool: WorkerPool<Job<T>, T> = new WorkerPool(host, handler, concurrency, timeout, signal);
+    this.#pool = pool;
+    return pool.done;
+  }
+
+  /** Stops `run`: no new jobs are taken. Resolves (as `run` does) once running handlers settle. */
+  stop(): Promise<void> {
+    const pool = this.#pool;
+    if (!pool) return Promise.resolve();
+    pool.stop();
+    return pool.done;
+  }
+
+  /**
+   * Frees the scheduler's queues now. A running pool stops taking jobs; pending `onIdle`/`onEmpty`
+   * promises reject; any later call throws StateError.
+   */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#pool?.stop();
+    this.#fair.dispose();
+    this.#delayed.dispose();
+    this.#dead.clear();
+    this.#jobs.clear();
+    this.#events.clear();
+    this.#waiting = this.#delayedCount = this.#inFlight = 0;
+    const error = new StateError('Scheduler: disposed while a caller was waiting');
+    for (const waiter of [...this.#idleWaiters, ...this.#emptyWaiters]) waiter.reject(error);
+    this.#idleWaiters = [];
+    this.#emptyWaiters = [];
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'Scheduler';
+  }
+
+  toJSON(): SchedulerStats {
+    return this.stats();
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    if (this.#disposed) return 'Scheduler (disposed)';
+    const { waiting, delayed, inFlight, dead } = this.stats();
+    return `Scheduler { waiting: ${waiting}, delayed: ${delayed}, in-flight: ${inFlight}, dead: ${dead}${this.#paused ? ', paused' : ''} }`;
+  }
+
+  // ── moves between states ──────────────────────────────────────────────────────────────────────
+
+  /** Waiting → in-flight for the next due job, if any and not paused. */
+  #takeJob(now: number): Job<T> | undefined {
+    this.#promote(now);
+    if (this.#paused) return undefined;
+    const job = this.#fair.pop();
+    if (job === undefined) return undefined;
+    job.attempt++;
+    job.startedAt = now;
+    this.#move(job, 'waiting', 'in-flight');
+    return job;
+  }
+
+  /** Delayed → waiting for every job due by `now`, in order of due time (FIFO among equals). */
+  #promote(now: number): void {
+    const delayed = this.#delayed;
+    for (let dueAt = delayed.peekPriority(); dueAt !== undefined && dueAt <= now; dueAt = delayed.peekPriority()) {
+      const job = delayed.peek()!;
+      // Into the tenant's line first, out of the delay queue second: an arena out of memory
+      // throws from the first with the job still delayed, never lost between the two.
+      const handle = this.#fair.push(job.tenant, job, job.priority);
+      delayed.remove(job.handle);
+      job.handle = handle;
+      job.readyAt = job.dueAt;
+      this.#move(job, 'delayed', 'waiting');
+    }
+  }
+
+  /**
+   * Puts a job in its tenant's line (no delay) or the delay queue, and returns which. Only the
+   * queue changes; the caller updates the job's state once nothing else can throw.
+   */
+  #place(job: Job<T>, delay: number, now: number): 'waiting' | 'delayed' {
+    if (delay > 0) {
+      const dueAt = now + delay;
+      job.handle = this.#delayed.push(job, dueAt);
+      job.dueAt = dueAt;
+      return 'delayed';
+    }
+    job.handle = this.#fair.push(job.tenant, job, job.priority);
+    job.readyAt = now;
+    return 'waiting';
+  }
+
+  /** `#place` for a batch: one `pushMany` per queue; on failure, everything pushed is taken back. */
+  #placeMany(jobs: Job<T>[], specs: JobSpec[], now: number): void {
+    const delayedJobs: Job<T>[] = [];
+    const dueTimes: number[] = [];
+    const byTenant = new Map<Tenant<Job<T>>, { jobs: Job<T>[]; priorities: number[] }>();
+    for (let i = 0; i < jobs.length; i++) {
+      const job = jobs[i]!;
+      const delay = specs[i]!.delay;
+      if (delay > 0) {
+        job.dueAt = now + delay;
+        job.state = 'delayed';
+        delayedJobs.push(job);
+        dueTimes.push(job.dueAt);
+      } else {
+        job.readyAt = now;
+        job.state = 'waiting';
+        let batch = byTenant.get(job.tenant);
+        if (!batch) byTenant.set(job.tenant, (batch = { jobs: [], priorities: [] }));
+        batch.jobs.push(job);
+        batch.priorities.push(job.priority);
+      }
+    }
+    const undo: (() => void)[] = [];
+    try {
+      for (const [tenant, batch] of byTenant) {
+        const handles = this.#fair.pushMany(tenant, batch.jobs, batch.priorities);
+        batch.jobs.forEach((job, k) => (job.handle = handles[k]!));
+        undo.push(() => handles.forEach((handle) => this.#fair.remove(tenant, handle)));
+      }
+      if (delayedJobs.length > 0) {
+        const handles = this.#delayed.pushMany(delayedJobs, dueTimes);
+        delayedJobs.forEach((job, k) => (job.handle = handles[k]!));
+      }
+    } catch (error) {
+      for (const step of undo.reverse()) step();
+      throw error;
+    }
+  }
+
+  /** Leaves the scheduler: counts drop and the id is forgotten. */
+  #forget(job: Job<T>): void {
+    this.#jobs.delete(job.id);
+    this.#move(job, job.state, undefined);
+  }
+
+  /** Keeps the counts per state, overall and per tenant; `undefined` is "not held". */
+  #move(job: Job<T>, from: JobState | undefined, to: JobState | undefined): void {
+    const tenant = job.tenant;
+    if (from === undefined && tenant.jobs === 0) this.#fair.becameBusy(tenant);
+    if (from !== undefined) this.#count(tenant, from, -1);
+    if (to !== undefined) {
+      this.#count(tenant, to, 1);
+      job.state = to;
+    }
+    if (to === undefined && tenant.jobs === 0) this.#fair.becameEmpty(tenant);
+  }
+
+  #count(tenant: Tenant<Job<T>>, state: JobState, delta: 1 | -1): void {
+    switch (state) {
+      case 'waiting':
+        this.#waiting += delta;
+        tenant.waiting += delta;
+        break;
+      case 'delayed':
+        this.#delayedCount += delta;
+        tenant.delayed += delta;
+        break;
+      case 'in-flight':
+        this.#inFlight += delta;
+        tenant.inFlight += delta;
+        break;
+      case 'dead':
+        tenant.dead += delta;
+        break;
+    }
+  }
+
+  /**
+   * The last step of every change: notes idle and empty, wakes the pool, then runs listeners
+   * (after the change, so a listener may call back in).
+   */
+  #finish(wakePool = true): void {
+    if (this.size === 0) {
+      if (!this.#idle) {
+        this.#idle = true;
+        this.#events.queue('idle', undefined);
+        const waiters = this.#idleWaiters;
+        this.#idleWaiters = [];
+        for (const waiter of waiters) waiter.resolve();
+      }
+    } else {
+      this.#idle = false;
+    }
+    if (this.#emptyWaiters.length > 0 && this.#waiting + this.#delayedCount === 0) {
+      const waiters = this.#emptyWaiters;
+      this.#emptyWaiters = [];
+      for (const waiter of waiters) waiter.resolve();
+    }
+    if (wakePool) this.#pool?.wake();
+    this.#events.deliver();
+  }
+
+  // ── checks and views ──────────────────────────────────────────────────────────────────────────
+
+  #spec(where: string, options: SubmitOptions | undefined): JobSpec {
+    const given = checkOptions(where, options);
+    return {
+      priority: given.priority === undefined ? 0 : checkPriority(where, given.priority),
+      delay: given.delay === undefined ? 0 : checkDelay(where, given.delay),
+      attempts: given.attempts === undefined ? this.#defaultAttempts : integerOption(where, 'attempts', given.attempts),
+      backoff: given.backoff === undefined ? this.#backoff : backoffPolicy(where, given.backoff),
+      tenant: given.tenant === undefined ? DEFAULT_TENANT : checkTenant(where, given.tenant),
+      id: given.id === undefined ? undefined : checkId(where, given.id),
+    };
+  }
+
+  #now(where: string): number {
+    const now = this.#clock();
+    if (typeof now !== 'number' || now - now !== 0) {
+      throw new InvalidArgumentError(`${where}: the clock returned ${describe(now)}; expected a finite number of milliseconds`);
+    }
+    return now;
+  }
+
+  #checkLive(where: string): void {
+    if (this.#disposed) throw new StateError(`${where}: the scheduler was disposed`);
+  }
+
+  #checkRoom(where: string, count: number): void {
+    if (this.size + count > this.#capacity) {
+      throw new CapacityError(`${where}: capacity (${this.#capacity}) exceeded: ${this.size} jobs held, ${count} more asked for`);
+    }
+  }
+
+  #checkFreeId(where: string, id: JobId): void {
+    const held = this.#jobs.get(id);
+    if (held) throw new StateError(`${where}: job ${describe(id)} is already held (${held.state})`);
+  }
+
+  /** The lowest unused issued id from the counter on (a caller may have taken some numbers). */
+  #freeId(): number {
+    let id = this.#nextId;
+    while (this.#jobs.has(id)) id++;
+    return id;
+  }
+
+  #knownJob(where: string, id: JobId): Job<T> {
+    const job = this.#jobs.get(checkId(where, id));
+    if (job === undefined) throw new NotFoundError(`${where}: no job ${describe(id)} is held`);
+    return job;
+  }
+
+  #inFlightJob(where: string, id: JobId): Job<T> {
+    const job = this.#knownJob(where, id);
+    if (job.state !== 'in-flight') throw new StateError(`${where}: job ${describe(id)} is ${job.state}, not in flight`);
+    return job;
+  }
+
+  #isCurrentAttempt(job: Job<T>, attempt: number): boolean {
+    return !this.#disposed && this.#jobs.get(job.id) === job && job.state === 'in-flight' && job.attempt === attempt;
+  }
+
+  #checkEvent<K extends keyof SchedulerEvents<T>>(where: string, name: K): K {
+    return oneOf(where, 'name', name, EVENT_NAMES) as K;
+  }
+
+  #taken(job: Job<T>): TakenJob<T> {
+    return { id: job.id, payload: job.payload, priority: job.priority, tenant: job.tenant.name, attempt: job.attempt, attempts: job.attempts };
+  }
+
+  #record(job: Job<T>): JobRecord<T> {
+    return {
+      id: job.id,
+      payload: job.payload,
+      priority: job.priority,
+      tenant: job.tenant.name,
+      attempt: job.attempt,
+      attempts: job.attempts,
+      state: job.state,
+      submittedAt: job.submittedAt,
+      dueAt: job.state === 'delayed' ? job.dueAt : undefined,
+      history: job.history ? job.history.slice() : [],
+    };
+  }
+}

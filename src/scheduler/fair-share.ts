@@ -1,0 +1,190 @@
+import type { Arena } from '../core/arena.js';
+import { PriorityQueue } from '../structures/priority-queue.js';
+import type { Handle } from '../structures/handle.js';
+
+/** No handle: the tenant is not in the tenant heap (it has no due job). */
+const NONE = -1;
+
+/** Tenant records kept while empty before a sweep frees them (their queues live in the arena). */
+const SWEEP_AFTER = 64;
+
+/** One tenant: its weight, its place in the rotation, its due jobs, and counts per job state. */
+export class Tenant<J> {
+  weight = 1;
+  /** Set by `setTenantWeight`: the record is kept even when it holds no job. */
+  pinned = false;
+  /** Counted among the empty records that the next sweep may free. */
+  sweepable = false;
+  /** Virtual time of the tenant's next turn; each turn adds 1 / weight. */
+  pass = 0;
+  /** The tenant's due jobs by priority, FIFO among equals. Created on first use. */
+  ready: PriorityQueue<J> | undefined;
+  /** The tenant's entry in the tenant heap, or NONE while it has no due job. */
+  turn: Handle | typeof NONE = NONE;
+  waiting = 0;
+  delayed = 0;
+  inFlight = 0;
+  dead = 0;
+
+  constructor(readonly name: string) {}
+
+  get jobs(): number {
+    return this.waiting + this.delayed + this.inFlight + this.dead;
+  }
+}
+
+/**
+ * Chooses whose due job runs next by weighted fair share across tenants (stride scheduling), then
+ * by priority and arrival within that tenant.
+ *
+ * Each tenant with a due job sits in a small heap keyed by its `pass`, a virtual time. Taking a job
+ * from the tenant with the lowest pass advances that pass by 1 / weight, so under load a tenant of
+ * weight 2 gets two turns for every turn of a tenant of weight 1, however many jobs either queued:
+ * a flooding tenant only lengthens its own line. A tenant that was idle re-enters at the current
+ * virtual time rather than its old pass, so idling earns no credit to burst with later. Ties of
+ * pass go to the tenant that has waited longest for its turn (the heap is FIFO among equals, and a
+ * served tenant goes behind its equals), which makes equal weights plain round robin.
+ */
+export class FairShare<J> {
+  readonly #tenants = new Map<string, Tenant<J>>();
+  readonly #turns: PriorityQueue<Tenant<J>>;
+  readonly #max: boolean;
+  readonly #arena: Arena | undefined;
+  /** The pass of the turn most recently served. */
+  #virtualTime = 0;
+  #empty = 0;
+
+  constructor(max: boolean, arena: Arena | undefined) {
+    this.#max = max;
+    this.#arena = arena;
+    this.#turns = new PriorityQueue<Tenant<J>>({ arena });
+  }
+
+  /** The tenant named `name`, created with weight 1 when new. */
+  tenant(name: string): Tenant<J> {
+    let tenant = this.#tenants.get(name);
+    if (!tenant) {
+      tenant = new Tenant<J>(name);
+      this.#tenants.set(name, tenant);
+    }
+    return tenant;
+  }
+
+  /** The tenant named `name`, if there is a record of it. */
+  find(name: string): Tenant<J> | undefined {
+    return this.#tenants.get(name);
+  }
+
+  tenants(): IterableIterator<Tenant<J>> {
+    return this.#tenants.values();
+  }
+
+  setWeight(name: string, weight: number): void {
+    const tenant = this.tenant(name);
+    tenant.weight = weight;
+    tenant.pinned = true;
+    this.becameBusy(tenant);
+  }
+
+  /**
+   * Adds a due job to its tenant's line and returns its handle there. Throws CapacityError (from
+   * the arena) with nothing changed.
+   */
+  push(tenant: Tenant<J>, job: J, priority: number): Handle {
+    const ready = (tenant.ready ??= new PriorityQueue<J>({ max: this.#max, arena: this.#arena }));
+    const handle = ready.push(job, priority);
+    if (tenant.turn === NONE) {
+      const pass = Math.max(tenant.pass, this.#virtualTime);
+      try {
+        tenant.turn = this.#turns.push(tenant, pass);
+      } catch (error) {
+        ready.remove(handle);
+        throw error;
+      }
+      tenant.pass = pass;
+    }
+    return handle;
+  }
+
+  /** Adds several due jobs of one tenant in one batch; all or nothing. */
+  pushMany(tenant: Tenant<J>, jobs: J[], priorities: number[]): Handle[] {
+    const ready = (tenant.ready ??= new PriorityQueue<J>({ max: this.#max, arena: this.#arena }));
+    const handles = ready.pushMany(jobs, priorities);
+    if (tenant.turn === NONE && handles.length > 0) {
+      const pass = Math.max(tenant.pass, this.#virtualTime);
+      try {
+        tenant.turn = this.#turns.push(tenant, pass);
+      } catch (error) {
+        for (const handle of handles) ready.remove(handle);
+        throw error;
+      }
+      tenant.pass = pass;
+    }
+    return handles;
+  }
+
+  /** Removes and returns the next due job by fair share, or undefined when none is due. */
+  pop(): J | undefined {
+    const tenant = this.#turns.peek();
+    if (!tenant) return undefined;
+    const ready = tenant.ready!;
+    const job = ready.pop();
+    this.#virtualTime = tenant.pass;
+    tenant.pass += 1 / tenant.weight;
+    if (ready.size === 0) this.#leaveRotation(tenant);
+    else this.#turns.update(tenant.turn as Handle, tenant.pass, { behindEquals: true });
+    return job;
+  }
+
+  /** Takes a due job out of its tenant's line (cancel). */
+  remove(tenant: Tenant<J>, handle: Handle): void {
+    const ready = tenant.ready!;
+    ready.remove(handle);
+    if (ready.size === 0) this.#leaveRotation(tenant);
+  }
+
+  /** Gives a due job a new priority; it keeps its place among equal priorities. */
+  update(tenant: Tenant<J>, handle: Handle, priority: number): void {
+    tenant.ready!.update(handle, priority);
+  }
+
+  /**
+   * Records that a tenant now holds no job. Empty records are freed in batches, so a gateway with
+   * a tenant per client does not keep one per client it ever saw, while a tenant that empties and
+   * refills at once keeps its queue. A freed tenant's pass is forgotten: it re-enters at the
+   * current virtual time, as any idle tenant does.
+   */
+  becameEmpty(tenant: Tenant<J>): void {
+    if (tenant.pinned || tenant.sweepable) return;
+    tenant.sweepable = true;
+    this.#empty++;
+    if (this.#empty > SWEEP_AFTER && this.#empty > this.#tenants.size / 2) this.#sweep();
+  }
+
+  /** Records that an empty tenant holds a job again. */
+  becameBusy(tenant: Tenant<J>): void {
+    if (!tenant.sweepable) return;
+    tenant.sweepable = false;
+    this.#empty--;
+  }
+
+  dispose(): void {
+    for (const tenant of this.#tenants.values()) tenant.ready?.dispose();
+    this.#tenants.clear();
+    this.#turns.dispose();
+  }
+
+  #leaveRotation(tenant: Tenant<J>): void {
+    this.#turns.remove(tenant.turn as Handle);
+    tenant.turn = NONE;
+  }
+
+  #sweep(): void {
+    for (const [name, tenant] of this.#tenants) {
+      if (tenant.pinned || tenant.jobs > 0) continue;
+      tenant.ready?.dispose();
+      this.#tenants.delete(name);
+    }
+    this.#empty = 0;
+  }
+}
