@@ -1,0 +1,457 @@
+import { arenaOption, type Arena } from './core/arena.js';
+import { InvalidArgumentError, NotFoundError, StateError, describe } from './core/errors.js';
+import { integerOption, oneOf, options as checkOptions } from './core/validate.js';
+import { EarliestDeadline } from './balancer/weighted-round-robin.js';
+import { HeapTier } from './balancer/heap-tier.js';
+import { Lease } from './balancer/lease.js';
+import { leastLoaded } from './balancer/least-loaded.js';
+import type { Member, WorkerId } from './balancer/member.js';
+import { PowerOfTwoTier } from './balancer/power-of-two.js';
+import { roundRobin } from './balancer/round-robin.js';
+import { SlowStart, type SlowStartOptions } from './balancer/slow-start.js';
+import type { Tier } from './balancer/tier.js';
+
+export { Lease } from './balancer/lease.js';
+export { seededRandom } from './balancer/random.js';
+export type { WorkerId } from './balancer/member.js';
+export type { SlowStartOptions } from './balancer/slow-start.js';
+
+export type Strategy = 'least-loaded' | 'p2c' | 'weighted-round-robin' | 'round-robin';
+
+const STRATEGIES: readonly Strategy[] = ['least-loaded', 'p2c', 'weighted-round-robin', 'round-robin'];
+
+export interface BalancerOptions {
+  /**
+   * How the next worker is chosen:
+   * - `'least-loaded'`: the lowest load / weight, exactly (an indexed heap, O(log n) per lease);
+   * - `'p2c'`: the lower load / weight of two workers sampled at random (O(1));
+   * - `'weighted-round-robin'`: turns in proportion to weights, spread out (earliest deadline first);
+   * - `'round-robin'`: equal turns, weights ignored.
+   *
+   * Ties go to the worker picked least recently, so equal workers take turns.
+   * @default 'least-loaded'
+   */
+  readonly strategy?: Strategy;
+  /**
+   * The time source for slow start, in any unit (`slowStart.window` is in the same unit).
+   * @default () => performance.now()
+   */
+  readonly clock?: () => number;
+  /**
+   * The random source p2c samples with: a function returning numbers in [0, 1). Pass
+   * `seededRandom(seed)` to make choices reproducible.
+   * @default Math.random
+   */
+  readonly random?: () => number;
+  /**
+   * Ramp a new or recovered worker's weight up from a floor over a window, so a cold worker is not
+   * flooded (weighted strategies only: round-robin ignores weights). Off when absent.
+   */
+  readonly slowStart?: SlowStartOptions;
+  /**
+   * The arena whose memory holds the balancer's queues.
+   * @default the realm's default arena
+   */
+  readonly arena?: Arena;
+}
+
+export interface AddOptions {
+  /**
+   * The worker's id for `remove`, `drain`, `setLoad`…
+   * @default the worker itself when it is a string or a finite number, else a number issued from 1 up
+   */
+  readonly id?: WorkerId;
+  /**
+   * Its share relative to the others (least-loaded and p2c compare load / weight).
+   * @default 1
+   * @minimum > 0 (finite)
+   */
+  readonly weight?: number;
+  /**
+   * The most load it takes: a lease whose cost would pass it goes elsewhere. Unbounded when absent.
+   * @minimum 1 (integer)
+   */
+  readonly capacity?: number;
+  /**
+   * A backup worker is picked only when no primary worker can take the lease.
+   * @default false
+   */
+  readonly backup?: boolean;
+  /**
+   * Whether the worker ramps up under the balancer's `slowStart` (false: it is warm already).
+   * @default true when the balancer has `slowStart`
+   */
+  readonly slowStart?: boolean;
+}
+
+/** One worker as `stats()` reports it. */
+export interface WorkerStats<W> {
+  readonly id: WorkerId;
+  readonly worker: W;
+  readonly load: number;
+  readonly weight: number;
+  /** The weight picks use now: `weight`, or less while slow start ramps it up. */
+  readonly effectiveWeight: number;
+  /** Infinity when unbounded. */
+  readonly capacity: number;
+  /** Outstanding leases. */
+  readonly leases: number;
+  /** Times `acquire` or `pick` chose it. */
+  readonly picks: number;
+  readonly healthy: boolean;
+  readonly draining: boolean;
+  readonly backup: boolean;
+}
+
+/**
+ * Hands tasks to workers: `acquire()` picks a worker by the strategy and adds the task's cost to
+ * its load until `release(lease)`. Workers have weights, capacities, health and draining; backups
+ * serve only when no primary can. The ordering lives in the Wasm core's indexed heap (one per tier);
+ * this class holds the policy.
+ */
+export class Balancer<W> implements Iterable<W> {
+  readonly #strategy: Strategy;
+  readonly #clock: () => number;
+  readonly #slowStart: SlowStart<W> | undefined;
+  readonly #primary: Tier<W>;
+  readonly #backup: Tier<W>;
+  readonly #members = new Map<WorkerId, Member<W>>();
+  #nextId = 1;
+  /** Counts arrivals and picks; a member's stamp orders ties (lowest = picked least recently). */
+  #tick = 0;
+  #disposed = false;
+
+  constructor(options?: BalancerOptions) {
+    const { strategy = 'least-loaded', clock = () => performance.now(), random = Math.random, slowStart, arena } = checkOptions('Balancer', options);
+    oneOf('Balancer', 'strategy', strategy, STRATEGIES);
+    if (typeof clock !== 'function') throw new InvalidArgumentError(`Balancer: expected \`clock\` to be a function, got ${describe(clock)}`);
+    if (typeof random !== 'function') throw new InvalidArgumentError(`Balancer: expected \`random\` to be a function, got ${describe(random)}`);
+    const memory = arenaOption('Balancer', arena);
+    this.#strategy = strategy;
+    this.#clock = clock;
+    const tier = (): Tier<W> => {
+      switch (strategy) {
+        case 'p2c':
+          return new PowerOfTwoTier<W>(random, 'Balancer.acquire');
+        case 'weighted-round-robin':
+          return new HeapTier<W>(new EarliestDeadline<W>(), memory);
+        case 'round-robin':
+          return new HeapTier<W>(roundRobin, memory);
+        default:
+          return new HeapTier<W>(leastLoaded, memory);
+      }
+    };
+    this.#slowStart = slowStart === undefined ? undefined : new SlowStart<W>('Balancer', slowStart, memory);
+    this.#primary = tier();
+    this.#backup = tier();
+  }
+
+  get strategy(): Strategy {
+    return this.#strategy;
+  }
+
+  /** How many workers the balancer holds (draining and unhealthy ones included). */
+  get size(): number {
+    return this.#members.size;
+  }
+
+  /**
+   * Adds a worker and returns its id. It is available at once (under slow start, at a reduced
+   * weight at first). A duplicate id is an error.
+   */
+  add(worker: W, options?: AddOptions): WorkerId {
+    this.#live('Balancer.add');
+    const { id, weight = 1, capacity, backup = false, slowStart = true } = checkOptions('Balancer.add', options);
+    if (worker === undefined) throw new InvalidArgumentError('Balancer.add: expected a worker, got undefined');
+    if (id !== undefined) this.#checkId('Balancer.add', id);
+    const workerId = id ?? this.#defaultId(worker);
+    if (this.#members.has(workerId)) throw new InvalidArgumentError(`Balancer.add: a worker with id ${describe(workerId)} is already present`);
+    checkWeight('Balancer.add', weight);
+    const bound = capacity === undefined ? Infinity : integerOption('Balancer.add', 'capacity', capacity);
+    if (typeof backup !== 'boolean') throw new InvalidArgumentError(`Balancer.add: expected \`backup\` to be a boolean, got ${describe(backup)}`);
+    if (typeof slowStart !== 'boolean') throw new InvalidArgumentError(`Balancer.add: expected \`slowStart\` to be a boolean, got ${describe(slowStart)}`);
+    const ramp = slowStart ? this.#slowStart : undefined;
+    const now = ramp ? this.#now('Balancer.add') : 0;
+
+    const member: Member<W> = {
+      id: workerId,
+      worker,
+      weight,
+      effectiveWeight: weight,
+      capacity: bound,
+      backup,
+      load: 0,
+      leases: 0,
+      picks: 0,
+      stamp: ++this.#tick,
+      draining: false,
+      healthy: true,
+      removed: false,
+      rampStart: undefined,
+      rampHandle: undefined,
+      handle: undefined,
+      parked: false,
+      index: -1,
+      turnBase: 0,
+      turnsServed: 0,
+      turnRate: 1,
+    };
+    if (ramp) ramp.begin(member, now);
+    const tier = this.#tierOf(member);
+    try {
+      tier.add(member);
+    } catch (error) {
+      ramp?.end(member);
+      throw error;
+    }
+    this.#members.set(workerId, member);
+    if (typeof workerId === 'number' && workerId === this.#nextId) this.#nextId++;
+    return workerId;
+  }
+
+  /**
+   * Removes a worker at once. Its outstanding leases stay valid: releasing them later ends them
+   * quietly (they no longer count anywhere). To let its tasks finish first, `drain` it.
+   */
+  remove(id: WorkerId): void {
+    const member = this.#member('Balancer.remove', id);
+    this.#tierOf(member).remove(member);
+    this.#slowStart?.end(member);
+    member.removed = true;
+    this.#members.delete(id);
+  }
+
+  has(id: WorkerId): boolean {
+    return this.#members.has(id);
+  }
+
+  /** The worker with this id, or undefined. */
+  get(id: WorkerId): W | undefined {
+    return this.#members.get(id)?.worker;
+  }
+
+  /** Gives a worker a new weight (a finite number > 0); a slow-start ramp continues toward it. */
+  setWeight(id: WorkerId, weight: number): void {
+    const member = this.#member('Balancer.setWeight', id);
+    checkWeight('Balancer.setWeight', weight);
+    const ramp = member.rampStart === undefined ? undefined : this.#slowStart;
+    const now = ramp ? this.#now('Balancer.setWeight') : 0;
+    member.weight = weight;
+    member.effectiveWeight = ramp ? ramp.weightAt(member, now) : weight;
+    this.#tierOf(member).changed(member, true);
+  }
+
+  /** Stops new picks of a worker; its outstanding leases finish normally. */
+  drain(id: WorkerId): void {
+    const member = this.#member('Balancer.drain', id);
+    if (member.draining) return;
+    member.draining = true;
+    this.#tierOf(member).changed(member);
+  }
+
+  /** Makes a draining worker available again. */
+  undrain(id: WorkerId): void {
+    const member = this.#member('Balancer.undrain', id);
+    if (!member.draining) return;
+    member.draining = false;
+    this.#tierOf(member).changed(member);
+  }
+
+  /**
+   * Marks a worker healthy or not. An unhealthy worker is not picked; one that recovers starts
+   * slow start again (when the balancer has it).
+   */
+  setHealthy(id: WorkerId, healthy: boolean): void {
+    const member = this.#member('Balancer.setHealthy', id);
+    if (typeof healthy !== 'boolean') throw new InvalidArgumentError(`Balancer.setHealthy: expected a boolean, got ${describe(healthy)}`);
+    if (member.healthy === healthy) return;
+    const ramp = healthy ? this.#slowStart : undefined;
+    const now = ramp ? this.#now('Balancer.setHealthy') : 0;
+    if (ramp) ramp.begin(member, now);
+    member.healthy = healthy;
+    this.#tierOf(member).changed(member, ramp !== undefined);
+  }
+
+  /**
+   * Sets a worker's load from an outside report (connections, queue depth, CPU…): a finite number
+   * >= 0. Leases released later still subtract their cost, never going below 0.
+   */
+  setLoad(id: WorkerId, load: number): void {
+    const member = this.#member('Balancer.setLoad', id);
+    if (typeof load !== 'number' || !(load >= 0) || load === Infinity) {
+      throw new InvalidArgumentError(`Balancer.setLoad: expected a finite number >= 0, got ${describe(load)}`);
+    }
+    member.load = load;
+    this.#tierOf(member).changed(member);
+  }
+
+  /**
+   * Picks a worker for a task of `cost` (a finite number > 0), adds the cost to its load and
+   * returns the lease; undefined when no worker can take it (all at capacity, draining or
+   * unhealthy). Backups are considered only when no primary can take it.
+   */
+  acquire(cost = 1): Lease<W> | undefined {
+    this.#live('Balancer.acquire');
+    checkCost('Balancer.acquire', cost);
+    const member = this.#choose('Balancer.acquire', cost);
+    if (member === undefined) return undefined;
+    member.load += cost;
+    member.leases++;
+    this.#picked(member);
+    return new Lease<W>(this, member, cost);
+  }
+
+  /**
+   * Hands a lease back: its cost leaves the worker's load. A lease of a removed worker ends
+   * quietly; a second release of the same lease throws StateError.
+   */
+  release(lease: Lease<W>): void {
+    this.#live('Balancer.release');
+    const member = Lease.close<W>(lease, this);
+    if (member === 'foreign') throw new InvalidArgumentError(`Balancer.release: ${describe(lease)} is not a lease of this balancer`);
+    if (member === 'released') throw new StateError(`Balancer.release: the lease on worker ${describe(lease.id)} was already released`);
+    if (member.removed) return;
+    member.load = Math.max(0, member.load - lease.cost);
+    member.leases--;
+    this.#tierOf(member).changed(member);
+  }
+
+  /**
+   * Chooses the worker `acquire(cost)` would lease, without leasing: no load is added, but it
+   * counts as a pick (round-robin and ties move on). For callers that report loads by `setLoad`.
+   */
+  pick(cost = 1): W | undefined {
+    this.#live('Balancer.pick');
+    checkCost('Balancer.pick', cost);
+    const member = this.#choose('Balancer.pick', cost);
+    if (member === undefined) return undefined;
+    this.#picked(member);
+    return member.worker;
+  }
+
+  /** Every worker's load, weights, leases and picks, in the order they were added. */
+  stats(): WorkerStats<W>[] {
+    this.#live('Balancer.stats');
+    this.#advanceRamps('Balancer.stats');
+    return [...this.#members.values()].map(statsOf);
+  }
+
+  /** The stats of one worker. */
+  statsOf(id: WorkerId): WorkerStats<W> {
+    const member = this.#member('Balancer.statsOf', id);
+    this.#advanceRamps('Balancer.statsOf');
+    return statsOf(member);
+  }
+
+  /** Frees the balancer's core memory now. Any later call throws StateError. */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#primary.dispose();
+    this.#backup.dispose();
+    this.#slowStart?.dispose();
+    for (const member of this.#members.values()) member.removed = true;
+    this.#members.clear();
+  }
+
+  /** The workers, in the order they were added. */
+  *[Symbol.iterator](): IterableIterator<W> {
+    for (const member of this.#members.values()) yield member.worker;
+  }
+
+  toJSON(): { strategy: Strategy; workers: WorkerStats<W>[] } {
+    return { strategy: this.#strategy, workers: this.#disposed ? [] : this.stats() };
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'Balancer';
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    if (this.#disposed) return `Balancer(${this.#strategy}, disposed)`;
+    const rows = this.stats().slice(0, 10).map((s) => {
+      const flags = [s.backup && 'backup', s.draining && 'draining', !s.healthy && 'unhealthy'].filter(Boolean).join(' ');
+      const bound = s.capacity === Infinity ? '' : `/${s.capacity}`;
+      return `${describe(s.id)}: load ${s.load}${bound} weight ${s.effectiveWeight === s.weight ? s.weight : `${s.effectiveWeight} of ${s.weight}`}${flags ? ` ${flags}` : ''}`;
+    });
+    return `Balancer(${this.#strategy}, ${this.size} workers) {${rows.length ? ` ${rows.join('; ')}${this.size > 10 ? '; …' : ''} ` : ''}}`;
+  }
+
+  #choose(call: string, cost: number): Member<W> | undefined {
+    this.#advanceRamps(call);
+    return this.#primary.choose(cost) ?? this.#backup.choose(cost);
+  }
+
+  #picked(member: Member<W>): void {
+    member.picks++;
+    member.stamp = ++this.#tick;
+    this.#tierOf(member).picked(member);
+  }
+
+  #advanceRamps(call: string): void {
+    const ramp = this.#slowStart;
+    if (ramp === undefined) return;
+    ramp.advance(this.#now(call), (member) => this.#tierOf(member).changed(member, true));
+  }
+
+  #tierOf(member: Member<W>): Tier<W> {
+    return member.backup ? this.#backup : this.#primary;
+  }
+
+  #now(call: string): number {
+    const now = this.#clock();
+    if (typeof now !== 'number' || now - now !== 0) throw new InvalidArgumentError(`${call}: \`clock\` returned ${describe(now)}, expected a finite number`);
+    return now;
+  }
+
+  #member(call: string, id: WorkerId): Member<W> {
+    this.#live(call);
+    const member = this.#members.get(id);
+    if (member !== undefined) return member;
+    this.#checkId(call, id);
+    throw new NotFoundError(`${call}: no worker with id ${describe(id)}`);
+  }
+
+  #checkId(call: string, id: unknown): void {
+    if (typeof id === 'string' || (typeof id === 'number' && id - id === 0)) return;
+    throw new InvalidArgumentError(`${call}: expected a worker id (a string or a finite number), got ${describe(id)}`);
+  }
+
+  #defaultId(worker: W): WorkerId {
+    if (typeof worker === 'string' || (typeof worker === 'number' && worker - worker === 0)) return worker;
+    while (this.#members.has(this.#nextId)) this.#nextId++;
+    return this.#nextId;
+  }
+
+  #live(call: string): void {
+    if (this.#disposed) throw new StateError(`${call}: this balancer was disposed`);
+  }
+}
+
+function checkWeight(call: string, weight: unknown): void {
+  if (typeof weight !== 'number' || !(weight > 0) || weight === Infinity) {
+    throw new InvalidArgumentError(`${call}: expected \`weight\` to be a finite number > 0, got ${describe(weight)}`);
+  }
+}
+
+function checkCost(call: string, cost: unknown): void {
+  if (typeof cost !== 'number' || !(cost > 0) || cost === Infinity) {
+    throw new InvalidArgumentError(`${call}: expected \`cost\` to be a finite number > 0, got ${describe(cost)}`);
+  }
+}
+
+function statsOf<W>(member: Member<W>): WorkerStats<W> {
+  return {
+    id: member.id,
+    worker: member.worker,
+    load: member.load,
+    weight: member.weight,
+    effectiveWeight: member.effectiveWeight,
+    capacity: member.capacity,
+    leases: member.leases,
+    picks: member.picks,
+    healthy: member.healthy,
+    draining: member.draining,
+    backup: member.backup,
+  };
+}

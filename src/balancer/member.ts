@@ -1,0 +1,62 @@
+import type { Handle } from '../structures/handle.js';
+
+/** A worker's id: given to `add`, or issued by the balancer. */
+export type WorkerId = string | number;
+
+/**
+ * What the balancer knows of one worker. Tiers keep their own bookkeeping in the fields marked
+ * for them, so a pick touches one object and no side table.
+ * @internal
+ */
+export interface Member<W> {
+  readonly id: WorkerId;
+  readonly worker: W;
+  /** The weight the caller set. */
+  weight: number;
+  /** The weight picks use: `weight`, or less while slow start ramps it up. */
+  effectiveWeight: number;
+  /** The most load the worker takes; Infinity when unbounded. */
+  readonly capacity: number;
+  readonly backup: boolean;
+  /** The sum of the costs of its outstanding leases, or the last `setLoad` report adjusted since. */
+  load: number;
+  /** Outstanding leases. */
+  leases: number;
+  /** Times it was chosen by `acquire` or `pick`. */
+  picks: number;
+  /** A balancer-wide counter value of its last pick (or of its arrival): ties go to the lowest. */
+  stamp: number;
+  draining: boolean;
+  healthy: boolean;
+  /** Set once `remove` ran: its leases then end quietly. */
+  removed: boolean;
+  /** When slow start began for it (clock time), or undefined when it runs at full weight. */
+  rampStart: number | undefined;
+  /** Its entry in the slow-start schedule, while it ramps. */
+  rampHandle: Handle | undefined;
+  /** heap tiers: its handle in the tier's queue. */
+  handle: Handle | undefined;
+  /** heap tiers: whether its key is the parked key (it cannot be picked now). */
+  parked: boolean;
+  /** p2c: its index in the tier's list of available workers, or -1. */
+  index: number;
+  /** weighted round-robin: virtual time of its last turn, turns served since, at which rate. */
+  turnBase: number;
+  turnsServed: number;
+  turnRate: number;
+}
+
+/** Whether the worker may be chosen at all: healthy, not draining, below its capacity. */
+export function available(member: Member<unknown>): boolean {
+  return member.healthy && !member.draining && member.load < member.capacity;
+}
+
+/** Whether the worker can take a lease of `cost` without passing its capacity. */
+export function fits(member: Member<unknown>, cost: number): boolean {
+  return member.load + cost <= member.capacity;
+}
+
+/** The load per unit of weight that least-loaded and p2c compare. */
+export function loadPerWeight(member: Member<unknown>): number {
+  return member.load / member.effectiveWeight;
+}

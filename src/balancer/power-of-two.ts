@@ -1,0 +1,99 @@
+import { InvalidArgumentError, describe } from '../core/errors.js';
+import { available, fits, loadPerWeight, type Member } from './member.js';
+import type { Tier } from './tier.js';
+
+/** Whether `a` is the better choice: less load per weight, then the less recently picked. */
+function better(a: Member<unknown>, b: Member<unknown>): boolean {
+  const ka = loadPerWeight(a);
+  const kb = loadPerWeight(b);
+  return ka < kb || (ka === kb && a.stamp < b.stamp);
+}
+
+/**
+ * Power of two random choices: sample two distinct available workers, pick the one with less load
+ * per weight. Each pick is O(1) and needs no global order, and the most loaded worker stays within
+ * O(log log n) of the mean (against O(log n / log log n) for one random choice), which is why
+ * gateways use it when loads are reported late or by many balancers at once.
+ *
+ * The available workers are kept in an array with each worker's index, so joining and leaving are
+ * O(1) swaps and sampling is two random indices.
+ * @internal
+ */
+export class PowerOfTwoTier<W> implements Tier<W> {
+  readonly #available: Member<W>[] = [];
+  readonly #random: () => number;
+  readonly #where: string;
+
+  constructor(random: () => number, where: string) {
+    this.#random = random;
+    this.#where = where;
+  }
+
+  add(member: Member<W>): void {
+    member.index = -1;
+    this.changed(member);
+  }
+
+  remove(member: Member<W>): void {
+    if (member.index >= 0) this.#leave(member);
+  }
+
+  changed(member: Member<W>): void {
+    const isIn = member.index >= 0;
+    if (available(member) === isIn) return;
+    if (isIn) this.#leave(member);
+    else member.index = this.#available.push(member) - 1;
+  }
+
+  choose(cost: number): Member<W> | undefined {
+    const list = this.#available;
+    const count = list.length;
+    if (count === 0) return undefined;
+    if (count === 1) return fits(list[0]!, cost) ? list[0] : undefined;
+    const first = this.#index(count);
+    let second = this.#index(count - 1);
+    if (second >= first) second++;
+    const a = list[first]!;
+    const b = list[second]!;
+    const aFits = fits(a, cost);
+    const bFits = fits(b, cost);
+    if (aFits && bFits) return better(a, b) ? a : b;
+    if (aFits) return a;
+    if (bFits) return b;
+    // Neither sample can take this cost (mixed costs near a capacity): sample among those that can.
+    const fitting = list.filter((member) => fits(member, cost));
+    if (fitting.length <= 1) return fitting[0];
+    const i = this.#index(fitting.length);
+    let j = this.#index(fitting.length - 1);
+    if (j >= i) j++;
+    return better(fitting[i]!, fitting[j]!) ? fitting[i] : fitting[j];
+  }
+
+  picked(member: Member<W>): void {
+    this.changed(member);
+  }
+
+  dispose(): void {
+    for (const member of this.#available) member.index = -1;
+    this.#available.length = 0;
+  }
+
+  #leave(member: Member<W>): void {
+    const list = this.#available;
+    const last = list.pop()!;
+    if (last !== member) {
+      list[member.index] = last;
+      last.index = member.index;
+    }
+    member.index = -1;
+  }
+
+  /** A uniform index below `count` from the random source, which must return a number in [0, 1). */
+  #index(count: number): number {
+    const value = this.#random();
+    if (typeof value !== 'number' || !(value >= 0 && value < 1)) {
+      throw new InvalidArgumentError(`${this.#where}: \`random\` returned ${describe(value)}, expected a number >= 0 and < 1`);
+    }
+    return Math.floor(value * count);
+  }
+}
