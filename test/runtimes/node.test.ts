@@ -1,0 +1,28 @@
+// The built package in Node, resolved through its own name as users import it: `import` gets the
+// ESM build, `require` the CJS build, `flatsched/wasm` the separate .wasm file.
+import { expect, it } from 'vitest';
+import type { CheckResult } from './behaviour.mjs';
+import { describeChecks, requireDist, root, runJson } from './harness.js';
+
+interface NodeReport {
+  runtime: string;
+  resolved: { import: string; require: string; wasm: string };
+  esm: CheckResult[];
+  cjs: CheckResult[];
+}
+
+let report: Promise<NodeReport> | undefined;
+const load = () => {
+  requireDist();
+  return (report ??= runJson(process.execPath, ['test/runtimes/node-entry.mjs']) as Promise<NodeReport>);
+};
+
+it('the exports map resolves import, require and flatsched/wasm to dist/', async () => {
+  const { resolved } = await load();
+  expect(resolved.import).toBe(`file://${root}dist/index.js`);
+  expect(resolved.require).toBe(`${root}dist/index.cjs`);
+  expect(resolved.wasm).toBe(`file://${root}dist/flatsched.wasm`);
+});
+
+describeChecks('Node, import "flatsched" (ESM)', async () => (await load()).esm);
+describeChecks('Node, require("flatsched") (CJS)', async () => (await load()).cjs);

@@ -1,0 +1,1 @@
+export function runWorkerd(): Promise<unknown>;
