@@ -308,6 +308,67 @@ export const checks = [
     },
   },
   {
+    name: 'Scheduler: priority then FIFO, delays, retries with backoff, dead letters and requeue',
+    classes: ['Scheduler'],
+    run({ Scheduler, InvalidArgumentError }) {
+      let now = 0;
+      const s = new Scheduler({ clock: () => now, backoff: { type: 'fixed', base: 100 } });
+      s.submit('build', { priority: 2 });
+      s.submit('hotfix', { priority: 0 });
+      s.submit('test', { priority: 2 });
+      s.submit('later', { priority: -1, delay: 50 });
+      const order = [];
+      for (let job = s.take(); job; job = s.take()) {
+        order.push(job.payload);
+        s.ack(job.id);
+      }
+      equal(order, ['hotfix', 'build', 'test'], 'due jobs by priority, FIFO among equals');
+      now = 50;
+      equal(s.take()?.payload, 'later', 'a delayed job once due');
+      const flaky = s.submit('flaky', { attempts: 2 });
+      const first = s.take();
+      equal([first.id, first.attempt], [flaky, 1], 'first attempt');
+      equal(s.fail(flaky, new Error('boom')), 'delayed', 'a failed attempt waits out its backoff');
+      equal(s.take(), undefined, 'nothing due during the backoff');
+      now += 100;
+      equal(s.take()?.attempt, 2, 'the retry after the backoff');
+      equal(s.fail(flaky), 'dead', 'the last attempt failing dead-letters the job');
+      equal(s.deadLetters().map((job) => job.payload), ['flaky'], 'dead letters');
+      s.requeue(flaky);
+      equal(s.take()?.attempt, 1, 'a requeued job starts a fresh set of attempts');
+      throws(() => s.submit('bad', { attempts: 0 }), InvalidArgumentError, 'Scheduler.submit', 'attempts 0');
+      s.dispose();
+    },
+  },
+  {
+    name: 'Scheduler: run() with bounded concurrency completes every job',
+    classes: ['Scheduler'],
+    async run({ Scheduler }) {
+      const s = new Scheduler();
+      let running = 0;
+      let most = 0;
+      const done = [];
+      for (let i = 0; i < 20; i++) s.submit(i, { priority: i % 3 });
+      const pool = s.run(
+        async (payload) => {
+          running++;
+          most = Math.max(most, running);
+          await Promise.resolve();
+          await new Promise((resolve) => setTimeout(resolve, 1));
+          running--;
+          done.push(payload);
+        },
+        { concurrency: 4 },
+      );
+      await s.onIdle();
+      await s.stop();
+      await pool;
+      equal(done.length, 20, 'jobs completed');
+      ok(most <= 4, `at most 4 handlers ran at once, saw ${most}`);
+      s.dispose();
+    },
+  },
+  {
     name: 'Errors: every error class is exported, derives from FlatschedError and names itself',
     classes: ERROR_CLASSES,
     run(lib) {
