@@ -25,15 +25,13 @@ export class EarliestDeadline<W> implements Ranking<W> {
   }
 
   onPicked(member: Member<W>): void {
+    // Max, not assignment: a worker skipped for one lease's cost may be picked later with an
+    // earlier deadline than the virtual time already reached.
     this.#now = Math.max(this.#now, this.key(member));
-    if (member.turnRate === member.effectiveWeight) member.turnsServed++;
-    else {
-      member.turnBase = this.key(member);
-      member.turnsServed = 1;
-      member.turnRate = member.effectiveWeight;
-    }
+    member.turnsServed++;
   }
 
+  /** The balancer calls this whenever the effective weight may have changed (so turnRate tracks it). */
   onWeight(member: Member<W>): void {
     if (member.turnRate === member.effectiveWeight) return;
     // Keep the time of its last turn, and space the next one by the new weight.

@@ -1,0 +1,214 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Balancer, seededRandom, type Lease, type Strategy } from '../../src/balancer.js';
+import { InvalidArgumentError, NotFoundError, StateError } from '../../src/core/errors.js';
+import { BalancerModel, type ModelLease, type ModelWorker } from './model.js';
+
+const SLOW_START = { window: 1000, floor: 0.25, steps: 4 };
+
+interface Real {
+  balancer: Balancer<string>;
+  clock: { now: number };
+  leases: { real: Lease<string>; model: ModelLease }[];
+}
+
+type Command = fc.Command<BalancerModel, Real>;
+
+/** The real balancer's view of every worker equals the model's. */
+function compare(model: BalancerModel, real: Real): void {
+  model.advance(); // stats() brings slow-start ramps up to date, as every choice does
+  const stats = real.balancer.stats();
+  expect(stats.map((s) => s.id)).toEqual([...model.workers.keys()]);
+  for (const s of stats) {
+    const w = model.workers.get(s.id as string)!;
+    expect({ id: s.id, load: s.load, leases: s.leases, picks: s.picks, weight: s.weight, effectiveWeight: s.effectiveWeight, healthy: s.healthy, draining: s.draining }).toEqual({
+      id: w.id, load: w.load, leases: w.leases, picks: w.picks, weight: w.weight, effectiveWeight: w.effectiveWeight, healthy: w.healthy, draining: w.draining,
+    });
+  }
+}
+
+function known(model: BalancerModel, id: string, run: (w: ModelWorker) => void, real: () => void): void {
+  const w = model.workers.get(id);
+  if (w === undefined) {
+    expect(real).toThrow(NotFoundError);
+    return;
+  }
+  real();
+  run(w);
+}
+
+/** Checks a choice: exact for the deterministic strategies, the tier and p2c's rule for p2c. */
+function checkChoice(model: BalancerModel, chosen: string | undefined, cost: number): ModelWorker | undefined {
+  const candidates = model.candidates(cost);
+  if (model.strategy !== 'p2c') {
+    const expected = model.choose(cost);
+    expect(chosen).toBe(expected?.id);
+    return expected;
+  }
+  if (candidates.length === 0) {
+    expect(chosen).toBeUndefined();
+    return undefined;
+  }
+  const w = candidates.find((c) => c.id === chosen);
+  expect(w, `p2c chose ${chosen}, not one of ${candidates.map((c) => c.id)}`).toBeDefined();
+  // When every available worker of the tier fits, the two samples both fit, so the chosen one is
+  // never the single worst of the tier (it lost to, or beat, another sample).
+  const tier = [...model.workers.values()].filter((x) => x.backup === w!.backup && BalancerModel.available(x));
+  if (tier.length >= 2 && tier.every((x) => BalancerModel.fits(x, cost))) {
+    const key = (x: ModelWorker) => x.load / x.effectiveWeight;
+    const worst = Math.max(...tier.map(key));
+    const worstCount = tier.filter((x) => key(x) === worst).length;
+    if (worstCount === 1) expect(key(w!)).toBeLessThan(worst);
+  }
+  return w;
+}
+
+const ids = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f');
+const weights = fc.constantFrom(0.5, 1, 1, 2, 3);
+const costs = fc.constantFrom(1, 1, 1, 2, 0.5);
+
+function commands(): fc.Arbitrary<Command>[] {
+  const [add, remove, setWeight, drain, setHealthy, setLoad, choose, release, tick] = basicCommands();
+  // Choices and releases are what the structure is for: make them most of each run.
+  return [add!, add!, remove!, setWeight!, drain!, setHealthy!, setLoad!, choose!, choose!, choose!, choose!, release!, release!, release!, tick!];
+}
+
+function basicCommands(): fc.Arbitrary<Command>[] {
+  return [
+    fc.record({ id: ids, weight: weights, capacity: fc.constantFrom(Infinity, 1, 2, 3, 5), backup: fc.constantFrom(false, false, false, true), ramp: fc.boolean() }).map(
+      ({ id, weight, capacity, backup, ramp }): Command => ({
+        check: () => true,
+        run(model, real) {
+          const options = { id, weight, backup, slowStart: ramp, ...(capacity === Infinity ? {} : { capacity }) };
+          if (model.workers.has(id)) {
+            expect(() => real.balancer.add(id, options)).toThrow(InvalidArgumentError);
+          } else {
+            real.balancer.add(id, options);
+            model.add(id, weight, capacity, backup, ramp);
+          }
+          compare(model, real);
+        },
+        toString: () => `add(${id}, w${weight}, cap ${capacity}${backup ? ', backup' : ''}${ramp ? ', ramp' : ''})`,
+      }),
+    ),
+    ids.map((id): Command => ({
+      check: () => true,
+      run(model, real) {
+        known(model, id, () => model.workers.delete(id), () => real.balancer.remove(id));
+        compare(model, real);
+      },
+      toString: () => `remove(${id})`,
+    })),
+    fc.tuple(ids, weights).map(([id, weight]): Command => ({
+      check: () => true,
+      run(model, real) {
+        known(model, id, (w) => model.update(w, () => { w.weight = weight; w.effectiveWeight = model.pureWeight(w); }), () => real.balancer.setWeight(id, weight));
+        compare(model, real);
+      },
+      toString: () => `setWeight(${id}, ${weight})`,
+    })),
+    fc.tuple(ids, fc.boolean()).map(([id, draining]): Command => ({
+      check: () => true,
+      run(model, real) {
+        known(model, id, (w) => model.update(w, () => (w.draining = draining)), () => (draining ? real.balancer.drain(id) : real.balancer.undrain(id)));
+        compare(model, real);
+      },
+      toString: () => `${draining ? 'drain' : 'undrain'}(${id})`,
+    })),
+    fc.tuple(ids, fc.boolean()).map(([id, healthy]): Command => ({
+      check: () => true,
+      run(model, real) {
+        known(
+          model,
+          id,
+          (w) => {
+            if (w.healthy === healthy) return;
+            model.update(w, () => {
+              w.healthy = healthy;
+              if (healthy && model.slowStart) {
+                w.rampStart = model.now;
+                w.effectiveWeight = model.pureWeight(w);
+              }
+            });
+          },
+          () => real.balancer.setHealthy(id, healthy),
+        );
+        compare(model, real);
+      },
+      toString: () => `setHealthy(${id}, ${healthy})`,
+    })),
+    fc.tuple(ids, fc.constantFrom(0, 0.5, 1, 2.5, 4)).map(([id, load]): Command => ({
+      check: () => true,
+      run(model, real) {
+        known(model, id, (w) => model.update(w, () => (w.load = load)), () => real.balancer.setLoad(id, load));
+        compare(model, real);
+      },
+      toString: () => `setLoad(${id}, ${load})`,
+    })),
+    fc.tuple(costs, fc.boolean()).map(([cost, lease]): Command => ({
+      check: () => true,
+      run(model, real) {
+        model.advance();
+        if (lease) {
+          const got = real.balancer.acquire(cost);
+          const w = checkChoice(model, got?.id as string | undefined, cost);
+          if (got && w) {
+            model.picked(w, cost);
+            real.leases.push({ real: got, model: { worker: w, cost, released: false } });
+          }
+        } else {
+          const got = real.balancer.pick(cost);
+          const w = checkChoice(model, got, cost);
+          if (w) model.picked(w, undefined);
+        }
+        compare(model, real);
+      },
+      toString: () => `${lease ? 'acquire' : 'pick'}(${cost})`,
+    })),
+    fc.nat(40).map((n): Command => ({
+      check: (_model) => true,
+      run(model, real) {
+        if (real.leases.length === 0) return;
+        const { real: lease, model: entry } = real.leases[n % real.leases.length]!;
+        if (entry.released) {
+          expect(() => real.balancer.release(lease)).toThrow(StateError);
+        } else {
+          real.balancer.release(lease);
+          model.release(entry);
+        }
+        compare(model, real);
+      },
+      toString: () => `release(#${n})`,
+    })),
+    fc.constantFrom(50, 130, 250, 400).map((ms): Command => ({
+      check: () => true,
+      run(model, real) {
+        real.clock.now += ms;
+        model.now += ms;
+      },
+      toString: () => `tick(${ms})`,
+    })),
+  ];
+}
+
+function run(strategy: Strategy, slowStart: boolean, numRuns: number): void {
+  fc.assert(
+    fc.property(fc.commands(commands(), { maxCommands: 150, size: 'max' }), fc.integer({ min: 0, max: 2 ** 31 }), (cmds, seed) => {
+      const clock = { now: 0 };
+      const balancer = new Balancer<string>({ strategy, clock: () => clock.now, random: seededRandom(seed), ...(slowStart ? { slowStart: SLOW_START } : {}) });
+      try {
+        fc.modelRun(() => ({ model: new BalancerModel(strategy, slowStart ? SLOW_START : undefined), real: { balancer, clock, leases: [] } }), cmds);
+      } finally {
+        balancer.dispose();
+      }
+    }),
+    { numRuns },
+  );
+}
+
+describe('Balancer against a linear-scan model', () => {
+  for (const strategy of ['least-loaded', 'round-robin', 'weighted-round-robin', 'p2c'] as const) {
+    it(`${strategy}: choices, loads and counters agree`, () => run(strategy, false, 100));
+    it(`${strategy} with slow start: choices, loads and counters agree`, () => run(strategy, true, 60));
+  }
+});
