@@ -3,7 +3,7 @@
 // (the order rotates every round), several rounds, median and spread.
 //
 //   npx tsx bench/micro/heap.ts [--n 1e3,1e5,1e6] [--rounds 7] [--work fill,hold]
-//     [--only raw-value,api-pq,...] [--wasm name=path.wasm,...] [--js]
+//     [--pairs 2e6] [--only raw-value,raw-indexed,NumericPQ,PriorityQueue] [--wasm name=path.wasm,...] [--js] [--clock cpu|wall]
 //
 // Workloads (random keys, ns per push+pop pair):
 //   fill  push N keys uniform in [0, 1), then pop them all; repeated until ~2e6 pairs a sample.
@@ -35,7 +35,7 @@ const wasms = (args.get('wasm') ?? 'release=build/release.wasm').split(',').map(
 });
 
 /** Pairs (push + pop) per timed sample. */
-const PAIRS = 2_000_000;
+const PAIRS = Number(args.get('pairs') ?? 2e6);
 const RANDOM = 1 << 20;
 const random = new Float64Array(RANDOM);
 for (let i = 0; i < RANDOM; i++) random[i] = Math.random();
@@ -313,17 +313,28 @@ function contenders(): Contender[] {
 
 let sink = 0;
 
+/**
+ * The process's CPU time (user + system) in ns by default: on a shared machine it leaves out the
+ * time this process waited for a core, which wall time would add to whichever contender it hit.
+ */
+const clock = args.get('clock') === 'wall'
+  ? () => Number(process.hrtime.bigint())
+  : () => {
+      const { user, system } = process.cpuUsage();
+      return (user + system) * 1000;
+    };
+
 function sample(c: Contender, work: string, n: number, state: { t: number }): number {
   if (work === 'fill') {
     const reps = Math.max(1, Math.round(PAIRS / n));
-    const t0 = process.hrtime.bigint();
+    const t0 = clock();
     for (let r = 0; r < reps; r++) sink += c.fillDrain(n, r * n);
-    return Number(process.hrtime.bigint() - t0) / (reps * n);
+    return (clock() - t0) / (reps * n);
   }
   const count = Math.min(PAIRS, Math.max(n, 1_000_000));
-  const t0 = process.hrtime.bigint();
+  const t0 = clock();
   sink += c.hold(n, state.t, count);
-  const ns = Number(process.hrtime.bigint() - t0) / count;
+  const ns = (clock() - t0) / count;
   state.t += count;
   return ns;
 }
@@ -333,7 +344,7 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
-console.log(`node ${process.version}, ${rounds} rounds (+1 warm-up), ns per push+pop pair; ratio = flatqueue(+payload) time / this time (> 1 is faster)`);
+console.log(`node ${process.version}, ${rounds} rounds (+1 warm-up), ${args.get('clock') === 'wall' ? 'wall' : 'CPU'} ns per push+pop pair: median [min – max]; ratio = flatqueue(+payload) time / this time in the same round (> 1 is faster): median [min – max]`);
 for (const work of workloads) {
   for (const n of sizes) {
     const list = contenders();
@@ -347,16 +358,17 @@ for (const work of workloads) {
         if (r >= 0) times[i]!.push(ns);
       }
     }
-    const base = median(times[0]!);
-    const basePayload = median(times[1]!);
     console.log(`\n${work} N=${n.toExponential(0)}`);
     for (let i = 0; i < list.length; i++) {
-      const m = median(times[i]!);
       const withPayload = /PriorityQueue|payload|tinyqueue|mnemonist|heap-js/.test(list[i]!.name);
-      const ratio = (withPayload ? basePayload : base) / m;
-      const lo = Math.min(...times[i]!);
-      const hi = Math.max(...times[i]!);
-      console.log(`  ${list[i]!.name.padEnd(28)} ${m.toFixed(1).padStart(7)} ns  [${lo.toFixed(1)} – ${hi.toFixed(1)}]  ${ratio.toFixed(2)}× vs ${withPayload ? 'flatqueue+payload' : 'flatqueue'}`);
+      const base = times[withPayload ? 1 : 0]!;
+      // Ratios within a round, where the machine's load was alike for both, then their median.
+      const ratios = times[i]!.map((t, r) => base[r]! / t);
+      const fmt = (x: number) => x.toFixed(1).padStart(7);
+      console.log(
+        `  ${list[i]!.name.padEnd(28)} ${fmt(median(times[i]!))} ns  [${fmt(Math.min(...times[i]!))} – ${fmt(Math.max(...times[i]!))}]` +
+          `  ${median(ratios).toFixed(2)}× [${Math.min(...ratios).toFixed(2)} – ${Math.max(...ratios).toFixed(2)}] vs ${withPayload ? 'flatqueue+payload' : 'flatqueue'}`,
+      );
     }
   }
 }

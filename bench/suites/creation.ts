@@ -9,6 +9,7 @@ import FlatQueue from 'flatqueue';
 import { NumericPriorityQueue, NumericQueue, PriorityQueue, Queue } from '../../src/index.js';
 import type { Config } from '../config.js';
 import type { Case, Contender } from '../harness.js';
+import type { Suite } from '../suite.js';
 
 const SUITE = 'Creation';
 const OURS = 'flatsched';
@@ -88,6 +89,8 @@ function creation(count: number): Case {
   return { suite: SUITE, workload: 'create', size: count, operations: count, operation: 'structure', contenders };
 }
 
-export function creationCases(config: Config): (() => Case)[] {
+function creationCases(config: Config): (() => Case)[] {
   return [() => creation(config.creations)];
 }
+
+export const creationSuite: Suite = { name: SUITE, cases: creationCases };

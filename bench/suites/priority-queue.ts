@@ -21,6 +21,7 @@ import { PriorityQueue as SdslPriorityQueue } from 'js-sdsl';
 import { NumericPriorityQueue, PriorityQueue } from '../../src/index.js';
 import type { Config } from '../config.js';
 import { mix, type Case, type Contender } from '../harness.js';
+import type { Suite } from '../suite.js';
 import { randomKeys } from '../random.js';
 
 interface Job {
@@ -269,7 +270,9 @@ function hold(size: number, config: Config): Case {
             let check = 0;
             for (let s = 0; s < steps; s++) {
               const id = queue.pop()!;
-              queue.push(id, (priorities[id] += increments[s]!));
+              const priority = priorities[id]! + increments[s]!;
+              priorities[id] = priority;
+              queue.push(id, priority);
               check = mix(check, id);
             }
             return check;
@@ -291,7 +294,7 @@ function hold(size: number, config: Config): Case {
             for (let s = 0; s < steps; s += batch) {
               const count = queue.popMany(ids, priorities);
               for (let k = 0; k < count; k++) {
-                priorities[k] += increments[s + k]!;
+                priorities[k] = priorities[k]! + increments[s + k]!;
                 check = mix(check, ids[k]!);
               }
               queue.pushMany(ids, priorities);
@@ -334,7 +337,9 @@ function hold(size: number, config: Config): Case {
             let check = 0;
             for (let s = 0; s < steps; s++) {
               const id = queue.pop()!;
-              queue.push(id, (priorities[id] += increments[s]!));
+              const priority = priorities[id]! + increments[s]!;
+              priorities[id] = priority;
+              queue.push(id, priority);
               check = mix(check, id);
             }
             return check;
@@ -425,7 +430,7 @@ function hold(size: number, config: Config): Case {
 }
 
 /** Cases are built when they run, so the keys and payloads of one size are garbage during the next. */
-export function priorityQueueCases(config: Config): (() => Case)[] {
+function priorityQueueCases(config: Config): (() => Case)[] {
   const cases: (() => Case)[] = [];
   for (const size of config.sizes) cases.push(() => fillThenDrain(size), () => hold(size, config));
   const huge = config.hugeSize;
@@ -439,3 +444,5 @@ export function priorityQueueCases(config: Config): (() => Case)[] {
   }
   return cases;
 }
+
+export const priorityQueueSuite: Suite = { name: SUITE, cases: priorityQueueCases };

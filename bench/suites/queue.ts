@@ -12,6 +12,7 @@ import { FixedDeque, Queue as MnemonistQueue } from 'mnemonist';
 import { NumericQueue, Queue } from '../../src/index.js';
 import type { Config } from '../config.js';
 import { mix, type Case, type Contender } from '../harness.js';
+import type { Suite } from '../suite.js';
 
 interface Item {
   readonly id: number;
@@ -312,9 +313,11 @@ function fillThenDrain(size: number): Case {
   return { suite: SUITE, workload: 'fill-then-drain', size, operations: 2 * size, operation: 'push or shift', contenders };
 }
 
-export function queueCases(config: Config): (() => Case)[] {
+function queueCases(config: Config): (() => Case)[] {
   return [
     ...[0, ...config.sizes].map((backlog) => () => bursts(backlog)),
     ...config.sizes.map((size) => () => fillThenDrain(size)),
   ];
 }
+
+export const queueSuite: Suite = { name: SUITE, cases: queueCases };

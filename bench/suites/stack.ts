@@ -7,6 +7,7 @@
 import { NumericStack, Stack } from '../../src/index.js';
 import type { Config } from '../config.js';
 import { mix, type Case, type Contender } from '../harness.js';
+import type { Suite } from '../suite.js';
 
 interface Item {
   readonly id: number;
@@ -209,9 +210,11 @@ function fillThenDrain(size: number): Case {
   return { suite: SUITE, workload: 'fill-then-drain', size, operations: 2 * size, operation: 'push or pop', contenders };
 }
 
-export function stackCases(config: Config): (() => Case)[] {
+function stackCases(config: Config): (() => Case)[] {
   return [
     ...[0, ...config.sizes].map((backlog) => () => bursts(backlog)),
     ...config.sizes.map((size) => () => fillThenDrain(size)),
   ];
 }
+
+export const stackSuite: Suite = { name: SUITE, cases: stackCases };

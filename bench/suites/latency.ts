@@ -1,0 +1,212 @@
+/**
+ * Tail latency of single operations in the hold model at N (1e6 in the full run), and the GC
+ * pauses during the run.
+ *
+ * Every pop and every push is timed on its own with `performance.now()` (three readings per step:
+ * before the pop, between, after the push), written into a preallocated Float64Array so the
+ * measuring allocates nothing. A reading costs some tens of ns; the `timer only` row runs the same
+ * loop with no queue and shows that floor (the other rows include it). GC pauses are the
+ * `PerformanceObserver` 'gc' entries that start during the timed loop; the `timer only` row's count
+ * is what the measuring itself causes.
+ *
+ * Each loop is written out per contender, for the same reason as in the throughput suites.
+ */
+import FlatQueue from 'flatqueue';
+import { PerformanceObserver, performance } from 'node:perf_hooks';
+import { NumericPriorityQueue, PriorityQueue } from '../../src/index.js';
+import type { Config } from '../config.js';
+import { percentile } from '../harness.js';
+import { randomKeys } from '../random.js';
+
+export interface LatencyResult {
+  readonly name: string;
+  readonly library: string;
+  readonly ours: boolean;
+  readonly size: number;
+  /** Single operations timed (a pop and a push per step). */
+  readonly operations: number;
+  /** Nanoseconds, timer reading included. */
+  readonly p50: number;
+  readonly p99: number;
+  readonly p999: number;
+  readonly max: number;
+  readonly gcPauses: number;
+  readonly gcPauseTotalMs: number;
+  readonly gcPauseMaxMs: number;
+}
+
+interface Job {
+  readonly id: number;
+  priority: number;
+}
+
+/** Fills `samples` (ms): [2s] the pop of step s, [2s + 1] its push. */
+type TimedLoop = (samples: Float64Array) => void;
+
+interface LatencyContender {
+  readonly name: string;
+  readonly library: string;
+  readonly ours: boolean;
+  /** Builds the full queue (not timed) and returns the timed loop. */
+  prepare(): TimedLoop;
+}
+
+function collect(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+function contenders(size: number, steps: number): LatencyContender[] {
+  const keys = randomKeys(size, 1);
+  const increments = randomKeys(steps, 2);
+  const makeJobs = () => Array.from({ length: size }, (_, id): Job => ({ id, priority: keys[id]! }));
+  return [
+    {
+      name: 'timer only', library: 'node:perf_hooks', ours: false,
+      prepare: () => (samples) => {
+        for (let s = 0; s < steps; s++) {
+          const t0 = performance.now();
+          const t1 = performance.now();
+          const t2 = performance.now();
+          samples[2 * s] = t1 - t0;
+          samples[2 * s + 1] = t2 - t1;
+        }
+      },
+    },
+    {
+      name: 'NumericPriorityQueue', library: 'flatsched', ours: true,
+      prepare() {
+        const queue = new NumericPriorityQueue();
+        const priorities = keys.slice();
+        for (let i = 0; i < size; i++) queue.push(i, keys[i]!);
+        return (samples) => {
+          for (let s = 0; s < steps; s++) {
+            const t0 = performance.now();
+            const id = queue.pop()!;
+            const t1 = performance.now();
+            const priority = priorities[id]! + increments[s]!;
+            priorities[id] = priority;
+            const t2 = performance.now();
+            queue.push(id, priority);
+            const t3 = performance.now();
+            samples[2 * s] = t1 - t0;
+            samples[2 * s + 1] = t3 - t2;
+          }
+          queue.dispose();
+        };
+      },
+    },
+    {
+      name: 'PriorityQueue', library: 'flatsched', ours: true,
+      prepare() {
+        const queue = new PriorityQueue<Job>();
+        const jobs = makeJobs();
+        for (let i = 0; i < size; i++) queue.push(jobs[i]!, keys[i]!);
+        return (samples) => {
+          for (let s = 0; s < steps; s++) {
+            const t0 = performance.now();
+            const job = queue.pop()!;
+            const t1 = performance.now();
+            job.priority += increments[s]!;
+            const t2 = performance.now();
+            queue.push(job, job.priority);
+            const t3 = performance.now();
+            samples[2 * s] = t1 - t0;
+            samples[2 * s + 1] = t3 - t2;
+          }
+          queue.dispose();
+        };
+      },
+    },
+    {
+      name: 'flatqueue (ids)', library: 'flatqueue', ours: false,
+      prepare() {
+        const queue = new FlatQueue<number>();
+        const priorities = keys.slice();
+        for (let i = 0; i < size; i++) queue.push(i, keys[i]!);
+        return (samples) => {
+          for (let s = 0; s < steps; s++) {
+            const t0 = performance.now();
+            const id = queue.pop()!;
+            const t1 = performance.now();
+            const priority = priorities[id]! + increments[s]!;
+            priorities[id] = priority;
+            const t2 = performance.now();
+            queue.push(id, priority);
+            const t3 = performance.now();
+            samples[2 * s] = t1 - t0;
+            samples[2 * s + 1] = t3 - t2;
+          }
+        };
+      },
+    },
+    {
+      name: 'flatqueue + payload array', library: 'flatqueue', ours: false,
+      prepare() {
+        const queue = new FlatQueue<number>();
+        const jobs = makeJobs();
+        for (let i = 0; i < size; i++) queue.push(i, keys[i]!);
+        return (samples) => {
+          for (let s = 0; s < steps; s++) {
+            const t0 = performance.now();
+            const id = queue.pop()!;
+            const job = jobs[id]!;
+            const t1 = performance.now();
+            job.priority += increments[s]!;
+            const t2 = performance.now();
+            queue.push(id, job.priority);
+            const t3 = performance.now();
+            samples[2 * s] = t1 - t0;
+            samples[2 * s + 1] = t3 - t2;
+          }
+        };
+      },
+    },
+  ];
+}
+
+async function measure(contender: LatencyContender, size: number, samples: Float64Array): Promise<LatencyResult> {
+  const loop = contender.prepare();
+  collect();
+  const pauses: PerformanceEntry[] = [];
+  const observer = new PerformanceObserver((list) => {
+    pauses.push(...list.getEntries());
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  const start = performance.now();
+  loop(samples);
+  const end = performance.now();
+  // Entries are delivered asynchronously: give the observer a turn before counting.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  observer.disconnect();
+  const during = pauses.filter((entry) => entry.startTime >= start && entry.startTime <= end);
+  const sorted = samples.slice().sort();
+  const ns = (ms: number) => ms * 1e6;
+  return {
+    name: contender.name,
+    library: contender.library,
+    ours: contender.ours,
+    size,
+    operations: samples.length,
+    p50: ns(percentile(sorted, 0.5)),
+    p99: ns(percentile(sorted, 0.99)),
+    p999: ns(percentile(sorted, 0.999)),
+    max: ns(sorted[sorted.length - 1]!),
+    gcPauses: during.length,
+    gcPauseTotalMs: during.reduce((sum, entry) => sum + entry.duration, 0),
+    gcPauseMaxMs: during.reduce((most, entry) => Math.max(most, entry.duration), 0),
+  };
+}
+
+export async function measureLatency(config: Config): Promise<LatencyResult[]> {
+  const size = config.memorySize;
+  const steps = config.latencySteps;
+  const samples = new Float64Array(2 * steps);
+  const results: LatencyResult[] = [];
+  // Run the whole list twice and keep the second pass: the first one warms the code up.
+  for (let pass = 0; pass < 2; pass++) {
+    results.length = 0;
+    for (const contender of contenders(size, steps)) results.push(await measure(contender, size, samples));
+  }
+  collect();
+  return results;
+}

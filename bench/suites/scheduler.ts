@@ -1,0 +1,165 @@
+/**
+ * Scheduler against a heap-js scheduler with the same ordering (bench/baselines/heap-scheduler.ts):
+ * submit N jobs with random priorities 0–9, then take and ack them all (priority, then FIFO; the
+ * checksum of the take order must agree). And `run()` at concurrency 8 with a trivial async handler
+ * against p-queue and fastq running the same jobs.
+ */
+import fastq from 'fastq';
+import PQueue from 'p-queue';
+import { HeapScheduler } from '../baselines/heap-scheduler.js';
+import type { Config } from '../config.js';
+import { mix, type Case, type Contender } from '../harness.js';
+import { seededRandom } from '../random.js';
+import { exported, notExported, type Suite } from '../suite.js';
+
+interface Job {
+  readonly id: number;
+}
+
+/** The part of the Scheduler's API the suite uses (typed here so the suite compiles before it lands). */
+interface SchedulerLike<T> {
+  submit(payload: T, options?: { priority?: number }): unknown;
+  take(): { readonly id: unknown; readonly payload: T } | undefined;
+  ack(id: unknown): void;
+  run(handler: (payload: T) => unknown, options: { concurrency: number; signal: AbortSignal }): Promise<void>;
+  onIdle(): Promise<void>;
+  dispose(): void;
+}
+type SchedulerClass = new <T>() => SchedulerLike<T>;
+
+const SUITE = 'Scheduler';
+const OURS = 'flatsched';
+const CONCURRENCY = 8;
+
+function makeJobs(count: number): Job[] {
+  const jobs: Job[] = new Array(count);
+  for (let i = 0; i < count; i++) jobs[i] = { id: i };
+  return jobs;
+}
+
+function submitTakeAck(count: number, Scheduler: SchedulerClass): Case {
+  const jobs = makeJobs(count);
+  const random = seededRandom(3);
+  const priorities = new Float64Array(count);
+  for (let i = 0; i < count; i++) priorities[i] = Math.floor(random() * 10);
+  const contenders: Contender[] = [
+    {
+      name: 'Scheduler', library: OURS, ours: true, group: 'scheduler',
+      prepare() {
+        const scheduler = new Scheduler<Job>();
+        return {
+          run() {
+            for (let i = 0; i < count; i++) scheduler.submit(jobs[i]!, { priority: priorities[i]! });
+            let check = 0;
+            for (let i = 0; i < count; i++) {
+              const taken = scheduler.take()!;
+              check = mix(check, taken.payload.id);
+              scheduler.ack(taken.id);
+            }
+            return check;
+          },
+          dispose: () => scheduler.dispose(),
+        };
+      },
+    },
+    {
+      name: 'heap-js scheduler (bench/baselines)', library: 'heap-js', ours: false, group: 'scheduler',
+      prepare() {
+        const scheduler = new HeapScheduler<Job>();
+        return {
+          run() {
+            for (let i = 0; i < count; i++) scheduler.submit(jobs[i]!, { priority: priorities[i]! });
+            let check = 0;
+            for (let i = 0; i < count; i++) {
+              const taken = scheduler.take()!;
+              check = mix(check, taken.payload.id);
+              scheduler.ack(taken.id);
+            }
+            return check;
+          },
+        };
+      },
+    },
+  ];
+  return {
+    suite: SUITE, workload: 'submit + take + ack', size: count, operations: count, operation: 'job (submit+take+ack)', contenders,
+    // One iteration is a million jobs through each: a few rounds are enough and keep the run short.
+    plan: { rounds: 3, roundTime: 0 },
+  };
+}
+
+/** Each contender runs `count` jobs through a trivial async handler, 8 at once, until all are done. */
+function pool(count: number, Scheduler: SchedulerClass): Case {
+  const jobs = makeJobs(count);
+  const done = (ran: number) => {
+    if (ran !== count) throw new Error(`ran ${ran} of ${count} jobs`);
+  };
+  const contenders: Contender[] = [
+    {
+      name: 'Scheduler.run', library: OURS, ours: true, group: 'pool',
+      prepare: () => ({
+        async run() {
+          let ran = 0;
+          const handler = async (job: Job) => {
+            ran++;
+            return job.id;
+          };
+          const scheduler = new Scheduler<Job>();
+          for (let i = 0; i < count; i++) scheduler.submit(jobs[i]!);
+          const controller = new AbortController();
+          const running = scheduler.run(handler, { concurrency: CONCURRENCY, signal: controller.signal });
+          await scheduler.onIdle();
+          controller.abort();
+          await running;
+          scheduler.dispose();
+          done(ran);
+        },
+      }),
+    },
+    {
+      name: 'p-queue', library: 'p-queue', ours: false, group: 'pool',
+      prepare: () => ({
+        async run() {
+          let ran = 0;
+          const handler = async (job: Job) => {
+            ran++;
+            return job.id;
+          };
+          const queue = new PQueue({ concurrency: CONCURRENCY });
+          for (let i = 0; i < count; i++) {
+            const job = jobs[i]!;
+            void queue.add(() => handler(job));
+          }
+          await queue.onIdle();
+          done(ran);
+        },
+      }),
+    },
+    {
+      name: 'fastq', library: 'fastq', ours: false, group: 'pool',
+      prepare: () => ({
+        async run() {
+          let ran = 0;
+          const handler = async (job: Job) => {
+            ran++;
+            return job.id;
+          };
+          const queue = fastq.promise(handler, CONCURRENCY);
+          for (let i = 0; i < count; i++) void queue.push(jobs[i]!);
+          await queue.drained();
+          done(ran);
+        },
+      }),
+    },
+  ];
+  return { suite: SUITE, workload: `run(), concurrency ${CONCURRENCY}`, size: count, operations: count, operation: 'job', contenders, async: true };
+}
+
+export const schedulerSuite: Suite = {
+  name: SUITE,
+  unavailable: () => notExported('Scheduler'),
+  cases(config: Config) {
+    const Scheduler = exported<SchedulerClass>('Scheduler')!;
+    return [() => submitTakeAck(config.jobs, Scheduler), () => pool(config.poolJobs, Scheduler)];
+  },
+};

@@ -1,0 +1,120 @@
+/**
+ * The bar set in the benchmark issue, checked against a run's results. Each target reports its worst
+ * case (a throughput target must hold at every size and workload), and "not measured" when its
+ * suite did not run.
+ */
+import type { CaseResult, Measurement } from './harness.js';
+import { formatNs, formatSize } from './print.js';
+import type { Results } from './results.js';
+
+export interface TargetResult {
+  readonly target: string;
+  readonly measured: string;
+  /** undefined when the suite did not run. */
+  readonly met: boolean | undefined;
+}
+
+interface Ratio {
+  readonly value: number;
+  readonly where: string;
+}
+
+/** ours vs a named baseline (or the fastest of its group when `baseline` is undefined) in each case of a suite. */
+function ratios(cases: readonly CaseResult[], suite: string, ours: string, baseline?: string): Ratio[] {
+  const found: Ratio[] = [];
+  for (const c of cases) {
+    if (c.suite !== suite) continue;
+    const mine = c.results.find((r) => r.name === ours);
+    if (!mine || mine.error) continue;
+    let value: number | undefined;
+    if (baseline === undefined) value = mine.ratio;
+    else {
+      const other = c.results.find((r: Measurement) => r.name === baseline);
+      if (other && !other.error) value = other.median / mine.median;
+    }
+    if (value !== undefined) found.push({ value, where: `${c.workload}, N=${formatSize(c.size)}` });
+  }
+  return found;
+}
+
+function atLeast(target: string, found: Ratio[], bar: number): TargetResult {
+  if (found.length === 0) return { target, measured: 'not measured', met: undefined };
+  const worst = found.reduce((a, b) => (b.value < a.value ? b : a));
+  const best = found.reduce((a, b) => (b.value > a.value ? b : a));
+  const range = found.length > 1 ? `; best ${best.value.toFixed(2)}×` : '';
+  return { target, measured: `worst ${worst.value.toFixed(2)}× (${worst.where})${range}`, met: worst.value >= bar };
+}
+
+export function computeTargets(results: Results): TargetResult[] {
+  const { cases, memory, latency } = results;
+  const sized = (size: number | undefined) => (size === undefined ? '' : ` at N=${formatSize(size)}`);
+  const targets: TargetResult[] = [
+    atLeast('PriorityQueue ≥ 1.5× the fastest JS heap (payloads), every N and workload', ratios(cases, 'PriorityQueue', 'PriorityQueue'), 1.5),
+    atLeast('NumericPriorityQueue ≥ 1.5× the fastest JS heap (ids: flatqueue)', ratios(cases, 'PriorityQueue', 'NumericPriorityQueue'), 1.5),
+    atLeast('PriorityQueue pushMany/popMany ≥ 3× the fastest JS heap (payloads)', ratios(cases, 'PriorityQueue', 'PriorityQueue pushMany/popMany'), 3),
+    atLeast('NumericPriorityQueue pushMany/popMany ≥ 3× the fastest JS heap (ids)', ratios(cases, 'PriorityQueue', 'NumericPriorityQueue pushMany/popMany'), 3),
+    atLeast('Queue ≥ 1× denque (object payloads)', ratios(cases, 'Queue', 'Queue', 'denque'), 1),
+    atLeast('NumericQueue pushMany/shiftMany ≥ 5× denque', ratios(cases, 'Queue', 'NumericQueue pushMany/shiftMany', 'denque (ids)'), 5),
+    atLeast('Stack ≥ 1× a plain Array (payloads)', ratios(cases, 'Stack', 'Stack', 'Array'), 1),
+  ];
+
+  const creation = cases.find((c) => c.suite === 'Creation');
+  const created = creation?.results.filter((r) => r.ours && !r.error && r.name.includes('+ dispose()')) ?? [];
+  targets.push(
+    created.length === 0
+      ? { target: 'Creating a structure ≤ 1 µs', measured: 'not measured', met: undefined }
+      : {
+          target: 'Creating a structure ≤ 1 µs (new + dispose of a core-backed one)',
+          measured: created.map((r) => `${r.name.replace('new ', '').replace('() + dispose()', '')} ${formatNs(r.median)}`).join(', '),
+          met: created.every((r) => r.median <= 1000),
+        },
+  );
+
+  targets.push(
+    atLeast('Scheduler submit+take+ack ≥ 3× a heap-js scheduler', ratios(cases, 'Scheduler', 'Scheduler'), 3),
+    atLeast('Scheduler.run() ≥ 2× p-queue at concurrency 8', ratios(cases, 'Scheduler', 'Scheduler.run', 'p-queue'), 2),
+  );
+
+  const shrunk = memory?.core.filter((m) => m.structure === 'PriorityQueue' || m.structure === 'NumericPriorityQueue') ?? [];
+  targets.push(
+    shrunk.length === 0
+      ? { target: '≤ 24 core bytes per queued item (after shrink)', measured: 'not measured', met: undefined }
+      : {
+          target: `≤ 24 core bytes per queued item after shrink${sized(shrunk[0]?.size)}`,
+          measured: shrunk.map((m) => `${m.structure} ${m.afterShrink.toFixed(1)} B`).join(', '),
+          met: shrunk.every((m) => m.afterShrink <= 24),
+        },
+  );
+
+  const numeric = latency?.find((l) => l.name === 'NumericPriorityQueue');
+  const timer = latency?.find((l) => l.name === 'timer only');
+  targets.push(
+    numeric === undefined
+      ? { target: 'Zero GC pauses caused by the core in the numeric hold model', measured: 'not measured', met: undefined }
+      : {
+          target: `Zero GC pauses caused by the core in the numeric hold model${sized(numeric.size)}`,
+          measured: `${numeric.gcPauses} pauses in ${numeric.operations.toLocaleString('en-US')} ops (timer-only loop: ${timer?.gcPauses ?? '?'})`,
+          met: numeric.gcPauses <= (timer?.gcPauses ?? 0),
+        },
+  );
+  const tails = latency?.filter((l) => l.ours) ?? [];
+  targets.push(
+    tails.length === 0
+      ? { target: 'p99.9 single-operation latency ≤ 2 µs', measured: 'not measured', met: undefined }
+      : {
+          target: `p99.9 single-operation latency ≤ 2 µs${sized(tails[0]?.size)} (hold model)`,
+          measured: tails.map((l) => `${l.name} ${formatNs(l.p999)}`).join(', '),
+          met: tails.every((l) => l.p999 <= 2000),
+        },
+  );
+  return targets;
+}
+
+export function printTargets(targets: readonly TargetResult[]): void {
+  console.log('\nTargets');
+  const width = Math.max(...targets.map((t) => t.target.length)) + 2;
+  for (const t of targets) {
+    const verdict = t.met === undefined ? 'n/a   ' : t.met ? 'met   ' : 'MISSED';
+    console.log(`  ${verdict} ${t.target.padEnd(width)} ${t.measured}`);
+  }
+}
