@@ -4,9 +4,16 @@ import type { CheckResult } from './behaviour.mjs';
 import { describeChecks, requireDist } from './harness.js';
 import { runWorkerd } from './workerd-host.mjs';
 
+interface Outcome {
+  threw: boolean;
+  name?: string;
+  isStateError?: boolean;
+  message?: string;
+}
+
 interface WorkerdReport {
   conditioned: CheckResult[];
-  explicit: { beforeInit: { threw: boolean; name?: string; isStateError?: boolean; message?: string }; results: CheckResult[] };
+  explicit: { beforeInit: Outcome; initWithoutModule: Outcome; results: CheckResult[] };
 }
 
 let report: Promise<WorkerdReport> | undefined;
@@ -23,6 +30,13 @@ describe('workerd, the plain ESM entry', () => {
     expect(beforeInit.threw).toBe(true);
     expect(beforeInit.message).toMatch(/init\(\{ module \}\)/);
     expect(beforeInit.isStateError).toBe(true);
+  });
+
+  it('await init() without a module rejects with a StateError that says to pass { module }', async () => {
+    const { initWithoutModule } = (await load()).explicit;
+    expect(initWithoutModule.threw).toBe(true);
+    expect(initWithoutModule.message).toMatch(/init\(\{ module \}\)/);
+    expect(initWithoutModule.isStateError).toBe(true);
   });
 });
 
