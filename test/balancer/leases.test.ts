@@ -1,0 +1,186 @@
+import { describe, expect, it } from 'vitest';
+import { Balancer, type Lease, type Strategy } from '../../src/balancer.js';
+import { InvalidArgumentError, StateError } from '../../src/core/errors.js';
+
+const STRATEGIES: Strategy[] = ['least-loaded', 'p2c', 'weighted-round-robin', 'round-robin'];
+
+describe.each(STRATEGIES)('%s: capacity, draining and health', (strategy) => {
+  it('never passes a capacity, and returns undefined when every worker is full', () => {
+    const balancer = new Balancer<string>({ strategy });
+    balancer.add('a', { capacity: 2 });
+    balancer.add('b', { capacity: 3 });
+    const leases: Lease<string>[] = [];
+    for (let i = 0; i < 5; i++) leases.push(balancer.acquire()!);
+    expect(leases.every(Boolean)).toBe(true);
+    expect(balancer.acquire()).toBeUndefined();
+    expect(balancer.pick()).toBeUndefined();
+    expect(balancer.stats().map((s) => s.load)).toEqual([2, 3]);
+    balancer.release(leases.find((l) => l.id === 'a')!);
+    expect(balancer.acquire()!.id).toBe('a');
+  });
+
+  it('places a large cost on a worker with room for it, or nowhere', () => {
+    const balancer = new Balancer<string>({ strategy });
+    balancer.add('a', { capacity: 4 });
+    balancer.add('b', { capacity: 4 });
+    balancer.setLoad('a', 1);
+    balancer.setLoad('b', 2);
+    expect(balancer.acquire(3)!.id).toBe('a');
+    expect(balancer.acquire(3)).toBeUndefined();
+    expect(balancer.acquire(2)!.id).toBe('b');
+    expect(balancer.stats().map((s) => s.load)).toEqual([4, 4]);
+  });
+
+  it('gives no new leases to a draining worker, lets its leases finish, and resumes on undrain', () => {
+    const balancer = new Balancer<string>({ strategy });
+    balancer.add('a');
+    balancer.add('b');
+    const held = [balancer.acquire()!, balancer.acquire()!];
+    balancer.drain('a');
+    for (let i = 0; i < 10; i++) expect(balancer.acquire()!.id).toBe('b');
+    const onA = held.find((l) => l.id === 'a')!;
+    balancer.release(onA);
+    expect(balancer.statsOf('a')).toMatchObject({ load: 0, leases: 0, draining: true });
+    balancer.undrain('a');
+    expect(balancer.acquire()!.id).toBe('a');
+  });
+
+  it('skips unhealthy workers and returns undefined when none is healthy', () => {
+    const balancer = new Balancer<string>({ strategy });
+    balancer.add('a');
+    balancer.add('b');
+    balancer.setHealthy('a', false);
+    for (let i = 0; i < 5; i++) expect(balancer.pick()).toBe('b');
+    balancer.setHealthy('b', false);
+    expect(balancer.acquire()).toBeUndefined();
+    balancer.setHealthy('a', true);
+    expect(balancer.pick()).toBe('a');
+  });
+});
+
+describe('leases', () => {
+  it('carries the worker, its id and the cost, and adds the cost to the load until released', () => {
+    const server = { host: 'build-1' };
+    const balancer = new Balancer<typeof server>();
+    const id = balancer.add(server, { id: 'build-1' });
+    const lease = balancer.acquire(2.5)!;
+    expect(lease).toMatchObject({ worker: server, id, cost: 2.5, released: false });
+    expect(balancer.statsOf(id)).toMatchObject({ load: 2.5, leases: 1, picks: 1 });
+    balancer.release(lease);
+    expect(lease.released).toBe(true);
+    expect(balancer.statsOf(id)).toMatchObject({ load: 0, leases: 0, picks: 1 });
+  });
+
+  it('throws StateError on a second release and leaves the load alone', () => {
+    const balancer = new Balancer<string>();
+    balancer.add('a');
+    const first = balancer.acquire()!;
+    balancer.acquire();
+    balancer.release(first);
+    expect(() => balancer.release(first)).toThrow(StateError);
+    expect(() => balancer.release(first)).toThrow(/Balancer\.release: the lease on worker "a" was already released/);
+    expect(balancer.statsOf('a').load).toBe(1);
+  });
+
+  it('rejects a lease of another balancer, or anything that is no lease', () => {
+    const one = new Balancer<string>();
+    const other = new Balancer<string>();
+    one.add('a');
+    other.add('a');
+    const lease = other.acquire()!;
+    expect(() => one.release(lease)).toThrow(InvalidArgumentError);
+    expect(() => one.release({ worker: 'a', id: 'a', cost: 1 } as unknown as Lease<string>)).toThrow(InvalidArgumentError);
+    expect(() => one.release(undefined as unknown as Lease<string>)).toThrow(InvalidArgumentError);
+    expect(other.statsOf('a').load).toBe(1);
+    other.release(lease);
+  });
+
+  it('ends leases of a removed worker quietly, and never touches a new worker of the same id', () => {
+    const balancer = new Balancer<string>();
+    balancer.add('a');
+    balancer.add('b');
+    const onA = [balancer.acquire()!, balancer.acquire()!, balancer.acquire()!].filter((l) => l.id === 'a');
+    expect(onA.length).toBeGreaterThan(0);
+    balancer.remove('a');
+    expect(balancer.has('a')).toBe(false);
+    balancer.add('a', { id: 'a' });
+    balancer.setLoad('a', 5);
+    for (const lease of onA) balancer.release(lease);
+    expect(balancer.statsOf('a')).toMatchObject({ load: 5, leases: 0 });
+    expect(() => balancer.release(onA[0]!)).toThrow(StateError);
+  });
+
+  it('never lets the load go below zero after an outside report', () => {
+    const balancer = new Balancer<string>();
+    balancer.add('a');
+    const lease = balancer.acquire(3)!;
+    balancer.setLoad('a', 1);
+    balancer.release(lease);
+    expect(balancer.statsOf('a').load).toBe(0);
+  });
+});
+
+describe('backup tier', () => {
+  it.each(STRATEGIES)('%s: uses backups only when no primary can take the lease', (strategy) => {
+    const balancer = new Balancer<string>({ strategy });
+    balancer.add('primary-1', { capacity: 1 });
+    balancer.add('primary-2', { capacity: 2 });
+    balancer.add('backup', { backup: true });
+    const primaries = [balancer.acquire()!, balancer.acquire()!, balancer.acquire()!];
+    expect(primaries.map((l) => l.id).sort()).toEqual(['primary-1', 'primary-2', 'primary-2']);
+    expect(balancer.acquire()!.id).toBe('backup');
+    expect(balancer.acquire(2)!.id).toBe('backup');
+    balancer.release(primaries[0]!);
+    expect(balancer.acquire()!.id).toBe(primaries[0]!.id);
+    balancer.drain('primary-1');
+    balancer.setHealthy('primary-2', false);
+    balancer.release(primaries[1]!);
+    balancer.release(primaries[2]!);
+    expect(balancer.acquire()!.id).toBe('backup');
+  });
+
+  it('serves a lease that fits no primary from a backup while primaries still have room', () => {
+    const balancer = new Balancer<string>();
+    balancer.add('small', { capacity: 2 });
+    balancer.add('large', { backup: true, capacity: 10 });
+    expect(balancer.acquire(5)!.id).toBe('large');
+    expect(balancer.acquire(1)!.id).toBe('small');
+  });
+});
+
+describe('ids', () => {
+  it('uses a string or number worker as its own id, and issues numbers for other workers', () => {
+    const balancer = new Balancer<unknown>();
+    expect(balancer.add('a')).toBe('a');
+    expect(balancer.add(7)).toBe(7);
+    expect(balancer.add({ name: 'x' })).toBe(1);
+    expect(balancer.add({ name: 'y' })).toBe(2);
+    balancer.add('three', { id: 3 });
+    expect(balancer.add({ name: 'z' })).toBe(4);
+    expect(balancer.get(2)).toEqual({ name: 'y' });
+    expect([...balancer]).toEqual(['a', 7, { name: 'x' }, { name: 'y' }, 'three', { name: 'z' }]);
+    expect(balancer.size).toBe(6);
+  });
+});
+
+describe('setWeight', () => {
+  it('re-ranks least-loaded at once and changes the weighted round-robin share', () => {
+    const ll = new Balancer<string>();
+    ll.add('a');
+    ll.add('b');
+    ll.setLoad('a', 2);
+    ll.setLoad('b', 1);
+    expect(ll.pick()).toBe('b');
+    ll.setWeight('a', 4);
+    expect(ll.pick()).toBe('a');
+
+    const wrr = new Balancer<string>({ strategy: 'weighted-round-robin' });
+    wrr.add('a');
+    wrr.add('b');
+    wrr.setWeight('a', 3);
+    let sequence = '';
+    for (let i = 0; i < 400; i++) sequence += wrr.pick();
+    const a = sequence.slice(8).split('').filter((c) => c === 'a').length;
+    expect(Math.abs(a / (sequence.length - 8) - 0.75)).toBeLessThan(0.01);
+  });
+});

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { Balancer } from '../../src/balancer.js';
+
+function setup(strategy: 'least-loaded' | 'weighted-round-robin' | 'p2c' = 'least-loaded') {
+  const clock = { now: 0 };
+  const balancer = new Balancer<string>({ strategy, clock: () => clock.now, slowStart: { window: 10_000, floor: 0.1, steps: 10 } });
+  return { clock, balancer };
+}
+
+describe('slow start', () => {
+  it('ramps a new worker from the floor to its weight in steps over the window', () => {
+    const { clock, balancer } = setup();
+    balancer.add('warm', { weight: 2, slowStart: false });
+    balancer.add('cold', { weight: 2 });
+    const weight = () => balancer.statsOf('cold').effectiveWeight;
+    expect(balancer.statsOf('warm').effectiveWeight).toBe(2);
+    expect(weight()).toBeCloseTo(0.2, 12);
+    clock.now = 999;
+    expect(weight()).toBeCloseTo(0.2, 12);
+    clock.now = 1000;
+    expect(weight()).toBeCloseTo(0.2, 12); // step 1 of 10 is still the floor of 10%
+    clock.now = 2500;
+    expect(weight()).toBeCloseTo(0.4, 12);
+    clock.now = 7000;
+    expect(weight()).toBeCloseTo(1.4, 12);
+    clock.now = 10_000;
+    expect(weight()).toBe(2);
+    expect(balancer.statsOf('cold').weight).toBe(2);
+  });
+
+  it('keeps a cold worker from being flooded by least-loaded when it joins a busy pool', () => {
+    const takenByNewcomer = (slowStart: boolean) => {
+      const clock = { now: 0 };
+      const balancer = new Balancer<string>({ clock: () => clock.now, ...(slowStart ? { slowStart: { window: 10_000 } } : {}) });
+      for (const id of ['a', 'b', 'c']) balancer.add(id, { slowStart: false }); // warm already
+      for (let i = 0; i < 30; i++) balancer.acquire(); // 10 each
+      balancer.add('new');
+      for (let i = 0; i < 12; i++) balancer.acquire();
+      return balancer.statsOf('new').load;
+    };
+    expect(takenByNewcomer(false)).toBe(10); // every lease until it caught up with the others
+    expect(takenByNewcomer(true)).toBeLessThanOrEqual(2);
+  });
+
+  it('raises the share of weighted round-robin step by step', () => {
+    const { clock, balancer } = setup('weighted-round-robin');
+    balancer.add('warm', { slowStart: false });
+    balancer.add('cold');
+    const share = () => {
+      let cold = 0;
+      for (let i = 0; i < 1100; i++) if (balancer.pick() === 'cold') cold++;
+      return cold / 1100;
+    };
+    const early = share();
+    clock.now = 5000;
+    const middle = share();
+    clock.now = 10_000;
+    const full = share();
+    expect(early).toBeCloseTo(0.1 / 1.1, 2);
+    expect(middle).toBeCloseTo(0.5 / 1.5, 2);
+    expect(full).toBeCloseTo(0.5, 2);
+  });
+
+  it('starts again when a worker recovers, but not when it only changes weight', () => {
+    const { clock, balancer } = setup('p2c');
+    balancer.add('a');
+    clock.now = 20_000;
+    expect(balancer.statsOf('a').effectiveWeight).toBe(1);
+    balancer.setHealthy('a', false);
+    clock.now = 30_000;
+    balancer.setHealthy('a', true);
+    expect(balancer.statsOf('a').effectiveWeight).toBeCloseTo(0.1, 12);
+    clock.now = 35_000;
+    balancer.setWeight('a', 4);
+    expect(balancer.statsOf('a').effectiveWeight).toBeCloseTo(2, 12);
+    clock.now = 40_000;
+    expect(balancer.statsOf('a').effectiveWeight).toBe(4);
+    balancer.setWeight('a', 3);
+    expect(balancer.statsOf('a').effectiveWeight).toBe(3);
+  });
+});

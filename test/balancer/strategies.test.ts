@@ -1,0 +1,208 @@
+import { describe, expect, it } from 'vitest';
+import { Balancer, seededRandom, type Lease } from '../../src/balancer.js';
+
+function picks(balancer: Balancer<string>, count: number): string {
+  let out = '';
+  for (let i = 0; i < count; i++) out += balancer.pick();
+  return out;
+}
+
+function counts(sequence: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const c of sequence) out[c] = (out[c] ?? 0) + 1;
+  return out;
+}
+
+describe('least-loaded', () => {
+  it('gives each lease to a worker with the lowest load / weight', () => {
+    const random = seededRandom(7);
+    const balancer = new Balancer<string>({ strategy: 'least-loaded' });
+    const weights: Record<string, number> = { a: 1, b: 2, c: 0.5, d: 3, e: 1 };
+    for (const [id, weight] of Object.entries(weights)) balancer.add(id, { weight });
+    const held: Lease<string>[] = [];
+    for (let step = 0; step < 2000; step++) {
+      if (held.length > 0 && random() < 0.45) {
+        balancer.release(held.splice(Math.floor(random() * held.length), 1)[0]!);
+        continue;
+      }
+      const cost = 1 + Math.floor(random() * 3);
+      const before = balancer.stats();
+      const lowest = Math.min(...before.map((s) => s.load / s.weight));
+      const lease = balancer.acquire(cost)!;
+      const chosen = before.find((s) => s.id === lease.id)!;
+      expect(chosen.load / chosen.weight).toBe(lowest);
+      held.push(lease);
+    }
+  });
+
+  it('shares load in proportion to weights', () => {
+    const balancer = new Balancer<string>({ strategy: 'least-loaded' });
+    balancer.add('big', { weight: 3 });
+    balancer.add('small', { weight: 1 });
+    for (let i = 0; i < 400; i++) balancer.acquire();
+    const [big, small] = balancer.stats();
+    expect(big!.load).toBe(300);
+    expect(small!.load).toBe(100);
+  });
+
+  it('sends ties to the worker picked least recently, so equal idle workers take turns', () => {
+    const balancer = new Balancer<string>({ strategy: 'least-loaded' });
+    for (const id of ['p', 'q', 'r']) balancer.add(id);
+    expect(picks(balancer, 7)).toBe('pqrpqrp');
+    // Leases released at once leave loads equal: still in turn, not the first worker forever.
+    let order = '';
+    for (let i = 0; i < 6; i++) {
+      const lease = balancer.acquire()!;
+      order += lease.worker;
+      balancer.release(lease);
+    }
+    expect(order).toBe('qrpqrp');
+  });
+
+  it('follows loads reported with setLoad', () => {
+    const balancer = new Balancer<string>({ strategy: 'least-loaded' });
+    for (const id of ['a', 'b', 'c']) balancer.add(id);
+    balancer.setLoad('a', 5);
+    balancer.setLoad('b', 0.5);
+    balancer.setLoad('c', 2);
+    expect(balancer.pick()).toBe('b');
+    balancer.setLoad('b', 9);
+    expect(balancer.pick()).toBe('c');
+  });
+});
+
+describe('weighted-round-robin', () => {
+  it('is exact over every cycle and spreads turns out', () => {
+    const balancer = new Balancer<string>({ strategy: 'weighted-round-robin' });
+    balancer.add('a', { weight: 3 });
+    balancer.add('b', { weight: 2 });
+    balancer.add('c', { weight: 1 });
+    const sequence = picks(balancer, 600);
+    for (let cycle = 0; cycle < 100; cycle++) {
+      expect(counts(sequence.slice(cycle * 6, cycle * 6 + 6))).toEqual({ a: 3, b: 2, c: 1 });
+    }
+    expect(sequence.slice(0, 6)).toBe('abacba');
+    expect(sequence).not.toContain('aaa');
+  });
+
+  it('stays exact with weights whose reciprocals are not exact in binary', () => {
+    const balancer = new Balancer<string>({ strategy: 'weighted-round-robin' });
+    balancer.add('a', { weight: 5 });
+    balancer.add('b', { weight: 3 });
+    balancer.add('c', { weight: 0.1 * 3 }); // 0.30000000000000004
+    balancer.add('d', { weight: 0.7 });
+    // One cycle of weights 5 : 3 : 0.3 : 0.7 is 90 picks (50, 30, 3, 7).
+    const sequence = picks(balancer, 90 * 50);
+    for (let cycle = 0; cycle < 50; cycle++) {
+      expect(counts(sequence.slice(cycle * 90, cycle * 90 + 90))).toEqual({ a: 50, b: 30, c: 3, d: 7 });
+    }
+  });
+
+  it('lets a returning worker rejoin without a burst of catch-up turns', () => {
+    const balancer = new Balancer<string>({ strategy: 'weighted-round-robin' });
+    balancer.add('a');
+    balancer.add('b');
+    balancer.drain('b');
+    expect(picks(balancer, 100)).toBe('a'.repeat(100));
+    balancer.undrain('b');
+    const after = picks(balancer, 20);
+    expect(counts(after)).toEqual({ a: 10, b: 10 });
+  });
+});
+
+describe('round-robin', () => {
+  it('takes equal turns whatever the weights', () => {
+    const balancer = new Balancer<string>({ strategy: 'round-robin' });
+    balancer.add('a', { weight: 10 });
+    balancer.add('b');
+    balancer.add('c', { weight: 0.1 });
+    expect(picks(balancer, 9)).toBe('abcabcabc');
+  });
+
+  it('skips a worker that cannot be picked and serves it first when it comes back', () => {
+    const balancer = new Balancer<string>({ strategy: 'round-robin' });
+    for (const id of ['a', 'b', 'c']) balancer.add(id);
+    expect(picks(balancer, 1)).toBe('a');
+    balancer.setHealthy('b', false);
+    expect(picks(balancer, 4)).toBe('caca');
+    balancer.setHealthy('b', true);
+    expect(picks(balancer, 3)).toBe('bca');
+  });
+});
+
+describe('p2c', () => {
+  it('keeps the most loaded worker close to the mean (statistical bound)', () => {
+    const workers = 100;
+    const leases = 20_000;
+    const gap = (strategy: 'p2c' | 'single') => {
+      const random = seededRandom(42);
+      const balancer = new Balancer<number>({ strategy: 'p2c', random });
+      for (let i = 0; i < workers; i++) balancer.add(i);
+      const single = new Array<number>(workers).fill(0);
+      for (let i = 0; i < leases; i++) {
+        if (strategy === 'p2c') balancer.acquire();
+        else single[Math.floor(random() * workers)]!++;
+      }
+      const loads = strategy === 'p2c' ? balancer.stats().map((s) => s.load) : single;
+      return Math.max(...loads) - leases / workers;
+    };
+    // Theory: max - mean is about ln ln n / ln 2 + O(1) ≈ 2.2 + c for two choices, and grows like
+    // sqrt(2 (m/n) ln n) ≈ 43 for one random choice. The bound separates them widely.
+    expect(gap('p2c')).toBeLessThanOrEqual(5);
+    expect(gap('single')).toBeGreaterThan(15);
+  });
+
+  it('shares load in proportion to weights', () => {
+    const balancer = new Balancer<string>({ strategy: 'p2c', random: seededRandom(3) });
+    balancer.add('a', { weight: 1 });
+    balancer.add('b', { weight: 2 });
+    balancer.add('c', { weight: 4 });
+    for (let i = 0; i < 7000; i++) balancer.acquire();
+    for (const s of balancer.stats()) expect(Math.abs(s.load / s.weight - 1000)).toBeLessThanOrEqual(5);
+  });
+
+  it('repeats its choices for the same seed', () => {
+    const run = (seed: number) => {
+      const balancer = new Balancer<string>({ strategy: 'p2c', random: seededRandom(seed) });
+      for (const id of 'abcdefgh') balancer.add(id);
+      let out = '';
+      const held: Lease<string>[] = [];
+      for (let i = 0; i < 200; i++) {
+        if (i % 3 === 2) balancer.release(held.shift()!);
+        else {
+          const lease = balancer.acquire()!;
+          out += lease.worker;
+          held.push(lease);
+        }
+      }
+      return out;
+    };
+    expect(run(9)).toBe(run(9));
+    expect(run(9)).not.toBe(run(10));
+  });
+
+  it('never chooses the single most loaded worker while every worker can take the lease', () => {
+    const balancer = new Balancer<string>({ strategy: 'p2c', random: seededRandom(5) });
+    for (const id of ['a', 'b', 'c', 'd']) balancer.add(id);
+    balancer.setLoad('a', 10);
+    balancer.setLoad('b', 3);
+    balancer.setLoad('c', 3);
+    balancer.setLoad('d', 4);
+    for (let i = 0; i < 200; i++) expect(balancer.pick()).not.toBe('a');
+  });
+});
+
+describe('seededRandom', () => {
+  it('returns numbers in [0, 1) spread over the range', () => {
+    const random = seededRandom(1);
+    const buckets = new Array<number>(10).fill(0);
+    let outside = 0;
+    for (let i = 0; i < 100_000; i++) {
+      const value = random();
+      if (!(value >= 0 && value < 1)) outside++;
+      else buckets[Math.floor(value * 10)]!++;
+    }
+    expect(outside).toBe(0);
+    for (const bucket of buckets) expect(Math.abs(bucket - 10_000)).toBeLessThan(500);
+  });
+});
