@@ -423,7 +423,7 @@ export class Scheduler<T = unknown> {
     this.#promote(at);
     if (this.#waiting > 0) return 0;
     const dueAt = this.#delayed.peekPriority();
-    return dueAt === undefined ? undefined : dueAt - at;
+    return dueAt === undefined ? undefined : Math.max(0, dueAt - at);
   }
 
   /**
@@ -620,22 +620,40 @@ export class Scheduler<T = unknown> {
   #takeJob(now: number): Job<T> | undefined {
     this.#promote(now);
     if (this.#paused) return undefined;
-    const job = this.#fair.pop();
-    if (job === undefined) return undefined;
+    let job = this.#fair.pop();
+    let from: JobState = 'waiting';
+    if (job === undefined) {
+      // Only when the arena had no room to promote: serve due jobs straight from the delay queue
+      // (which needs no memory), so a full arena never stops the work that would empty it.
+      const dueAt = this.#delayed.peekPriority();
+      if (dueAt === undefined || dueAt > now) return undefined;
+      job = this.#delayed.pop()!;
+      from = 'delayed';
+    }
     job.attempt++;
     job.startedAt = now;
-    this.#move(job, 'waiting', 'in-flight');
+    this.#move(job, from, 'in-flight');
     return job;
   }
 
-  /** Delayed → waiting for every job due by `now`, in order of due time (FIFO among equals). */
+  /**
+   * Delayed → waiting for every job due by `now`, in order of due time (FIFO among equals).
+   * Best effort: when the arena has no room for a job in its tenant's line, the rest stay in the
+   * delay queue (still due, counted as delayed) until room frees; `take` serves them from there.
+   */
   #promote(now: number): void {
     const delayed = this.#delayed;
     for (let dueAt = delayed.peekPriority(); dueAt !== undefined && dueAt <= now; dueAt = delayed.peekPriority()) {
       const job = delayed.peek()!;
-      // Into the tenant's line first, out of the delay queue second: an arena out of memory
-      // throws from the first with the job still delayed, never lost between the two.
-      const handle = this.#fair.push(job.tenant, job, job.priority);
+      // Into the tenant's line first, out of the delay queue second: a full arena throws from
+      // the first with the job still delayed, never lost between the two.
+      let handle: Handle;
+      try {
+        handle = this.#fair.push(job.tenant, job, job.priority);
+      } catch (error) {
+        if (error instanceof CapacityError) return;
+        throw error;
+      }
       delayed.remove(job.handle);
       job.handle = handle;
       job.readyAt = job.dueAt;
