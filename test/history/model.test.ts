@@ -266,6 +266,6 @@ function run(mode: HistoryMode, numRuns: number): void {
 }
 
 describe('History against a plain array model', () => {
-  it('default mode', () => run("default", 200));
+  it('default mode', () => run('default', 200));
   it('roll-forward mode', () => run('roll-forward', 200));
 });
