@@ -16,9 +16,9 @@ export { seededRandom } from './balancer/random.js';
 export type { WorkerId } from './balancer/member.js';
 export type { SlowStartOptions } from './balancer/slow-start.js';
 
-export type Strategy = 'least-loaded' | 'p2c' | 'weighted-round-robin' | 'round-robin';
+export type BalancerStrategy = 'least-loaded' | 'p2c' | 'weighted-round-robin' | 'round-robin';
 
-const STRATEGIES: readonly Strategy[] = ['least-loaded', 'p2c', 'weighted-round-robin', 'round-robin'];
+const STRATEGIES: readonly BalancerStrategy[] = ['least-loaded', 'p2c', 'weighted-round-robin', 'round-robin'];
 
 export interface BalancerOptions {
   /**
@@ -31,7 +31,7 @@ export interface BalancerOptions {
    * Ties go to the worker picked least recently, so equal workers take turns.
    * @default 'least-loaded'
    */
-  readonly strategy?: Strategy;
+  readonly strategy?: BalancerStrategy;
   /**
    * The time source for slow start, in any unit (`slowStart.window` is in the same unit).
    * @default () => performance.now()
@@ -55,7 +55,7 @@ export interface BalancerOptions {
   readonly arena?: Arena;
 }
 
-export interface AddOptions {
+export interface AddWorkerOptions {
   /**
    * The worker's id for `remove`, `drain`, `setLoad`…
    * @default the worker itself when it is a string or a finite number, else a number issued from 1 up
@@ -110,7 +110,7 @@ export interface WorkerStats<W> {
  * this class holds the policy.
  */
 export class Balancer<W> implements Iterable<W> {
-  readonly #strategy: Strategy;
+  readonly #strategy: BalancerStrategy;
   readonly #clock: () => number;
   readonly #slowStart: SlowStart<W> | undefined;
   readonly #primary: Tier<W>;
@@ -146,7 +146,7 @@ export class Balancer<W> implements Iterable<W> {
     this.#backup = tier();
   }
 
-  get strategy(): Strategy {
+  get strategy(): BalancerStrategy {
     return this.#strategy;
   }
 
@@ -159,7 +159,7 @@ export class Balancer<W> implements Iterable<W> {
    * Adds a worker and returns its id. It is available at once (under slow start, at a reduced
    * weight at first). A duplicate id is an error.
    */
-  add(worker: W, options?: AddOptions): WorkerId {
+  add(worker: W, options?: AddWorkerOptions): WorkerId {
     this.#live('Balancer.add');
     const { id, weight = 1, capacity, backup = false, slowStart = true } = checkOptions('Balancer.add', options);
     if (worker === undefined) throw new InvalidArgumentError('Balancer.add: expected a worker, got undefined');
@@ -359,7 +359,7 @@ export class Balancer<W> implements Iterable<W> {
     for (const member of this.#members.values()) yield member.worker;
   }
 
-  toJSON(): { strategy: Strategy; workers: WorkerStats<W>[] } {
+  toJSON(): { strategy: BalancerStrategy; workers: WorkerStats<W>[] } {
     return { strategy: this.#strategy, workers: this.#disposed ? [] : this.stats() };
   }
 

@@ -29,7 +29,7 @@ export interface HistoryOptions {
   readonly clock?: () => number;
 }
 
-export interface PushOptions {
+export interface HistoryPushOptions {
   /** Why this revision was made (a commit message, a ticket, "hotfix"…). */
   readonly reason?: string;
 }
@@ -44,7 +44,7 @@ export interface RollbackOptions {
   readonly reason?: string;
 }
 
-export interface MoveOptions {
+export interface UndoOptions {
   /** Return the entry that would become current, and change nothing. @default false */
   readonly dryRun?: boolean;
 }
@@ -117,7 +117,7 @@ export class History<T> implements Iterable<HistoryRecord<T>> {
    * `superseded`; the redo side is cleared. Past `limit`, the oldest revision that is not pinned is
    * dropped; when every one that could go is pinned, this throws CapacityError and changes nothing.
    */
-  push(entry: T, options?: PushOptions): number {
+  push(entry: T, options?: HistoryPushOptions): number {
     const { reason } = checkOptions('History.push', options);
     if (entry === undefined) throw new InvalidArgumentError('History.push: expected an entry, got undefined');
     checkReason('History.push', reason);
@@ -180,7 +180,7 @@ export class History<T> implements Iterable<HistoryRecord<T>> {
    * Steps back one revision and returns the entry now current. The revision left stays kept (with
    * status `'rolled-back'`) for `redo`, until the next push or rollback.
    */
-  undo(options?: MoveOptions): T {
+  undo(options?: UndoOptions): T {
     const { dryRun } = checkMove('History.undo', options);
     if (!this.canUndo) throw new StateError(`History.undo: nothing to undo (${this.#current < 0 ? 'the history is empty' : 'the current revision is the oldest kept'})`);
     const target = this.#at(this.#current - 1);
@@ -192,7 +192,7 @@ export class History<T> implements Iterable<HistoryRecord<T>> {
   }
 
   /** Steps forward to the revision the last `undo` left, and returns the entry now current. */
-  redo(options?: MoveOptions): T {
+  redo(options?: UndoOptions): T {
     const { dryRun } = checkMove('History.redo', options);
     if (!this.canRedo) throw new StateError('History.redo: nothing to redo');
     const target = this.#at(this.#current + 1);
@@ -362,7 +362,7 @@ function checkRevision(call: string, revision: unknown): void {
   }
 }
 
-function checkMove(call: string, options: MoveOptions | undefined): { dryRun: boolean } {
+function checkMove(call: string, options: UndoOptions | undefined): { dryRun: boolean } {
   const { dryRun = false } = checkOptions(call, options);
   if (typeof dryRun !== 'boolean') throw new InvalidArgumentError(`${call}: expected \`dryRun\` to be a boolean, got ${describe(dryRun)}`);
   return { dryRun };

@@ -21,3 +21,7 @@ export { NumericStack, type NumericStackOptions } from './structures/numeric-sta
 export { jsonCodec, type Codec, type SnapshotOptions, type RestoreOptions } from './core/snapshot.js';
 export { Scheduler } from './scheduler.js';
 export type { JobId, JobState, JobRecord, TakenJob, AttemptFailure, SchedulerOptions, SubmitOptions, SubmitEntry, RequeueOptions, SchedulerStats, TenantStats, SchedulerEvents, SchedulerEventName, Backoff, BackoffType, Handler, JobContext, RunOptions } from './scheduler.js';
+export { Balancer, seededRandom } from './balancer.js';
+export type { Lease, BalancerOptions, BalancerStrategy, AddWorkerOptions, WorkerStats, WorkerId, SlowStartOptions } from './balancer.js';
+export { History } from './history.js';
+export type { HistoryOptions, HistoryMode, HistoryRecord, RevisionStatus, HistoryPushOptions, RollbackOptions, UndoOptions, RevisionPredicate } from './history.js';

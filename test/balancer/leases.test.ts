@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { Balancer, type Lease, type Strategy } from '../../src/balancer.js';
+import { Balancer, type Lease, type BalancerStrategy } from '../../src/balancer.js';
 import { InvalidArgumentError, StateError } from '../../src/core/errors.js';
 
-const STRATEGIES: Strategy[] = ['least-loaded', 'p2c', 'weighted-round-robin', 'round-robin'];
+const STRATEGIES: BalancerStrategy[] = ['least-loaded', 'p2c', 'weighted-round-robin', 'round-robin'];
 
 describe.each(STRATEGIES)('%s: capacity, draining and health', (strategy) => {
   it('never passes a capacity, and returns undefined when every worker is full', () => {

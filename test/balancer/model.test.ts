@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Balancer, seededRandom, type Lease, type Strategy } from '../../src/balancer.js';
+import { Balancer, seededRandom, type Lease, type BalancerStrategy } from '../../src/balancer.js';
 import { InvalidArgumentError, NotFoundError, StateError } from '../../src/core/errors.js';
 import { BalancerModel, type ModelLease, type ModelWorker } from './model.js';
 
@@ -191,7 +191,7 @@ function basicCommands(): fc.Arbitrary<Command>[] {
   ];
 }
 
-function run(strategy: Strategy, slowStart: boolean, numRuns: number): void {
+function run(strategy: BalancerStrategy, slowStart: boolean, numRuns: number): void {
   fc.assert(
     fc.property(fc.commands(commands(), { maxCommands: 150, size: 'max' }), fc.integer({ min: 0, max: 2 ** 31 }), (cmds, seed) => {
       const clock = { now: 0 };

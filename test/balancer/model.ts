@@ -1,7 +1,7 @@
 // A linear-scan balancer: every choice looks at every worker. The model-based test drives it and
 // the real Balancer with the same commands and compares choices, loads and counters.
 import { rampStep, rampedWeight, type SlowStartOptions } from '../../src/balancer/slow-start.js';
-import type { Strategy } from '../../src/balancer.js';
+import type { BalancerStrategy } from '../../src/balancer.js';
 
 export interface ModelWorker {
   id: string;
@@ -36,10 +36,10 @@ export class BalancerModel {
   #tick = 0;
   /** Virtual time of weighted round-robin, one per tier. */
   readonly #virtualNow = { primary: 0, backup: 0 };
-  readonly strategy: Strategy;
+  readonly strategy: BalancerStrategy;
   readonly slowStart: Required<SlowStartOptions> | undefined;
 
-  constructor(strategy: Strategy, slowStart?: Required<SlowStartOptions>) {
+  constructor(strategy: BalancerStrategy, slowStart?: Required<SlowStartOptions>) {
     this.strategy = strategy;
     this.slowStart = slowStart;
   }
