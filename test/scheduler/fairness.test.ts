@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { drain, scheduler } from './fake-clock.js';
+
+/** Takes `count` jobs (acking each) and counts them per tenant. */
+function takeCounts(s: ReturnType<typeof scheduler>['s'], count: number): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (let i = 0; i < count; i++) {
+    const job = s.take();
+    if (!job) break;
+    counts[job.tenant] = (counts[job.tenant] ?? 0) + 1;
+    s.ack(job.id);
+  }
+  return counts;
+}
+
+describe('Scheduler fair share across tenants', () => {
+  it('gives tenants turns in proportion to their weights under load (within 5%)', () => {
+    const { s } = scheduler<number>();
+    const weights = { small: 1, medium: 2, large: 5, fractional: 0.5 };
+    for (const [tenant, weight] of Object.entries(weights)) s.setTenantWeight(tenant, weight);
+    // Every tenant has far more queued than it will get, submitted in uneven bursts.
+    for (let round = 0; round < 40; round++) {
+      for (const [tenant, weight] of Object.entries(weights)) {
+        for (let i = 0; i < 50 + round * weight; i++) s.submit(i, { tenant, priority: i % 4 });
+      }
+    }
+    const total = 8_500;
+    const counts = takeCounts(s, total);
+    const sum = Object.values(weights).reduce((a, b) => a + b, 0);
+    for (const [tenant, weight] of Object.entries(weights)) {
+      const expected = (total * weight) / sum;
+      expect(Math.abs(counts[tenant]! - expected) / expected).toBeLessThan(0.05);
+    }
+  });
+
+  it('keeps the shares over any window, not only on average', () => {
+    const { s } = scheduler<number>();
+    s.setTenantWeight('a', 3);
+    for (let i = 0; i < 3000; i++) {
+      s.submit(i, { tenant: 'a' });
+      s.submit(i, { tenant: 'b' });
+    }
+    for (let window = 0; window < 20; window++) {
+      const counts = takeCounts(s, 100);
+      expect(Math.abs(counts.a! - 75)).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('a tenant flooding the queue cannot starve the others', () => {
+    const { s } = scheduler<string>();
+    for (let i = 0; i < 10_000; i++) s.submit(`flood ${i}`, { tenant: 'noisy', priority: 0 });
+    s.submit('quiet 1', { tenant: 'quiet', priority: 9 });
+    s.submit('quiet 2', { tenant: 'quiet', priority: 9 });
+    const firstFive = [];
+    for (let i = 0; i < 5; i++) {
+      const job = s.take()!;
+      firstFive.push(job.payload);
+      s.ack(job.id);
+    }
+    expect(firstFive).toEqual(['flood 0', 'quiet 1', 'flood 1', 'quiet 2', 'flood 2']);
+  });
+
+  it('orders by priority then FIFO within a tenant', () => {
+    const { s } = scheduler<string>();
+    s.submit('a-low', { tenant: 'A', priority: 5 });
+    s.submit('a-high', { tenant: 'A', priority: 1 });
+    s.submit('a-high-2', { tenant: 'A', priority: 1 });
+    s.submit('b', { tenant: 'B', priority: 9 });
+    expect(drain(s)).toEqual(['a-high', 'b', 'a-high-2', 'a-low']);
+  });
+
+  it('serves equal weights round robin, in the order tenants arrived', () => {
+    const { s } = scheduler<string>();
+    for (const t of ['x', 'y', 'z']) for (let i = 0; i < 3; i++) s.submit(`${t}${i}`, { tenant: t });
+    expect(drain(s)).toEqual(['x0', 'y0', 'z0', 'x1', 'y1', 'z1', 'x2', 'y2', 'z2']);
+  });
+
+  it('an idle tenant earns no credit to burst with later', () => {
+    const { s } = scheduler<string>();
+    for (let i = 0; i < 1000; i++) s.submit(`busy ${i}`, { tenant: 'busy' });
+    takeCounts(s, 500);
+    for (let i = 0; i < 100; i++) s.submit(`late ${i}`, { tenant: 'late' });
+    // The late tenant gets its share from now on (every other turn), not 500 turns in a row.
+    expect(takeCounts(s, 100)).toEqual({ busy: 50, late: 50 });
+  });
+
+  it('jobs without a tenant share the default tenant of weight 1', () => {
+    const { s } = scheduler<string>();
+    for (let i = 0; i < 100; i++) {
+      s.submit('no tenant');
+      s.submit('team', { tenant: 'team' });
+    }
+    expect(takeCounts(s, 100)).toEqual({ default: 50, team: 50 });
+    expect(s.tenantWeight('default')).toBe(1);
+  });
+
+  it('a weight change takes effect from the next turn', () => {
+    const { s } = scheduler<number>();
+    for (let i = 0; i < 1000; i++) {
+      s.submit(i, { tenant: 'a' });
+      s.submit(i, { tenant: 'b' });
+    }
+    expect(takeCounts(s, 100)).toEqual({ a: 50, b: 50 });
+    s.setTenantWeight('b', 4);
+    expect(s.tenantWeight('b')).toBe(4);
+    const counts = takeCounts(s, 500);
+    expect(Math.abs(counts.b! - 400)).toBeLessThanOrEqual(2);
+  });
+
+  it('counts delayed jobs toward a tenant only once they are due', () => {
+    const { s, clock } = scheduler<string>();
+    for (let i = 0; i < 10; i++) s.submit(`a${i}`, { tenant: 'a' });
+    for (let i = 0; i < 10; i++) s.submit(`b${i}`, { tenant: 'b', delay: 100 });
+    expect(takeCounts(s, 4)).toEqual({ a: 4 });
+    clock.advance(100);
+    expect(takeCounts(s, 4)).toEqual({ a: 2, b: 2 });
+  });
+
+  it('frees records of tenants that no longer hold jobs, and serves them again when they return', () => {
+    const { s } = scheduler<number>();
+    for (let t = 0; t < 1000; t++) {
+      s.submit(t, { tenant: `client-${t}` });
+      s.ack(s.take()!.id);
+    }
+    expect(Object.keys(s.stats().tenants)).toEqual([]);
+    s.setTenantWeight('pinned', 2);
+    for (let t = 0; t < 200; t++) s.submit(t, { tenant: `client-${t % 3}` });
+    expect(Object.keys(s.stats().tenants).sort()).toEqual(['client-0', 'client-1', 'client-2', 'pinned']);
+    expect(takeCounts(s, 300)).toEqual({ 'client-0': 67, 'client-1': 67, 'client-2': 66 });
+  });
+});

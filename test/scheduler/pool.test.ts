@@ -1,0 +1,313 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { InvalidArgumentError, Scheduler, StateError, type JobContext } from '../../src/index.js';
+
+/** Resolves after `ms` of (fake) time. */
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Lets every queued microtask and promise callback run. */
+const settle = () => vi.advanceTimersByTimeAsync(0);
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('Scheduler.run', () => {
+  it('never runs more handlers than concurrency, and keeps every slot busy while work is due', async () => {
+    const s = new Scheduler<number>();
+    let running = 0;
+    let most = 0;
+    const done: number[] = [];
+    for (let i = 0; i < 60; i++) s.submit(i, { priority: i % 3 });
+    const run = s.run(
+      async (n) => {
+        running++;
+        most = Math.max(most, running);
+        await sleep(1 + ((n * 7) % 13));
+        running--;
+        done.push(n);
+      },
+      { concurrency: 4 },
+    );
+    const idle = s.onIdle();
+    await vi.advanceTimersByTimeAsync(60 * 13);
+    await idle;
+    expect(most).toBe(4);
+    expect(done.sort((a, b) => a - b)).toEqual([...Array(60).keys()]);
+    await s.stop();
+    await expect(run).resolves.toBeUndefined();
+  });
+
+  it('acks with the handler’s result and fails on a throw or rejection, then retries after backoff', async () => {
+    const s = new Scheduler<string>({ defaultAttempts: 3, backoff: { type: 'exponential', base: 100 } });
+    const log: string[] = [];
+    s.on('completed', ({ job, result }) => log.push(`completed ${job.payload} ${String(result)} at ${performance.now()}`));
+    s.on('failed', ({ job, reason }) => log.push(`failed ${job.payload}#${job.attempt}: ${(reason as Error).message}`));
+    s.on('retry', ({ delay }) => log.push(`retry in ${delay}`));
+    s.on('dead', ({ job }) => log.push(`dead ${job.payload}`));
+    const start = performance.now();
+    s.submit('flaky');
+    s.submit('broken');
+    const run = s.run((payload, ctx) => {
+      if (payload === 'broken') throw new Error('sync throw');
+      if (ctx.attempt < 3) return Promise.reject(new Error(`attempt ${ctx.attempt}`));
+      return 'ok';
+    });
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(log).toEqual([
+      'failed flaky#1: attempt 1',
+      'retry in 100',
+      'failed broken#1: sync throw',
+      'retry in 100',
+      'failed flaky#2: attempt 2',
+      'retry in 200',
+      'failed broken#2: sync throw',
+      'retry in 200',
+      `completed flaky ok at ${start + 300}`,
+      'failed broken#3: sync throw',
+      'dead broken',
+    ]);
+    expect(s.deadLetters().map((d) => d.history.map((h) => (h.reason as Error).message))).toEqual([['sync throw', 'sync throw', 'sync throw']]);
+    await s.stop();
+    await run;
+  });
+
+  it('sleeps on one timer until the next delayed job is due, not one timer per job', async () => {
+    const s = new Scheduler<number>();
+    const started: number[] = [];
+    for (let i = 1; i <= 200; i++) s.submit(i, { delay: i * 10 });
+    const t0 = performance.now();
+    const run = s.run((n) => {
+      started.push(performance.now() - t0);
+      expect(n * 10).toBe(performance.now() - t0);
+    });
+    await settle();
+    expect(vi.getTimerCount()).toBe(1);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(started).toHaveLength(100);
+    expect(vi.getTimerCount()).toBe(1);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(started).toHaveLength(200);
+    expect(vi.getTimerCount()).toBe(0);
+    await s.stop();
+    await run;
+  });
+
+  it('wakes for work submitted while it sleeps, including an earlier delayed job', async () => {
+    const s = new Scheduler<string>();
+    const started: string[] = [];
+    const run = s.run((payload) => void started.push(`${payload}@${performance.now()}`));
+    const t0 = performance.now();
+    s.submit('late', { delay: 500 });
+    await settle();
+    s.submit('early', { delay: 100 });
+    s.submit('now');
+    // Handlers never start inside the call that made work available.
+    expect(started).toEqual([]);
+    await vi.advanceTimersByTimeAsync(600);
+    expect(started).toEqual([`now@${t0}`, `early@${t0 + 100}`, `late@${t0 + 500}`]);
+    await s.stop();
+    await run;
+  });
+
+  it('does not end when idle; resolves after stop() once running handlers settle', async () => {
+    const s = new Scheduler<string>();
+    let finished = false;
+    s.submit('slow');
+    const run = s.run(async () => {
+      await sleep(1000);
+      finished = true;
+    });
+    let resolved = false;
+    void run.then(() => (resolved = true));
+    await vi.advanceTimersByTimeAsync(10);
+    const stopped = s.stop();
+    s.submit('not started after stop');
+    await vi.advanceTimersByTimeAsync(500);
+    expect(resolved).toBe(false);
+    await vi.advanceTimersByTimeAsync(500);
+    await stopped;
+    expect(resolved).toBe(true);
+    expect(finished).toBe(true);
+    expect(s.stats()).toMatchObject({ waiting: 1, inFlight: 0 });
+  });
+
+  it('stops when its signal aborts, letting running handlers finish and acking them', async () => {
+    const s = new Scheduler<number>();
+    const controller = new AbortController();
+    const completed: number[] = [];
+    s.on('completed', ({ job }) => completed.push(job.payload));
+    for (let i = 0; i < 10; i++) s.submit(i);
+    const run = s.run(() => sleep(100), { concurrency: 2, signal: controller.signal });
+    await vi.advanceTimersByTimeAsync(150);
+    controller.abort();
+    await vi.advanceTimersByTimeAsync(100);
+    await run;
+    expect(completed).toEqual([0, 1, 2, 3]);
+    expect(s.stats()).toMatchObject({ waiting: 6, inFlight: 0 });
+  });
+
+  it('an attempt past its timeout fails with a TimeoutError and aborts ctx.signal; its slot stays taken until it settles', async () => {
+    const s = new Scheduler<string>({ defaultAttempts: 2, backoff: 0 });
+    const events: string[] = [];
+    s.on('failed', ({ job, reason }) => events.push(`failed ${job.payload}#${job.attempt} ${(reason as DOMException).name}`));
+    s.on('completed', ({ job }) => events.push(`completed ${job.payload}#${job.attempt}`));
+    const signals: AbortSignal[] = [];
+    let running = 0;
+    let most = 0;
+    s.submit('hangs');
+    s.submit('quick');
+    const run = s.run(
+      async (payload, ctx: JobContext<string>) => {
+        signals.push(ctx.signal);
+        running++;
+        most = Math.max(most, running);
+        await sleep(payload === 'hangs' && ctx.attempt === 1 ? 5000 : 10);
+        running--;
+        return 'done';
+      },
+      { concurrency: 1, timeout: 1000 },
+    );
+    await vi.advanceTimersByTimeAsync(999);
+    expect(signals[0]!.aborted).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(events).toEqual(['failed hangs#1 TimeoutError']);
+    expect(signals[0]!.aborted).toBe(true);
+    expect((signals[0]!.reason as DOMException).name).toBe('TimeoutError');
+    // The timed-out handler still runs, so nothing else starts.
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(signals).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1000);
+    // It settled: its late result is ignored, and the queue moves on.
+    await vi.advanceTimersByTimeAsync(100);
+    expect(events).toEqual(['failed hangs#1 TimeoutError', 'completed quick#1', 'completed hangs#2']);
+    expect(most).toBe(1);
+    await s.stop();
+    await run;
+  });
+
+  it('cancel of a running job aborts its ctx.signal and ignores its outcome', async () => {
+    const s = new Scheduler<string>();
+    const completed: string[] = [];
+    s.on('completed', ({ job }) => completed.push(job.payload));
+    let signal: AbortSignal | undefined;
+    const id = s.submit('deploy');
+    const run = s.run(async (_, ctx) => {
+      signal = ctx.signal;
+      await sleep(100);
+      return 'finished anyway';
+    });
+    await vi.advanceTimersByTimeAsync(10);
+    expect(s.cancel(id)).toBe(true);
+    expect(signal!.aborted).toBe(true);
+    expect((signal!.reason as DOMException).name).toBe('AbortError');
+    await vi.advanceTimersByTimeAsync(100);
+    expect(completed).toEqual([]);
+    expect(s.get(id)).toBeUndefined();
+    await s.stop();
+    await run;
+  });
+
+  it('takes nothing while paused and resumes where it left off', async () => {
+    const s = new Scheduler<number>();
+    const started: number[] = [];
+    for (let i = 0; i < 4; i++) s.submit(i);
+    s.pause();
+    const run = s.run((n) => void started.push(n), { concurrency: 2 });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(started).toEqual([]);
+    s.resume();
+    await settle();
+    expect(started).toEqual([0, 1, 2, 3]);
+    await s.stop();
+    await run;
+  });
+
+  it('pause holds delayed jobs too: no timer fires work until resume', async () => {
+    const s = new Scheduler<string>();
+    const started: string[] = [];
+    const run = s.run((p) => void started.push(p));
+    s.submit('later', { delay: 50 });
+    s.pause();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(started).toEqual([]);
+    s.resume();
+    await settle();
+    expect(started).toEqual(['later']);
+    await s.stop();
+    await run;
+  });
+
+  it('runs one pool at a time and checks its options', async () => {
+    const s = new Scheduler<string>();
+    expect(() => s.run('handler' as never)).toThrow(InvalidArgumentError);
+    expect(() => s.run(() => {}, { concurrency: 0 })).toThrow('Scheduler.run: expected `concurrency` to be an integer >= 1, got 0');
+    expect(() => s.run(() => {}, { timeout: 0 })).toThrow('expected `timeout` to be a number of milliseconds >= 1, got 0');
+    expect(() => s.run(() => {}, { signal: {} as never })).toThrow('expected `signal` to be an AbortSignal');
+    const run = s.run(() => {});
+    expect(() => s.run(() => {})).toThrow(StateError);
+    await s.stop();
+    await run;
+    // Stopped pools can be followed by a new one.
+    const again = s.run(() => {});
+    await s.stop();
+    await again;
+    await expect(s.run(() => {}, { signal: AbortSignal.abort() })).resolves.toBeUndefined();
+  });
+
+  it('rejects when an event listener throws inside a call the pool made, after running handlers settle', async () => {
+    const s = new Scheduler<string>();
+    s.on('completed', () => {
+      throw new Error('listener bug');
+    });
+    s.submit('a');
+    const run = s.run(() => 'ok');
+    const outcome = run.then(
+      () => 'resolved',
+      (error: Error) => error.message,
+    );
+    await settle();
+    expect(await outcome).toBe('listener bug');
+  });
+
+  it('lets a listener submit follow-up work that the pool then runs', async () => {
+    const s = new Scheduler<string>();
+    const started: string[] = [];
+    s.on('completed', ({ job }) => {
+      if (job.payload === 'build') s.submit('deploy');
+    });
+    s.submit('build');
+    const run = s.run((p) => void started.push(p));
+    await settle();
+    expect(started).toEqual(['build', 'deploy']);
+    await s.onIdle();
+    await s.stop();
+    await run;
+  });
+
+  it('emits idle when the last running job completes', async () => {
+    const s = new Scheduler<number>();
+    const log: string[] = [];
+    s.on('completed', ({ job }) => log.push(`completed ${job.payload}`));
+    s.on('idle', () => log.push('idle'));
+    s.submit(1);
+    s.submit(2);
+    const run = s.run(() => sleep(5), { concurrency: 2 });
+    await vi.advanceTimersByTimeAsync(10);
+    expect(log).toEqual(['completed 1', 'completed 2', 'idle']);
+    await s.stop();
+    await run;
+  });
+
+  it('dispose stops the pool; running handlers settle without touching the disposed scheduler', async () => {
+    const s = new Scheduler<string>();
+    s.submit('x');
+    const run = s.run(() => sleep(10));
+    await settle();
+    s.dispose();
+    await vi.advanceTimersByTimeAsync(10);
+    await expect(run).resolves.toBeUndefined();
+  });
+});
