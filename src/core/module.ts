@@ -53,7 +53,12 @@ export async function init(options?: InitOptions): Promise<void> {
   let result: WebAssembly.Module;
   if (module) result = module;
   else if (url !== undefined) result = await compileUrl(url);
-  else result = await WebAssembly.compile(bytes ?? embeddedBytes());
+  else {
+    const source = bytes ?? embeddedBytes();
+    result = await WebAssembly.compile(source).catch((error: unknown) => {
+      throw refused(error, source);
+    });
+  }
   compiled ??= result;
 }
 
@@ -71,13 +76,22 @@ function compileNow(bytes: BufferSource): WebAssembly.Module {
   try {
     return new WebAssembly.Module(bytes);
   } catch (error) {
-    if (error instanceof WebAssembly.CompileError) throw error;
-    throw new StateError(
-      'flatsched: this runtime does not allow compiling WebAssembly synchronously here; ' +
-        'call `await init()` (or `await init({ module })` with a precompiled module) before creating a structure',
-      { cause: error },
-    );
+    throw refused(error, bytes);
   }
+}
+
+/**
+ * Bytes that validate but do not compile mean the runtime refused to compile (workerd; a page whose
+ * CSP lacks 'wasm-unsafe-eval'; a main thread with a size limit): say what to do instead.
+ */
+function refused(error: unknown, bytes: BufferSource): unknown {
+  if (error instanceof WebAssembly.CompileError && !WebAssembly.validate(bytes)) return error;
+  return new StateError(
+    'flatsched: this runtime does not allow compiling WebAssembly here; ' +
+      'call `await init()` where async compilation is allowed, or `await init({ module })` with a module the runtime compiled ' +
+      "(workerd: `import wasm from 'flatsched/wasm'`); on a page, a Content-Security-Policy must allow 'wasm-unsafe-eval'",
+    { cause: error },
+  );
 }
 
 /** The compiled module, compiling the embedded one now if nobody did. */
