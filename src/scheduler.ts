@@ -126,7 +126,9 @@ export class Scheduler<T = unknown> {
   readonly #fair: FairShare<Job<T>>;
   readonly #delayed: PriorityQueue<Job<T>>;
   readonly #dead = new DeadLetters<Job<T>>();
-  readonly #events = new DeferredEvents<SchedulerEvents<T>>();
+  // Typed over unknown payloads so that a Scheduler<string> is usable where a Scheduler<unknown>
+  // is expected (a listener's parameter type would otherwise make the class invariant in T).
+  readonly #events = new DeferredEvents<SchedulerEvents<unknown>>();
   #waiting = 0;
   #delayedCount = 0;
   #inFlight = 0;
@@ -135,7 +137,8 @@ export class Scheduler<T = unknown> {
   #idle = true;
   #idleWaiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
   #emptyWaiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
-  #pool: WorkerPool<Job<T>, T> | undefined;
+  /** Over unknown payloads for the same reason as `#events`; `run` is what ties it to T. */
+  #pool: WorkerPool<Job<T>, unknown> | undefined;
   #disposed = false;
 
   constructor(options?: SchedulerOptions) {
@@ -505,21 +508,21 @@ export class Scheduler<T = unknown> {
   }
 
   on<K extends keyof SchedulerEvents<T>>(name: K, listener: Listener<T, K>): this {
-    this.#events.on(this.#checkEvent('Scheduler.on', name), checkFunction('Scheduler.on', 'listener', listener));
+    this.#events.on(this.#checkEvent('Scheduler.on', name), checkFunction('Scheduler.on', 'listener', listener) as Listener<unknown, K>);
     return this;
   }
 
   off<K extends keyof SchedulerEvents<T>>(name: K, listener: Listener<T, K>): this {
-    this.#events.off(this.#checkEvent('Scheduler.off', name), listener);
+    this.#events.off(this.#checkEvent('Scheduler.off', name), listener as Listener<unknown, K>);
     return this;
   }
 
   /** Listens for the next `name` event only. */
   once<K extends keyof SchedulerEvents<T>>(name: K, listener: Listener<T, K>): this {
     checkFunction('Scheduler.once', 'listener', listener);
-    const wrapper: Listener<T, K> = (event) => {
+    const wrapper: Listener<unknown, K> = (event) => {
       this.#events.off(name, wrapper);
-      listener(event);
+      listener(event as SchedulerEvents<T>[K]);
     };
     this.#events.on(this.#checkEvent('Scheduler.once', name), wrapper);
     return this;
@@ -567,7 +570,7 @@ export class Scheduler<T = unknown> {
         if (this.#pool === pool) this.#pool = undefined;
       },
     };
-    const pool: WorkerPool<Job<T>, T> = new WorkerPool(host, handler, concurrency, timeout, signal);
+    const pool = new WorkerPool<Job<T>, unknown>(host, handler as Handler<unknown>, concurrency, timeout, signal);
     this.#pool = pool;
     return pool.done;
   }

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { Scheduler } from '../../src/index.js';
 import { drain, scheduler } from './fake-clock.js';
 
 /** Takes `count` jobs (acking each) and counts them per tenant. */
-function takeCounts(s: ReturnType<typeof scheduler>['s'], count: number): Record<string, number> {
+function takeCounts<T>(s: Scheduler<T>, count: number): Record<string, number> {
   const counts: Record<string, number> = {};
   for (let i = 0; i < count; i++) {
     const job = s.take();

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { CapacityError, InvalidArgumentError, NotFoundError, StateError, type SchedulerEvents } from '../../src/index.js';
+import { CapacityError, InvalidArgumentError, NotFoundError, StateError, type Backoff, type Scheduler, type SchedulerEvents } from '../../src/index.js';
 import { backoffWait, backoffPolicy } from '../../src/scheduler/backoff.js';
-import { scheduler } from './fake-clock.js';
+import { FakeClock, scheduler } from './fake-clock.js';
 
 /** Takes the job, fails it, and returns the wait before its retry (undefined once dead). */
-function failOnce(s: ReturnType<typeof scheduler>['s'], clock: ReturnType<typeof scheduler>['clock']): number | undefined {
+function failOnce<T>(s: Scheduler<T>, clock: FakeClock): number | undefined {
   const nextDue = s.nextDueIn();
   if (nextDue === undefined) return undefined;
   clock.advance(nextDue);
@@ -13,7 +13,7 @@ function failOnce(s: ReturnType<typeof scheduler>['s'], clock: ReturnType<typeof
   return s.get(job.id)!.dueAt === undefined ? 0 : s.get(job.id)!.dueAt! - clock.now;
 }
 
-function waits(backoff: Parameters<typeof backoffPolicy>[1], attempts: number): (number | undefined)[] {
+function waits(backoff: Backoff | number | undefined, attempts: number): (number | undefined)[] {
   const { s, clock } = scheduler({ backoff, defaultAttempts: attempts });
   s.submit('deploy');
   const out: (number | undefined)[] = [];
@@ -57,7 +57,7 @@ describe('Scheduler retries', () => {
 
   it('uses the scheduler default (exponential, base 100, max 30 s) when nothing is said', () => {
     const policy = backoffPolicy('test', { type: 'exponential', base: 100, max: 30_000 });
-    expect(waits(undefined as never, 1)).toEqual([undefined]);
+    expect(waits(undefined, 1)).toEqual([undefined]);
     const { s, clock } = scheduler({ defaultAttempts: 12 });
     s.submit('x');
     const seen: number[] = [];
