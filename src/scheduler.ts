@@ -133,6 +133,8 @@ export class Scheduler<T = unknown> {
   #delayedCount = 0;
   #inFlight = 0;
   #nextId = 1;
+  /** The highest number a caller gave as an id: below it, an issued id must be checked for use. */
+  #highestCallerNumber = 0;
   #paused = false;
   #idle = true;
   #idleWaiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
@@ -192,6 +194,7 @@ export class Scheduler<T = unknown> {
     const state = this.#place(job, spec.delay, now);
     this.#jobs.set(id, job);
     if (spec.id === undefined) this.#nextId = (id as number) + 1;
+    else if (typeof id === 'number' && id > this.#highestCallerNumber) this.#highestCallerNumber = id;
     this.#move(job, undefined, state);
     this.#finish();
     return id;
@@ -250,6 +253,7 @@ export class Scheduler<T = unknown> {
     this.#placeMany(jobs, specs, now);
     for (const job of jobs) {
       this.#jobs.set(job.id, job);
+      if (typeof job.id === 'number' && job.id > this.#highestCallerNumber) this.#highestCallerNumber = job.id;
       this.#move(job, undefined, job.state);
     }
     this.#nextId = nextId;
@@ -822,6 +826,7 @@ export class Scheduler<T = unknown> {
   /** The lowest unused issued id from the counter on (a caller may have taken some numbers). */
   #freeId(): number {
     let id = this.#nextId;
+    if (id > this.#highestCallerNumber) return id;
     while (this.#jobs.has(id)) id++;
     return id;
   }

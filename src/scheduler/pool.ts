@@ -41,10 +41,29 @@ export interface PoolHost<J, T> {
 interface Run<J> {
   readonly job: J;
   readonly attempt: number;
-  readonly controller: AbortController;
+  /**
+   * Created when the handler first reads `ctx.signal`. An AbortSignal is an EventTarget and cost
+   * about a third of the pool's time per job when made for every job; most handlers never read it.
+   */
+  controller: AbortController | undefined;
+  /** Why the attempt was aborted (timeout or cancel), or NOT_ABORTED. */
+  abortReason: unknown;
   timer: ReturnType<typeof setTimeout> | undefined;
   /** Still the attempt in flight: false once it timed out or its job was cancelled. */
   current: boolean;
+}
+
+const NOT_ABORTED: unique symbol = Symbol('not aborted');
+
+function signalOf(run: Run<unknown>): AbortSignal {
+  const controller = (run.controller ??= new AbortController());
+  if (run.abortReason !== NOT_ABORTED && !controller.signal.aborted) controller.abort(run.abortReason);
+  return controller.signal;
+}
+
+function abort(run: Run<unknown>, reason: unknown): void {
+  run.abortReason = reason;
+  run.controller?.abort(reason);
 }
 
 /** setTimeout's longest delay; a longer wait is slept in steps. */
@@ -107,7 +126,7 @@ export class WorkerPool<J extends { attempt: number }, T> {
     if (!run) return;
     run.current = false;
     this.#current.delete(job);
-    run.controller.abort(reason);
+    abort(run, reason);
   }
 
   /** Takes no more jobs; `done` settles once running handlers have. */
@@ -150,11 +169,21 @@ export class WorkerPool<J extends { attempt: number }, T> {
   }
 
   #start(job: J): void {
-    const controller = new AbortController();
-    const run: Run<J> = { job, attempt: job.attempt, controller, timer: undefined, current: true };
+    const run: Run<J> = { job, attempt: job.attempt, controller: undefined, abortReason: NOT_ABORTED, timer: undefined, current: true };
     this.#slots.add(run);
     this.#current.set(job, run);
-    const context: JobContext<T> = { ...this.#host.describe(job), signal: controller.signal };
+    const { id, payload, priority, tenant, attempt, attempts } = this.#host.describe(job);
+    const context: JobContext<T> = {
+      id,
+      payload,
+      priority,
+      tenant,
+      attempt,
+      attempts,
+      get signal() {
+        return signalOf(run);
+      },
+    };
     if (this.#timeout !== undefined) {
       const timeout = this.#timeout;
       run.timer = setTimeout(() => this.#timedOut(run, timeout), timeout);
@@ -182,7 +211,7 @@ export class WorkerPool<J extends { attempt: number }, T> {
     } catch (error) {
       this.#abandon(error);
     }
-    run.controller.abort(reason);
+    abort(run, reason);
   }
 
   #settle(run: Run<J>, ok: boolean, value: unknown): void {

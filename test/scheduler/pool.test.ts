@@ -188,6 +188,25 @@ describe('Scheduler.run', () => {
     await run;
   });
 
+  it('ctx.signal read only after the timeout is already aborted, with the TimeoutError', async () => {
+    const s = new Scheduler<string>();
+    let late: AbortSignal | undefined;
+    s.submit('x');
+    const run = s.run(
+      async (_, ctx) => {
+        await sleep(50);
+        late = ctx.signal;
+      },
+      { timeout: 10 },
+    );
+    await vi.advanceTimersByTimeAsync(60);
+    expect(late?.aborted).toBe(true);
+    expect((late?.reason as DOMException).name).toBe('TimeoutError');
+    expect(s.deadLetters()).toHaveLength(1);
+    await s.stop();
+    await run;
+  });
+
   it('cancel of a running job aborts its ctx.signal and ignores its outcome', async () => {
     const s = new Scheduler<string>();
     const completed: string[] = [];
