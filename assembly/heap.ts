@@ -1,32 +1,44 @@
 // Indexed 4-ary min-heap ordered by (key, seq): the smallest key first, and among equal keys the
 // earliest arrival (the lowest sequence number), as a stable sort would order them.
 //
-//   header, 20 bytes
-//   ╒═══════════════╤═══════════════╤═══════════════╤═══════════════╤═══════════════╕
-//   │ data    usize │ size      u32 │ capacity  u32 │ nextSeq   u32 │ flags     u32 │
-//   └───────────────┴───────────────┴───────────────┴───────────────┴───────────────┘
-//   0               4               8               12              16              20
+//   header, 24 bytes
+//   ╒═══════════════╤═══════════════╤═══════════════╤═══════════════╤═══════════════╤═══════════════╕
+//   │ data    usize │ size      u32 │ capacity  u32 │ nextSeq   u32 │ flags     u32 │ block   usize │
+//   └───────────────┴───────────────┴───────────────┴───────────────┴───────────────┴───────────────┘
+//   0               4               8               12              16              20              24
 //
-//   data, one block of 16 bytes an entry, in three columns
-//   ╒════════════════════════╤════════════════════════╤════════════════════════╕
-//   │ keys  f64[capacity]    │ seqs  u32[capacity]    │ items u32[capacity]    │
-//   └────────────────────────┴────────────────────────┴────────────────────────┘
-//   0                        8·capacity               12·capacity              16·capacity
+//   data, entry[capacity], 16 bytes an entry
+//   ╒═══════════════════════════════╤═══════════════╤═══════════════╕
+//   │ key                       u64 │ seq       u32 │ item      u32 │
+//   └───────────────────────────────┴───────────────┴───────────────┘
+//   0                               8               12              16
 //
+//   block  the allocation holding `data`: capacity · 16 + 48 bytes, `data` placed in it so that
+//          entry 1, and so every group of four siblings (4i + 1 .. 4i + 4), starts a 64-byte line.
+//   key    the priority's bits, mapped so that unsigned integer order is the number order
+//          (`encode`). -0 is stored as 0, so that the two are one key, as they are equal.
+//   seq    arrival number · 2, plus 1 when the priority was -0 (so -0 comes back as given).
+//          Arrival numbers are distinct, so the extra bit never decides an order.
 //   flags  INDEXED: items are slots of the arena's slot table (slots.ts), whose `link` is kept
 //          equal to the entry's index, so a handle finds its entry in O(1) for update and remove.
 //          Otherwise items are the caller's own u32 values and no handle is issued.
 //
 // Invariants
 //   - entries 0 .. size-1 form a 4-ary heap: no entry orders before its parent, (i - 1) >> 2.
-//   - sequence numbers of live entries are distinct; nextSeq exceeds all of them. When nextSeq
-//     would wrap, `renumber` sorts the entries and renumbers them 0 .. size-1 in order.
+//   - arrival numbers of live entries are distinct; nextSeq (even: the next arrival · 2) exceeds
+//     every seq. When it would wrap, `renumber` sorts the entries and renumbers them 0 .. size-1.
 //
-// Why the layout: keys in their own column keep four children in one or two cache lines, and the
-// tie-break column is read only when two keys are equal (measured faster than interleaved
-// {key, seq, item} records). Why d = 4: half the depth of a binary heap for at most three more
-// comparisons a level, the usual winner, and the same here. Sifts move a hole and write the moving
-// entry once, at the end.
+// Why this layout and these sifts, measured (bench/micro/heap.ts: raw value heap, push + pop pairs
+// in the hold model, ns at N = 1e3 / 1e5 / 1e6, flatqueue 48 / 143 / 720 in the same run):
+//   - three columns (keys f64 | seqs | items), branchy sift-down:                 94 / 173 / 346
+//   - the same with the smallest of four children chosen by selects:               67 / 149 / 552
+//   - one 16-byte entry, sibling groups line-aligned, integer keys, selects:       42 /  92 / 356
+// Which child is smallest is a coin toss for random keys, so a branch there mispredicts about once
+// a level; selects remove that, and integer keys let the winner's key be selected too (cmov)
+// rather than loaded again. Without a branch to speculate on, the next level's line is fetched
+// only once the winner is known, so at 1e6 the three columns (up to three lines a level) lost;
+// four siblings with their tie-breaks and items in one line are one miss a level. d = 4: a group
+// of four 16-byte entries is one line.
 
 import { CAPACITY, EMPTY, FOREIGN, OUT_OF_RANGE } from "./status";
 import { allocate, canAllocate, release } from "./memory";
@@ -34,7 +46,7 @@ import { freeSlot, handleOf, indexOf, reserveSlots, resolve, setIndex, takeSlot 
 import { STAGING_ITEMS, stagingNumbers, stagingWords } from "./staging";
 
 // @ts-ignore: decorator
-@inline const HEADER_BYTES: usize = 20;
+@inline const HEADER_BYTES: usize = 24;
 // @ts-ignore: decorator
 @inline const DATA: usize = 0;
 // @ts-ignore: decorator
@@ -46,65 +58,208 @@ import { STAGING_ITEMS, stagingNumbers, stagingWords } from "./staging";
 // @ts-ignore: decorator
 @inline const FLAGS: usize = 16;
 // @ts-ignore: decorator
+@inline const BLOCK: usize = 20;
+// @ts-ignore: decorator
 @inline export const INDEXED: u32 = 1;
 // @ts-ignore: decorator
 @inline const ENTRY_BYTES: u64 = 16;
+/** The allocator aligns blocks to 16 bytes; this much more lets `data` align the sibling groups. */
+// @ts-ignore: decorator
+@inline const ALIGN_SLACK: u64 = 48;
 // @ts-ignore: decorator
 @inline const MIN_CAPACITY: u32 = 16;
+// @ts-ignore: decorator
+@inline const SIGN: u64 = 0x8000_0000_0000_0000;
+/** The last even u32: taking it as a sequence number would wrap the counter, so renumber first. */
+// @ts-ignore: decorator
+@inline const SEQ_LIMIT: u32 = 0xffff_fffe;
+// @ts-ignore: decorator
+@inline const BOTTOM_UP: bool = false;
 
-// ── column access ────────────────────────────────────────────────────────────────────────────
+// ── keys ─────────────────────────────────────────────────────────────────────────────────────
+
+/** A key whose unsigned order is the numbers' order (NaN never gets here). */
+// @ts-ignore: decorator
+@inline function encode(key: f64): u64 {
+  let bits = reinterpret<u64>(key + 0.0); // -0 + 0 is +0: equal numbers, one key
+  return bits ^ (<u64>(<i64>bits >> 63) | SIGN);
+}
+
+/** The priority an entry was given, from its key and seq (whose low bit marks -0). */
+// @ts-ignore: decorator
+@inline function decode(key: u64, seq: u32): f64 {
+  if (seq & 1) return -0.0;
+  return reinterpret<f64>(key ^ (~<u64>(<i64>key >> 63) | SIGN));
+}
+
+/** 1 for -0, the seq bit that lets it come back as given; else 0. */
+// @ts-ignore: decorator
+@inline function negativeZero(key: f64): u32 {
+  return <u32>(reinterpret<u64>(key) == SIGN);
+}
+
+// ── entries ──────────────────────────────────────────────────────────────────────────────────
 
 // @ts-ignore: decorator
-@inline function keyAt(keys: usize, i: u32): f64 { return load<f64>(keys + (<usize>i << 3)); }
+@inline function entryAt(data: usize, i: u32): usize { return data + (<usize>i << 4); }
 // @ts-ignore: decorator
-@inline function wordAt(column: usize, i: u32): u32 { return load<u32>(column + (<usize>i << 2)); }
+@inline function keyAt(data: usize, i: u32): u64 { return load<u64>(entryAt(data, i)); }
+// @ts-ignore: decorator
+@inline function seqAt(data: usize, i: u32): u32 { return load<u32>(entryAt(data, i), 8); }
+// @ts-ignore: decorator
+@inline function itemAt(data: usize, i: u32): u32 { return load<u32>(entryAt(data, i), 12); }
 
 /** Writes an entry at `i` and, for an indexed heap, tells its slot where it now is. */
 // @ts-ignore: decorator
-@inline function place(keys: usize, seqs: usize, items: usize, indexed: bool, i: u32, key: f64, seq: u32, item: u32): void {
-  store<f64>(keys + (<usize>i << 3), key);
-  store<u32>(seqs + (<usize>i << 2), seq);
-  store<u32>(items + (<usize>i << 2), item);
+@inline function place(data: usize, indexed: bool, i: u32, key: u64, seq: u32, item: u32): void {
+  let at = entryAt(data, i);
+  store<u64>(at, key);
+  store<u32>(at, seq, 8);
+  store<u32>(at, item, 12);
   if (indexed) setIndex(item, i);
 }
 
+/** Moves the entry at `from` (whose key the caller holds) to `to`. */
 // @ts-ignore: decorator
-@inline function orders(keyA: f64, seqA: u32, keyB: f64, seqB: u32): bool {
+@inline function move(data: usize, indexed: bool, from: u32, key: u64, to: u32): void {
+  let tail = load<u64>(entryAt(data, from), 8); // seq and item
+  let at = entryAt(data, to);
+  store<u64>(at, key);
+  store<u64>(at, tail, 8);
+  if (indexed) setIndex(<u32>(tail >> 32), to);
+}
+
+// @ts-ignore: decorator
+@inline function orders(keyA: u64, seqA: u32, keyB: u64, seqB: u32): bool {
   return keyA < keyB || (keyA == keyB && seqA < seqB);
+}
+
+/** Whether entry b (key kb) orders before entry a (key ka); seqs are read only for equal keys. */
+// @ts-ignore: decorator
+@inline function beats(data: usize, b: u32, kb: u64, a: u32, ka: u64): bool {
+  let result = kb < ka;
+  if (kb == ka) result = seqAt(data, b) < seqAt(data, a);
+  return result;
 }
 
 // ── sifts ────────────────────────────────────────────────────────────────────────────────────
 
-function siftUp(keys: usize, seqs: usize, items: usize, indexed: bool, i: u32, key: f64, seq: u32, item: u32): void {
+/**
+ * Moves the hole at `i` up until the entry fits, then writes it. `fresh`: the entry's seq is the
+ * newest, so an equal key above it always stays above (no tie-break read).
+ */
+// @ts-ignore: decorator
+@inline function siftUpWith(data: usize, indexed: bool, fresh: bool, i: u32, key: u64, seq: u32, item: u32): void {
   while (i > 0) {
     let parent = (i - 1) >> 2;
-    let parentKey = keyAt(keys, parent);
-    if (parentKey < key || (parentKey == key && wordAt(seqs, parent) < seq)) break;
-    place(keys, seqs, items, indexed, i, parentKey, wordAt(seqs, parent), wordAt(items, parent));
+    let parentKey = keyAt(data, parent);
+    if (fresh) {
+      if (parentKey <= key) break;
+    } else {
+      if (parentKey < key || (parentKey == key && seqAt(data, parent) < seq)) break;
+    }
+    move(data, indexed, parent, parentKey, i);
     i = parent;
   }
-  place(keys, seqs, items, indexed, i, key, seq, item);
+  place(data, indexed, i, key, seq, item);
 }
 
-function siftDown(keys: usize, seqs: usize, items: usize, indexed: bool, size: u32, i: u32, key: f64, seq: u32, item: u32): void {
+/**
+ * Moves the hole at `i` down until the entry fits, then writes it. Where all four children exist
+ * the smallest is found by a tournament of selects (pairs, then the two winners): which child wins
+ * is a coin toss for random keys, so a branch would be mispredicted about once a level.
+ */
+// @ts-ignore: decorator
+@inline function siftDownWith(data: usize, indexed: bool, size: u32, i: u32, key: u64, seq: u32, item: u32): void {
   while (true) {
     let first = (i << 2) + 1;
-    if (first >= size) break;
-    let best = first;
-    let bestKey = keyAt(keys, first);
-    let end = min(first + 4, size);
-    for (let child = first + 1; child < end; child++) {
-      let childKey = keyAt(keys, child);
-      if (childKey < bestKey || (childKey == bestKey && wordAt(seqs, child) < wordAt(seqs, best))) {
+    if (first + 3 >= size) break;
+    let k0 = keyAt(data, first), k1 = keyAt(data, first + 1);
+    let k2 = keyAt(data, first + 2), k3 = keyAt(data, first + 3);
+    let b1 = beats(data, first + 1, k1, first, k0);
+    let b3 = beats(data, first + 3, k3, first + 2, k2);
+    let lo = select(first + 1, first, b1), loKey = select(k1, k0, b1);
+    let hi = select(first + 3, first + 2, b3), hiKey = select(k3, k2, b3);
+    let bh = beats(data, hi, hiKey, lo, loKey);
+    let best = select(hi, lo, bh), bestKey = select(hiKey, loKey, bh);
+    if (key < bestKey || (key == bestKey && seq < seqAt(data, best))) {
+      place(data, indexed, i, key, seq, item);
+      return;
+    }
+    move(data, indexed, best, bestKey, i);
+    i = best;
+  }
+  let first = (i << 2) + 1;
+  if (first < size) {
+    let best = first, bestKey = keyAt(data, first);
+    for (let child = first + 1; child < size; child++) {
+      let childKey = keyAt(data, child);
+      if (beats(data, child, childKey, best, bestKey)) {
         best = child;
         bestKey = childKey;
       }
     }
-    if (key < bestKey || (key == bestKey && seq < wordAt(seqs, best))) break;
-    place(keys, seqs, items, indexed, i, bestKey, wordAt(seqs, best), wordAt(items, best));
+    if (orders(bestKey, seqAt(data, best), key, seq)) {
+      move(data, indexed, best, bestKey, i);
+      i = best;
+    }
+  }
+  place(data, indexed, i, key, seq, item);
+}
+
+/**
+ * Pop's sift, bottom-up: the hole left at the root goes down to the bottom along the smallest
+ * children (no comparison with the entry being placed, which came from the bottom and mostly
+ * belongs there), then that entry sifts up from the hole.
+ */
+// @ts-ignore: decorator
+@inline function siftHoleWith(data: usize, indexed: bool, size: u32, key: u64, seq: u32, item: u32): void {
+  let i: u32 = 0;
+  while (true) {
+    let first = (i << 2) + 1;
+    if (first + 3 >= size) break;
+    let k0 = keyAt(data, first), k1 = keyAt(data, first + 1);
+    let k2 = keyAt(data, first + 2), k3 = keyAt(data, first + 3);
+    let b1 = beats(data, first + 1, k1, first, k0);
+    let b3 = beats(data, first + 3, k3, first + 2, k2);
+    let lo = select(first + 1, first, b1), loKey = select(k1, k0, b1);
+    let hi = select(first + 3, first + 2, b3), hiKey = select(k3, k2, b3);
+    let bh = beats(data, hi, hiKey, lo, loKey);
+    let best = select(hi, lo, bh), bestKey = select(hiKey, loKey, bh);
+    move(data, indexed, best, bestKey, i);
     i = best;
   }
-  place(keys, seqs, items, indexed, i, key, seq, item);
+  let first = (i << 2) + 1;
+  if (first < size) {
+    let best = first, bestKey = keyAt(data, first);
+    for (let child = first + 1; child < size; child++) {
+      let childKey = keyAt(data, child);
+      if (beats(data, child, childKey, best, bestKey)) {
+        best = child;
+        bestKey = childKey;
+      }
+    }
+    move(data, indexed, best, bestKey, i);
+    i = best;
+  }
+  siftUpWith(data, indexed, false, i, key, seq, item);
+}
+
+function siftUpIndexed(data: usize, i: u32, key: u64, seq: u32, item: u32): void { siftUpWith(data, true, false, i, key, seq, item); }
+function siftUpValue(data: usize, i: u32, key: u64, seq: u32, item: u32): void { siftUpWith(data, false, false, i, key, seq, item); }
+function siftDownIndexed(data: usize, size: u32, i: u32, key: u64, seq: u32, item: u32): void { siftDownWith(data, true, size, i, key, seq, item); }
+function siftDownValue(data: usize, size: u32, i: u32, key: u64, seq: u32, item: u32): void { siftDownWith(data, false, size, i, key, seq, item); }
+
+// @ts-ignore: decorator
+@inline function siftUp(data: usize, indexed: bool, i: u32, key: u64, seq: u32, item: u32): void {
+  if (indexed) siftUpIndexed(data, i, key, seq, item);
+  else siftUpValue(data, i, key, seq, item);
+}
+
+// @ts-ignore: decorator
+@inline function siftDown(data: usize, indexed: bool, size: u32, i: u32, key: u64, seq: u32, item: u32): void {
+  if (indexed) siftDownIndexed(data, size, i, key, seq, item);
+  else siftDownValue(data, size, i, key, seq, item);
 }
 
 // ── header helpers ───────────────────────────────────────────────────────────────────────────
@@ -116,33 +271,30 @@ function siftDown(keys: usize, seqs: usize, items: usize, indexed: bool, size: u
 // @ts-ignore: decorator
 @inline function isIndexed(h: usize): bool { return (load<u32>(h, FLAGS) & INDEXED) != 0; }
 // @ts-ignore: decorator
-@inline function keysOf(h: usize): usize { return load<usize>(h, DATA); }
+@inline function dataOf(h: usize): usize { return load<usize>(h, DATA); }
 // @ts-ignore: decorator
-@inline function seqsOf(h: usize): usize { return load<usize>(h, DATA) + (<usize>capacityOf(h) << 3); }
-// @ts-ignore: decorator
-@inline function itemsOf(h: usize): usize { return load<usize>(h, DATA) + (<usize>capacityOf(h) * 12); }
+@inline function blockBytes(capacity: u32): u64 { return <u64>capacity * ENTRY_BYTES + ALIGN_SLACK; }
 
 /** Moves the entries into a block of `capacity` entries (at least `size`). False if it cannot. */
 function resize(h: usize, capacity: u32): bool {
-  let bytes = <u64>capacity * ENTRY_BYTES;
+  let bytes = blockBytes(capacity);
   if (!canAllocate(bytes)) return false;
-  let size = sizeOf(h);
-  let old = keysOf(h);
-  let oldCapacity = capacityOf(h);
-  let data = allocate(<usize>bytes);
-  if (old) {
-    memory.copy(data, old, <usize>size << 3);
-    memory.copy(data + (<usize>capacity << 3), old + (<usize>oldCapacity << 3), <usize>size << 2);
-    memory.copy(data + <usize>capacity * 12, old + <usize>oldCapacity * 12, <usize>size << 2);
-    release(old, <usize>oldCapacity * <usize>ENTRY_BYTES);
+  let block = allocate(<usize>bytes);
+  // Entry 1 on a line boundary: data + 16 ≡ 0 (mod 64).
+  let data = ((block + 16 + 63) & ~<usize>63) - 16;
+  let oldBlock = load<usize>(h, BLOCK);
+  if (oldBlock) {
+    memory.copy(data, dataOf(h), <usize>sizeOf(h) << 4);
+    release(oldBlock, <usize>blockBytes(capacityOf(h)));
   }
   store<usize>(h, data, DATA);
+  store<usize>(h, block, BLOCK);
   store<u32>(h, capacity, CAPACITY_FIELD);
   return true;
 }
 
 /** Makes room for `extra` more entries, doubling; false (nothing changed) if memory refuses. */
-function reserve(h: usize, extra: u32): bool {
+function grow(h: usize, extra: u32): bool {
   let needed = <u64>sizeOf(h) + extra;
   let capacity = capacityOf(h);
   if (needed <= capacity) return true;
@@ -151,38 +303,45 @@ function reserve(h: usize, extra: u32): bool {
   return resize(h, <u32>next);
 }
 
+// @ts-ignore: decorator
+@inline function reserveOne(h: usize): bool {
+  return sizeOf(h) < capacityOf(h) || grow(h, 1);
+}
+
 /** Sorts the entries by (key, seq) in place (a sorted array is a heap) and renumbers them. */
 function renumber(h: usize): void {
   let size = sizeOf(h);
-  let keys = keysOf(h), seqs = seqsOf(h), items = itemsOf(h);
+  let data = dataOf(h);
   let indexed = isIndexed(h);
   if (size > 1) {
     // Heapsort: each step moves the current minimum to the end, leaving the array descending.
     for (let end = size - 1; end > 0; end--) {
-      let topKey = keyAt(keys, 0), topSeq = wordAt(seqs, 0), topItem = wordAt(items, 0);
-      siftDown(keys, seqs, items, indexed, end, 0, keyAt(keys, end), wordAt(seqs, end), wordAt(items, end));
-      place(keys, seqs, items, indexed, end, topKey, topSeq, topItem);
+      let topKey = keyAt(data, 0), topSeq = seqAt(data, 0), topItem = itemAt(data, 0);
+      siftDown(data, false, end, 0, keyAt(data, end), seqAt(data, end), itemAt(data, end));
+      place(data, false, end, topKey, topSeq, topItem);
     }
     for (let low: u32 = 0, high = size - 1; low < high; low++, high--) {
-      let key = keyAt(keys, low), item = wordAt(items, low);
-      place(keys, seqs, items, false, low, keyAt(keys, high), 0, wordAt(items, high));
-      place(keys, seqs, items, false, high, key, 0, item);
+      let key = keyAt(data, low), item = itemAt(data, low);
+      place(data, false, low, keyAt(data, high), 0, itemAt(data, high));
+      place(data, false, high, key, 0, item);
     }
   }
   for (let i: u32 = 0; i < size; i++) {
-    store<u32>(seqs + (<usize>i << 2), i);
-    if (indexed) setIndex(wordAt(items, i), i);
+    store<u32>(entryAt(data, i), (i << 1) | (seqAt(data, i) & 1), 8);
+    if (indexed) setIndex(itemAt(data, i), i);
   }
-  store<u32>(h, size, NEXT_SEQ);
+  store<u32>(h, size << 1, NEXT_SEQ);
 }
 
-function takeSequence(h: usize): u32 {
+/** The next arrival number · 2 (the caller adds the -0 bit). */
+// @ts-ignore: decorator
+@inline function takeSequence(h: usize): u32 {
   let seq = load<u32>(h, NEXT_SEQ);
-  if (seq == u32.MAX_VALUE) {
+  if (seq >= SEQ_LIMIT) {
     renumber(h);
     seq = load<u32>(h, NEXT_SEQ);
   }
-  store<u32>(h, seq + 1, NEXT_SEQ);
+  store<u32>(h, seq + 2, NEXT_SEQ);
   return seq;
 }
 
@@ -191,7 +350,7 @@ function locate(h: usize, handle: f64): i32 {
   let slot = resolve(handle);
   if (slot < 0) return slot;
   let i = indexOf(<u32>slot);
-  if (i >= sizeOf(h) || wordAt(itemsOf(h), i) != <u32>slot) return FOREIGN;
+  if (i >= sizeOf(h) || itemAt(dataOf(h), i) != <u32>slot) return FOREIGN;
   return <i32>i;
 }
 
@@ -200,13 +359,13 @@ function removeAt(h: usize, i: u32): void {
   let size = sizeOf(h) - 1;
   store<u32>(h, size, SIZE);
   if (i == size) return;
-  let keys = keysOf(h), seqs = seqsOf(h), items = itemsOf(h);
+  let data = dataOf(h);
   let indexed = isIndexed(h);
-  let key = keyAt(keys, size), seq = wordAt(seqs, size), item = wordAt(items, size);
-  if (orders(key, seq, keyAt(keys, i), wordAt(seqs, i))) {
-    siftUp(keys, seqs, items, indexed, i, key, seq, item);
+  let key = keyAt(data, size), seq = seqAt(data, size), item = itemAt(data, size);
+  if (orders(key, seq, keyAt(data, i), seqAt(data, i))) {
+    siftUp(data, indexed, i, key, seq, item);
   } else {
-    siftDown(keys, seqs, items, indexed, size, i, key, seq, item);
+    siftDown(data, indexed, size, i, key, seq, item);
   }
 }
 
@@ -224,11 +383,11 @@ export function create(indexed: bool): usize {
 /** Frees the heap, its entries' slots included. */
 export function dispose(h: usize): void {
   if (isIndexed(h)) {
-    let items = itemsOf(h);
-    for (let i: u32 = 0, size = sizeOf(h); i < size; i++) freeSlot(wordAt(items, i));
+    let data = dataOf(h);
+    for (let i: u32 = 0, size = sizeOf(h); i < size; i++) freeSlot(itemAt(data, i));
   }
-  let data = keysOf(h);
-  if (data) release(data, <usize>capacityOf(h) * <usize>ENTRY_BYTES);
+  let block = load<usize>(h, BLOCK);
+  if (block) release(block, <usize>blockBytes(capacityOf(h)));
   release(h, HEADER_BYTES);
 }
 
@@ -238,35 +397,47 @@ export function size(h: usize): u32 {
 
 /** Indexed heaps: pushes `key` and returns the new item's handle, or CAPACITY. */
 export function push(h: usize, key: f64): f64 {
-  if (!reserve(h, 1) || !reserveSlots(1)) return CAPACITY;
+  if (!reserveOne(h) || !reserveSlots(1)) return CAPACITY;
   let size = sizeOf(h);
-  let seq = takeSequence(h);
+  let seq = takeSequence(h) | negativeZero(key);
   let slot = takeSlot(size);
   store<u32>(h, size + 1, SIZE);
-  siftUp(keysOf(h), seqsOf(h), itemsOf(h), true, size, key, seq, slot);
+  siftUpWith(dataOf(h), true, true, size, encode(key), seq, slot);
   return handleOf(slot);
 }
 
 /** Value heaps: pushes `value` with `key`; returns the new size, or CAPACITY. */
 export function pushValue(h: usize, key: f64, value: u32): i32 {
-  if (!reserve(h, 1)) return CAPACITY;
+  if (!reserveOne(h)) return CAPACITY;
   let size = sizeOf(h);
-  let seq = takeSequence(h);
+  let seq = takeSequence(h) | negativeZero(key);
   store<u32>(h, size + 1, SIZE);
-  siftUp(keysOf(h), seqsOf(h), itemsOf(h), false, size, key, seq, value);
+  siftUpWith(dataOf(h), false, true, size, encode(key), seq, value);
   return <i32>(size + 1);
 }
 
 /** Removes the top entry and returns its item (slot or value); the caller checked size > 0. */
-function popTop(h: usize): u32 {
-  let keys = keysOf(h), seqs = seqsOf(h), items = itemsOf(h);
-  let indexed = isIndexed(h);
-  let top = wordAt(items, 0);
+// @ts-ignore: decorator
+@inline function popTopWith(h: usize, indexed: bool): u32 {
+  let data = dataOf(h);
+  let top = itemAt(data, 0);
   if (indexed) freeSlot(top);
   let size = sizeOf(h) - 1;
   store<u32>(h, size, SIZE);
-  if (size > 0) siftDown(keys, seqs, items, indexed, size, 0, keyAt(keys, size), wordAt(seqs, size), wordAt(items, size));
+  if (size > 0) {
+    let key = keyAt(data, size), seq = seqAt(data, size), item = itemAt(data, size);
+    if (BOTTOM_UP) siftHoleWith(data, indexed, size, key, seq, item);
+    else siftDownWith(data, indexed, size, 0, key, seq, item);
+  }
   return top;
+}
+
+function popTopIndexed(h: usize): u32 { return popTopWith(h, true); }
+function popTopValue(h: usize): u32 { return popTopWith(h, false); }
+
+// @ts-ignore: decorator
+@inline function popTop(h: usize): u32 {
+  return isIndexed(h) ? popTopIndexed(h) : popTopValue(h);
 }
 
 /** Indexed heaps: pops the top entry and returns its slot, or EMPTY. */
@@ -284,13 +455,14 @@ export function popValue(h: usize): f64 {
 /** The top entry's item (slot or value) as f64, or -1 when empty. */
 export function peek(h: usize): f64 {
   if (sizeOf(h) == 0) return -1;
-  return <f64>wordAt(itemsOf(h), 0);
+  return <f64>itemAt(dataOf(h), 0);
 }
 
 /** The top entry's key, or NaN when empty. */
 export function peekKey(h: usize): f64 {
   if (sizeOf(h) == 0) return NaN;
-  return keyAt(keysOf(h), 0);
+  let data = dataOf(h);
+  return decode(keyAt(data, 0), seqAt(data, 0));
 }
 
 /**
@@ -301,21 +473,23 @@ export function peekKey(h: usize): f64 {
 export function update(h: usize, handle: f64, key: f64, restamp: bool): i32 {
   let i = locate(h, handle);
   if (i < 0) return i;
-  let keys = keysOf(h), seqs = seqsOf(h), items = itemsOf(h);
-  let oldKey = keyAt(keys, i);
-  let slot = wordAt(items, i);
+  let data = dataOf(h);
+  let newKey = encode(key);
+  let oldKey = keyAt(data, i);
+  let slot = itemAt(data, i);
   let seq: u32;
   if (restamp) {
     seq = takeSequence(h);
     i = <i32>indexOf(slot); // a renumbering may have moved it
   } else {
-    seq = wordAt(seqs, i);
+    seq = seqAt(data, i) & ~1;
   }
-  let oldSeq = wordAt(seqs, i);
-  if (orders(key, seq, oldKey, oldSeq)) {
-    siftUp(keys, seqs, items, true, i, key, seq, slot);
+  seq |= negativeZero(key);
+  let oldSeq = seqAt(data, i);
+  if (orders(newKey, seq, oldKey, oldSeq)) {
+    siftUp(data, true, i, newKey, seq, slot);
   } else {
-    siftDown(keys, seqs, items, true, sizeOf(h), i, key, seq, slot);
+    siftDown(data, true, sizeOf(h), i, newKey, seq, slot);
   }
   return 0;
 }
@@ -324,14 +498,15 @@ export function update(h: usize, handle: f64, key: f64, restamp: bool): i32 {
 export function keyOf(h: usize, handle: f64): f64 {
   let i = locate(h, handle);
   if (i < 0) return NaN;
-  return keyAt(keysOf(h), i);
+  let data = dataOf(h);
+  return decode(keyAt(data, i), seqAt(data, i));
 }
 
 /** Removes the entry a handle names; returns its slot, or STALE, FOREIGN or FORGED. */
 export function remove(h: usize, handle: f64): i32 {
   let i = locate(h, handle);
   if (i < 0) return i;
-  let slot = wordAt(itemsOf(h), i);
+  let slot = itemAt(dataOf(h), i);
   freeSlot(slot);
   removeAt(h, i);
   return <i32>slot;
@@ -342,7 +517,7 @@ export function remove(h: usize, handle: f64): i32 {
  * that follow cannot fail halfway. False, with nothing changed, if memory refuses.
  */
 export function reserveFor(h: usize, extra: u32): bool {
-  return reserve(h, extra) && (!isIndexed(h) || reserveSlots(extra));
+  return grow(h, extra) && (!isIndexed(h) || reserveSlots(extra));
 }
 
 /**
@@ -354,16 +529,16 @@ export function reserveFor(h: usize, extra: u32): bool {
 export function append(h: usize, count: u32): i32 {
   if (count > STAGING_ITEMS) return OUT_OF_RANGE;
   let indexed = isIndexed(h);
-  if (!reserve(h, count) || (indexed && !reserveSlots(count))) return CAPACITY;
-  if (<u64>load<u32>(h, NEXT_SEQ) + count >= u32.MAX_VALUE) renumber(h);
+  if (!grow(h, count) || (indexed && !reserveSlots(count))) return CAPACITY;
+  if (<u64>load<u32>(h, NEXT_SEQ) + (<u64>count << 1) >= SEQ_LIMIT) renumber(h);
   let seq = load<u32>(h, NEXT_SEQ);
-  store<u32>(h, seq + count, NEXT_SEQ);
+  store<u32>(h, seq + (count << 1), NEXT_SEQ);
   let start = sizeOf(h);
-  let keys = keysOf(h), seqs = seqsOf(h), items = itemsOf(h);
+  let data = dataOf(h);
   for (let k: u32 = 0; k < count; k++) {
     let key = load<f64>(stagingNumbers + (<usize>k << 3));
     let item = indexed ? takeSlot(start + k) : load<u32>(stagingWords + (<usize>k << 2));
-    place(keys, seqs, items, indexed, start + k, key, seq + k, item);
+    place(data, indexed, start + k, encode(key), (seq + (k << 1)) | negativeZero(key), item);
     if (indexed) store<f64>(stagingNumbers + (<usize>k << 3), handleOf(item));
   }
   store<u32>(h, start + count, SIZE);
@@ -377,17 +552,17 @@ export function append(h: usize, count: u32): i32 {
  */
 export function restore(h: usize, from: u32): void {
   let size = sizeOf(h);
-  let keys = keysOf(h), seqs = seqsOf(h), items = itemsOf(h);
+  let data = dataOf(h);
   let indexed = isIndexed(h);
   if (size - from > from) {
     if (size < 2) return;
     for (let i = (size - 2) >> 2; ; i--) {
-      siftDown(keys, seqs, items, indexed, size, i, keyAt(keys, i), wordAt(seqs, i), wordAt(items, i));
+      siftDown(data, indexed, size, i, keyAt(data, i), seqAt(data, i), itemAt(data, i));
       if (i == 0) break;
     }
   } else {
     for (let i = from; i < size; i++) {
-      siftUp(keys, seqs, items, indexed, i, keyAt(keys, i), wordAt(seqs, i), wordAt(items, i));
+      siftUp(data, indexed, i, keyAt(data, i), seqAt(data, i), itemAt(data, i));
     }
   }
 }
@@ -398,9 +573,9 @@ export function restore(h: usize, from: u32): void {
  */
 export function popMany(h: usize, max: u32): u32 {
   let count = min(min(max, sizeOf(h)), STAGING_ITEMS);
-  let keys = keysOf(h);
   for (let k: u32 = 0; k < count; k++) {
-    store<f64>(stagingNumbers + (<usize>k << 3), keyAt(keys, 0));
+    let data = dataOf(h);
+    store<f64>(stagingNumbers + (<usize>k << 3), decode(keyAt(data, 0), seqAt(data, 0)));
     store<u32>(stagingWords + (<usize>k << 2), popTop(h));
   }
   return count;
@@ -413,10 +588,10 @@ export function popMany(h: usize, max: u32): u32 {
 export function drainUnordered(h: usize, max: u32): u32 {
   let size = sizeOf(h);
   let count = min(min(max, size), STAGING_ITEMS);
-  let items = itemsOf(h);
+  let data = dataOf(h);
   let indexed = isIndexed(h);
   for (let k: u32 = 0; k < count; k++) {
-    let item = wordAt(items, size - 1 - k);
+    let item = itemAt(data, size - 1 - k);
     if (indexed) freeSlot(item);
     store<u32>(stagingWords + (<usize>k << 2), item);
   }
@@ -441,9 +616,7 @@ export function copy(h: usize): usize {
     release(c, HEADER_BYTES);
     return 0;
   }
-  memory.copy(keysOf(c), keysOf(h), <usize>size << 3);
-  memory.copy(seqsOf(c), seqsOf(h), <usize>size << 2);
-  memory.copy(itemsOf(c), itemsOf(h), <usize>size << 2);
+  memory.copy(dataOf(c), dataOf(h), <usize>size << 4);
   store<u32>(c, size, SIZE);
   store<u32>(c, load<u32>(h, NEXT_SEQ), NEXT_SEQ);
   return c;
@@ -457,26 +630,26 @@ export function shrink(h: usize): void {
 
 /** Bytes the heap holds: header plus its block. */
 export function bytes(h: usize): f64 {
-  return <f64>HEADER_BYTES + <f64>capacityOf(h) * <f64>ENTRY_BYTES;
+  return <f64>HEADER_BYTES + (load<usize>(h, BLOCK) ? <f64>blockBytes(capacityOf(h)) : 0);
 }
 
 /** Debug builds: moves the sequence counter so a test can cross the wrap. */
 export function setNextSequence(h: usize, seq: u32): void {
-  store<u32>(h, seq, NEXT_SEQ);
+  store<u32>(h, seq & ~1, NEXT_SEQ);
 }
 
 /** Debug builds: whether every entry orders after its parent and every slot points back at it. */
 export function check(h: usize): bool {
   let size = sizeOf(h);
-  let keys = keysOf(h), seqs = seqsOf(h), items = itemsOf(h);
+  let data = dataOf(h);
   let indexed = isIndexed(h);
   for (let i: u32 = 0; i < size; i++) {
     if (i > 0) {
       let parent = (i - 1) >> 2;
-      if (orders(keyAt(keys, i), wordAt(seqs, i), keyAt(keys, parent), wordAt(seqs, parent))) return false;
+      if (orders(keyAt(data, i), seqAt(data, i), keyAt(data, parent), seqAt(data, parent))) return false;
     }
-    if (wordAt(seqs, i) >= load<u32>(h, NEXT_SEQ)) return false;
-    if (indexed && indexOf(wordAt(items, i)) != i) return false;
+    if (seqAt(data, i) >= load<u32>(h, NEXT_SEQ)) return false;
+    if (indexed && indexOf(itemAt(data, i)) != i) return false;
   }
   return true;
 }

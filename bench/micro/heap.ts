@@ -12,12 +12,10 @@
 // Every `--wasm` build gets its own contenders (raw value heap, raw indexed heap, NumericPriorityQueue,
 // PriorityQueue with object payloads), so heap variants are compared in the same run.
 import { readFileSync } from 'node:fs';
-import FlatQueue from 'flatqueue';
-import TinyQueue from 'tinyqueue';
-import { Heap as MnemonistHeap } from 'mnemonist';
-import { Heap as HeapJs } from 'heap-js';
-import { Arena, NumericPriorityQueue, PriorityQueue } from '../../src/index.js';
-import type { CoreExports } from '../../src/core/exports.js';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import type { Contender } from './contenders.js';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i++) {
@@ -36,275 +34,23 @@ const wasms = (args.get('wasm') ?? 'release=build/release.wasm').split(',').map(
 
 /** Pairs (push + pop) per timed sample. */
 const PAIRS = Number(args.get('pairs') ?? 2e6);
-const RANDOM = 1 << 20;
-const random = new Float64Array(RANDOM);
-for (let i = 0; i < RANDOM; i++) random[i] = Math.random();
+const keys = new Float64Array(1 << 20);
+for (let i = 0; i < keys.length; i++) keys[i] = Math.random();
 
-interface Payload {
-  id: number;
+const bundle = resolve('build/micro/contenders.mjs');
+await build({ entryPoints: ['bench/micro/contenders.ts'], bundle: true, format: 'esm', platform: 'node', target: 'node20', outfile: bundle, logLevel: 'warning' });
+let copies = 0;
+
+async function contender(kind: string, core?: { name: string; module: WebAssembly.Module }): Promise<Contender> {
+  const copy = (await import(`${pathToFileURL(bundle).href}?copy=${copies++}`)) as typeof import('./contenders.js');
+  return copy.make(kind, keys, core);
 }
 
-interface Contender {
-  readonly name: string;
-  /** Pushes keys random[start .. start + n) (payload k), then pops n. */
-  fillDrain(n: number, start: number): number;
-  /** Fills to n for the hold model. */
-  prefill(n: number): void;
-  /** `count` hold steps from operation number t. */
-  hold(n: number, t: number, count: number): number;
-}
-
-function keyAt(k: number): number {
-  return random[k & (RANDOM - 1)]!;
-}
-
-function holdKey(n: number, t: number): number {
-  return t / n + random[t & (RANDOM - 1)]!;
-}
-
-function payloads(n: number): Payload[] {
-  const out: Payload[] = new Array(n);
-  for (let i = 0; i < n; i++) out[i] = { id: i };
-  return out;
-}
-
-// ── JS baselines ─────────────────────────────────────────────────────────────────────────────
-
-function flatqueueIds(): Contender {
-  const q = new FlatQueue<number>();
-  return {
-    name: 'flatqueue',
-    fillDrain(n, start) {
-      for (let i = 0; i < n; i++) q.push(i, keyAt(start + i));
-      let sum = 0;
-      for (let i = 0; i < n; i++) sum += q.pop()!;
-      return sum;
-    },
-    prefill(n) {
-      for (let i = 0; i < n; i++) q.push(i, keyAt(i));
-    },
-    hold(n, t, count) {
-      let sum = 0;
-      for (let k = 0; k < count; k++) {
-        const id = q.pop()!;
-        sum += id;
-        q.push(id, holdKey(n, t + k));
-      }
-      return sum;
-    },
-  };
-}
-
-/** flatqueue holding ids into a side array of payload objects, the usual way to queue objects with it. */
-function flatqueuePayloads(): Contender {
-  const q = new FlatQueue<number>();
-  let items: Payload[] = [];
-  const side: (Payload | undefined)[] = [];
-  return {
-    name: 'flatqueue+payload',
-    fillDrain(n, start) {
-      if (items.length < n) items = payloads(n);
-      for (let i = 0; i < n; i++) {
-        side[i] = items[i];
-        q.push(i, keyAt(start + i));
-      }
-      let sum = 0;
-      for (let i = 0; i < n; i++) {
-        const id = q.pop()!;
-        sum += side[id]!.id;
-        side[id] = undefined;
-      }
-      return sum;
-    },
-    prefill(n) {
-      items = payloads(n);
-      for (let i = 0; i < n; i++) {
-        side[i] = items[i];
-        q.push(i, keyAt(i));
-      }
-    },
-    hold(n, t, count) {
-      let sum = 0;
-      for (let k = 0; k < count; k++) {
-        const id = q.pop()!;
-        const item = side[id]!;
-        side[id] = undefined;
-        sum += item.id;
-        side[id] = item;
-        q.push(id, holdKey(n, t + k));
-      }
-      return sum;
-    },
-  };
-}
-
-interface Entry {
-  key: number;
-  item: Payload;
-}
-
-/** A comparator heap of `{key, item}` records (tinyqueue, mnemonist, heap-js). */
-function recordHeap(name: string, make: () => { push(e: Entry): unknown; pop(): Entry | undefined }): Contender {
-  let q = make();
-  let items: Payload[] = [];
-  return {
-    name,
-    fillDrain(n, start) {
-      if (items.length < n) items = payloads(n);
-      for (let i = 0; i < n; i++) q.push({ key: keyAt(start + i), item: items[i]! });
-      let sum = 0;
-      for (let i = 0; i < n; i++) sum += q.pop()!.item.id;
-      return sum;
-    },
-    prefill(n) {
-      q = make();
-      items = payloads(n);
-      for (let i = 0; i < n; i++) q.push({ key: keyAt(i), item: items[i]! });
-    },
-    hold(n, t, count) {
-      let sum = 0;
-      for (let k = 0; k < count; k++) {
-        const e = q.pop()!;
-        sum += e.item.id;
-        q.push({ key: holdKey(n, t + k), item: e.item });
-      }
-      return sum;
-    },
-  };
-}
-
-const byKey = (a: Entry, b: Entry) => a.key - b.key;
-
-// ── the core ─────────────────────────────────────────────────────────────────────────────────
-
-function rawCore(module: WebAssembly.Module): CoreExports {
-  const memory = new WebAssembly.Memory({ initial: 1, maximum: 16384 });
-  const instance = new WebAssembly.Instance(module, { env: { memory, abort: () => { throw new Error('abort'); } } });
-  const core = instance.exports as unknown as CoreExports;
-  core.arena_init(16384, 1);
-  return core;
-}
-
-function rawValue(build: string, module: WebAssembly.Module): Contender {
-  const core = rawCore(module);
-  const h = core.heap_create(0);
-  return {
-    name: `${build}:raw-value`,
-    fillDrain(n, start) {
-      for (let i = 0; i < n; i++) core.heap_pushValue(h, keyAt(start + i), i);
-      let sum = 0;
-      for (let i = 0; i < n; i++) sum += core.heap_popValue(h);
-      return sum;
-    },
-    prefill(n) {
-      for (let i = 0; i < n; i++) core.heap_pushValue(h, keyAt(i), i);
-    },
-    hold(n, t, count) {
-      let sum = 0;
-      for (let k = 0; k < count; k++) {
-        const id = core.heap_popValue(h);
-        sum += id;
-        core.heap_pushValue(h, holdKey(n, t + k), id);
-      }
-      return sum;
-    },
-  };
-}
-
-function rawIndexed(build: string, module: WebAssembly.Module): Contender {
-  const core = rawCore(module);
-  const h = core.heap_create(1);
-  return {
-    name: `${build}:raw-indexed`,
-    fillDrain(n, start) {
-      for (let i = 0; i < n; i++) core.heap_push(h, keyAt(start + i));
-      let sum = 0;
-      for (let i = 0; i < n; i++) sum += core.heap_pop(h);
-      return sum;
-    },
-    prefill(n) {
-      for (let i = 0; i < n; i++) core.heap_push(h, keyAt(i));
-    },
-    hold(n, t, count) {
-      let sum = 0;
-      for (let k = 0; k < count; k++) {
-        sum += core.heap_pop(h);
-        core.heap_push(h, holdKey(n, t + k));
-      }
-      return sum;
-    },
-  };
-}
-
-function numericQueue(build: string, module: WebAssembly.Module): Contender {
-  const q = new NumericPriorityQueue({ arena: new Arena({ module, maxMemory: 2 ** 30 }) });
-  return {
-    name: `${build}:NumericPQ`,
-    fillDrain(n, start) {
-      for (let i = 0; i < n; i++) q.push(i, keyAt(start + i));
-      let sum = 0;
-      for (let i = 0; i < n; i++) sum += q.pop()!;
-      return sum;
-    },
-    prefill(n) {
-      for (let i = 0; i < n; i++) q.push(i, keyAt(i));
-    },
-    hold(n, t, count) {
-      let sum = 0;
-      for (let k = 0; k < count; k++) {
-        const id = q.pop()!;
-        sum += id;
-        q.push(id, holdKey(n, t + k));
-      }
-      return sum;
-    },
-  };
-}
-
-function priorityQueue(build: string, module: WebAssembly.Module): Contender {
-  const q = new PriorityQueue<Payload>({ arena: new Arena({ module, maxMemory: 2 ** 30 }) });
-  let items: Payload[] = [];
-  return {
-    name: `${build}:PriorityQueue`,
-    fillDrain(n, start) {
-      if (items.length < n) items = payloads(n);
-      for (let i = 0; i < n; i++) q.push(items[i]!, keyAt(start + i));
-      let sum = 0;
-      for (let i = 0; i < n; i++) sum += q.pop()!.id;
-      return sum;
-    },
-    prefill(n) {
-      items = payloads(n);
-      for (let i = 0; i < n; i++) q.push(items[i]!, keyAt(i));
-    },
-    hold(n, t, count) {
-      let sum = 0;
-      for (let k = 0; k < count; k++) {
-        const item = q.pop()!;
-        sum += item.id;
-        q.push(item, holdKey(n, t + k));
-      }
-      return sum;
-    },
-  };
-}
-
-const kinds: Record<string, (build: string, module: WebAssembly.Module) => Contender> = {
-  'raw-value': rawValue,
-  'raw-indexed': rawIndexed,
-  NumericPQ: numericQueue,
-  PriorityQueue: priorityQueue,
-};
-
-function contenders(): Contender[] {
-  const list: Contender[] = [flatqueueIds(), flatqueuePayloads()];
-  if (withOtherJs) {
-    list.push(recordHeap('tinyqueue', () => new TinyQueue<Entry>([], byKey)));
-    list.push(recordHeap('mnemonist', () => new MnemonistHeap<Entry>(byKey)));
-    list.push(recordHeap('heap-js', () => new HeapJs<Entry>(byKey)));
-  }
-  for (const { name, module } of wasms) {
-    for (const [kind, make] of Object.entries(kinds)) if (!only || only.includes(kind)) list.push(make(name, module));
+async function contenders(): Promise<Contender[]> {
+  const list: Contender[] = [await contender('flatqueue'), await contender('flatqueue+payload')];
+  if (withOtherJs) for (const kind of ['tinyqueue', 'mnemonist', 'heap-js']) list.push(await contender(kind));
+  for (const core of wasms) {
+    for (const kind of ['raw-value', 'raw-indexed', 'NumericPQ', 'PriorityQueue']) if (!only || only.includes(kind)) list.push(await contender(kind, core));
   }
   return list;
 }
@@ -347,7 +93,7 @@ const median = (xs: number[]) => {
 console.log(`node ${process.version}, ${rounds} rounds (+1 warm-up), ${args.get('clock') === 'wall' ? 'wall' : 'CPU'} ns per push+pop pair: median [min – max]; ratio = flatqueue(+payload) time / this time in the same round (> 1 is faster): median [min – max]`);
 for (const work of workloads) {
   for (const n of sizes) {
-    const list = contenders();
+    const list = await contenders();
     const states = list.map(() => ({ t: n }));
     if (work === 'hold') list.forEach((c) => c.prefill(n));
     const times: number[][] = list.map(() => []);
