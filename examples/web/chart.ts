@@ -51,7 +51,6 @@ export class QueueDepthChart {
     const y = (value: number) => plot.y + plot.h - (value / top) * plot.h;
 
     this.#grid(plot, top, tick, y);
-    this.#markers(plot, events, start, x);
 
     // Stacked areas: each band is drawn from its own top down to the top of the band below it.
     const visible = samples.filter((s) => s.at >= start - 1_000);
@@ -67,6 +66,7 @@ export class QueueDepthChart {
     }
     this.#line(visible, (s) => s.inFlight, COLORS.inFlight, x, y);
     this.#line(visible, (s) => s.delayed, COLORS.delayed, x, y);
+    this.#markers(plot, events, start, x);
 
     ctx.fillStyle = COLORS.axis;
     ctx.font = '11px system-ui, sans-serif';
@@ -100,7 +100,8 @@ export class QueueDepthChart {
     ctx.font = '11px system-ui, sans-serif';
     ctx.textAlign = 'left';
     ctx.textBaseline = 'bottom';
-    let lastLabelEnd = -Infinity;
+    // Labels go on the first of three rows where they do not overlap the previous label.
+    const rowEnds = [-Infinity, -Infinity, -Infinity];
     for (const event of events) {
       if (event.mark === undefined || event.at < start) continue;
       const color = markerColor(event.kind);
@@ -112,11 +113,11 @@ export class QueueDepthChart {
       ctx.lineTo(at, plot.y + plot.h);
       ctx.stroke();
       ctx.setLineDash([]);
-      // Labels that would overlap the previous one go one line lower.
-      const lower = at < lastLabelEnd + 4;
+      const row = rowEnds.findIndex((end) => at + 3 > end + 6);
+      if (row === -1) continue;
       ctx.fillStyle = color;
-      ctx.fillText(event.mark, at + 3, plot.y - 4 + (lower ? 14 : 0));
-      if (!lower) lastLabelEnd = at + 3 + ctx.measureText(event.mark).width;
+      ctx.fillText(event.mark, at + 3, plot.y - 4 + 14 * row);
+      rowEnds[row] = at + 3 + ctx.measureText(event.mark).width;
     }
   }
 
