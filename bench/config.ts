@@ -42,7 +42,7 @@ export function configFor(quick: boolean): Config {
       jobs: 10_000,
       poolJobs: 10_000,
       workers: [10, 1_000],
-      plan: { rounds: 2, roundTime: 15, warmupTime: 5 },
+      plan: { rounds: 3, roundTime: 10, warmupTime: 10 },
     };
   }
   return {
@@ -57,6 +57,6 @@ export function configFor(quick: boolean): Config {
     jobs: 1_000_000,
     poolJobs: 100_000,
     workers: [10, 1_000, 100_000],
-    plan: { rounds: 5, roundTime: 120, warmupTime: 30 },
+    plan: { rounds: 10, roundTime: 60, warmupTime: 50 },
   };
 }

@@ -60,7 +60,7 @@ export interface Plan {
   readonly rounds: number;
   /** Time budget of one contender in one round, in ms (at least one iteration always runs). */
   readonly roundTime: number;
-  /** Warm-up budget before each contender's round, in ms (at least one iteration). 0 = none. */
+  /** Warm-up budget of the first round, in ms; later rounds warm up with one iteration. 0 = none. */
   readonly warmupTime: number;
 }
 
@@ -92,6 +92,8 @@ export interface CaseResult {
   readonly operations: number;
   readonly operation: string;
   readonly unit: 'ns/op';
+  /** The plan the case ran with (heavy cases run fewer, longer rounds). */
+  readonly plan: Plan;
   readonly results: Measurement[];
 }
 
@@ -136,9 +138,11 @@ export async function runCase(benchCase: Case, defaults: Plan): Promise<CaseResu
         const bench = new Bench({
           iterations: 1,
           time: plan.roundTime,
+          // The first round warms the code up; later ones only need one iteration to warm the
+          // fresh state (caches, grown arrays), since the compiled code is shared.
           warmup: plan.warmupTime > 0,
           warmupIterations: 1,
-          warmupTime: plan.warmupTime,
+          warmupTime: round === 0 ? plan.warmupTime : 0,
           retainSamples: true,
           throws: true,
         });
@@ -177,7 +181,7 @@ export async function runCase(benchCase: Case, defaults: Plan): Promise<CaseResu
       samples: samples.length,
     };
   });
-  return { suite: benchCase.suite, workload: benchCase.workload, size: benchCase.size, operations: benchCase.operations, operation: benchCase.operation, unit: 'ns/op', results: withRatios(results) };
+  return { suite: benchCase.suite, workload: benchCase.workload, size: benchCase.size, operations: benchCase.operations, operation: benchCase.operation, unit: 'ns/op', plan, results: withRatios(results) };
 }
 
 class ChecksumError extends Error {}

@@ -15,10 +15,18 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** `count` keys uniform in [0, scale), from `seed`. Distinct in practice, so no contender's tie rule matters. */
+/**
+ * `count` keys uniform in [0, scale), from `seed`, with 53 random bits each: 32 bits would repeat
+ * a key about once per 100,000 (the birthday bound), and a repeated key lets each library's own
+ * tie rule pick a different order. With 53 bits, ten million keys are distinct in practice.
+ */
 export function randomKeys(count: number, seed: number, scale = 1_000_000): Float64Array {
   const next = seededRandom(seed);
   const keys = new Float64Array(count);
-  for (let i = 0; i < count; i++) keys[i] = next() * scale;
+  for (let i = 0; i < count; i++) {
+    const high = Math.floor(next() * 2 ** 21);
+    const low = Math.floor(next() * 2 ** 32);
+    keys[i] = ((high * 2 ** 32 + low) / 2 ** 53) * scale;
+  }
   return keys;
 }

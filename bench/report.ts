@@ -88,6 +88,8 @@ export function renderMarkdown(results: Results, jsonName: string): string {
       const workloadCases = suiteCases.filter((c) => c.workload === workload);
       out.push(`### ${workload} — ns per ${workloadCases[0]!.operation}`, '');
       out.push(timesTable(workloadCases), '');
+      const rounds = workloadCases.map((c) => `N=${formatSize(c.size)}: ${c.plan.rounds} rounds${c.plan.roundTime > 0 ? ` of ${c.plan.roundTime} ms` : ' of one iteration'} (${Math.min(...c.results.map((r) => r.samples))}–${Math.max(...c.results.map((r) => r.samples))} samples)`);
+      out.push(`<sub>${rounds.join('; ')}.</sub>`, '');
     }
     out.push(`### ${suite}: ours vs each baseline`, '');
     out.push(ratiosTable(suiteCases), '');
