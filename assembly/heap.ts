@@ -321,9 +321,9 @@ function renumber(h: usize): void {
       place(data, false, end, topKey, topSeq, topItem);
     }
     for (let low: u32 = 0, high = size - 1; low < high; low++, high--) {
-      let key = keyAt(data, low), item = itemAt(data, low);
-      place(data, false, low, keyAt(data, high), 0, itemAt(data, high));
-      place(data, false, high, key, 0, item);
+      let key = keyAt(data, low), seq = seqAt(data, low), item = itemAt(data, low);
+      place(data, false, low, keyAt(data, high), seqAt(data, high), itemAt(data, high));
+      place(data, false, high, key, seq, item);
     }
   }
   for (let i: u32 = 0; i < size; i++) {

@@ -1,0 +1,186 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { CoreExports, DebugExports } from '../../src/core/exports.js';
+import { arenaOn, builds, debugArena, type BuildName } from '../helpers/builds.js';
+
+// The core heap through its raw exports, against a model that keeps entries in the order a stable
+// sort by key puts them: heaps big enough to have several levels, full and partial sibling groups,
+// many equal keys, and -0 (equal to 0, yet given back as -0).
+
+interface Entry {
+  key: number;
+  /** Arrival rank: the tie-break among equal keys. */
+  rank: number;
+  /** The value (value heaps) or the handle (indexed heaps). */
+  id: number;
+}
+
+class Model {
+  entries: Entry[] = [];
+  rank = 0;
+  /** Inserts after every entry that orders before it (equal keys: lower rank first). */
+  insert(entry: Entry): void {
+    let i = this.entries.length;
+    while (i > 0 && (this.entries[i - 1]!.key > entry.key || (this.entries[i - 1]!.key === entry.key && this.entries[i - 1]!.rank > entry.rank))) i--;
+    this.entries.splice(i, 0, entry);
+  }
+}
+
+const key = fc.oneof(
+  { weight: 5, arbitrary: fc.constantFrom(0, -0, 1, 2, -1, 0.5) },
+  { weight: 1, arbitrary: fc.constantFrom(-1e300, 1e300, Number.MIN_VALUE, -Number.MIN_VALUE, -Infinity, Infinity) },
+  { weight: 3, arbitrary: fc.double({ noNaN: true }) },
+);
+
+type Op =
+  | { kind: 'push'; key: number }
+  | { kind: 'pushRun'; keys: number[] }
+  | { kind: 'pop' }
+  | { kind: 'popMany'; max: number }
+  | { kind: 'update'; pick: number; key: number; restamp: boolean }
+  | { kind: 'remove'; pick: number }
+  | { kind: 'batch'; keys: number[] };
+
+const op: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 4, arbitrary: key.map((k) => ({ kind: 'push' as const, key: k })) },
+  { weight: 1, arbitrary: fc.array(key, { maxLength: 400, size: 'max' }).map((keys) => ({ kind: 'pushRun' as const, keys })) },
+  { weight: 3, arbitrary: fc.constant({ kind: 'pop' as const }) },
+  { weight: 1, arbitrary: fc.nat(60).map((max) => ({ kind: 'popMany' as const, max })) },
+  { weight: 2, arbitrary: fc.tuple(fc.nat(), key, fc.boolean()).map(([pick, k, restamp]) => ({ kind: 'update' as const, pick, key: k, restamp })) },
+  { weight: 2, arbitrary: fc.nat().map((pick) => ({ kind: 'remove' as const, pick })) },
+  { weight: 1, arbitrary: fc.array(key, { maxLength: 600, size: 'max' }).map((keys) => ({ kind: 'batch' as const, keys })) },
+);
+
+function staged(core: CoreExports, arena: { stagingNumbers(): Float64Array; stagingWords(): Uint32Array }) {
+  return { numbers: arena.stagingNumbers(), words: arena.stagingWords(), core };
+}
+
+/** Runs `ops` on a fresh heap and checks every answer against the model. */
+function run(build: BuildName, indexed: boolean, ops: Op[]): void {
+  const arena = arenaOn(build, { maxMemory: 16 << 20 });
+  const core = arena.core;
+  const debug = build === 'debug' ? (core as DebugExports) : undefined;
+  const h = core.heap_create(indexed ? 1 : 0);
+  const model = new Model();
+  let nextValue = 0;
+
+  const push = (k: number) => {
+    const id = indexed ? core.heap_push(h, k) : nextValue++;
+    if (!indexed && core.heap_pushValue(h, k, id) !== model.entries.length + 1) expect.fail('pushValue did not return the new size');
+    model.insert({ key: k, rank: model.rank++, id });
+  };
+
+  for (const o of ops) {
+    switch (o.kind) {
+      case 'push':
+        push(o.key);
+        break;
+      case 'pushRun':
+        for (const k of o.keys) push(k);
+        break;
+      case 'pop': {
+        const want = model.entries.shift();
+        if (indexed) expect(core.heap_pop(h)).toBe(want ? want.id & 0xffffff : core.STATUS_EMPTY.value);
+        else expect(core.heap_popValue(h)).toBe(want ? want.id : -1);
+        break;
+      }
+      case 'popMany': {
+        const count = core.heap_popMany(h, o.max);
+        expect(count).toBe(Math.min(o.max, model.entries.length));
+        const { numbers, words } = staged(core, arena);
+        for (let k = 0; k < count; k++) {
+          const want = model.entries.shift()!;
+          expect(Object.is(numbers[k], want.key)).toBe(true);
+          expect(words[k]).toBe(indexed ? want.id & 0xffffff : want.id);
+        }
+        break;
+      }
+      case 'update': {
+        if (!indexed || model.entries.length === 0) break;
+        const [entry] = model.entries.splice(o.pick % model.entries.length, 1);
+        expect(core.heap_update(h, entry!.id, o.key, o.restamp ? 1 : 0)).toBe(0);
+        entry!.key = o.key;
+        if (o.restamp) entry!.rank = model.rank++;
+        model.insert(entry!);
+        break;
+      }
+      case 'remove': {
+        if (!indexed || model.entries.length === 0) break;
+        const [entry] = model.entries.splice(o.pick % model.entries.length, 1);
+        expect(core.heap_remove(h, entry!.id)).toBe(entry!.id & 0xffffff);
+        expect(core.heap_remove(h, entry!.id)).toBe(core.STATUS_STALE.value);
+        break;
+      }
+      case 'batch': {
+        const from = core.heap_size(h);
+        expect(core.heap_reserve(h, o.keys.length)).toBe(1);
+        const { numbers, words } = staged(core, arena);
+        o.keys.forEach((k, i) => {
+          numbers[i] = k;
+          words[i] = nextValue + i;
+        });
+        expect(core.heap_append(h, o.keys.length)).toBe(o.keys.length);
+        const out = staged(core, arena).numbers;
+        o.keys.forEach((k, i) => model.insert({ key: k, rank: model.rank++, id: indexed ? out[i]! : nextValue + i }));
+        nextValue += o.keys.length;
+        core.heap_restore(h, from);
+        break;
+      }
+    }
+    expect(core.heap_size(h)).toBe(model.entries.length);
+    if (model.entries.length > 0) expect(Object.is(core.heap_peekKey(h), model.entries[0]!.key)).toBe(true);
+    if (debug) expect(debug.debug_heapCheck(h)).toBe(1);
+  }
+  if (indexed) for (const e of model.entries) expect(Object.is(core.heap_keyOf(h, e.id), e.key)).toBe(true);
+  // A copy pops the whole order (and leaves the heap alone); then the heap itself drains the same way.
+  const copy = core.heap_copy(h);
+  for (const want of model.entries) expect(core.heap_popValue(copy)).toBe(indexed ? want.id & 0xffffff : want.id);
+  core.heap_dispose(copy);
+  expect(core.heap_size(h)).toBe(model.entries.length);
+  for (const want of model.entries) {
+    if (indexed) expect(core.heap_pop(h)).toBe(want.id & 0xffffff);
+    else expect(core.heap_popValue(h)).toBe(want.id);
+  }
+  core.heap_dispose(h);
+}
+
+describe.each(Object.keys(builds) as BuildName[])('core heap order (%s build)', (build) => {
+  it.each([false, true])('pops in stable-sort order over random operation sequences (indexed: %s)', (indexed) => {
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 80, size: 'max' }), (ops) => run(build, indexed, ops)),
+      { numRuns: build === 'debug' ? 20 : 50 },
+    );
+  });
+});
+
+describe('core heap order across a sequence renumbering (debug build)', () => {
+  it('keeps FIFO among equal keys, -0 given back as -0, when the arrival counter wraps', () => {
+    const { arena, core } = debugArena({ maxMemory: 8 << 20 });
+    for (const indexed of [0, 1]) {
+      const h = core.heap_create(indexed);
+      core.debug_heapSetNextSequence(h, 2 ** 32 - 60);
+      const model = new Model();
+      for (let i = 0; i < 200; i++) {
+        const k = [0, -0, 1, -0][i % 4]!;
+        const id = indexed ? core.heap_push(h, k) : i;
+        if (!indexed) core.heap_pushValue(h, k, i);
+        model.insert({ key: k, rank: i, id });
+        if (i % 9 === 8) {
+          const want = model.entries.shift()!;
+          expect(Object.is(core.heap_peekKey(h), want.key)).toBe(true);
+          core.heap_popValue(h);
+        }
+        expect(core.debug_heapCheck(h)).toBe(1);
+      }
+      const count = core.heap_popMany(h, 1000);
+      expect(count).toBe(model.entries.length);
+      const numbers = arena.stagingNumbers();
+      const words = arena.stagingWords();
+      model.entries.forEach((want, k) => {
+        expect(Object.is(numbers[k], want.key)).toBe(true);
+        expect(words[k]).toBe(indexed ? want.id & 0xffffff : want.id);
+      });
+      core.heap_dispose(h);
+    }
+  });
+});
