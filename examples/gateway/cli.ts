@@ -13,6 +13,7 @@ const { values } = parseArgs({
     admission: { type: 'string', default: 'on' },
     concurrency: { type: 'string', default: '64' },
     queue: { type: 'string', default: '1024' },
+    'priority-paths': { type: 'string', default: '/health,/api/critical' },
     'retry-after': { type: 'string', default: '1' },
     port: { type: 'string', default: '8080' },
     help: { type: 'boolean', short: 'h', default: false },
@@ -28,6 +29,7 @@ if (values.help) {
   --admission on|off   the priority admission queue; off forwards every request at once (default on)
   --concurrency N      requests forwarded at once (default 64)
   --queue N            requests that may wait before 503 (default 1024)
+  --priority-paths p,… paths that jump the queue, or none (default /health,/api/critical)
   --retry-after S      seconds a 503 asks clients to wait (default 1)
   --port N             0 for any free port (default 8080)`);
   process.exit(0);
@@ -48,6 +50,7 @@ const gateway = createGateway({
   admission: values.admission !== 'off',
   concurrency: Number(values.concurrency),
   queueCapacity: Number(values.queue),
+  highPriorityPaths: values['priority-paths'] === 'none' ? [] : values['priority-paths'].split(','),
   retryAfter: Number(values['retry-after']),
   port: Number(values.port),
 });
