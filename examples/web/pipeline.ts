@@ -80,7 +80,7 @@ const FAILURES = ['exit 1', 'timeout after 30s', 'OOM killed', 'flaky test'];
  * picks the worker for each, failed attempts retry with backoff until they are dead letters, and a
  * History of releases rolls back the one whose error rate fails the health check.
  *
- * Time is the pipeline's own (`now`, in ms), advanced by `advance`: the scheduler, the balancer's
+ * Time is the pipeline's own (`now`, in ms), moved on by `step`: the scheduler, the balancer's
  * slow start and the history all read it, so a run is the same for a given seed at any speed.
  */
 export class Pipeline {
