@@ -4,7 +4,7 @@
  * a few rectangles and labels need no library.
  */
 import type { Results } from './results.js';
-import { formatSize } from './print.js';
+import { formatRatio, formatSize } from './print.js';
 
 const ROW = 16;
 const LABEL_WIDTH = 470;
@@ -35,11 +35,13 @@ export function renderChart(results: Results): string {
     }
   }
   const all = [...groups.values()].flat();
-  const lowest = Math.min(0.1, ...all.map((b) => b.ratio));
-  const highest = Math.max(10, ...all.map((b) => b.ratio));
-  const low = Math.floor(Math.log10(lowest));
-  const high = Math.ceil(Math.log10(highest));
-  const x = (ratio: number) => LABEL_WIDTH + ((Math.log10(ratio) - low) / (high - low)) * PLOT_WIDTH;
+  // At least 0.1×–10×, at most 0.01×–100×: a bar beyond is drawn to the edge, its label says how far.
+  const low = Math.max(-2, Math.floor(Math.log10(Math.min(0.1, ...all.map((b) => b.ratio)))));
+  const high = Math.min(2, Math.ceil(Math.log10(Math.max(10, ...all.map((b) => b.ratio)))));
+  const x = (ratio: number) => {
+    const at = Math.min(high, Math.max(low, Math.log10(ratio)));
+    return LABEL_WIDTH + ((at - low) / (high - low)) * PLOT_WIDTH;
+  };
 
   const rows = all.length + groups.size;
   const height = TOP + rows * ROW + 30;
@@ -51,12 +53,12 @@ export function renderChart(results: Results): string {
   parts.push(`<text x="8" y="36" fill="#555">${escape(`${results.date} · ${results.machine.cpus} × ${results.machine.cpuModel} · Node ${results.machine.node} · ${results.command}`)}</text>`);
 
   const bottom = TOP + rows * ROW;
-  const ticks: number[] = [];
-  for (let e = low; e <= high; e++) for (const m of [1, 2, 5]) if (e < high || m === 1) ticks.push(m * 10 ** e);
+  const ticks: number[] = [0.5, 2];
+  for (let e = low; e <= high; e++) ticks.push(10 ** e);
   for (const tick of ticks) {
     const at = x(tick).toFixed(1);
     parts.push(`<line x1="${at}" y1="${TOP - 6}" x2="${at}" y2="${bottom}" stroke="${tick === 1 ? '#333' : '#e3e3e3'}" stroke-width="${tick === 1 ? 1.2 : 1}"/>`);
-    parts.push(`<text x="${at}" y="${bottom + 14}" text-anchor="middle" fill="#555">${tick >= 1 ? tick : tick.toPrecision(1)}×</text>`);
+    parts.push(`<text x="${at}" y="${bottom + 14}" text-anchor="middle" fill="#555">${formatRatio(tick).replace('.00', '')}</text>`);
   }
 
   let y = TOP;
@@ -68,11 +70,11 @@ export function renderChart(results: Results): string {
       const to = x(bar.ratio);
       const left = Math.min(from, to);
       const barWidth = Math.max(1, Math.abs(to - from));
-      const title = `${bar.label}: ${bar.ratio.toFixed(2)}× vs ${bar.versus}`;
+      const title = `${bar.label}: ${formatRatio(bar.ratio)} vs ${bar.versus}`;
       parts.push(`<g><title>${escape(title)}</title>`);
       parts.push(`<text x="${LABEL_WIDTH - 8}" y="${y + 11}" text-anchor="end">${escape(bar.label)}</text>`);
       parts.push(`<rect x="${left.toFixed(1)}" y="${y + 3}" width="${barWidth.toFixed(1)}" height="${ROW - 6}" fill="${bar.ratio >= 1 ? FASTER : SLOWER}"/>`);
-      parts.push(`<text x="${(LABEL_WIDTH + PLOT_WIDTH + 6).toFixed(1)}" y="${y + 11}" fill="#333">${bar.ratio.toFixed(2)}×</text></g>`);
+      parts.push(`<text x="${(LABEL_WIDTH + PLOT_WIDTH + 6).toFixed(1)}" y="${y + 11}" fill="#333">${formatRatio(bar.ratio)}</text></g>`);
       y += ROW;
     }
   }

@@ -15,8 +15,10 @@ export function formatNs(ns: number): string {
   return `${ns.toPrecision(3)} ns`;
 }
 
+/** Two decimals, or two significant digits below 0.1× (so 0.004× does not read as 0.00×). */
 export function formatRatio(ratio: number | undefined): string {
-  return ratio === undefined ? '' : `${ratio.toFixed(2)}×`;
+  if (ratio === undefined) return '';
+  return `${ratio < 0.1 ? ratio.toPrecision(2) : ratio.toFixed(2)}×`;
 }
 
 export function printCase(result: CaseResult): void {

@@ -4,7 +4,7 @@
  * suite did not run.
  */
 import type { CaseResult, Measurement } from './harness.js';
-import { formatNs, formatSize } from './print.js';
+import { formatNs, formatRatio, formatSize } from './print.js';
 import type { Results } from './results.js';
 
 export interface TargetResult {
@@ -41,8 +41,8 @@ function atLeast(target: string, found: Ratio[], bar: number): TargetResult {
   if (found.length === 0) return { target, measured: 'not measured', met: undefined };
   const worst = found.reduce((a, b) => (b.value < a.value ? b : a));
   const best = found.reduce((a, b) => (b.value > a.value ? b : a));
-  const range = found.length > 1 ? `; best ${best.value.toFixed(2)}×` : '';
-  return { target, measured: `worst ${worst.value.toFixed(2)}× (${worst.where})${range}`, met: worst.value >= bar };
+  const range = found.length > 1 ? `; best ${formatRatio(best.value)}` : '';
+  return { target, measured: `worst ${formatRatio(worst.value)} (${worst.where})${range}`, met: worst.value >= bar };
 }
 
 export function computeTargets(results: Results): TargetResult[] {
