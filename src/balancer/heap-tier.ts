@@ -11,6 +11,8 @@ import type { Tier } from './tier.js';
 export const PARKED = Number.MAX_VALUE;
 /** Real keys stay below the parked key even for a huge load over a tiny weight. */
 const MAX_KEY = 1e308;
+/** One options object for every pick, rather than a fresh literal on the hot path. */
+const BEHIND_EQUALS = Object.freeze({ behindEquals: true });
 
 /** How one heap strategy ranks workers: the lowest key is picked, ties by least recent pick. */
 export interface Ranking<W> {
@@ -92,7 +94,7 @@ export class HeapTier<W> implements Tier<W> {
   picked(member: Member<W>): void {
     this.#ranking.onPicked?.(member);
     member.parked = !available(member);
-    this.#queue.update(member.handle!, this.#keyOf(member), { behindEquals: true });
+    this.#queue.update(member.handle!, this.#keyOf(member), BEHIND_EQUALS);
   }
 
   dispose(): void {
