@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 const root = new URL('../../', import.meta.url);
@@ -17,6 +17,14 @@ describe('docs that run', () => {
   it.each(examples)('examples/%s runs to completion', (file) => {
     const output = execFileSync(process.execPath, [tsx, `examples/${file}`], { cwd: root, encoding: 'utf8', timeout: 60_000 });
     expect(output.length).toBeGreaterThan(0);
+  });
+
+  const blocks = [...read('README.md').matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  it.each(blocks.map((code, i) => [i + 1, code] as const))('README code block %i runs as pasted', (i, code) => {
+    const dir = new URL('build/readme/', root);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(new URL(`block-${i}.ts`, dir), code);
+    execFileSync(process.execPath, [tsx, `build/readme/block-${i}.ts`], { cwd: root, encoding: 'utf8', timeout: 60_000 });
   });
 
   it('the quick start prints what its comments say', () => {
