@@ -1,5 +1,6 @@
 import { arenaOption } from './core/arena.js';
-import { CapacityError, InvalidArgumentError, NotFoundError, StateError, describe } from './core/errors.js';
+import { CapacityError, InvalidArgumentError, NotFoundError, SnapshotError, StateError, describe } from './core/errors.js';
+import type { RestoreOptions, SnapshotOptions } from './core/snapshot.js';
 import { integerOption, oneOf, options as checkOptions, priority as checkPriority } from './core/validate.js';
 import type { Handle } from './structures/handle.js';
 import { PriorityQueue } from './structures/priority-queue.js';
@@ -7,6 +8,7 @@ import { DEFAULT_BACKOFF, backoffPolicy, retryWait, type BackoffPolicy } from '.
 import { DeadLetters, type DeadEntry } from './scheduler/dead-letters.js';
 import { DeferredEvents } from './scheduler/events.js';
 import { FairShare, type Tenant } from './scheduler/fair-share.js';
+import { readSchedulerSnapshot, writeSchedulerSnapshot, type SavedJob, type SavedScheduler } from './scheduler/snapshot.js';
 import { WorkerPool, type Handler, type PoolHost, type RunOptions } from './scheduler/pool.js';
 import type {
   AttemptFailure,
@@ -39,6 +41,11 @@ class Job<T> {
   handle = 0 as Handle;
   /** When it became due: what `stats().oldestWait` measures from. */
   readyAt = 0;
+  /**
+   * Its arrival rank in its tenant's line, as the core's FIFO tie-break has it. Kept so that a
+   * snapshot can record arrival order, which `reprioritize` relies on and pop order does not show.
+   */
+  arrival = 0;
   dueAt = 0;
   startedAt = 0;
   history: AttemptFailure[] | undefined = undefined;
@@ -133,6 +140,7 @@ export class Scheduler<T = unknown> {
   #delayedCount = 0;
   #inFlight = 0;
   #nextId = 1;
+  #arrivals = 0;
   /** The highest number a caller gave as an id: below it, an issued id must be checked for use. */
   #highestCallerNumber = 0;
   #paused = false;
@@ -607,6 +615,149 @@ export class Scheduler<T = unknown> {
     this.#emptyWaiters = [];
   }
 
+  /**
+   * The scheduler as bytes: every job with its state, attempts, history and place in line, tenant
+   * weights and fair-share state, and the options that are data. Payloads go through `codec`
+   * (JSON by default); failure reasons keep an Error's name and message, other values as JSON.
+   */
+  snapshot(options?: SnapshotOptions<T>): Uint8Array {
+    const where = 'Scheduler.snapshot';
+    this.#checkLive(where);
+    const codec = checkOptions(where, options).codec;
+    const now = this.#now(where);
+    this.#promote(now);
+    const save = (job: Job<T>, time: number): SavedJob<T> => ({
+      id: job.id,
+      payload: job.payload,
+      priority: job.priority,
+      tenant: job.tenant.name,
+      attempt: job.attempt,
+      attempts: job.attempts,
+      backoff: job.backoff,
+      age: now - job.submittedAt,
+      time,
+      history: (job.history ?? []).map((f) => ({ attempt: f.attempt, startedAgo: now - f.startedAt, failedAgo: now - f.failedAt, reason: f.reason })),
+    });
+    const inFlight: Job<T>[] = [];
+    for (const job of this.#jobs.values()) if (job.state === 'in-flight') inFlight.push(job);
+    inFlight.sort((a, b) => a.startedAt - b.startedAt);
+    // Empty tenants too: their pass decides where they re-enter the rotation.
+    const tenants = [...this.#fair.tenants()];
+    const state: SavedScheduler<T> = {
+      capacity: this.#capacity,
+      defaultAttempts: this.#defaultAttempts,
+      backoff: this.#backoff,
+      order: this.#max ? 'max' : 'min',
+      maxDeadLetters: this.#maxDeadLetters,
+      nextId: this.#nextId,
+      highestCallerNumber: this.#highestCallerNumber,
+      paused: this.#paused,
+      virtualTime: this.#fair.virtualTime,
+      tenants: tenants.map((t) => ({ name: t.name, weight: t.weight, pinned: t.pinned, pass: t.pass })),
+      // Each line in arrival order (not pop order): pushed back in that order, the core's FIFO
+      // tie-break is the same, also for a later reprioritize.
+      lines: this.#fair.rotation().map((tenant) => {
+        const line = [...tenant.ready!].sort((a, b) => a.arrival - b.arrival);
+        return { tenant: tenant.name, jobs: line.map((job) => save(job, now - job.readyAt)) };
+      }),
+      delayed: [...this.#delayed.entries()].map(([job]) => save(job, job.dueAt - now)),
+      inFlight: inFlight.map((job) => save(job, now - job.startedAt)),
+      dead: [...this.#dead].map((job) => save(job, 0)),
+    };
+    return writeSchedulerSnapshot(state, codec);
+  }
+
+  /**
+   * A scheduler rebuilt from `snapshot()` bytes, everything validated first (SnapshotError).
+   * Times are re-based on the restoring clock: a job due in 40 ms when the snapshot was taken is
+   * due 40 ms after the restore. Jobs that were in flight come back waiting, ahead of their
+   * tenant's waiting jobs of equal priority, and the interrupted attempt is not counted: no handler
+   * survives a restore to ack them. `clock`, `random` and `arena` are given anew.
+   */
+  static restore<T>(
+    bytes: Uint8Array,
+    options?: RestoreOptions<T> & Pick<SchedulerOptions, 'clock' | 'random' | 'arena'>,
+  ): Scheduler<T> {
+    const where = 'Scheduler.restore';
+    const given = checkOptions(where, options);
+    const saved = readSchedulerSnapshot<T>(bytes, given.codec, given.maxBytes);
+    const held = saved.lines.reduce((n, line) => n + line.jobs.length, 0) + saved.delayed.length + saved.inFlight.length;
+    if (held > saved.capacity) throw new SnapshotError(`${where}: ${held} jobs exceed the snapshot's capacity (${saved.capacity})`);
+    if (saved.dead.length > saved.maxDeadLetters) throw new SnapshotError(`${where}: ${saved.dead.length} dead letters exceed maxDeadLetters (${saved.maxDeadLetters})`);
+    const scheduler = new Scheduler<T>({
+      capacity: saved.capacity === Infinity ? undefined : saved.capacity,
+      defaultAttempts: saved.defaultAttempts,
+      backoff: saved.backoff,
+      order: saved.order,
+      maxDeadLetters: saved.maxDeadLetters === Infinity ? undefined : saved.maxDeadLetters,
+      clock: given.clock,
+      random: given.random,
+      arena: given.arena,
+    });
+    try {
+      scheduler.#load(saved);
+    } catch (error) {
+      scheduler.dispose();
+      throw error;
+    }
+    return scheduler;
+  }
+
+  #load(saved: SavedScheduler<T>): void {
+    const now = this.#now('Scheduler.restore');
+    this.#nextId = saved.nextId;
+    this.#highestCallerNumber = saved.highestCallerNumber;
+    this.#paused = saved.paused;
+    for (const { name, weight, pinned, pass } of saved.tenants) {
+      if (pinned) this.#fair.setWeight(name, weight);
+      const tenant = this.#fair.tenant(name);
+      tenant.weight = weight;
+      tenant.pass = pass;
+    }
+    this.#fair.virtualTime = saved.virtualTime;
+    const make = (s: SavedJob<T>): Job<T> => {
+      const job = new Job<T>(s.id, s.payload, s.priority, this.#fair.tenant(s.tenant), s.attempts, s.backoff, now - s.age);
+      job.attempt = s.attempt;
+      if (s.history.length > 0) job.history = s.history.map((f) => ({ attempt: f.attempt, startedAt: now - f.startedAgo, failedAt: now - f.failedAgo, reason: f.reason }));
+      this.#jobs.set(job.id, job);
+      return job;
+    };
+    const due = (s: SavedJob<T>, interrupted: boolean) => {
+      const job = make(s);
+      if (interrupted) job.attempt--;
+      job.handle = this.#fair.push(job.tenant, job, job.priority);
+      job.arrival = this.#arrivals++;
+      job.readyAt = now - s.time;
+      this.#move(job, undefined, 'waiting');
+    };
+    // Tenants' lines in the order of their turns, each led by its interrupted jobs.
+    const interrupted = new Map<string, SavedJob<T>[]>();
+    for (const s of saved.inFlight) {
+      const list = interrupted.get(s.tenant);
+      if (list) list.push(s);
+      else interrupted.set(s.tenant, [s]);
+    }
+    for (const line of saved.lines) {
+      for (const s of interrupted.get(line.tenant) ?? []) due(s, true);
+      interrupted.delete(line.tenant);
+      for (const s of line.jobs) due(s, false);
+    }
+    for (const list of interrupted.values()) for (const s of list) due(s, true);
+    for (const s of saved.delayed) {
+      const job = make(s);
+      job.dueAt = now + Math.max(0, s.time);
+      job.handle = this.#delayed.push(job, job.dueAt);
+      this.#move(job, undefined, 'delayed');
+    }
+    for (const s of saved.dead) {
+      const job = make(s);
+      this.#dead.push(job);
+      this.#move(job, undefined, 'dead');
+    }
+    for (const tenant of this.#fair.tenants()) if (tenant.jobs === 0) this.#fair.becameEmpty(tenant);
+    this.#idle = this.size === 0;
+  }
+
   get [Symbol.toStringTag](): string {
     return 'Scheduler';
   }
@@ -663,6 +814,7 @@ export class Scheduler<T = unknown> {
       }
       delayed.remove(job.handle);
       job.handle = handle;
+      job.arrival = this.#arrivals++;
       job.readyAt = job.dueAt;
       this.#move(job, 'delayed', 'waiting');
     }
@@ -680,6 +832,7 @@ export class Scheduler<T = unknown> {
       return 'delayed';
     }
     job.handle = this.#fair.push(job.tenant, job, job.priority);
+    job.arrival = this.#arrivals++;
     job.readyAt = now;
     return 'waiting';
   }
@@ -710,7 +863,11 @@ export class Scheduler<T = unknown> {
     try {
       for (const [tenant, batch] of byTenant) {
         const handles = this.#fair.pushMany(tenant, batch.jobs, batch.priorities);
-        batch.jobs.forEach((job, k) => (job.handle = handles[k]!));
+        batch.jobs.forEach((job, k) => {
+          job.handle = handles[k]!;
+          job.arrival = this.#arrivals + k;
+        });
+        this.#arrivals += batch.jobs.length;
         undo.push(() => handles.forEach((handle) => this.#fair.remove(tenant, handle)));
       }
       if (delayedJobs.length > 0) {

@@ -79,6 +79,20 @@ export class FairShare<J> {
     return this.#tenants.values();
   }
 
+  /** Tenants with a due job, in the order of their next turns (for snapshots). */
+  rotation(): Tenant<J>[] {
+    return [...this.#turns];
+  }
+
+  /** The pass of the turn most recently served; a restore sets it back. */
+  get virtualTime(): number {
+    return this.#virtualTime;
+  }
+
+  set virtualTime(value: number) {
+    this.#virtualTime = value;
+  }
+
   setWeight(name: string, weight: number): void {
     const tenant = this.tenant(name);
     tenant.weight = weight;

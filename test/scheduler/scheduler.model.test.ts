@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CapacityError, NotFoundError, Scheduler, StateError, type Backoff, type JobId, type JobState } from '../../src/index.js';
+import { CapacityError, NotFoundError, Scheduler, StateError, type Arena, type Backoff, type JobId, type JobState } from '../../src/index.js';
 import { arenaOn, builds, type BuildName } from '../helpers/builds.js';
 
 /**
@@ -149,6 +149,7 @@ class Model {
 interface Real {
   s: Scheduler<number>;
   clock: { now: number };
+  readonly arena: Arena;
 }
 
 type Command = fc.Command<Model, Real>;
@@ -343,6 +344,19 @@ class SetWeight implements Command {
   toString = () => `setTenantWeight(${this.tenant}, ${this.weight})`;
 }
 
+/** Snapshot and restore (with nothing in flight: a restore brings in-flight jobs back waiting). */
+class SnapshotRestore implements Command {
+  check = (model: Readonly<Model>) => model.jobs.every((j) => j.state !== 'in-flight');
+  run(model: Model, real: Real): void {
+    const bytes = real.s.snapshot();
+    const arena = real.arena;
+    real.s.dispose();
+    real.s = Scheduler.restore<number>(bytes, { clock: () => real.clock.now, arena });
+    check(model, real);
+  }
+  toString = () => 'snapshot+restore';
+}
+
 const index = fc.nat({ max: 50 });
 const commands = fc.commands(
   [
@@ -358,6 +372,7 @@ const commands = fc.commands(
     index.map((i) => new Requeue(i)),
     fc.constantFrom(1, 3, 5, 10, 25).map((ms) => new Advance(ms)),
     fc.tuple(fc.constantFrom(...TENANTS), fc.constantFrom(0.5, 1, 2, 3)).map(([t, w]) => new SetWeight(t, w)),
+    fc.constant(new SnapshotRestore()),
   ],
   { maxCommands: 80, size: 'max' },
 );
@@ -369,10 +384,11 @@ describe.each(Object.keys(builds) as BuildName[])('Scheduler lifecycle against a
       fc.assert(
         fc.property(commands, (cmds) => {
           const clock = { now: 0 };
-          const s = new Scheduler<number>({ capacity: CAPACITY, order, clock: () => clock.now, arena });
+          const real: Real = { s: new Scheduler<number>({ capacity: CAPACITY, order, clock: () => clock.now, arena }), clock, arena };
           const model = new Model(order === 'max');
           try {
-            fc.modelRun(() => ({ model, real: { s, clock } }), cmds);
+            fc.modelRun(() => ({ model, real }), cmds);
+            const s = real.s;
             // Finally drain everything: each held job comes out once, in the model's order.
             clock.now = model.now += 1000;
             for (const job of [...model.dead]) {
@@ -388,7 +404,7 @@ describe.each(Object.keys(builds) as BuildName[])('Scheduler lifecycle against a
             expect(s.take()).toBeUndefined();
             expect(s.stats()).toMatchObject({ waiting: 0, delayed: 0, dead: 0, inFlight: 0 });
           } finally {
-            s.dispose();
+            real.s.dispose();
           }
         }),
         { numRuns: 300 },

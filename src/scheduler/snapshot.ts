@@ -1,0 +1,248 @@
+/**
+ * The Scheduler's snapshot body: what it holds and how it is checked on the way back.
+ *
+ * A snapshot holds logical contents, not memory: every job with its state, attempts, history and
+ * place in line, each tenant's weight and fair-share pass, and the options that are data. Times
+ * are kept as ages ("submitted 120 ms ago", "due in 40 ms") and re-based on the restoring clock,
+ * so a snapshot taken under one clock restores under another. Clock, random source and arena are
+ * functions or resources, so `restore` takes them as options.
+ */
+import { InvalidArgumentError, SnapshotError, describe } from '../core/errors.js';
+import { bodyObject, decodePayloads, encodePayloads, field, jsonCodec, readSnapshot, writeSnapshot, type Codec } from '../core/snapshot.js';
+import { backoffPolicy, type BackoffPolicy } from './backoff.js';
+import type { JobId } from './types.js';
+
+export const SNAPSHOT_KIND = 'Scheduler';
+
+/** A failed attempt with its times as ages at snapshot time. */
+export interface SavedFailure {
+  readonly attempt: number;
+  readonly startedAgo: number;
+  readonly failedAgo: number;
+  readonly reason: unknown;
+}
+
+export interface SavedJob<T> {
+  readonly id: JobId;
+  readonly payload: T;
+  readonly priority: number;
+  readonly tenant: string;
+  readonly attempt: number;
+  readonly attempts: number;
+  readonly backoff: BackoffPolicy;
+  /** Milliseconds since it was submitted. */
+  readonly age: number;
+  /** Waiting: ms since it became due. Delayed: ms until it is due. In flight: ms since it started. */
+  readonly time: number;
+  readonly history: readonly SavedFailure[];
+}
+
+export interface SavedTenant {
+  readonly name: string;
+  readonly weight: number;
+  readonly pinned: boolean;
+  readonly pass: number;
+}
+
+/** Everything a scheduler is, in the order `restore` rebuilds it. */
+export interface SavedScheduler<T> {
+  readonly capacity: number;
+  readonly defaultAttempts: number;
+  readonly backoff: BackoffPolicy;
+  readonly order: 'min' | 'max';
+  readonly maxDeadLetters: number;
+  readonly nextId: number;
+  readonly highestCallerNumber: number;
+  readonly paused: boolean;
+  readonly virtualTime: number;
+  readonly tenants: readonly SavedTenant[];
+  /** Due jobs per tenant, tenants in the order of their turns, jobs in the order they became due. */
+  readonly lines: readonly { readonly tenant: string; readonly jobs: readonly SavedJob<T>[] }[];
+  /** Delayed jobs by due time (FIFO among equal ones). */
+  readonly delayed: readonly SavedJob<T>[];
+  /** In-flight jobs in the order they started. */
+  readonly inFlight: readonly SavedJob<T>[];
+  /** Dead letters, oldest first. */
+  readonly dead: readonly SavedJob<T>[];
+}
+
+// ── reasons: failure reasons are any values; errors keep their name and message ──────────────
+
+/** Errors of these names come back as instances of their own class (`instanceof TypeError`). */
+const BUILTIN_ERRORS = { Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError } as const;
+
+function encodeReason(reason: unknown): unknown {
+  if (reason instanceof Error) return { error: { name: reason.name, message: reason.message } };
+  if (reason === undefined) return {};
+  try {
+    const text = JSON.stringify(reason);
+    if (text !== undefined) return { value: JSON.parse(text) };
+  } catch {
+    // Not representable as JSON (a cycle, a bigint): keep what it printed as.
+  }
+  return { text: String(reason) };
+}
+
+function decodeReason(where: string, saved: unknown): unknown {
+  const box = bodyObject(where, saved);
+  if ('error' in box) {
+    const { name, message } = bodyObject(where, box.error);
+    if (typeof name !== 'string' || typeof message !== 'string') throw new SnapshotError(`${where}: malformed failure reason`);
+    const Builtin = BUILTIN_ERRORS[name as keyof typeof BUILTIN_ERRORS];
+    if (Builtin) return new Builtin(message);
+    const error = new Error(message);
+    error.name = name;
+    return error;
+  }
+  if ('value' in box) return box.value;
+  if ('text' in box) return String(box.text);
+  return undefined;
+}
+
+// ── writing ──────────────────────────────────────────────────────────────────────────────────
+
+const finiteOrNull = (value: number) => (value === Infinity ? null : value);
+
+export function writeSchedulerSnapshot<T>(state: SavedScheduler<T>, codec: Codec<T> = jsonCodec as Codec<T>): Uint8Array {
+  const where = 'Scheduler.snapshot';
+  const all = [...state.lines.flatMap((line) => line.jobs), ...state.delayed, ...state.inFlight, ...state.dead];
+  const payloads = encodePayloads(where, all.map((job) => job.payload), codec);
+  let next = 0;
+  const job = (saved: SavedJob<T>) => ({
+    id: saved.id,
+    payload: payloads[next++],
+    priority: saved.priority,
+    tenant: saved.tenant,
+    attempt: saved.attempt,
+    attempts: saved.attempts,
+    backoff: { ...saved.backoff, max: finiteOrNull(saved.backoff.max) },
+    age: saved.age,
+    time: saved.time,
+    history: saved.history.map((f) => ({ attempt: f.attempt, startedAgo: f.startedAgo, failedAgo: f.failedAgo, reason: encodeReason(f.reason) })),
+  });
+  return writeSnapshot(SNAPSHOT_KIND, {
+    capacity: finiteOrNull(state.capacity),
+    defaultAttempts: state.defaultAttempts,
+    backoff: { ...state.backoff, max: finiteOrNull(state.backoff.max) },
+    order: state.order,
+    maxDeadLetters: finiteOrNull(state.maxDeadLetters),
+    nextId: state.nextId,
+    highestCallerNumber: state.highestCallerNumber,
+    paused: state.paused,
+    virtualTime: state.virtualTime,
+    tenants: state.tenants,
+    lines: state.lines.map((line) => ({ tenant: line.tenant, jobs: line.jobs.map(job) })),
+    delayed: state.delayed.map(job),
+    inFlight: state.inFlight.map(job),
+    dead: state.dead.map(job),
+  });
+}
+
+// ── reading: every field is checked before anything is built ─────────────────────────────────
+
+const isFinite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1;
+const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
+const isName = (v: unknown): v is string => typeof v === 'string' && v !== '';
+const isLimit = (v: unknown) => v === null || isCount(v);
+
+function list(where: string, value: unknown, name: string): unknown[] {
+  if (!Array.isArray(value)) throw new SnapshotError(`${where}: malformed field \`${name}\` (${describe(value)})`);
+  return value;
+}
+
+function policy(where: string, value: unknown): BackoffPolicy {
+  const box = bodyObject(where, value);
+  try {
+    return backoffPolicy(where, { ...box, max: box.max === null ? Infinity : box.max });
+  } catch (error) {
+    if (error instanceof InvalidArgumentError) throw new SnapshotError(`${where}: malformed backoff (${error.message})`);
+    throw error;
+  }
+}
+
+export function readSchedulerSnapshot<T>(bytes: Uint8Array, codec: Codec<T> = jsonCodec as Codec<T>, maxBytes?: number): SavedScheduler<T> {
+  const where = 'Scheduler.restore';
+  const body = bodyObject(where, readSnapshot(where, SNAPSHOT_KIND, bytes, maxBytes));
+  const capacity = field<number | null>(where, body, 'capacity', isLimit) ?? Infinity;
+  const maxDeadLetters = field<number | null>(where, body, 'maxDeadLetters', isLimit) ?? Infinity;
+  const order = field<'min' | 'max'>(where, body, 'order', (v) => v === 'min' || v === 'max');
+
+  const rawJobs: { saved: Record<string, unknown>; place: string }[] = [];
+  const lines = list(where, body.lines, 'lines').map((line) => {
+    const box = bodyObject(where, line);
+    const tenant = field<string>(where, box, 'tenant', isName);
+    const jobs = list(where, box.jobs, 'lines.jobs');
+    if (jobs.length === 0) throw new SnapshotError(`${where}: tenant ${describe(tenant)} has an empty line`);
+    for (const job of jobs) rawJobs.push({ saved: bodyObject(where, job), place: 'waiting' });
+    return { tenant, count: jobs.length };
+  });
+  for (const place of ['delayed', 'inFlight', 'dead'] as const) {
+    for (const job of list(where, body[place], place)) rawJobs.push({ saved: bodyObject(where, job), place });
+  }
+  const payloads = decodePayloads(where, rawJobs.map(({ saved }) => saved.payload), codec);
+
+  const ids = new Set<JobId>();
+  const jobs = rawJobs.map(({ saved, place }, i): SavedJob<T> => {
+    const id = field<JobId>(where, saved, 'id', (v) => typeof v === 'string' || isFinite(v));
+    if (ids.has(id)) throw new SnapshotError(`${where}: job ${describe(id)} appears twice`);
+    ids.add(id);
+    const attempts = field<number>(where, saved, 'attempts', isCount);
+    const attempt = field<number>(where, saved, 'attempt', (v) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= attempts);
+    if ((place === 'inFlight' || place === 'dead') && attempt === 0) throw new SnapshotError(`${where}: job ${describe(id)} is ${place} but has made no attempt`);
+    const history = list(where, saved.history, 'history').map((entry) => {
+      const box = bodyObject(where, entry);
+      return {
+        attempt: field<number>(where, box, 'attempt', isCount),
+        startedAgo: field<number>(where, box, 'startedAgo', isFinite),
+        failedAgo: field<number>(where, box, 'failedAgo', isFinite),
+        reason: decodeReason(where, box.reason),
+      };
+    });
+    return {
+      id,
+      payload: payloads[i]!,
+      priority: field<number>(where, saved, 'priority', isFinite),
+      tenant: field<string>(where, saved, 'tenant', isName),
+      attempt,
+      attempts,
+      backoff: policy(where, saved.backoff),
+      age: field<number>(where, saved, 'age', isFinite),
+      time: field<number>(where, saved, 'time', isFinite),
+      history,
+    };
+  });
+
+  let next = 0;
+  const tenants = list(where, body.tenants, 'tenants').map((tenant): SavedTenant => {
+    const box = bodyObject(where, tenant);
+    return {
+      name: field<string>(where, box, 'name', isName),
+      weight: field<number>(where, box, 'weight', (v) => isFinite(v) && v > 0),
+      pinned: field<boolean>(where, box, 'pinned', isBoolean),
+      pass: field<number>(where, box, 'pass', isFinite),
+    };
+  });
+  const restoredLines = lines.map(({ tenant, count }) => {
+    const lineJobs = jobs.slice(next, (next += count));
+    if (lineJobs.some((job) => job.tenant !== tenant)) throw new SnapshotError(`${where}: a job in the line of ${describe(tenant)} belongs to another tenant`);
+    return { tenant, jobs: lineJobs };
+  });
+  const take = (name: string) => jobs.slice(next, (next += list(where, body[name], name).length));
+  return {
+    capacity,
+    defaultAttempts: field<number>(where, body, 'defaultAttempts', isCount),
+    backoff: policy(where, body.backoff),
+    order,
+    maxDeadLetters,
+    nextId: field<number>(where, body, 'nextId', (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1),
+    highestCallerNumber: field<number>(where, body, 'highestCallerNumber', isFinite),
+    paused: field<boolean>(where, body, 'paused', isBoolean),
+    virtualTime: field<number>(where, body, 'virtualTime', isFinite),
+    tenants,
+    lines: restoredLines,
+    delayed: take('delayed'),
+    inFlight: take('inFlight'),
+    dead: take('dead'),
+  };
+}

@@ -1,0 +1,188 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { PriorityQueue, Scheduler, SnapshotError, type Codec, type JobId } from '../../src/index.js';
+import { writeSnapshot } from '../../src/core/snapshot.js';
+import { FakeClock } from './fake-clock.js';
+
+function pair<T>(options: ConstructorParameters<typeof Scheduler<T>>[0] = {}) {
+  const clock = new FakeClock();
+  return { s: new Scheduler<T>({ ...options, clock: clock.read }), clock };
+}
+
+/** Everything observable about the held jobs, by id. */
+function view<T>(s: Scheduler<T>, ids: Iterable<JobId>) {
+  const jobs: Record<string, unknown> = {};
+  for (const id of ids) jobs[String(id)] = s.get(id);
+  return { jobs, dead: s.deadLetters(), stats: s.stats(), due: s.nextDueIn() };
+}
+
+describe('Scheduler snapshots', () => {
+  it('restores jobs, order, attempts, histories, tenants and options so both run alike', () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('submit' as const), priority: fc.integer({ min: 0, max: 3 }), delay: fc.constantFrom(0, 0, 5, 30), tenant: fc.constantFrom('a', 'b', 'default'), attempts: fc.integer({ min: 1, max: 3 }) }),
+      fc.record({ kind: fc.constant('take' as const), ok: fc.boolean() }),
+      fc.record({ kind: fc.constant('advance' as const), ms: fc.constantFrom(1, 7, 20) }),
+      fc.record({ kind: fc.constant('weight' as const), tenant: fc.constantFrom('a', 'b'), weight: fc.constantFrom(0.5, 2, 3) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 60 }), fc.array(fc.boolean(), { maxLength: 80 }), (ops, outcomes) => {
+        const { s, clock } = pair<{ n: number }>({ capacity: 100, order: 'max', defaultAttempts: 2, backoff: { type: 'linear', base: 4 }, maxDeadLetters: 50 });
+        const ids: JobId[] = [];
+        let n = 0;
+        for (const o of ops) {
+          if (o.kind === 'submit') ids.push(s.submit({ n: n++ }, o));
+          else if (o.kind === 'advance') clock.advance(o.ms);
+          else if (o.kind === 'weight') s.setTenantWeight(o.tenant, o.weight);
+          else {
+            const job = s.take();
+            if (job && o.ok) s.ack(job.id);
+            else if (job) s.fail(job.id, new TypeError(`boom ${job.id}`));
+          }
+        }
+        const restoredClock = new FakeClock();
+        restoredClock.now = clock.now + 10_000;
+        const restored = Scheduler.restore<{ n: number }>(s.snapshot(), { clock: restoredClock.read });
+        // Re-based on the new clock: the same ages, waits and due-ins.
+        const relative = (v: ReturnType<typeof view>, now: number) =>
+          JSON.parse(JSON.stringify(v, (key, value) => (['submittedAt', 'dueAt', 'startedAt', 'failedAt'].includes(key) && typeof value === 'number' ? value - now : value)));
+        expect(relative(view(restored, ids), restoredClock.now)).toEqual(relative(view(s, ids), clock.now));
+        // And they go on alike: the same takes, retries and dead letters.
+        for (let i = 0; i < 80; i++) {
+          const a = s.take();
+          const b = restored.take();
+          expect(b).toEqual(a);
+          if (!a || !b) {
+            clock.advance(10);
+            restoredClock.advance(10);
+            continue;
+          }
+          if (outcomes[i]) {
+            s.ack(a.id);
+            restored.ack(b.id);
+          } else {
+            expect(restored.fail(b.id, 'x')).toBe(s.fail(a.id, 'x'));
+          }
+        }
+        expect(restored.stats().size).toBe(s.stats().size);
+        s.dispose();
+        restored.dispose();
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('re-bases times on the restoring clock', () => {
+    const { s, clock } = pair<string>();
+    clock.now = 500;
+    const late = s.submit('late', { delay: 40 });
+    const waiting = s.submit('waiting');
+    clock.advance(15);
+    const restoredClock = new FakeClock();
+    restoredClock.now = 1_000_000;
+    const r = Scheduler.restore<string>(s.snapshot(), { clock: restoredClock.read });
+    expect(r.get(late)).toMatchObject({ state: 'delayed', dueAt: 1_000_025, submittedAt: 1_000_000 - 15 });
+    expect(r.stats().oldestWait).toBe(15);
+    expect(r.nextDueIn()).toBe(0);
+    r.take();
+    expect(r.nextDueIn()).toBe(25);
+    expect(r.get(waiting)?.state).toBe('in-flight');
+  });
+
+  it('brings in-flight jobs back waiting, ahead of their equals, without counting the interrupted attempt', () => {
+    const { s } = pair<string>({ defaultAttempts: 3, backoff: 0 });
+    s.submit('first', { priority: 1 });
+    s.submit('second', { priority: 1 });
+    s.submit('urgent', { priority: 0, tenant: 'b' });
+    const first = s.take()!;
+    s.fail(first.id, 'flaky');
+    s.take(); // b: urgent
+    const again = s.take()!; // second
+    expect(again.payload).toBe('second');
+    const r = Scheduler.restore<string>(s.snapshot(), { clock: () => 0 });
+    expect(r.stats()).toMatchObject({ waiting: 3, inFlight: 0 });
+    const order = [];
+    for (let job = r.take(); job; job = r.take()) order.push(`${job.payload}#${job.attempt}`);
+    // Tenant b has had one turn to default's two, so it goes first; within default, the
+    // interrupted job leads.
+    expect(order).toEqual(['urgent#1', 'second#1', 'first#2']);
+  });
+
+  it('keeps the fair-share rotation: the next turns are the same', () => {
+    const { s } = pair<number>();
+    s.setTenantWeight('heavy', 3);
+    for (let i = 0; i < 200; i++) for (const tenant of ['heavy', 'light', 'other']) s.submit(i, { tenant });
+    for (let i = 0; i < 37; i++) s.ack(s.take()!.id);
+    const r = Scheduler.restore<number>(s.snapshot(), { clock: () => 0 });
+    expect(r.tenantWeight('heavy')).toBe(3);
+    for (let i = 0; i < 300; i++) {
+      const a = s.take()!;
+      expect(r.take()).toEqual(a);
+      s.ack(a.id);
+      r.ack(a.id);
+    }
+  });
+
+  it('keeps options, ids, pause and failure reasons', () => {
+    const { s } = pair<string>({ capacity: 3, order: 'max', defaultAttempts: 1, maxDeadLetters: 2 });
+    s.submit('a', { id: 10 });
+    s.fail(s.take()!.id, Object.assign(new RangeError('disk full'), { code: 'ENOSPC' }));
+    s.submit('b');
+    s.fail(s.take()!.id, { status: 503 });
+    s.pause();
+    const r = Scheduler.restore<string>(s.snapshot(), { clock: () => 0 });
+    expect(r.capacity).toBe(3);
+    expect(r.paused).toBe(true);
+    const [first, second] = r.deadLetters();
+    expect(first!.history[0]!.reason).toBeInstanceOf(Error);
+    expect(first!.history[0]!.reason).toMatchObject({ name: 'RangeError', message: 'disk full' });
+    expect(second!.history[0]!.reason).toEqual({ status: 503 });
+    // 10 was the caller's, 1 was issued to the dead letter 'b': both still held.
+    expect(r.submit('c')).toBe(2);
+    expect(r.submit('d')).toBe(3);
+    expect(r.submit('e')).toBe(4);
+    expect(r.trySubmit('f')).toBe(false);
+    r.resume();
+    expect(r.take()?.payload).toBe('c');
+    expect(r.get(10)?.state).toBe('dead');
+  });
+
+  it('payloads go through a codec', () => {
+    const codec: Codec<Date> = { encode: (d) => d.toISOString(), decode: (t) => new Date(t) };
+    const { s } = pair<Date>();
+    const id = s.submit(new Date('2026-11-25T00:00:00Z'), { delay: 5 });
+    const r = Scheduler.restore(s.snapshot({ codec }), { codec, clock: () => 0 });
+    expect(r.get(id)?.payload).toEqual(new Date('2026-11-25T00:00:00Z'));
+    expect(() => s.snapshot({ codec: { encode: () => { throw new Error('no'); }, decode: (t) => new Date(t) } })).toThrow('Scheduler.snapshot: payload 0 could not be encoded');
+  });
+
+  it('rejects damaged, foreign and inconsistent snapshots with SnapshotError', () => {
+    const { s } = pair<string>();
+    s.submit('a');
+    const bytes = s.snapshot();
+    const flipped = bytes.slice();
+    flipped[60]! ^= 1;
+    expect(() => Scheduler.restore(flipped)).toThrow(SnapshotError);
+    expect(() => Scheduler.restore(bytes.subarray(0, bytes.length - 1))).toThrow(SnapshotError);
+    expect(() => Scheduler.restore(new PriorityQueue().snapshot())).toThrow('this is a PriorityQueue snapshot, not a Scheduler one');
+    const body = JSON.parse(new TextDecoder().decode(bytes.subarray(44 + 'Scheduler'.length, bytes.length - 4)));
+    const forge = (change: (b: typeof body) => void) => {
+      const copy = structuredClone(body);
+      change(copy);
+      return writeSnapshot('Scheduler', copy);
+    };
+    expect(() => Scheduler.restore(forge((b) => b.dead.push({ ...b.lines[0].jobs[0], attempt: 1 })))).toThrow('appears twice');
+    expect(() => Scheduler.restore(forge((b) => (b.lines[0].jobs[0].attempt = 7)))).toThrow(SnapshotError);
+    expect(() => Scheduler.restore(forge((b) => (b.lines[0].jobs[0].backoff.type = 'cubic')))).toThrow(SnapshotError);
+    expect(() => Scheduler.restore(forge((b) => (b.capacity = 0)))).toThrow(SnapshotError);
+    expect(() => Scheduler.restore(forge((b) => (b.lines[0].tenant = 'other')))).toThrow('belongs to another tenant');
+    expect(() => Scheduler.restore(forge((b) => (b.capacity = 1)), { clock: () => 0 })).not.toThrow();
+    expect(() => Scheduler.restore(forge((b) => b.delayed.push({ ...b.lines[0].jobs[0], id: 'x' }) && (b.capacity = 1)))).toThrow('exceed the snapshot');
+    expect(() => Scheduler.restore(forge((b) => (b.lines[0].jobs[0].payload = '{')))).toThrow(SnapshotError);
+  });
+
+  it('a disposed scheduler refuses to snapshot', () => {
+    const { s } = pair<string>();
+    s.dispose();
+    expect(() => s.snapshot()).toThrow('Scheduler.snapshot: the scheduler was disposed');
+  });
+});
