@@ -5,9 +5,11 @@ import { integerOption, oneOf, options as checkOptions, priority as checkPriorit
 import type { Handle } from './structures/handle.js';
 import { PriorityQueue } from './structures/priority-queue.js';
 import { DEFAULT_BACKOFF, backoffPolicy, retryWait, type BackoffPolicy } from './scheduler/backoff.js';
-import { DeadLetters, type DeadEntry } from './scheduler/dead-letters.js';
+import { checkDelay, checkFunction, checkId, checkTenant, checkTime } from './scheduler/checks.js';
+import { DeadLetters } from './scheduler/dead-letters.js';
 import { DeferredEvents } from './scheduler/events.js';
 import { FairShare, type Tenant } from './scheduler/fair-share.js';
+import { Job } from './scheduler/job.js';
 import { readSchedulerSnapshot, writeSchedulerSnapshot, type SavedJob, type SavedScheduler } from './scheduler/snapshot.js';
 import { WorkerPool, type Handler, type PoolHost, type RunOptions } from './scheduler/pool.js';
 import type {
@@ -31,39 +33,6 @@ export type { Handler, JobContext, RunOptions } from './scheduler/pool.js';
 
 const DEFAULT_TENANT = 'default';
 
-/** A job as the scheduler holds it. Fields change as it moves between states. */
-class Job<T> {
-  priority: number;
-  state: JobState = 'waiting';
-  /** Attempts started so far: the in-flight attempt's number while it runs. */
-  attempt = 0;
-  /** Where it sits in its tenant's line (waiting) or in the delay queue (delayed). */
-  handle = 0 as Handle;
-  /** When it became due: what `stats().oldestWait` measures from. */
-  readyAt = 0;
-  /**
-   * Its arrival rank in its tenant's line, as the core's FIFO tie-break has it. Kept so that a
-   * snapshot can record arrival order, which `reprioritize` relies on and pop order does not show.
-   */
-  arrival = 0;
-  dueAt = 0;
-  startedAt = 0;
-  history: AttemptFailure[] | undefined = undefined;
-  deadEntry: DeadEntry | undefined = undefined;
-
-  constructor(
-    readonly id: JobId,
-    public payload: T,
-    priority: number,
-    readonly tenant: Tenant<Job<T>>,
-    public attempts: number,
-    readonly backoff: BackoffPolicy,
-    readonly submittedAt: number,
-  ) {
-    this.priority = priority;
-  }
-}
-
 interface JobSpec {
   readonly priority: number;
   readonly delay: number;
@@ -76,38 +45,6 @@ interface JobSpec {
 type Listener<T, K extends keyof SchedulerEvents<T>> = (event: SchedulerEvents<T>[K]) => void;
 
 const EVENT_NAMES = ['completed', 'failed', 'retry', 'dead', 'evicted', 'idle'] as const;
-
-function checkId(where: string, id: unknown): JobId {
-  if (typeof id === 'string') return id;
-  if (typeof id === 'number' && id - id === 0) return id === 0 ? 0 : id; // -0 and 0 are one id
-  throw new InvalidArgumentError(`${where}: expected a job id (a string or a finite number), got ${describe(id)}`);
-}
-
-function checkTime(where: string, name: string, value: unknown): number {
-  if (typeof value !== 'number' || value - value !== 0) {
-    throw new InvalidArgumentError(`${where}: expected \`${name}\` to be a finite number of milliseconds, got ${describe(value)}`);
-  }
-  return value;
-}
-
-function checkDelay(where: string, value: unknown): number {
-  if (typeof value !== 'number' || !(value >= 0) || value === Infinity) {
-    throw new InvalidArgumentError(`${where}: expected \`delay\` to be a number of milliseconds >= 0, got ${describe(value)}`);
-  }
-  return value;
-}
-
-function checkTenant(where: string, value: unknown): string {
-  if (typeof value !== 'string' || value === '') {
-    throw new InvalidArgumentError(`${where}: expected \`tenant\` to be a non-empty string, got ${describe(value)}`);
-  }
-  return value;
-}
-
-function checkFunction<F>(where: string, name: string, value: F): F {
-  if (typeof value !== 'function') throw new InvalidArgumentError(`${where}: expected \`${name}\` to be a function, got ${describe(value)}`);
-  return value;
-}
 
 const defaultClock = () => performance.now();
 
