@@ -193,6 +193,11 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   /** Sends the request to the backend the balancer picks; resolves once the response is over. */
   function forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // The client may have left between being admitted and now; its 'close' has then fired already.
+    if (res.destroyed) {
+      counts.abandoned++;
+      return Promise.resolve();
+    }
     const lease = balancer.acquire();
     if (lease === undefined) {
       counts.unavailable++;

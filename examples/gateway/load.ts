@@ -9,11 +9,12 @@
 // each figure is the median of its rounds: on a shared machine a burst of noise then hits one
 // round of every setup, not every round of one.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { Scheduler } from 'flatsched';
 
 const { values } = parseArgs({
   options: {
@@ -30,18 +31,30 @@ const MAX_SECONDS = Number(values['max-seconds']);
 const ROUNDS = Number(values.rounds);
 const WARM_UP = Math.ceil(REQUESTS / 10);
 
-const tsx = fileURLToPath(new URL('../../node_modules/tsx/dist/cli.mjs', import.meta.url));
 const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
 
 interface Running {
   readonly url: string;
   readonly backends: string[];
+  /** CPU milliseconds the gateway process (with its backends) has used; undefined without /proc. */
+  cpu(): number | undefined;
   stop(): Promise<void>;
+}
+
+/** User + system CPU time of a process in ms, from /proc (Linux); undefined elsewhere. */
+function cpuTime(pid: number | undefined): number | undefined {
+  const stat = `/proc/${pid}/stat`;
+  if (pid === undefined || !existsSync(stat)) return undefined;
+  const fields = readFileSync(stat, 'utf8').split(') ')[1]!.split(' ');
+  // utime and stime, in clock ticks of 10 ms (USER_HZ is 100 on Linux).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** Starts cli.ts with `args` and waits for it to print its addresses. */
 function startGateway(args: string[]): Promise<Running> {
-  const child: ChildProcess = spawn(process.execPath, [tsx, cli, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // `node --import tsx` runs the gateway in this child itself (the tsx CLI would add a process),
+  // so the child's CPU time is the gateway's.
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', cli, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {
     let url = '';
@@ -61,6 +74,7 @@ function startGateway(args: string[]): Promise<Running> {
           resolve({
             url,
             backends,
+            cpu: () => cpuTime(child.pid),
             stop: async () => {
               child.kill('SIGTERM');
               await exited;
@@ -138,11 +152,21 @@ async function gatewayStats(url: string, reset = false): Promise<{ admissionWait
   return response.json() as never;
 }
 
-/** Warms the gateway (JIT, sockets), then measures `path` with the run's bounds. */
-async function measure(url: string, path = '/api/items', connections = CONNECTIONS): Promise<LoadResult> {
-  await load({ url, path, connections, requests: WARM_UP, seconds: MAX_SECONDS });
-  await gatewayStats(url, true).catch(() => undefined);
-  return load({ url, path, connections, requests: REQUESTS, seconds: MAX_SECONDS });
+/**
+ * Warms the gateway (JIT, sockets), then measures requests to `url` (the gateway's by default) with
+ * the run's bounds, and the gateway process's CPU time per request meanwhile: on a shared machine
+ * CPU time per request varies far less than throughput does.
+ */
+async function measure(gateway: Running, url = gateway.url): Promise<LoadResult & { cpuPerRequest: number }> {
+  const path = '/api/items';
+  await load({ url, path, connections: CONNECTIONS, requests: WARM_UP, seconds: MAX_SECONDS });
+  await gatewayStats(gateway.url, true).catch(() => undefined);
+  const cpuBefore = gateway.cpu();
+  const result = await load({ url, path, connections: CONNECTIONS, requests: REQUESTS, seconds: MAX_SECONDS });
+  const cpuAfter = gateway.cpu();
+  const answered = result.ok + result.rejected + result.errors;
+  const cpuPerRequest = cpuBefore === undefined || cpuAfter === undefined ? NaN : ((cpuAfter - cpuBefore) * 1000) / answered;
+  return { ...result, cpuPerRequest };
 }
 
 const ms = (value: number) => (Number.isNaN(value) ? '–' : value < 10 ? value.toFixed(2) : value.toFixed(1));
@@ -177,7 +201,16 @@ async function compare(setups: readonly Setup[]): Promise<Record<string, number>
   }
 }
 
-const figures = (result: LoadResult) => ({ throughput: result.throughput, p50: result.p50, p90: result.p90, p99: result.p99, rejected: result.rejected, errors: result.errors });
+const figures = (result: LoadResult & { cpuPerRequest?: number }) => ({
+  throughput: result.throughput,
+  p50: result.p50,
+  p90: result.p90,
+  p99: result.p99,
+  rejected: result.rejected,
+  errors: result.errors,
+  cpuPerRequest: result.cpuPerRequest ?? NaN,
+});
+const µs = (value: number) => (Number.isNaN(value) ? '–' : value.toFixed(0));
 
 console.log(`# gateway load, ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model.trim()})`);
 console.log(`${REQUESTS} requests per run after ${WARM_UP} to warm up, at most ${MAX_SECONDS} s per run, median of ${ROUNDS} rounds; gateway and backends in one child process, this client in another.\n`);
@@ -190,17 +223,17 @@ console.log(`${REQUESTS} requests per run after ${WARM_UP} to warm up, at most $
       label: `balancer/${strategy}`,
       args: ['--backends', '3', '--latency', '10,10,100', '--strategy', strategy, '--concurrency', '256'],
       round: async (gateway) => {
-        const result = await measure(gateway.url);
+        const result = await measure(gateway);
         const picks = (await gatewayStats(gateway.url)).backends.map((b) => b.picks);
         return { ...figures(result), slowShare: picks[2]! / picks.reduce((a, b) => a + b, 0) };
       },
     })),
   );
   console.log(`## Balancer vs round-robin: 3 backends answering in 10, 10 and 100 ms, ${CONNECTIONS} connections\n`);
-  console.log(row(['strategy', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'share of the 100 ms backend']));
-  console.log(row(['---', '--:', '--:', '--:', '--:', '--:']));
+  console.log(row(['strategy', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'share of the 100 ms backend', 'gateway CPU µs/req']));
+  console.log(row(['---', '--:', '--:', '--:', '--:', '--:', '--:']));
   for (const [i, m] of medians.entries()) {
-    console.log(row([strategies[i]!, Math.round(m.throughput!), ms(m.p50!), ms(m.p90!), ms(m.p99!), `${(m.slowShare! * 100).toFixed(0)} %`]));
+    console.log(row([strategies[i]!, Math.round(m.throughput!), ms(m.p50!), ms(m.p90!), ms(m.p99!), `${(m.slowShare! * 100).toFixed(0)} %`, µs(m.cpuPerRequest!)]));
   }
 }
 
@@ -208,13 +241,13 @@ console.log(`${REQUESTS} requests per run after ${WARM_UP} to warm up, at most $
 {
   const instant = ['--backends', '3', '--latency', '0'];
   const setups: Setup[] = [
-    { label: 'overhead/direct', args: [...instant, '--admission', 'off'], round: async (g) => figures(await measure(g.backends[0]!)) },
-    { label: 'overhead/admission-off', args: [...instant, '--admission', 'off'], round: async (g) => figures(await measure(g.url)) },
+    { label: 'overhead/direct', args: [...instant, '--admission', 'off'], round: async (g) => figures(await measure(g, g.backends[0]!)) },
+    { label: 'overhead/admission-off', args: [...instant, '--admission', 'off'], round: async (g) => figures(await measure(g)) },
     ...[256, 8].map((cap) => ({
       label: `overhead/admission-cap-${cap}`,
       args: [...instant, '--concurrency', String(cap)],
       round: async (g: Running) => {
-        const result = await measure(g.url);
+        const result = await measure(g);
         const { admissionWait } = await gatewayStats(g.url);
         return { ...figures(result), waitP50: admissionWait.p50, waitP99: admissionWait.p99 };
       },
@@ -223,11 +256,11 @@ console.log(`${REQUESTS} requests per run after ${WARM_UP} to warm up, at most $
   const labels = ['one backend, no gateway', 'gateway, admission queue off', 'gateway, admission queue on (cap 256: never full)', 'gateway, admission queue on (cap 8: requests wait)'];
   const medians = await compare(setups);
   console.log(`\n## The scheduling layer's cost: 3 backends answering at once, ${CONNECTIONS} connections\n`);
-  console.log(row(['setup', 'req/s', 'p50 ms', 'p99 ms', 'admission wait p50 / p99 ms']));
-  console.log(row(['---', '--:', '--:', '--:', '--:']));
+  console.log(row(['setup', 'req/s', 'p50 ms', 'p99 ms', 'admission wait p50 / p99 ms', 'process CPU µs/req']));
+  console.log(row(['---', '--:', '--:', '--:', '--:', '--:']));
   for (const [i, m] of medians.entries()) {
     const wait = m.waitP50 === undefined ? '–' : `${ms(m.waitP50)} / ${ms(m.waitP99!)}`;
-    console.log(row([labels[i]!, Math.round(m.throughput!), ms(m.p50!), ms(m.p99!), wait]));
+    console.log(row([labels[i]!, Math.round(m.throughput!), ms(m.p50!), ms(m.p99!), wait, µs(m.cpuPerRequest!)]));
   }
 }
 
@@ -272,6 +305,51 @@ console.log(`${REQUESTS} requests per run after ${WARM_UP} to warm up, at most $
   ]);
   console.log('\n## Overflow: 2 backends answering in 10 ms, cap 8, queue 64, 128 connections\n');
   console.log(`${m!.served} served (p50 ${ms(m!.p50!)} ms, p99 ${ms(m!.p99!)} ms), ${m!.rejected} answered 503 + Retry-After, ${m!.errors} errors, in ${m!.seconds!.toFixed(1)} s (medians)`);
+}
+
+// 5. The admission queue's own work, without HTTP: jobs through trySubmit → run → ack in this
+// process, fed 32 per macrotask as a server's event loop would, against the same feeding with
+// no queue (a microtask per job).
+{
+  const JOBS = 100_000;
+  const feed = (each: (n: number) => void) =>
+    new Promise<void>((resolve) => {
+      let sent = 0;
+      const batch = () => {
+        for (let i = 0; i < 32 && sent < JOBS; i++) each(sent++);
+        if (sent < JOBS) setImmediate(batch);
+        else resolve();
+      };
+      batch();
+    });
+  const perJob: number[] = [];
+  const bare: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const queue = new Scheduler<number>({ capacity: 64 + 1024 });
+    let done = 0;
+    let allDone!: () => void;
+    const finished = new Promise<void>((resolve) => (allDone = resolve));
+    const stop = new AbortController();
+    const running = queue.run(() => void (++done === JOBS && allDone()), { concurrency: 64, signal: stop.signal });
+    let startedAt = performance.now();
+    await feed((n) => queue.trySubmit(n, { priority: n & 1 }));
+    await finished;
+    perJob.push(((performance.now() - startedAt) * 1000) / JOBS);
+    stop.abort();
+    await running;
+    queue.dispose();
+
+    let plain = 0;
+    let plainDone!: () => void;
+    const plainFinished = new Promise<void>((resolve) => (plainDone = resolve));
+    startedAt = performance.now();
+    await feed(() => queueMicrotask(() => void (++plain === JOBS && plainDone())));
+    await plainFinished;
+    bare.push(((performance.now() - startedAt) * 1000) / JOBS);
+  }
+  results.schedulerPerJob = { perJob, bare };
+  console.log(`\n## The admission queue alone, in one process: ${JOBS.toLocaleString('en')} jobs through trySubmit → run (concurrency 64) → ack\n`);
+  console.log(`${median(perJob).toFixed(2)} µs per job (median of ${ROUNDS}), against ${median(bare).toFixed(2)} µs for the same feeding with no queue`);
 }
 
 if (values.json) writeFileSync(values.json, `${JSON.stringify(results, null, 2)}\n`);
