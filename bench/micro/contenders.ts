@@ -209,6 +209,52 @@ function rawIndexed(build: string, module: WebAssembly.Module): Contender {
   };
 }
 
+/**
+ * What PriorityQueue does, written out: the core's indexed heap plus a payload array by slot. `via`
+ * 'raw' calls the instance's exports; 'arena' calls them through an Arena's guarded `core` (what the
+ * public classes use), so the two against PriorityQueue show where the wrapper's time goes.
+ */
+function indexedWithPayloads(build: string, module: WebAssembly.Module, via: 'raw' | 'arena'): Contender {
+  const arena = new Arena({ module, maxMemory: 2 ** 30 });
+  const core = via === 'raw' ? rawCore(module) : arena.core;
+  const payloadsBySlot: unknown[] = via === 'raw' ? [] : arena.payloads;
+  const h = core.heap_create(1);
+  let items: Payload[] = [];
+  const push = (item: Payload, key: number) => {
+    const handle = core.heap_push(h, key);
+    payloadsBySlot[handle & 0xffffff] = item;
+  };
+  const pop = () => {
+    const slot = core.heap_pop(h);
+    const item = payloadsBySlot[slot] as Payload;
+    payloadsBySlot[slot] = undefined;
+    return item;
+  };
+  return {
+    name: `${build}:${via}-indexed+payload`,
+    fillDrain(n, start) {
+      if (items.length < n) items = payloads(n);
+      for (let i = 0; i < n; i++) push(items[i]!, keyAt(start + i));
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += pop().id;
+      return sum;
+    },
+    prefill(n) {
+      items = payloads(n);
+      for (let i = 0; i < n; i++) push(items[i]!, keyAt(i));
+    },
+    hold(n, t, count) {
+      let sum = 0;
+      for (let k = 0; k < count; k++) {
+        const item = pop();
+        sum += item.id;
+        push(item, holdKey(n, t + k));
+      }
+      return sum;
+    },
+  };
+}
+
 function numericQueue(build: string, module: WebAssembly.Module): Contender {
   const q = new NumericPriorityQueue({ arena: new Arena({ module, maxMemory: 2 ** 30 }) });
   return {
@@ -276,6 +322,8 @@ export function make(kind: string, keys: Float64Array, build?: { name: string; m
   switch (kind) {
     case 'raw-value': return rawValue(build.name, build.module);
     case 'raw-indexed': return rawIndexed(build.name, build.module);
+    case 'raw-indexed+payload': return indexedWithPayloads(build.name, build.module, 'raw');
+    case 'arena-indexed+payload': return indexedWithPayloads(build.name, build.module, 'arena');
     case 'NumericPQ': return numericQueue(build.name, build.module);
     case 'PriorityQueue': return priorityQueue(build.name, build.module);
   }

@@ -3,7 +3,7 @@
 // (the order rotates every round), several rounds, median and spread.
 //
 //   npx tsx bench/micro/heap.ts [--n 1e3,1e5,1e6] [--rounds 7] [--work fill,hold]
-//     [--pairs 2e6] [--only raw-value,raw-indexed,NumericPQ,PriorityQueue] [--wasm name=path.wasm,...] [--js] [--clock cpu|wall]
+//     [--pairs 2e6] [--only raw-value,raw-indexed,NumericPQ,PriorityQueue,raw-indexed+payload,arena-indexed+payload] [--wasm name=path.wasm,...] [--js] [--clock cpu|wall]
 //
 // Workloads (random keys, ns per push+pop pair):
 //   fill  push N keys uniform in [0, 1), then pop them all; repeated until ~2e6 pairs a sample.
@@ -50,7 +50,8 @@ async function contenders(): Promise<Contender[]> {
   const list: Contender[] = [await contender('flatqueue'), await contender('flatqueue+payload')];
   if (withOtherJs) for (const kind of ['tinyqueue', 'mnemonist', 'heap-js']) list.push(await contender(kind));
   for (const core of wasms) {
-    for (const kind of ['raw-value', 'raw-indexed', 'NumericPQ', 'PriorityQueue']) if (!only || only.includes(kind)) list.push(await contender(kind, core));
+    const kinds = only ?? ['raw-value', 'raw-indexed', 'NumericPQ', 'PriorityQueue'];
+    for (const kind of kinds) list.push(await contender(kind, core));
   }
   return list;
 }
