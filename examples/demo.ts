@@ -1,4 +1,4 @@
-// `npm start`: the seed use cases end to end through the public API, in about ten seconds.
+// `npm start`: the seed use cases end to end through the public API, in under ten seconds.
 // On a terminal each scene is a live view redrawn in place; piped or in CI (no TTY) the same
 // events print as plain lines, followed by each scene's final state and the summary.
 import { Balancer, History, Queue, Scheduler, seededRandom, type JobId, type Lease } from 'flatsched';
