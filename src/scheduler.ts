@@ -13,6 +13,7 @@ import { Job } from './scheduler/job.js';
 import { readSchedulerSnapshot, writeSchedulerSnapshot, type SavedJob, type SavedScheduler } from './scheduler/snapshot.js';
 import { WorkerPool, type Handler, type PoolHost, type RunOptions } from './scheduler/pool.js';
 import type {
+  AcceptOptions,
   AttemptFailure,
   JobId,
   JobRecord,
@@ -59,6 +60,8 @@ const defaultClock = () => performance.now();
  */
 export class Scheduler<T = unknown> {
   readonly #capacity: number;
+  readonly #maxDelayed: number;
+  readonly #tenantCapacity: number;
   readonly #clock: () => number;
   readonly #defaultAttempts: number;
   readonly #backoff: BackoffPolicy;
@@ -80,6 +83,15 @@ export class Scheduler<T = unknown> {
   #arrivals = 0;
   /** The highest number a caller gave as an id: below it, an issued id must be checked for use. */
   #highestCallerNumber = 0;
+  /** Whether any limit besides `capacity` applies: submits check tenants and delays only then. */
+  #limited: boolean;
+  /** The latest clock reading: an earlier one is taken as this, so time never goes back. */
+  #lastNow = -Infinity;
+  /**
+   * Set while the clock or the random source runs (and once disposed): a call back into the
+   * scheduler from them would land in the middle of a change, so it is refused.
+   */
+  #blocked = false;
   #paused = false;
   #idle = true;
   #idleWaiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
@@ -92,11 +104,22 @@ export class Scheduler<T = unknown> {
     const where = 'Scheduler';
     const given = checkOptions(where, options);
     this.#capacity = given.capacity === undefined ? Infinity : integerOption(where, 'capacity', given.capacity);
+    this.#maxDelayed = given.maxDelayed === undefined ? Infinity : integerOption(where, 'maxDelayed', given.maxDelayed);
+    this.#tenantCapacity = given.tenantCapacity === undefined ? Infinity : integerOption(where, 'tenantCapacity', given.tenantCapacity);
+    this.#limited = this.#maxDelayed !== Infinity || this.#tenantCapacity !== Infinity;
     this.#clock = given.clock === undefined ? defaultClock : checkFunction(where, 'clock', given.clock);
     this.#defaultAttempts = given.defaultAttempts === undefined ? 1 : integerOption(where, 'defaultAttempts', given.defaultAttempts);
     this.#backoff = given.backoff === undefined ? DEFAULT_BACKOFF : backoffPolicy(where, given.backoff);
     this.#maxDeadLetters = given.maxDeadLetters === undefined ? Infinity : integerOption(where, 'maxDeadLetters', given.maxDeadLetters);
-    this.#random = given.random === undefined ? Math.random : checkFunction(where, 'random', given.random);
+    const random = given.random === undefined ? Math.random : checkFunction(where, 'random', given.random);
+    this.#random = () => {
+      this.#blocked = true;
+      try {
+        return random();
+      } finally {
+        this.#blocked = this.#disposed;
+      }
+    };
     this.#max = oneOf(where, 'order', given.order ?? 'min', ['min', 'max']) === 'max';
     const arena = given.arena === undefined ? undefined : arenaOption(where, given.arena);
     this.#delayed = new PriorityQueue<Job<T>>({ arena });
@@ -117,6 +140,11 @@ export class Scheduler<T = unknown> {
     return this.#capacity;
   }
 
+  /** The most delayed jobs held at once (Infinity when unbounded). */
+  get maxDelayed(): number {
+    return this.#maxDelayed;
+  }
+
   get paused(): boolean {
     return this.#paused;
   }
@@ -134,6 +162,7 @@ export class Scheduler<T = unknown> {
     this.#checkRoom(where, 1);
     const now = this.#now(where);
     this.#promote(now);
+    if (this.#limited) this.#checkLimits(where, spec.tenant, 1, spec.delay > 0 ? 1 : 0);
     const id = spec.id ?? this.#freeId();
     const job = new Job<T>(id, payload, spec.priority, this.#fair.tenant(spec.tenant), spec.attempts, spec.backoff, now);
     const state = this.#place(job, spec.delay, now);
@@ -153,6 +182,24 @@ export class Scheduler<T = unknown> {
       if (error instanceof CapacityError) return false;
       throw error;
     }
+  }
+
+  /**
+   * Whether `submit` (or `submitMany` of `count` such jobs) would be accepted now by `capacity`,
+   * `maxDelayed` and the tenant's cap. The arena's memory is not predicted: a submit that passes
+   * this can still throw CapacityError when the arena is full.
+   */
+  canAccept(count = 1, options?: AcceptOptions): boolean {
+    const where = 'Scheduler.canAccept';
+    this.#checkLive(where);
+    integerOption(where, 'count', count);
+    const given = checkOptions(where, options);
+    const tenant = given.tenant === undefined ? DEFAULT_TENANT : checkTenant(where, given.tenant);
+    const delay = given.delay === undefined ? 0 : checkDelay(where, given.delay);
+    if (this.size + count > this.#capacity) return false;
+    if (!this.#limited) return true;
+    this.#promote(this.#now(where));
+    return this.#refusal(tenant, count, delay > 0 ? count : 0) === undefined;
   }
 
   /**
@@ -183,6 +230,17 @@ export class Scheduler<T = unknown> {
     this.#checkRoom(where, list.length);
     const now = this.#now(where);
     this.#promote(now);
+    if (this.#limited) {
+      const perTenant = new Map<string, number>();
+      let delayed = 0;
+      for (const spec of specs) {
+        perTenant.set(spec.tenant, (perTenant.get(spec.tenant) ?? 0) + 1);
+        if (spec.delay > 0) delayed++;
+      }
+      const refusal = this.#delayedRefusal(delayed);
+      if (refusal !== undefined) throw new CapacityError(`${where}: ${refusal}`);
+      for (const [tenant, count] of perTenant) this.#checkLimits(where, tenant, count, 0);
+    }
 
     let nextId = this.#nextId;
     const jobs: Job<T>[] = new Array(list.length);
@@ -214,7 +272,7 @@ export class Scheduler<T = unknown> {
   take(now?: number): TakenJob<T> | undefined {
     const where = 'Scheduler.take';
     this.#checkLive(where);
-    const at = now === undefined ? this.#now(where) : checkTime(where, 'now', now);
+    const at = now === undefined ? this.#now(where) : this.#monotonic(checkTime(where, 'now', now));
     const job = this.#takeJob(at);
     if (job === undefined) return undefined;
     this.#finish();
@@ -246,12 +304,14 @@ export class Scheduler<T = unknown> {
     const failure: AttemptFailure = { attempt: job.attempt, startedAt: job.startedAt, failedAt: now, reason };
     if (job.attempt < job.attempts) {
       // Everything that can throw (the random source, the arena) runs before anything changes.
-      const wait = retryWait(where, job.backoff, job.attempt, this.#random);
-      const state = this.#place(job, wait, now);
+      const state = this.#placeRetry(job, retryWait(where, job.backoff, job.attempt, this.#random), now);
       (job.history ??= []).push(failure);
       this.#move(job, 'in-flight', state);
       if (this.#events.has('failed')) this.#events.queue('failed', { job: this.#record(job), attempt: failure.attempt, reason });
-      if (this.#events.has('retry')) this.#events.queue('retry', { job: this.#record(job), reason, delay: wait, dueAt: now + wait });
+      if (this.#events.has('retry')) {
+        const dueAt = state === 'delayed' ? job.dueAt : now;
+        this.#events.queue('retry', { job: this.#record(job), reason, delay: dueAt - now, dueAt });
+      }
       this.#finish();
       return state;
     }
@@ -338,6 +398,7 @@ export class Scheduler<T = unknown> {
     this.#checkRoom(where, 1);
     const now = this.#now(where);
     this.#promote(now);
+    if (this.#limited) this.#checkLimits(where, job.tenant.name, 1, delay > 0 ? 1 : 0);
     const before = job.priority;
     if (priority !== undefined) job.priority = priority;
     let state: JobState;
@@ -371,7 +432,7 @@ export class Scheduler<T = unknown> {
   nextDueIn(now?: number): number | undefined {
     const where = 'Scheduler.nextDueIn';
     this.#checkLive(where);
-    const at = now === undefined ? this.#now(where) : checkTime(where, 'now', now);
+    const at = now === undefined ? this.#now(where) : this.#monotonic(checkTime(where, 'now', now));
     this.#promote(at);
     if (this.#waiting > 0) return 0;
     const dueAt = this.#delayed.peekPriority();
@@ -427,6 +488,26 @@ export class Scheduler<T = unknown> {
   tenantWeight(tenant: string): number {
     checkTenant('Scheduler.tenantWeight', tenant);
     return this.#fair.find(tenant)?.weight ?? 1;
+  }
+
+  /**
+   * Gives a tenant its own cap on jobs held (waiting + delayed + in-flight): an integer >= 1, or
+   * Infinity for none; undefined returns it to the scheduler's `tenantCapacity`. A cap below what
+   * the tenant holds refuses its submits until it is back under; nothing held is dropped.
+   */
+  setTenantCapacity(tenant: string, capacity: number | undefined): void {
+    const where = 'Scheduler.setTenantCapacity';
+    this.#checkLive(where);
+    checkTenant(where, tenant);
+    if (capacity !== undefined && capacity !== Infinity) integerOption(where, 'capacity', capacity);
+    this.#fair.setCapacity(tenant, capacity);
+    if (capacity !== undefined) this.#limited = true;
+  }
+
+  /** The most jobs a tenant may hold: its own cap, else `tenantCapacity` (Infinity when unbounded). */
+  tenantCapacity(tenant: string): number {
+    checkTenant('Scheduler.tenantCapacity', tenant);
+    return this.#capOf(this.#fair.find(tenant));
   }
 
   /** `take` returns undefined and `run` starts no job until `resume`. Running jobs carry on. */
@@ -538,7 +619,9 @@ export class Scheduler<T = unknown> {
    */
   dispose(): void {
     if (this.#disposed) return;
+    if (this.#blocked) throw new StateError('Scheduler.dispose: called from the clock or random source while the scheduler is mid-change');
     this.#disposed = true;
+    this.#blocked = true;
     this.#pool?.stop();
     this.#fair.dispose();
     this.#delayed.dispose();
@@ -582,6 +665,8 @@ export class Scheduler<T = unknown> {
     const tenants = [...this.#fair.tenants()];
     const state: SavedScheduler<T> = {
       capacity: this.#capacity,
+      maxDelayed: this.#maxDelayed,
+      tenantCapacity: this.#tenantCapacity,
       defaultAttempts: this.#defaultAttempts,
       backoff: this.#backoff,
       order: this.#max ? 'max' : 'min',
@@ -590,7 +675,7 @@ export class Scheduler<T = unknown> {
       highestCallerNumber: this.#highestCallerNumber,
       paused: this.#paused,
       virtualTime: this.#fair.virtualTime,
-      tenants: tenants.map((t) => ({ name: t.name, weight: t.weight, pinned: t.pinned, pass: t.pass })),
+      tenants: tenants.map((t) => ({ name: t.name, weight: t.weight, capacity: t.capacity, pinned: t.pinned, pass: t.pass })),
       // Each line in arrival order (not pop order): pushed back in that order, the core's FIFO
       // tie-break is the same, also for a later reprioritize.
       lines: this.#fair.rotation().map((tenant) => {
@@ -608,8 +693,10 @@ export class Scheduler<T = unknown> {
    * A scheduler rebuilt from `snapshot()` bytes, everything validated first (SnapshotError).
    * Times are re-based on the restoring clock: a job due in 40 ms when the snapshot was taken is
    * due 40 ms after the restore. Jobs that were in flight come back waiting, ahead of their
-   * tenant's waiting jobs of equal priority, and the interrupted attempt is not counted: no handler
-   * survives a restore to ack them. `clock`, `random` and `arena` are given anew.
+   * tenant's waiting jobs of equal priority, with the interrupted attempt counted as a failed one
+   * (its history says a restore interrupted it): no handler survives a restore to ack them. A job
+   * for which that was the last attempt becomes a dead letter. `clock`, `random` and `arena` are
+   * given anew.
    */
   static restore<T>(
     bytes: Uint8Array,
@@ -621,8 +708,11 @@ export class Scheduler<T = unknown> {
     const held = saved.lines.reduce((n, line) => n + line.jobs.length, 0) + saved.delayed.length + saved.inFlight.length;
     if (held > saved.capacity) throw new SnapshotError(`${where}: ${held} jobs exceed the snapshot's capacity (${saved.capacity})`);
     if (saved.dead.length > saved.maxDeadLetters) throw new SnapshotError(`${where}: ${saved.dead.length} dead letters exceed maxDeadLetters (${saved.maxDeadLetters})`);
+    const unbounded = (limit: number) => (limit === Infinity ? undefined : limit);
     const scheduler = new Scheduler<T>({
-      capacity: saved.capacity === Infinity ? undefined : saved.capacity,
+      capacity: unbounded(saved.capacity),
+      maxDelayed: unbounded(saved.maxDelayed),
+      tenantCapacity: unbounded(saved.tenantCapacity),
       defaultAttempts: saved.defaultAttempts,
       backoff: saved.backoff,
       order: saved.order,
@@ -645,8 +735,12 @@ export class Scheduler<T = unknown> {
     this.#nextId = saved.nextId;
     this.#highestCallerNumber = saved.highestCallerNumber;
     this.#paused = saved.paused;
-    for (const { name, weight, pinned, pass } of saved.tenants) {
+    for (const { name, weight, capacity, pinned, pass } of saved.tenants) {
       if (pinned) this.#fair.setWeight(name, weight);
+      if (capacity !== undefined) {
+        this.#fair.setCapacity(name, capacity);
+        this.#limited = true;
+      }
       const tenant = this.#fair.tenant(name);
       tenant.weight = weight;
       tenant.pass = pass;
@@ -659,9 +753,14 @@ export class Scheduler<T = unknown> {
       this.#jobs.set(job.id, job);
       return job;
     };
+    const lastAttempts: Job<T>[] = [];
     const due = (s: SavedJob<T>, interrupted: boolean) => {
       const job = make(s);
-      if (interrupted) job.attempt--;
+      if (interrupted) {
+        const reason = new StateError(`Scheduler.restore: attempt ${job.attempt} of job ${describe(job.id)} was interrupted by a restore`);
+        (job.history ??= []).push({ attempt: job.attempt, startedAt: now - s.time, failedAt: now, reason });
+        if (job.attempt >= job.attempts) return void lastAttempts.push(job);
+      }
       job.handle = this.#fair.push(job.tenant, job, job.priority);
       job.arrival = this.#arrivals++;
       job.readyAt = now - s.time;
@@ -690,6 +789,16 @@ export class Scheduler<T = unknown> {
       const job = make(s);
       this.#dead.push(job);
       this.#move(job, undefined, 'dead');
+    }
+    for (const job of lastAttempts) {
+      this.#dead.push(job);
+      this.#move(job, undefined, 'dead');
+    }
+    // As at any death, the oldest letters past maxDeadLetters go (no listener can hear it yet).
+    while (this.#dead.size > this.#maxDeadLetters) {
+      const oldest = this.#dead.peek()!;
+      this.#dead.remove(oldest);
+      this.#forget(oldest);
     }
     for (const tenant of this.#fair.tenants()) if (tenant.jobs === 0) this.#fair.becameEmpty(tenant);
     this.#idle = this.size === 0;
@@ -772,6 +881,24 @@ export class Scheduler<T = unknown> {
     job.arrival = this.#arrivals++;
     job.readyAt = now;
     return 'waiting';
+  }
+
+  /**
+   * `#place` for a retry. When the arena has no memory for the queue its wait puts it in, the
+   * job goes to the other queue, due at once: taking it freed an entry in one of them, and a job
+   * that was accepted must not be stuck in flight (under `run`, a throwing `fail` would stop the
+   * pool). Only when neither has room does this throw CapacityError, with nothing changed.
+   */
+  #placeRetry(job: Job<T>, wait: number, now: number): 'waiting' | 'delayed' {
+    try {
+      return this.#place(job, wait, now);
+    } catch (error) {
+      if (!(error instanceof CapacityError)) throw error;
+    }
+    if (wait > 0) return this.#place(job, 0, now);
+    job.handle = this.#delayed.push(job, now);
+    job.dueAt = now;
+    return 'delayed';
   }
 
   /** `#place` for a batch: one `pushMany` per queue; on failure, everything pushed is taken back. */
@@ -894,22 +1021,66 @@ export class Scheduler<T = unknown> {
     };
   }
 
+  /** The clock's reading, never below an earlier one (a clock set back does not reorder jobs). */
   #now(where: string): number {
-    const now = this.#clock();
+    this.#blocked = true;
+    let now: number;
+    try {
+      now = this.#clock();
+    } finally {
+      this.#blocked = this.#disposed;
+    }
     if (typeof now !== 'number' || now - now !== 0) {
       throw new InvalidArgumentError(`${where}: the clock returned ${describe(now)}; expected a finite number of milliseconds`);
     }
+    return this.#monotonic(now);
+  }
+
+  #monotonic(now: number): number {
+    if (now < this.#lastNow) return this.#lastNow;
+    this.#lastNow = now;
     return now;
   }
 
   #checkLive(where: string): void {
-    if (this.#disposed) throw new StateError(`${where}: the scheduler was disposed`);
+    if (this.#blocked) {
+      if (this.#disposed) throw new StateError(`${where}: the scheduler was disposed`);
+      throw new StateError(`${where}: called from the clock or random source while the scheduler is mid-change; they must not call back into it`);
+    }
   }
 
   #checkRoom(where: string, count: number): void {
     if (this.size + count > this.#capacity) {
       throw new CapacityError(`${where}: capacity (${this.#capacity}) exceeded: ${this.size} jobs held, ${count} more asked for`);
     }
+  }
+
+  /** `maxDelayed` and the tenant's cap, for `count` more jobs of `tenant`, `delayed` of them delayed. */
+  #checkLimits(where: string, tenant: string, count: number, delayed: number): void {
+    const refusal = this.#refusal(tenant, count, delayed);
+    if (refusal !== undefined) throw new CapacityError(`${where}: ${refusal}`);
+  }
+
+  /** Why `count` more jobs of `tenant` (`delayed` of them delayed) would be refused, if they would. */
+  #refusal(tenant: string, count: number, delayed: number): string | undefined {
+    return this.#delayedRefusal(delayed) ?? this.#tenantRefusal(tenant, count);
+  }
+
+  #delayedRefusal(delayed: number): string | undefined {
+    if (delayed === 0 || this.#delayedCount + delayed <= this.#maxDelayed) return undefined;
+    return `maxDelayed (${this.#maxDelayed}) exceeded: ${this.#delayedCount} jobs delayed, ${delayed} more asked for`;
+  }
+
+  #tenantRefusal(name: string, count: number): string | undefined {
+    const tenant = this.#fair.find(name);
+    const cap = this.#capOf(tenant);
+    const held = tenant?.held ?? 0;
+    if (held + count <= cap) return undefined;
+    return `tenant ${describe(name)} is at its capacity (${cap}): ${held} jobs held, ${count} more asked for`;
+  }
+
+  #capOf(tenant: Tenant<Job<T>> | undefined): number {
+    return tenant?.capacity ?? this.#tenantCapacity;
   }
 
   #checkFreeId(where: string, id: JobId): void {

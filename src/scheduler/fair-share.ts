@@ -11,7 +11,9 @@ const SWEEP_AFTER = 64;
 /** One tenant: its weight, its place in the rotation, its due jobs, and counts per job state. */
 export class Tenant<J> {
   weight = 1;
-  /** Set by `setTenantWeight`: the record is kept even when it holds no job. */
+  /** Its own cap on jobs held (`setTenantCapacity`); undefined means the scheduler's `tenantCapacity`. */
+  capacity: number | undefined = undefined;
+  /** Set by `setTenantWeight` or `setTenantCapacity`: the record is kept even when it holds no job. */
   pinned = false;
   /** Counted among the empty records that the next sweep may free. */
   sweepable = false;
@@ -30,6 +32,11 @@ export class Tenant<J> {
 
   get jobs(): number {
     return this.waiting + this.delayed + this.inFlight + this.dead;
+  }
+
+  /** Jobs that count against its capacity: waiting, delayed and in flight (not dead letters). */
+  get held(): number {
+    return this.waiting + this.delayed + this.inFlight;
   }
 }
 
@@ -96,6 +103,14 @@ export class FairShare<J> {
   setWeight(name: string, weight: number): void {
     const tenant = this.tenant(name);
     tenant.weight = weight;
+    tenant.pinned = true;
+    this.becameBusy(tenant);
+  }
+
+  /** Gives a tenant its own cap (undefined: the scheduler's default again); the record is kept. */
+  setCapacity(name: string, capacity: number | undefined): void {
+    const tenant = this.tenant(name);
+    tenant.capacity = capacity;
     tenant.pinned = true;
     this.becameBusy(tenant);
   }

@@ -40,6 +40,8 @@ export interface SavedJob<T> {
 export interface SavedTenant {
   readonly name: string;
   readonly weight: number;
+  /** Its own cap (Infinity: none), or undefined for the scheduler's `tenantCapacity`. */
+  readonly capacity: number | undefined;
   readonly pinned: boolean;
   readonly pass: number;
 }
@@ -47,6 +49,8 @@ export interface SavedTenant {
 /** Everything a scheduler is, in the order `restore` rebuilds it. */
 export interface SavedScheduler<T> {
   readonly capacity: number;
+  readonly maxDelayed: number;
+  readonly tenantCapacity: number;
   readonly defaultAttempts: number;
   readonly backoff: BackoffPolicy;
   readonly order: 'min' | 'max';
@@ -122,6 +126,8 @@ export function writeSchedulerSnapshot<T>(state: SavedScheduler<T>, codec: Codec
   });
   return writeSnapshot(SNAPSHOT_KIND, {
     capacity: finiteOrNull(state.capacity),
+    maxDelayed: finiteOrNull(state.maxDelayed),
+    tenantCapacity: finiteOrNull(state.tenantCapacity),
     defaultAttempts: state.defaultAttempts,
     backoff: { ...state.backoff, max: finiteOrNull(state.backoff.max) },
     order: state.order,
@@ -130,7 +136,8 @@ export function writeSchedulerSnapshot<T>(state: SavedScheduler<T>, codec: Codec
     highestCallerNumber: state.highestCallerNumber,
     paused: state.paused,
     virtualTime: state.virtualTime,
-    tenants: state.tenants,
+    // A tenant's own cap: absent means the scheduler's default, null means none.
+    tenants: state.tenants.map(({ capacity, ...tenant }) => (capacity === undefined ? tenant : { ...tenant, capacity: finiteOrNull(capacity) })),
     lines: state.lines.map((line) => ({ tenant: line.tenant, jobs: line.jobs.map(job) })),
     delayed: state.delayed.map(job),
     inFlight: state.inFlight.map(job),
@@ -145,6 +152,7 @@ const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isI
 const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
 const isName = (v: unknown): v is string => typeof v === 'string' && v !== '';
 const isLimit = (v: unknown) => v === null || isCount(v);
+const isOptionalLimit = (v: unknown) => v === undefined || isLimit(v);
 
 function list(where: string, value: unknown, name: string): unknown[] {
   if (!Array.isArray(value)) throw new SnapshotError(`${where}: malformed field \`${name}\` (${describe(value)})`);
@@ -165,6 +173,9 @@ export function readSchedulerSnapshot<T>(bytes: Uint8Array, codec: Codec<T> = js
   const where = 'Scheduler.restore';
   const body = bodyObject(where, readSnapshot(where, SNAPSHOT_KIND, bytes, maxBytes));
   const capacity = field<number | null>(where, body, 'capacity', isLimit) ?? Infinity;
+  // Absent in snapshots written before these limits existed: unbounded, as they were then.
+  const maxDelayed = field<number | null | undefined>(where, body, 'maxDelayed', isOptionalLimit) ?? Infinity;
+  const tenantCapacity = field<number | null | undefined>(where, body, 'tenantCapacity', isOptionalLimit) ?? Infinity;
   const maxDeadLetters = field<number | null>(where, body, 'maxDeadLetters', isLimit) ?? Infinity;
   const order = field<'min' | 'max'>(where, body, 'order', (v) => v === 'min' || v === 'max');
 
@@ -216,9 +227,11 @@ export function readSchedulerSnapshot<T>(bytes: Uint8Array, codec: Codec<T> = js
   let next = 0;
   const tenants = list(where, body.tenants, 'tenants').map((tenant): SavedTenant => {
     const box = bodyObject(where, tenant);
+    const capacity = field<number | null | undefined>(where, box, 'capacity', isOptionalLimit);
     return {
       name: field<string>(where, box, 'name', isName),
       weight: field<number>(where, box, 'weight', (v) => isFinite(v) && v > 0),
+      capacity: capacity === null ? Infinity : capacity,
       pinned: field<boolean>(where, box, 'pinned', isBoolean),
       pass: field<number>(where, box, 'pass', isFinite),
     };
@@ -231,6 +244,8 @@ export function readSchedulerSnapshot<T>(bytes: Uint8Array, codec: Codec<T> = js
   const take = (name: string) => jobs.slice(next, (next += list(where, body[name], name).length));
   return {
     capacity,
+    maxDelayed,
+    tenantCapacity,
     defaultAttempts: field<number>(where, body, 'defaultAttempts', isCount),
     backoff: policy(where, body.backoff),
     order,

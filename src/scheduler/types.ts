@@ -18,7 +18,24 @@ export interface SchedulerOptions {
    */
   readonly capacity?: number;
   /**
-   * Milliseconds from any fixed origin; delays, backoff and waits are measured with it.
+   * The most delayed jobs held at once. A `submit`, `submitMany` or `requeue` that would pass it
+   * throws CapacityError (`trySubmit` returns false). A retry waiting out its backoff is never
+   * refused (a failure must not lose an accepted job), so `delayed` can pass it by at most the
+   * number of jobs in flight. Unbounded when absent.
+   * @minimum 1
+   */
+  readonly maxDelayed?: number;
+  /**
+   * The most jobs one tenant holds at once (waiting + delayed + in-flight), for every tenant that
+   * has no cap of its own (`setTenantCapacity`): a flooding tenant is refused at its cap while
+   * the others still get in. Unbounded when absent.
+   * @minimum 1
+   */
+  readonly tenantCapacity?: number;
+  /**
+   * Milliseconds from any fixed origin; delays, backoff and waits are measured with it. A reading
+   * below an earlier one is taken as the earlier one (the scheduler's time never goes back); a
+   * non-finite reading is an InvalidArgumentError. It must not call back into the scheduler.
    * @default () => performance.now()
    */
   readonly clock?: () => number;
@@ -90,6 +107,14 @@ export interface SubmitOptions {
    * rejected. The scheduler issues numbers from 1 up when absent.
    */
   readonly id?: JobId;
+}
+
+/** What `canAccept` asks about: jobs of this tenant, with this delay. */
+export interface AcceptOptions {
+  /** @default 'default' */
+  readonly tenant?: string;
+  /** @default 0 */
+  readonly delay?: number;
 }
 
 /** One entry of `submitMany`: the payload and the options of `submit`. */

@@ -21,6 +21,7 @@ interface ModelJob {
   readySeq: number;
   dueAt: number;
   delaySeq: number;
+  startedAt: number;
 }
 
 interface ModelTenant {
@@ -133,6 +134,7 @@ class Model {
     tenant.turnSeq = this.seq++;
     job.state = 'in-flight';
     job.attempt++;
+    job.startedAt = this.now;
     this.leaveRotationIfEmpty(name);
     return job;
   }
@@ -200,7 +202,7 @@ class Submit implements Command {
       expect(id).toBe(model.nextId++);
     }
     model.promote();
-    const job: ModelJob = { id, payload, tenant: this.tenant, priority: this.priority, state: 'waiting', attempt: 0, attempts: this.attempts, backoff: BACKOFFS[this.backoff]!, readySeq: 0, dueAt: 0, delaySeq: 0 };
+    const job: ModelJob = { id, payload, tenant: this.tenant, priority: this.priority, state: 'waiting', attempt: 0, attempts: this.attempts, backoff: BACKOFFS[this.backoff]!, readySeq: 0, dueAt: 0, delaySeq: 0, startedAt: 0 };
     model.jobs.push(job);
     model.place(job, this.delay);
     check(model, real);
@@ -344,15 +346,46 @@ class SetWeight implements Command {
   toString = () => `setTenantWeight(${this.tenant}, ${this.weight})`;
 }
 
-/** Snapshot and restore (with nothing in flight: a restore brings in-flight jobs back waiting). */
+/**
+ * Snapshot and restore. In-flight jobs come back waiting at the head of their tenant's line among
+ * equal priorities, in the order they started, with the interrupted attempt counted; one that was
+ * on its last attempt becomes a dead letter. Jobs that started at the same time have no documented
+ * order among themselves, so the command waits for a state without such a tie.
+ */
 class SnapshotRestore implements Command {
-  check = (model: Readonly<Model>) => model.jobs.every((j) => j.state !== 'in-flight');
+  check = (model: Readonly<Model>) => {
+    const starts = model.jobs.filter((j) => j.state === 'in-flight').map((j) => j.startedAt);
+    return new Set(starts).size === starts.length;
+  };
   run(model: Model, real: Real): void {
     const bytes = real.s.snapshot();
     const arena = real.arena;
     real.s.dispose();
     real.s = Scheduler.restore<number>(bytes, { clock: () => real.clock.now, arena });
+    model.promote();
+    const interrupted = model.jobs.filter((j) => j.state === 'in-flight').sort((x, y) => x.startedAt - y.startedAt);
+    let head = Math.min(0, ...model.jobs.map((j) => j.readySeq)) - interrupted.length;
+    for (const job of interrupted) {
+      if (job.attempt >= job.attempts) {
+        job.state = 'dead';
+        model.dead.push(job);
+        continue;
+      }
+      const tenant = model.tenant(job.tenant);
+      job.state = 'waiting';
+      job.readySeq = head++;
+      if (!tenant.inRotation) {
+        tenant.inRotation = true;
+        tenant.pass = Math.max(tenant.pass, model.virtualTime);
+        tenant.turnSeq = model.seq++;
+      }
+    }
     check(model, real);
+    for (const job of interrupted) {
+      const history = real.s.get(job.id)!.history;
+      expect(history).toHaveLength(job.attempt);
+      expect(String(history.at(-1)!.reason)).toContain('interrupted by a restore');
+    }
   }
   toString = () => 'snapshot+restore';
 }

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PriorityQueue, Scheduler, SnapshotError, type Codec, type JobId } from '../../src/index.js';
-import { writeSnapshot } from '../../src/core/snapshot.js';
+import { PriorityQueue, Scheduler, SnapshotError, StateError, type Codec, type JobId } from '../../src/index.js';
+import { crc32, writeSnapshot } from '../../src/core/snapshot.js';
+import { expectRejectsDamage } from './corruption.js';
 import { FakeClock } from './fake-clock.js';
 
 function pair<T>(options: ConstructorParameters<typeof Scheduler<T>>[0] = {}) {
@@ -88,23 +89,112 @@ describe('Scheduler snapshots', () => {
     expect(r.get(waiting)?.state).toBe('in-flight');
   });
 
-  it('brings in-flight jobs back waiting, ahead of their equals, without counting the interrupted attempt', () => {
-    const { s } = pair<string>({ defaultAttempts: 3, backoff: 0 });
+  it('brings in-flight jobs back waiting, ahead of their equals, with the interrupted attempt counted', () => {
+    const { s, clock } = pair<string>({ defaultAttempts: 3, backoff: 0 });
     s.submit('first', { priority: 1 });
     s.submit('second', { priority: 1 });
     s.submit('urgent', { priority: 0, tenant: 'b' });
     const first = s.take()!;
     s.fail(first.id, 'flaky');
     s.take(); // b: urgent
+    clock.advance(7);
     const again = s.take()!; // second
     expect(again.payload).toBe('second');
-    const r = Scheduler.restore<string>(s.snapshot(), { clock: () => 0 });
+    clock.advance(5);
+    const r = Scheduler.restore<string>(s.snapshot(), { clock: () => 100 });
     expect(r.stats()).toMatchObject({ waiting: 3, inFlight: 0 });
+    const history = r.get(again.id)!.history;
+    expect(history).toHaveLength(1);
+    expect(history[0]).toMatchObject({ attempt: 1, startedAt: 95, failedAt: 100 });
+    expect(history[0]!.reason).toBeInstanceOf(StateError);
+    expect(String(history[0]!.reason)).toContain(`attempt 1 of job ${again.id} was interrupted by a restore`);
     const order = [];
     for (let job = r.take(); job; job = r.take()) order.push(`${job.payload}#${job.attempt}`);
     // Tenant b has had one turn to default's two, so it goes first; within default, the
-    // interrupted job leads.
-    expect(order).toEqual(['urgent#1', 'second#1', 'first#2']);
+    // interrupted job leads. Each interrupted job is on its second attempt now.
+    expect(order).toEqual(['urgent#2', 'second#2', 'first#2']);
+  });
+
+  it('dead-letters an in-flight job whose interrupted attempt was its last, saying so', () => {
+    const { s } = pair<string>({ defaultAttempts: 1, maxDeadLetters: 2 });
+    const old = s.submit('old');
+    s.fail(s.take()!.id, 'boom');
+    const lastTry = s.submit('last try', { attempts: 2, backoff: 0 });
+    s.fail(s.take()!.id, 'flaky');
+    s.take();
+    const once = s.submit('once');
+    s.take();
+    const r = Scheduler.restore<string>(s.snapshot(), { clock: () => 0 });
+    // Two new dead letters join 'old'; maxDeadLetters (2) drops the oldest, as at any death.
+    expect(r.deadLetters().map((d) => d.id)).toEqual([lastTry, once]);
+    expect(r.get(old)).toBeUndefined();
+    const [a, b] = r.deadLetters();
+    expect(a!.history.map((h) => h.attempt)).toEqual([1, 2]);
+    expect(String(a!.history[1]!.reason)).toContain('interrupted by a restore');
+    expect(b).toMatchObject({ state: 'dead', attempt: 1, attempts: 1 });
+    expect(r.stats()).toMatchObject({ waiting: 0, inFlight: 0, dead: 2, size: 0 });
+    // Requeued, it starts afresh.
+    r.requeue(once);
+    expect(r.take()).toMatchObject({ id: once, attempt: 1 });
+  });
+
+  it('loses and duplicates no job across a restore with jobs in flight', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('submit', 'take', 'ack', 'fail', 'tick'), { maxLength: 120 }), fc.integer({ min: 1, max: 3 }), (ops, attempts) => {
+        const { s, clock } = pair<number>({ defaultAttempts: attempts, backoff: { type: 'fixed', base: 3 } });
+        const inFlight: number[] = [];
+        const done = new Set<number>();
+        let next = 0;
+        for (const op of ops) {
+          if (op === 'submit') s.submit(next++, { tenant: next % 2 ? 'a' : 'b', priority: next % 3 });
+          else if (op === 'tick') clock.advance(2);
+          else if (op === 'take') {
+            const job = s.take();
+            if (job) inFlight.push(job.id as number);
+          } else if (inFlight.length > 0) {
+            const id = inFlight.shift()!;
+            if (op === 'ack') {
+              done.add(s.get(id)!.payload);
+              s.ack(id);
+            } else s.fail(id, 'x');
+          }
+        }
+        const r = Scheduler.restore<number>(s.snapshot(), { clock: () => clock.now });
+        const seen = new Set<number>(done);
+        for (const letter of r.deadLetters()) {
+          expect(seen.has(letter.payload)).toBe(false);
+          seen.add(letter.payload);
+          expect(letter.history).toHaveLength(letter.attempt);
+        }
+        for (let i = 0; i < 10_000 && r.size > 0; i++) {
+          const job = r.take(clock.now + i * 10);
+          if (!job) continue;
+          expect(job.attempt).toBeLessThanOrEqual(job.attempts);
+          expect(seen.has(job.payload)).toBe(false);
+          seen.add(job.payload);
+          r.ack(job.id);
+        }
+        expect(r.size).toBe(0);
+        expect(seen.size).toBe(next);
+        s.dispose();
+        r.dispose();
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('keeps the limits: maxDelayed, tenantCapacity and tenants’ own caps', () => {
+    const { s } = pair<string>({ maxDelayed: 2, tenantCapacity: 3 });
+    s.setTenantCapacity('vip', Infinity);
+    s.setTenantCapacity('small', 1);
+    s.submit('a', { tenant: 'small' });
+    const r = Scheduler.restore<string>(s.snapshot(), { clock: () => 0 });
+    expect([r.maxDelayed, r.tenantCapacity('anyone'), r.tenantCapacity('vip'), r.tenantCapacity('small')]).toEqual([2, 3, Infinity, 1]);
+    expect(r.trySubmit('b', { tenant: 'small' })).toBe(false);
+    expect(r.canAccept(3, { tenant: 'other' })).toBe(true);
+    expect(r.canAccept(4, { tenant: 'other' })).toBe(false);
+    expect(r.canAccept(3, { delay: 5 })).toBe(false);
+    expect(r.canAccept(10, { tenant: 'vip' })).toBe(true);
   });
 
   it('keeps the fair-share rotation: the next turns are the same', () => {
@@ -164,6 +254,11 @@ describe('Scheduler snapshots', () => {
     expect(() => Scheduler.restore(flipped)).toThrow(SnapshotError);
     expect(() => Scheduler.restore(bytes.subarray(0, bytes.length - 1))).toThrow(SnapshotError);
     expect(() => Scheduler.restore(new PriorityQueue().snapshot())).toThrow('this is a PriorityQueue snapshot, not a Scheduler one');
+    const future = bytes.slice();
+    new DataView(future.buffer).setUint16(4, 2, true);
+    new DataView(future.buffer).setUint32(future.length - 4, crc32(future.subarray(0, future.length - 4)), true);
+    expect(() => Scheduler.restore(future)).toThrow('Scheduler.restore: format version 2 is not supported');
+    expect(() => Scheduler.restore(bytes, { maxBytes: 64 })).toThrow(`the snapshot is ${bytes.length} bytes, more than maxBytes (64)`);
     const body = JSON.parse(new TextDecoder().decode(bytes.subarray(44 + 'Scheduler'.length, bytes.length - 4)));
     const forge = (change: (b: typeof body) => void) => {
       const copy = structuredClone(body);
@@ -178,6 +273,15 @@ describe('Scheduler snapshots', () => {
     expect(() => Scheduler.restore(forge((b) => (b.capacity = 1)), { clock: () => 0 })).not.toThrow();
     expect(() => Scheduler.restore(forge((b) => b.delayed.push({ ...b.lines[0].jobs[0], id: 'x' }) && (b.capacity = 1)))).toThrow('exceed the snapshot');
     expect(() => Scheduler.restore(forge((b) => (b.lines[0].jobs[0].payload = '{')))).toThrow(SnapshotError);
+  });
+
+  it('rejects flipped bits, truncation, trailing bytes, another version or kind, too many bytes', () => {
+    const { s } = pair<string>({ defaultAttempts: 2 });
+    s.submit('a', { tenant: 't' });
+    s.submit('b', { delay: 5 });
+    s.fail(s.take()!.id, new Error('x'));
+    s.take();
+    expectRejectsDamage('Scheduler.restore', s.snapshot(), (bytes, maxBytes) => Scheduler.restore(bytes, { maxBytes, clock: () => 0 }).dispose());
   });
 
   it('a disposed scheduler refuses to snapshot', () => {
