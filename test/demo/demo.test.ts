@@ -20,7 +20,9 @@ function start(): Promise<{ code: number | null; signal: string | null; stdout: 
 describe('npm start', () => {
   it('runs every scene without a terminal, exits 0 within 30 s and prints the summary as plain lines', async () => {
     const { code, signal, stdout, stderr } = await start();
-    expect({ code, signal, stderr }).toEqual({ code: 0, signal: null, stderr: '' });
+    // The output's tail goes into the comparison so that a failure shows where the demo stopped.
+    const tail = stdout.split('\n').slice(-8).join('\n');
+    expect({ code, signal, stderr, tail }).toEqual({ code: 0, signal: null, stderr: '', tail: expect.stringContaining('Summary: 5 scenes') });
 
     // Piped output is plain text: no cursor movement, no colours.
     expect(stdout).not.toMatch(/\u001b\[/);
