@@ -32,6 +32,7 @@ const ROUNDS = Number(values.rounds);
 const WARM_UP = Math.ceil(REQUESTS / 10);
 
 const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
+const root = fileURLToPath(new URL('../../', import.meta.url));
 
 interface Running {
   readonly url: string;
@@ -54,7 +55,8 @@ function cpuTime(pid: number | undefined): number | undefined {
 function startGateway(args: string[]): Promise<Running> {
   // `node --import tsx` runs the gateway in this child itself (the tsx CLI would add a process),
   // so the child's CPU time is the gateway's.
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', cli, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // The repository root as working directory: tsx and tsconfig's `flatsched` path resolve from there.
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', cli, '--port', '0', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {
     let url = '';
