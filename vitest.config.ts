@@ -30,6 +30,7 @@ const CHROMIUM_ARGS = [
 ];
 
 const dist = (path: string) => fileURLToPath(new URL(`dist/${path}`, import.meta.url));
+const source = fileURLToPath(new URL('src/index.ts', import.meta.url));
 
 const browser: TestProjectInlineConfiguration = existsSync(CHROMIUM)
   ? {
@@ -67,6 +68,8 @@ export default defineConfig({
     projects: [
       {
         extends: true,
+        // Examples import the package by name; in the node suite that name is the source tree.
+        resolve: { alias: [{ find: /^flatsched$/, replacement: source }] },
         test: {
           name: 'node',
           include: ['test/**/*.test.ts'],
