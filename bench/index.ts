@@ -18,7 +18,7 @@ import { creationSuite } from './suites/creation.js';
 import { historySuite } from './suites/history.js';
 import { measureLatency, type LatencyResult } from './suites/latency.js';
 import { measureMemory, type MemoryResults } from './suites/memory.js';
-import { priorityQueueSuite } from './suites/priority-queue.js';
+import { hugePriorityQueueSuite, priorityQueueSuite } from './suites/priority-queue.js';
 import { queueSuite } from './suites/queue.js';
 import { schedulerSuite } from './suites/scheduler.js';
 import { stackSuite } from './suites/stack.js';
@@ -31,7 +31,7 @@ const quick = args.includes('--quick');
 const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).toLowerCase().split(',');
 const unknown = args.filter((a) => a !== '--quick' && !a.startsWith('--only='));
 if (unknown.length > 0) {
-  console.error(`bench: unknown argument(s) ${unknown.join(' ')}; use --quick and/or --only=${[...THROUGHPUT.map((s) => s.name), 'memory', 'latency'].join(',').toLowerCase()}`);
+  console.error(`bench: unknown argument(s) ${unknown.join(' ')}; use --quick and/or --only=${[...THROUGHPUT.map((s) => s.name), 'memory', 'latency', hugePriorityQueueSuite.name].join(',').toLowerCase()}`);
   process.exit(2);
 }
 const wanted = (name: string) => only === undefined || only.includes(name.toLowerCase());
@@ -48,13 +48,13 @@ console.log(`${config.plan.rounds} interleaved rounds per case, ${config.plan.ro
 
 const cases: CaseResult[] = [];
 const skipped: { suite: string; reason: string }[] = [];
-for (const suite of THROUGHPUT) {
-  if (!wanted(suite.name)) continue;
+async function run(suite: Suite): Promise<void> {
+  if (!wanted(suite.name)) return;
   const reason = suite.unavailable?.();
   if (reason !== undefined) {
     console.log(`\n${suite.name}: skipped (${reason})`);
     skipped.push({ suite: suite.name, reason });
-    continue;
+    return;
   }
   for (const make of suite.cases(config)) {
     const result = await runCase(make(), config.plan);
@@ -62,6 +62,8 @@ for (const suite of THROUGHPUT) {
     cases.push(result);
   }
 }
+
+for (const suite of THROUGHPUT) await run(suite);
 
 let memory: MemoryResults | undefined;
 if (wanted('memory')) {
@@ -80,6 +82,8 @@ if (wanted('latency')) {
     console.log(`  ${l.ours ? '*' : ' '} ${l.name.padEnd(28)} p50 ${ns(l.p50)}, p99 ${ns(l.p99)}, p99.9 ${ns(l.p999)}, max ${ns(l.max)}; GC pauses ${l.gcPauses} (${l.gcPauseTotalMs.toFixed(1)} ms in all, longest ${l.gcPauseMaxMs.toFixed(2)} ms)`);
   }
 }
+
+await run(hugePriorityQueueSuite);
 
 const publish = !quick && only === undefined;
 const results: Results = {

@@ -1,9 +1,10 @@
 // Builds the release core with another heap source and/or other compiler flags, so variants can be
 // timed against each other in one process (bench/micro/heap.ts).
 //
-//   node bench/micro/build-variant.mjs <name> [heap.ts] [-- extra asc flags]
+//   node bench/micro/build-variant.mjs <name> [file.ts[=assembly-name.ts] ...] [-- extra asc flags]
 //
-// Writes build/micro/<name>.wasm (and .wat). Without a heap file the current assembly/heap.ts is used.
+// Writes build/micro/<name>.wasm (and .wat). Each file replaces the assembly/ file it names after
+// `=` (heap.ts when nothing is named); the rest of assembly/ is the current one.
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -19,7 +20,10 @@ const src = resolve(out, `${name}-src`);
 rmSync(src, { recursive: true, force: true });
 mkdirSync(src, { recursive: true });
 cpSync('assembly', src, { recursive: true });
-if (files[0]) cpSync(files[0], resolve(src, 'heap.ts'));
+for (const file of files) {
+  const [from, as = 'heap.ts'] = file.split('=');
+  cpSync(from, resolve(src, as));
+}
 
 const release = JSON.parse(readFileSync('asconfig.json', 'utf8'));
 const config = {

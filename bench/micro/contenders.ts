@@ -31,7 +31,11 @@ function keyAt(k: number): number {
   return random[k & (RANDOM - 1)]!;
 }
 
+/** Integer keys (0 .. 9 at first, a window of ten values sliding up in the hold model): many ties. */
+let integerKeys = false;
+
 function holdKey(n: number, t: number): number {
+  if (integerKeys) return Math.floor((10 * t) / n) + random[t & (RANDOM - 1)]!;
   return t / n + random[t & (RANDOM - 1)]!;
 }
 
@@ -308,9 +312,10 @@ function priorityQueue(build: string, module: WebAssembly.Module): Contender {
   };
 }
 
-/** The contender named `kind`, keys drawn from `keys` (2^20 of them, shared by every contender). */
-export function make(kind: string, keys: Float64Array, build?: { name: string; module: WebAssembly.Module }): Contender {
+/** The contender named `kind`, keys drawn from `keys` (2^20 of them, shared by every contender; integers 0 .. 9 with `integers`). */
+export function make(kind: string, keys: Float64Array, integers: boolean, build?: { name: string; module: WebAssembly.Module }): Contender {
   random = keys;
+  integerKeys = integers;
   switch (kind) {
     case 'flatqueue': return flatqueueIds();
     case 'flatqueue+payload': return flatqueuePayloads();

@@ -3,12 +3,15 @@
 // (the order rotates every round), several rounds, median and spread.
 //
 //   npx tsx bench/micro/heap.ts [--n 1e3,1e5,1e6] [--rounds 7] [--work fill,hold]
-//     [--pairs 2e6] [--only raw-value,raw-indexed,NumericPQ,PriorityQueue,raw-indexed+payload,arena-indexed+payload] [--wasm name=path.wasm,...] [--js] [--clock cpu|wall]
+//     [--pairs 2e6] [--only raw-value,raw-indexed,NumericPQ,PriorityQueue,raw-indexed+payload,arena-indexed+payload] [--wasm name=path.wasm,...] [--js] [--clock cpu|wall] [--keys uniform|ints]
+//     [--src name=dir,...]  also time the public classes built from a changed copy of src/
 //
 // Workloads (random keys, ns per push+pop pair):
 //   fill  push N keys uniform in [0, 1), then pop them all; repeated until ~2e6 pairs a sample.
 //   hold  at constant size N: pop, then push key t/N + U[0, 1) (t counts the operations), the hold
 //         model of a simulation's event queue: new keys land anywhere in the live window.
+//   --keys ints: integers 0 .. 9 instead (hold: floor(10 t/N) + 0 .. 9), many equal keys, as
+//         schedulers' priorities are.
 // Every `--wasm` build gets its own contenders (raw value heap, raw indexed heap, NumericPriorityQueue,
 // PriorityQueue with object payloads), so heap variants are compared in the same run.
 import { readFileSync } from 'node:fs';
@@ -35,22 +38,41 @@ const wasms = (args.get('wasm') ?? 'release=build/release.wasm').split(',').map(
 /** Pairs (push + pop) per timed sample. */
 const PAIRS = Number(args.get('pairs') ?? 2e6);
 const keys = new Float64Array(1 << 20);
-for (let i = 0; i < keys.length; i++) keys[i] = Math.random();
+const integerKeys = args.get('keys') === 'ints';
+for (let i = 0; i < keys.length; i++) keys[i] = integerKeys ? Math.floor(Math.random() * 10) : Math.random();
 
-const bundle = resolve('build/micro/contenders.mjs');
-await build({ entryPoints: ['bench/micro/contenders.ts'], bundle: true, format: 'esm', platform: 'node', target: 'node20', outfile: bundle, logLevel: 'warning' });
+/**
+ * One bundle of the contenders per library source: src/ itself, and each `--src name=dir` (a copy
+ * of src/ with a change to measure before proposing it; its contenders are labelled `kind@name`).
+ */
+const sources = [{ name: '', dir: 'src' }, ...(args.get('src')?.split(',') ?? []).map((spec) => {
+  const [name, dir] = spec.split('=');
+  return { name: name!, dir: dir! };
+})];
+const bundles = new Map<string, string>();
+for (const { name, dir } of sources) {
+  const outfile = resolve(`build/micro/contenders${name ? `-${name}` : ''}.mjs`);
+  const library = resolve(dir, 'index.ts');
+  await build({
+    entryPoints: ['bench/micro/contenders.ts'], bundle: true, format: 'esm', platform: 'node', target: 'node20', outfile, logLevel: 'warning',
+    plugins: [{ name: 'library', setup: (b) => b.onResolve({ filter: /\/src\/index\.js$/ }, () => ({ path: library })) }],
+  });
+  bundles.set(name, outfile);
+}
 let copies = 0;
 
 async function contender(kind: string, core?: { name: string; module: WebAssembly.Module }): Promise<Contender> {
-  const copy = (await import(`${pathToFileURL(bundle).href}?copy=${copies++}`)) as typeof import('./contenders.js');
-  return copy.make(kind, keys, core);
+  const [base, source = ''] = kind.split('@');
+  const copy = (await import(`${pathToFileURL(bundles.get(source)!).href}?copy=${copies++}`)) as typeof import('./contenders.js');
+  const made = copy.make(base!, keys, integerKeys, core);
+  return source ? { ...made, name: `${made.name}@${source}` } : made;
 }
 
 async function contenders(): Promise<Contender[]> {
   const list: Contender[] = [await contender('flatqueue'), await contender('flatqueue+payload')];
   if (withOtherJs) for (const kind of ['tinyqueue', 'mnemonist', 'heap-js']) list.push(await contender(kind));
   for (const core of wasms) {
-    const kinds = only ?? ['raw-value', 'raw-indexed', 'NumericPQ', 'PriorityQueue'];
+    const kinds = only ?? ['raw-value', 'raw-indexed', 'NumericPQ', 'PriorityQueue', ...sources.slice(1).flatMap(({ name }) => [`NumericPQ@${name}`, `PriorityQueue@${name}`])];
     for (const kind of kinds) list.push(await contender(kind, core));
   }
   return list;

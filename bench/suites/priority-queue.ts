@@ -20,7 +20,7 @@ import TinyQueue from 'tinyqueue';
 import { Heap as HeapJs } from 'heap-js';
 import { Heap as MnemonistHeap } from 'mnemonist';
 import { PriorityQueue as SdslPriorityQueue } from 'js-sdsl';
-import { NumericPriorityQueue, PriorityQueue } from '../../src/index.js';
+import { Arena, NumericPriorityQueue, PriorityQueue } from '../../src/index.js';
 import type { Config } from '../config.js';
 import { mix, type Case, type Contender } from '../harness.js';
 import type { Suite } from '../suite.js';
@@ -48,7 +48,17 @@ function identities(count: number): Uint32Array {
 
 const byPriority = () => (a: Job, b: Job) => a.priority - b.priority;
 
-function fillThenDrain(size: number): Case {
+/** Where our queues live: the default arena (what a user gets), or one made for the case. */
+type ArenaSource = () => Arena | undefined;
+const defaultArena: ArenaSource = () => undefined;
+/**
+ * Ten million items need more than the default arena's 1 GiB limit (the queue grows by doubling,
+ * and the core keeps headroom for the pages a growth may need), so that size gets an arena of its
+ * own with the 2 GiB maximum, as a user holding that many items would configure.
+ */
+const largeArena: ArenaSource = () => new Arena({ maxMemory: 2 ** 31 });
+
+function fillThenDrain(size: number, arenas: ArenaSource = defaultArena): Case {
   const keys = randomKeys(size, 1);
   const jobs = makeJobs(keys);
   const ids = identities(size);
@@ -57,7 +67,7 @@ function fillThenDrain(size: number): Case {
     {
       name: 'PriorityQueue', library: OURS, ours: true, group: 'payloads',
       prepare() {
-        const queue = new PriorityQueue<Job>();
+        const queue = new PriorityQueue<Job>({ arena: arenas() });
         return {
           run() {
             for (let i = 0; i < n; i++) queue.push(jobs[i]!, keys[i]!);
@@ -72,7 +82,7 @@ function fillThenDrain(size: number): Case {
     {
       name: 'PriorityQueue pushMany/popMany', library: OURS, ours: true, group: 'payloads',
       prepare() {
-        const queue = new PriorityQueue<Job>();
+        const queue = new PriorityQueue<Job>({ arena: arenas() });
         return {
           run() {
             queue.pushMany(jobs, keys);
@@ -88,7 +98,7 @@ function fillThenDrain(size: number): Case {
     {
       name: 'NumericPriorityQueue', library: OURS, ours: true, group: 'ids',
       prepare() {
-        const queue = new NumericPriorityQueue();
+        const queue = new NumericPriorityQueue({ arena: arenas() });
         return {
           run() {
             for (let i = 0; i < n; i++) queue.push(i, keys[i]!);
@@ -103,7 +113,7 @@ function fillThenDrain(size: number): Case {
     {
       name: 'NumericPriorityQueue pushMany/popMany', library: OURS, ours: true, group: 'ids',
       prepare() {
-        const queue = new NumericPriorityQueue();
+        const queue = new NumericPriorityQueue({ arena: arenas() });
         const out = new Uint32Array(n);
         return {
           run() {
@@ -206,7 +216,7 @@ function fillThenDrain(size: number): Case {
   return { suite: SUITE, workload: 'fill-then-drain', size, operations: 2 * size, operation: 'push or pop', contenders };
 }
 
-function hold(size: number, config: Config): Case {
+function hold(size: number, config: Config, arenas: ArenaSource = defaultArena): Case {
   const keys = randomKeys(size, 1);
   const steps = config.holdSteps;
   const batch = config.holdBatch;
@@ -218,7 +228,7 @@ function hold(size: number, config: Config): Case {
     {
       name: 'PriorityQueue', library: OURS, ours: true, group: 'payloads', checks: single,
       prepare() {
-        const queue = new PriorityQueue<Job>();
+        const queue = new PriorityQueue<Job>({ arena: arenas() });
         queue.pushMany(makeJobs(keys), keys);
         return {
           run() {
@@ -238,7 +248,7 @@ function hold(size: number, config: Config): Case {
     {
       name: 'PriorityQueue pushMany/popMany', library: OURS, ours: true, group: 'payloads', checks: batched,
       prepare() {
-        const queue = new PriorityQueue<Job>();
+        const queue = new PriorityQueue<Job>({ arena: arenas() });
         queue.pushMany(makeJobs(keys), keys);
         const priorities = new Float64Array(batch);
         return {
@@ -262,7 +272,7 @@ function hold(size: number, config: Config): Case {
     {
       name: 'NumericPriorityQueue', library: OURS, ours: true, group: 'ids', checks: single,
       prepare() {
-        const queue = new NumericPriorityQueue();
+        const queue = new NumericPriorityQueue({ arena: arenas() });
         const priorities = keys.slice();
         queue.pushMany(identities(n), keys);
         return {
@@ -284,7 +294,7 @@ function hold(size: number, config: Config): Case {
     {
       name: 'NumericPriorityQueue pushMany/popMany', library: OURS, ours: true, group: 'ids', checks: batched,
       prepare() {
-        const queue = new NumericPriorityQueue();
+        const queue = new NumericPriorityQueue({ arena: arenas() });
         queue.pushMany(identities(n), keys);
         const ids = new Uint32Array(batch);
         const priorities = new Float64Array(batch);
@@ -444,14 +454,19 @@ function priorityQueueCases(config: Config): (() => Case)[] {
     const heavy = size >= 1_000_000 ? { plan: { rounds: 3, roundTime: 0, warmupTime: 0 } } : {};
     cases.push(() => ({ ...fillThenDrain(size), ...heavy }), () => hold(size, config));
   }
-  const huge = config.hugeSize;
-  if (huge !== undefined) {
-    cases.push(
-      () => ({ ...onlyHuge(fillThenDrain(huge)), plan: { rounds: 1, roundTime: 0, warmupTime: 0 } }),
-      () => ({ ...onlyHuge(hold(huge, config)), plan: { rounds: 2, warmupTime: 0 } }),
-    );
-  }
   return cases;
 }
 
+function hugeCases(config: Config): (() => Case)[] {
+  const huge = config.hugeSize;
+  if (huge === undefined) return [];
+  return [
+    () => ({ ...onlyHuge(fillThenDrain(huge, largeArena)), plan: { rounds: 1, roundTime: 0, warmupTime: 0 } }),
+    () => ({ ...onlyHuge(hold(huge, config, largeArena)), plan: { rounds: 2, warmupTime: 0 } }),
+  ];
+}
+
 export const priorityQueueSuite: Suite = { name: SUITE, cases: priorityQueueCases };
+
+/** The ten-million-item cases, run last: they take the most memory and time. */
+export const hugePriorityQueueSuite: Suite = { name: `${SUITE}-huge`, cases: hugeCases };
