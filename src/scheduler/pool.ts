@@ -142,7 +142,8 @@ export class WorkerPool<J extends { attempt: number }, T> {
   #pump(): void {
     if (this.#stopping) return;
     try {
-      while (this.#slots.size < this.#concurrency) {
+      // A handler may call stop() (or dispose) as it starts: check before every take.
+      while (!this.#stopping && this.#slots.size < this.#concurrency) {
         const job = this.#host.take();
         if (job === undefined) break;
         this.#start(job);

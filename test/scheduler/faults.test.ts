@@ -1,0 +1,264 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Arena, CapacityError, InvalidArgumentError, NotFoundError, Scheduler, StateError, type JobId } from '../../src/index.js';
+import { drain, scheduler } from './fake-clock.js';
+
+const HOUR = 3_600_000;
+
+/** Everything a caller can observe, to show a refused call changed nothing. */
+function observe(s: Scheduler<unknown>) {
+  return { stats: s.stats(), dead: s.deadLetters(), due: s.nextDueIn() };
+}
+
+describe('Scheduler faults: handlers', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('a handler that throws or rejects a non-Error (string, undefined, null, number, object) fails the attempt with that very value', async () => {
+    vi.useFakeTimers();
+    const values: unknown[] = ['a string', undefined, null, 42, { code: 'E_DOWN' }, Symbol.for('odd')];
+    const s = new Scheduler<number>({ defaultAttempts: 2, backoff: 0 });
+    const reasons: unknown[] = [];
+    s.on('failed', ({ reason }) => reasons.push(reason));
+    for (let i = 0; i < values.length; i++) s.submit(i);
+    const run = s.run((i, ctx) => {
+      // First attempt throws synchronously, second rejects.
+      if (ctx.attempt === 1) throw values[i];
+      return Promise.reject(values[i]);
+    });
+    await vi.advanceTimersByTimeAsync(10);
+    expect(reasons).toEqual([...values, ...values]);
+    const letters = s.deadLetters();
+    expect(letters.map((d) => d.payload)).toEqual(values.map((_, i) => i));
+    for (const letter of letters) expect(letter.history.map((h) => h.reason)).toEqual([values[letter.payload], values[letter.payload]]);
+    // The reasons survive a snapshot as values (a symbol as its text, undefined as undefined).
+    const restored = Scheduler.restore<number>(s.snapshot(), { clock: () => 0 });
+    expect(restored.deadLetters().map((d) => d.history[0]!.reason)).toEqual(['a string', undefined, null, 42, { code: 'E_DOWN' }, 'Symbol(odd)']);
+    await s.stop();
+    await run;
+  });
+
+  it('a handler that never settles fails at its timeout; it keeps its slot, the other slots carry on', async () => {
+    vi.useFakeTimers();
+    const s = new Scheduler<string>({ defaultAttempts: 2, backoff: 0 });
+    const log: string[] = [];
+    s.on('failed', ({ job, reason }) => log.push(`failed ${job.payload}#${job.attempt} ${(reason as DOMException).name}`));
+    s.on('completed', ({ job }) => log.push(`completed ${job.payload}#${job.attempt}`));
+    s.submit('hangs');
+    for (let i = 0; i < 3; i++) s.submit(`quick ${i}`);
+    const run = s.run((payload, ctx) => (payload === 'hangs' && ctx.attempt === 1 ? new Promise(() => {}) : 'ok'), { concurrency: 2, timeout: 100 });
+    await vi.advanceTimersByTimeAsync(99);
+    expect(log).toEqual(['completed quick 0#1', 'completed quick 1#1', 'completed quick 2#1']);
+    await vi.advanceTimersByTimeAsync(1);
+    // Its retry runs in the free slot while the hung handler still holds the other one.
+    await vi.advanceTimersByTimeAsync(1);
+    expect(log.slice(3)).toEqual(['failed hangs#1 TimeoutError', 'completed hangs#2']);
+    expect(s.size).toBe(0);
+    // stop() waits for running handlers to settle: one that never does keeps run() pending.
+    let stopped = false;
+    void s.stop().then(() => (stopped = true));
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(stopped).toBe(false);
+    void run;
+  });
+});
+
+describe('Scheduler faults: clocks', () => {
+  it('a clock set back by hours is held at its latest reading: nothing becomes due early, order holds', () => {
+    const { s, clock } = scheduler({ defaultAttempts: 2, backoff: 10 });
+    clock.now = 5 * HOUR;
+    const early = s.submit('due at 5h + 50', { delay: 50 });
+    s.submit('failing');
+    const failing = s.take()!;
+    clock.now = 2 * HOUR; // set back three hours
+    expect(s.fail(failing.id, 'x')).toBe('delayed');
+    expect(s.get(failing.id)).toMatchObject({ dueAt: 5 * HOUR + 10, history: [{ startedAt: 5 * HOUR, failedAt: 5 * HOUR }] });
+    const late = s.submit('submitted after the jump', { delay: 20 });
+    expect(s.get(late)?.dueAt).toBe(5 * HOUR + 20);
+    expect(s.take()).toBeUndefined();
+    expect(s.stats().oldestWait).toBe(0);
+    expect(s.nextDueIn()).toBe(10);
+    // Time moves again only once the clock passes its latest reading.
+    clock.now = 5 * HOUR + 60;
+    expect(drain(s)).toEqual(['failing', 'submitted after the jump', 'due at 5h + 50']);
+    expect(s.get(early)).toBeUndefined();
+  });
+
+  it('a clock that jumps forward by hours makes every job in the jump due, in due-time order', () => {
+    const { s, clock } = scheduler<string>({ defaultAttempts: 3, backoff: { type: 'exponential', base: 1000 } });
+    s.submit('in 2 h', { delay: 2 * HOUR });
+    s.submit('in 2 s', { delay: 2000 });
+    s.submit('in 30 min', { delay: HOUR / 2 });
+    s.submit('retries');
+    const job = s.take()!;
+    s.fail(job.id, 'x');
+    clock.advance(3 * HOUR);
+    expect(s.nextDueIn()).toBe(0);
+    expect(drain(s)).toEqual(['retries', 'in 2 s', 'in 30 min', 'in 2 h']);
+    // Backoff after the jump is measured from the new time.
+    s.submit('after');
+    const after = s.take()!;
+    s.fail(after.id, 'x');
+    expect(s.get(after.id)?.dueAt).toBe(3 * HOUR + 1000);
+  });
+
+  it('a clock that returns NaN, ±Infinity or no number is an InvalidArgumentError, nothing changed', () => {
+    for (const bad of [Number.NaN, Infinity, -Infinity, '5', undefined, null, 5n]) {
+      let reading: unknown = 0;
+      const s = new Scheduler<string>({ clock: () => reading as number, defaultAttempts: 2 });
+      s.submit('a', { id: 'a' });
+      s.submit('b', { id: 'b', delay: 5 });
+      s.take();
+      const before = observe(s);
+      reading = bad;
+      for (const call of [() => s.submit('c'), () => s.take(), () => s.fail('a', 'x'), () => s.stats(), () => s.nextDueIn(), () => s.requeue('a'), () => s.snapshot()]) {
+        expect(call).toThrow(/the clock returned .*; expected a finite number of milliseconds|not dead/);
+      }
+      expect(() => s.submit('c')).toThrow(InvalidArgumentError);
+      reading = 0;
+      expect(observe(s)).toEqual(before);
+    }
+  });
+});
+
+describe('Scheduler faults: bad arguments', () => {
+  it('negative, NaN and infinite delays are InvalidArgumentError; -0 is no delay', () => {
+    const { s } = scheduler();
+    s.submit('held', { delay: 1 });
+    const before = observe(s);
+    for (const delay of [-1, -0.001, Number.NaN, Infinity, -Infinity, '5', null, 1n]) {
+      expect(() => s.submit('x', { delay: delay as number })).toThrow(InvalidArgumentError);
+      expect(() => s.submit('x', { delay: delay as number })).toThrow('Scheduler.submit: expected `delay` to be a number of milliseconds >= 0');
+      expect(() => s.submitMany([{ payload: 'x', delay: delay as number }])).toThrow('Scheduler.submitMany: entries[0]: expected `delay`');
+      expect(() => s.canAccept(1, { delay: delay as number })).toThrow(InvalidArgumentError);
+    }
+    expect(observe(s)).toEqual(before);
+    const id = s.submit('now', { delay: -0 });
+    expect(s.get(id)?.state).toBe('waiting');
+  });
+
+  it('attempts of 0, 1.5, -1, "3", NaN or Infinity are InvalidArgumentError', () => {
+    const { s } = scheduler();
+    for (const attempts of [0, 1.5, -1, '3', Number.NaN, Infinity, null]) {
+      expect(() => s.submit('x', { attempts: attempts as number })).toThrow(InvalidArgumentError);
+      expect(() => new Scheduler({ defaultAttempts: attempts as number })).toThrow('Scheduler: expected `defaultAttempts` to be an integer >= 1');
+    }
+    expect(() => s.submit('x', { attempts: '3' as never })).toThrow('Scheduler.submit: expected `attempts` to be an integer >= 1, got "3"');
+    expect(s.size).toBe(0);
+  });
+
+  it('a double ack or fail, and an ack or fail of a job not in flight, are refused and change nothing', () => {
+    const { s } = scheduler({ defaultAttempts: 2, backoff: 0 });
+    const a = s.submit('a');
+    const b = s.submit('b');
+    const d = s.submit('d', { delay: 10 });
+    s.ack(s.take()!.id);
+    expect(() => s.ack(a)).toThrow(NotFoundError);
+    expect(() => s.fail(a, 'x')).toThrow(`Scheduler.fail: no job ${a} is held`);
+    s.take();
+    expect(s.fail(b, 'x')).toBe('waiting');
+    const before = observe(s);
+    expect(() => s.fail(b, 'again')).toThrow(`Scheduler.fail: job ${b} is waiting, not in flight`);
+    expect(() => s.ack(b)).toThrow(StateError);
+    expect(() => s.ack(d)).toThrow(`Scheduler.ack: job ${d} is delayed, not in flight`);
+    expect(observe(s)).toEqual(before);
+    s.take();
+    expect(s.fail(b, 'last')).toBe('dead');
+    expect(() => s.fail(b, 'after death')).toThrow(`Scheduler.fail: job ${b} is dead, not in flight`);
+    expect(() => s.ack(b)).toThrow(StateError);
+    expect(s.get(b)?.history).toHaveLength(2);
+  });
+
+  it('cancel of an unknown id is false; requeue of one is NotFoundError; neither changes anything', () => {
+    const { s } = scheduler();
+    s.submit('a');
+    const before = observe(s);
+    for (const id of ['nope', 99, -0.5]) {
+      expect(s.cancel(id)).toBe(false);
+      expect(() => s.requeue(id)).toThrow(NotFoundError);
+      expect(() => s.requeue(id)).toThrow(`Scheduler.requeue: no job ${typeof id === 'string' ? `"${id}"` : id} is held`);
+      expect(() => s.reprioritize(id, 1)).toThrow(NotFoundError);
+    }
+    for (const id of [Number.NaN, {}, undefined]) expect(() => s.cancel(id as JobId)).toThrow(InvalidArgumentError);
+    expect(observe(s)).toEqual(before);
+  });
+});
+
+describe('Scheduler faults: floods', () => {
+  it('100,000 jobs at one priority stay FIFO, and a later job of a better priority still goes first', () => {
+    const { s } = scheduler<number>();
+    for (let i = 0; i < 100_000; i++) s.submit(i, { priority: 5 });
+    s.submit(-1, { priority: 0 });
+    const order: number[] = [];
+    for (let job = s.take(); job; job = s.take()) {
+      order.push(job.payload);
+      s.ack(job.id);
+      if (order.length === 50_000) s.submit(-2, { priority: 4 });
+    }
+    expect(order.slice(0, 2)).toEqual([-1, 0]);
+    expect(order.slice(49_999, 50_002)).toEqual([49_998, -2, 49_999]);
+    const flood = order.filter((n) => n >= 0);
+    expect(flood).toHaveLength(100_000);
+    expect(flood.every((n, i) => n === i)).toBe(true);
+  });
+
+  it('a tenant with 100,000 jobs cannot starve a tenant with 10; shares follow weights', () => {
+    const { s } = scheduler<string>();
+    for (let i = 0; i < 100_000; i++) s.submit('noisy', { tenant: 'noisy' });
+    for (let i = 0; i < 10; i++) s.submit('quiet', { tenant: 'quiet' });
+    const first20 = Array.from({ length: 20 }, () => s.take()!.payload);
+    expect(first20.filter((p) => p === 'quiet')).toHaveLength(10);
+
+    s.setTenantWeight('gold', 4);
+    for (let i = 0; i < 1000; i++) s.submit('gold', { tenant: 'gold' });
+    const next500 = Array.from({ length: 500 }, () => s.take()!.payload);
+    const gold = next500.filter((p) => p === 'gold').length;
+    expect(Math.abs(gold - 400)).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('Scheduler faults: memory exhaustion', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('a full arena refuses with CapacityError; every job already accepted completes, retries included', async () => {
+    vi.useFakeTimers();
+    const arena = new Arena({ maxMemory: 2 * 1024 * 1024 });
+    const s = new Scheduler<number>({ arena, defaultAttempts: 2, backoff: 5 });
+    let accepted = 0;
+    let refused: unknown;
+    for (;;) {
+      try {
+        s.submit(accepted, { tenant: `t${accepted % 7}`, delay: accepted % 3 === 0 ? 1 : 0, priority: accepted % 5 });
+        accepted++;
+      } catch (error) {
+        refused = error;
+        break;
+      }
+    }
+    expect(refused).toBeInstanceOf(CapacityError);
+    expect(accepted).toBeGreaterThan(1000);
+    expect(s.size).toBe(accepted);
+    expect(s.canAccept()).toBe(true); // limits allow it; memory is not predicted
+    expect(s.trySubmit(-1)).toBe(false);
+
+    // Every job fails its first attempt, so every one needs room for a retry.
+    const completed = new Map<number, number>();
+    s.on('completed', ({ job }) => completed.set(job.payload, (completed.get(job.payload) ?? 0) + 1));
+    const run = s.run((n, ctx) => {
+      if (ctx.attempt === 1) throw new Error(`first attempt of ${n}`);
+      return n;
+    }, { concurrency: 8 });
+    for (let i = 0; i < 200 && s.size > 0; i++) await vi.advanceTimersByTimeAsync(10);
+    await s.stop();
+    await run;
+    expect(s.size).toBe(0);
+    expect(s.deadLetters()).toEqual([]);
+    expect(completed.size).toBe(accepted);
+    expect([...completed.values()].every((n) => n === 1)).toBe(true);
+    // With the jobs done, the arena takes new ones again.
+    expect(s.trySubmit(0, { tenant: 't1' })).not.toBe(false);
+    s.dispose();
+  });
+});
