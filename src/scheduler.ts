@@ -304,13 +304,15 @@ export class Scheduler<T = unknown> {
     const failure: AttemptFailure = { attempt: job.attempt, startedAt: job.startedAt, failedAt: now, reason };
     if (job.attempt < job.attempts) {
       // Everything that can throw (the random source, the arena) runs before anything changes.
-      const state = this.#placeRetry(job, retryWait(where, job.backoff, job.attempt, this.#random), now);
+      const wait = retryWait(where, job.backoff, job.attempt, this.#random);
+      const state = this.#placeRetry(job, wait, now);
       (job.history ??= []).push(failure);
       this.#move(job, 'in-flight', state);
       if (this.#events.has('failed')) this.#events.queue('failed', { job: this.#record(job), attempt: failure.attempt, reason });
       if (this.#events.has('retry')) {
-        const dueAt = state === 'delayed' ? job.dueAt : now;
-        this.#events.queue('retry', { job: this.#record(job), reason, delay: dueAt - now, dueAt });
+        // The wait as placed: none when a full arena made the retry due at once.
+        const waited = state === 'delayed' && job.dueAt !== now;
+        this.#events.queue('retry', { job: this.#record(job), reason, delay: waited ? wait : 0, dueAt: waited ? job.dueAt : now });
       }
       this.#finish();
       return state;
@@ -753,14 +755,14 @@ export class Scheduler<T = unknown> {
       this.#jobs.set(job.id, job);
       return job;
     };
-    const lastAttempts: Job<T>[] = [];
+    // No handler survives a restore: an in-flight attempt is recorded as failed by it.
+    const interrupt = (job: Job<T>, s: SavedJob<T>) => {
+      const reason = new StateError(`Scheduler.restore: attempt ${job.attempt} of job ${describe(job.id)} was interrupted by a restore`);
+      (job.history ??= []).push({ attempt: job.attempt, startedAt: now - s.time, failedAt: now, reason });
+    };
     const due = (s: SavedJob<T>, interrupted: boolean) => {
       const job = make(s);
-      if (interrupted) {
-        const reason = new StateError(`Scheduler.restore: attempt ${job.attempt} of job ${describe(job.id)} was interrupted by a restore`);
-        (job.history ??= []).push({ attempt: job.attempt, startedAt: now - s.time, failedAt: now, reason });
-        if (job.attempt >= job.attempts) return void lastAttempts.push(job);
-      }
+      if (interrupted) interrupt(job, s);
       job.handle = this.#fair.push(job.tenant, job, job.priority);
       job.arrival = this.#arrivals++;
       job.readyAt = now - s.time;
@@ -768,7 +770,12 @@ export class Scheduler<T = unknown> {
     };
     // Tenants' lines in the order of their turns, each led by its interrupted jobs.
     const interrupted = new Map<string, SavedJob<T>[]>();
+    const lastAttempts: SavedJob<T>[] = [];
     for (const s of saved.inFlight) {
+      if (s.attempt >= s.attempts) {
+        lastAttempts.push(s);
+        continue;
+      }
       const list = interrupted.get(s.tenant);
       if (list) list.push(s);
       else interrupted.set(s.tenant, [s]);
@@ -790,7 +797,9 @@ export class Scheduler<T = unknown> {
       this.#dead.push(job);
       this.#move(job, undefined, 'dead');
     }
-    for (const job of lastAttempts) {
+    for (const s of lastAttempts) {
+      const job = make(s);
+      interrupt(job, s);
       this.#dead.push(job);
       this.#move(job, undefined, 'dead');
     }
