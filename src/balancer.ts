@@ -1,5 +1,6 @@
 import { arenaOption, type Arena } from './core/arena.js';
 import { InvalidArgumentError, NotFoundError, StateError, describe } from './core/errors.js';
+import type { RestoreOptions, SnapshotOptions } from './core/snapshot.js';
 import { integerOption, oneOf, options as checkOptions } from './core/validate.js';
 import { EarliestDeadline } from './balancer/weighted-round-robin.js';
 import { HeapTier } from './balancer/heap-tier.js';
@@ -8,7 +9,8 @@ import { leastLoaded } from './balancer/least-loaded.js';
 import type { Member, WorkerId } from './balancer/member.js';
 import { PowerOfTwoTier } from './balancer/power-of-two.js';
 import { roundRobin } from './balancer/round-robin.js';
-import { SlowStart, type SlowStartOptions } from './balancer/slow-start.js';
+import { SlowStart, rampStep, type SlowStartOptions } from './balancer/slow-start.js';
+import { readBalancerSnapshot, writeBalancerSnapshot, type SavedBalancer, type SavedWorker } from './balancer/snapshot.js';
 import type { Tier } from './balancer/tier.js';
 
 export { Lease } from './balancer/lease.js';
@@ -120,6 +122,13 @@ export class Balancer<W> implements Iterable<W> {
   /** Counts arrivals and picks; a member's stamp orders ties (lowest = picked least recently). */
   #tick = 0;
   #disposed = false;
+  /** The latest clock reading: an earlier one is taken as this, so a ramp never runs backwards. */
+  #lastNow = -Infinity;
+  /**
+   * Set while the clock or the random source runs (and once disposed): a call back into the
+   * balancer from them would land in the middle of a pick, so it is refused.
+   */
+  #blocked = false;
 
   constructor(options?: BalancerOptions) {
     const { strategy = 'least-loaded', clock = () => performance.now(), random = Math.random, slowStart, arena } = checkOptions('Balancer', options);
@@ -129,10 +138,18 @@ export class Balancer<W> implements Iterable<W> {
     const memory = arenaOption('Balancer', arena);
     this.#strategy = strategy;
     this.#clock = clock;
+    const guardedRandom = () => {
+      this.#blocked = true;
+      try {
+        return random();
+      } finally {
+        this.#blocked = this.#disposed;
+      }
+    };
     const tier = (): Tier<W> => {
       switch (strategy) {
         case 'p2c':
-          return new PowerOfTwoTier<W>(random, 'Balancer.acquire');
+          return new PowerOfTwoTier<W>(guardedRandom, 'Balancer.acquire');
         case 'weighted-round-robin':
           return new HeapTier<W>(new EarliestDeadline<W>(), memory);
         case 'round-robin':
@@ -343,10 +360,117 @@ export class Balancer<W> implements Iterable<W> {
     return statsOf(member);
   }
 
+  /**
+   * The balancer as bytes: every worker (through `codec`, JSON by default) with its id, weights,
+   * capacity, tier, health, draining, load and counters, the order of ties and turns, slow-start
+   * ramps as time elapsed, and the strategy and slowStart options. Outstanding leases do not travel
+   * (they are objects of this balancer); their cost is in the load.
+   */
+  snapshot(options?: SnapshotOptions<W>): Uint8Array {
+    const where = 'Balancer.snapshot';
+    this.#live(where);
+    const codec = checkOptions(where, options).codec;
+    const ramp = this.#slowStart;
+    const now = ramp ? this.#now(where) : 0;
+    if (ramp) ramp.advance(now, (member) => this.#tierOf(member).changed(member, true));
+    const workers = [...this.#members.values()].map(
+      (m): SavedWorker<W> => ({
+        id: m.id,
+        worker: m.worker,
+        weight: m.weight,
+        effectiveWeight: m.effectiveWeight,
+        capacity: m.capacity,
+        backup: m.backup,
+        load: m.load,
+        picks: m.picks,
+        stamp: m.stamp,
+        draining: m.draining,
+        healthy: m.healthy,
+        ramp: ramp && m.rampStart !== undefined ? { elapsed: now - m.rampStart, step: rampStep(m.rampStart, now, ramp.window, ramp.steps) } : undefined,
+        turnBase: m.turnBase,
+        turnsServed: m.turnsServed,
+        turnRate: m.turnRate,
+        index: m.index,
+      }),
+    );
+    const state: SavedBalancer<W> = {
+      strategy: this.#strategy,
+      slowStart: ramp ? { window: ramp.window, floor: ramp.floor, steps: ramp.steps } : undefined,
+      nextId: this.#nextId,
+      tick: this.#tick,
+      virtualTime: { primary: this.#primary.virtualTime, backup: this.#backup.virtualTime },
+      workers,
+    };
+    return writeBalancerSnapshot(state, codec);
+  }
+
+  /**
+   * A balancer rebuilt from `snapshot()` bytes, everything validated first (SnapshotError): the
+   * same workers, loads and counters, making the same choices. Leases outstanding at the snapshot
+   * are not carried over: their cost stays in the worker's load as a `setLoad` report would, and
+   * `leases` starts at 0 (report the load with `setLoad` as those tasks end). Slow-start ramps are
+   * re-based on the restoring clock. `clock`, `random` and `arena` are given anew.
+   */
+  static restore<W>(bytes: Uint8Array, options?: RestoreOptions<W> & Pick<BalancerOptions, 'clock' | 'random' | 'arena'>): Balancer<W> {
+    const where = 'Balancer.restore';
+    const given = checkOptions(where, options);
+    const saved = readBalancerSnapshot<W>(bytes, given.codec, given.maxBytes);
+    const balancer = new Balancer<W>({ strategy: saved.strategy, slowStart: saved.slowStart, clock: given.clock, random: given.random, arena: given.arena });
+    try {
+      balancer.#load(saved);
+    } catch (error) {
+      balancer.dispose();
+      throw error;
+    }
+    return balancer;
+  }
+
+  #load(saved: SavedBalancer<W>): void {
+    const now = saved.workers.some((w) => w.ramp !== undefined) ? this.#now('Balancer.restore') : 0;
+    this.#nextId = saved.nextId;
+    this.#tick = saved.tick;
+    this.#primary.virtualTime = saved.virtualTime.primary;
+    this.#backup.virtualTime = saved.virtualTime.backup;
+    const members = saved.workers.map(
+      (w): Member<W> => ({
+        id: w.id,
+        worker: w.worker,
+        weight: w.weight,
+        effectiveWeight: w.effectiveWeight,
+        capacity: w.capacity,
+        backup: w.backup,
+        load: w.load,
+        leases: 0,
+        picks: w.picks,
+        stamp: w.stamp,
+        draining: w.draining,
+        healthy: w.healthy,
+        removed: false,
+        rampStart: undefined,
+        rampHandle: undefined,
+        handle: undefined,
+        parked: false,
+        index: w.index,
+        turnBase: w.turnBase,
+        turnsServed: w.turnsServed,
+        turnRate: w.turnRate,
+      }),
+    );
+    for (const member of members) this.#members.set(member.id, member);
+    // Heap tiers break ties by arrival in the queue, which followed the stamps; p2c samples by place.
+    const order = this.#strategy === 'p2c' ? [...members].sort((a, b) => a.index - b.index) : [...members].sort((a, b) => a.stamp - b.stamp);
+    for (const member of order) this.#tierOf(member).restore(member);
+    saved.workers.forEach((w, i) => {
+      if (w.ramp) this.#slowStart!.resume(members[i]!, now - w.ramp.elapsed, w.ramp.step);
+    });
+  }
+
   /** Frees the balancer's core memory now. Any later call throws StateError. */
   dispose(): void {
     if (this.#disposed) return;
+    if (this.#blocked) throw new StateError('Balancer.dispose: called from the clock or random source in the middle of a pick');
     this.#disposed = true;
+    this.#blocked = true;
     this.#primary.dispose();
     this.#backup.dispose();
     this.#slowStart?.dispose();
@@ -398,9 +522,18 @@ export class Balancer<W> implements Iterable<W> {
     return member.backup ? this.#backup : this.#primary;
   }
 
+  /** The clock's reading, never below an earlier one. */
   #now(call: string): number {
-    const now = this.#clock();
+    this.#blocked = true;
+    let now: number;
+    try {
+      now = this.#clock();
+    } finally {
+      this.#blocked = this.#disposed;
+    }
     if (typeof now !== 'number' || now - now !== 0) throw new InvalidArgumentError(`${call}: \`clock\` returned ${describe(now)}, expected a finite number`);
+    if (now < this.#lastNow) return this.#lastNow;
+    this.#lastNow = now;
     return now;
   }
 
@@ -424,7 +557,10 @@ export class Balancer<W> implements Iterable<W> {
   }
 
   #live(call: string): void {
-    if (this.#disposed) throw new StateError(`${call}: this balancer was disposed`);
+    if (this.#blocked) {
+      if (this.#disposed) throw new StateError(`${call}: this balancer was disposed`);
+      throw new StateError(`${call}: called from the clock or random source in the middle of a pick; they must not call back into the balancer`);
+    }
   }
 }
 

@@ -26,6 +26,8 @@ export interface Ranking<W> {
   onReturn?(member: Member<W>): void;
   /** Called when its weight changed, before it is re-keyed. */
   onWeight?(member: Member<W>): void;
+  /** The ranking's own clock, if it has one (snapshots keep it). */
+  virtualTime?: number;
 }
 
 /**
@@ -95,6 +97,19 @@ export class HeapTier<W> implements Tier<W> {
     this.#ranking.onPicked?.(member);
     member.parked = !available(member);
     this.#queue.update(member.handle!, this.#keyOf(member), BEHIND_EQUALS);
+  }
+
+  restore(member: Member<W>): void {
+    member.parked = !available(member);
+    member.handle = this.#queue.push(member, this.#keyOf(member));
+  }
+
+  get virtualTime(): number {
+    return this.#ranking.virtualTime ?? 0;
+  }
+
+  set virtualTime(value: number) {
+    if (this.#ranking.virtualTime !== undefined) this.#ranking.virtualTime = value;
   }
 
   dispose(): void {

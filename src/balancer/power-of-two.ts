@@ -73,6 +73,17 @@ export class PowerOfTwoTier<W> implements Tier<W> {
     this.changed(member);
   }
 
+  restore(member: Member<W>): void {
+    this.add(member);
+  }
+
+  /** p2c keeps no clock of its own. */
+  get virtualTime(): number {
+    return 0;
+  }
+
+  set virtualTime(_value: number) {}
+
   dispose(): void {
     for (const member of this.#available) member.index = -1;
     this.#available.length = 0;

@@ -81,6 +81,16 @@ export class SlowStart<W> {
     member.effectiveWeight = rampedWeight(member.weight, 0, this.steps, this.floor);
   }
 
+  /**
+   * Takes back a ramp from a snapshot: begun at `start`, at `step` already (its effective weight as
+   * saved), its next step scheduled as `advance` would have.
+   */
+  resume(member: Member<W>, start: number, step: number): void {
+    member.rampStart = start;
+    member.rampHandle = step < this.steps ? this.#due.push(member, stepTime(start, step + 1, this.window, this.steps)) : undefined;
+    if (member.rampHandle === undefined) member.rampStart = undefined;
+  }
+
   /** Stops the ramp of `member` (removed, or its weight is full); it keeps its current weight. */
   end(member: Member<W>): void {
     if (member.rampHandle !== undefined) this.#due.remove(member.rampHandle);

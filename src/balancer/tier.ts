@@ -14,5 +14,13 @@ export interface Tier<W> {
   choose(cost: number): Member<W> | undefined;
   /** `member` was just picked (its load, picks and stamp are already updated). */
   picked(member: Member<W>): void;
+  /**
+   * Takes back a member from a snapshot with its bookkeeping as saved (no `add` rules run). Heap
+   * tiers get members in order of their stamps, p2c in order of their saved index, so ties and
+   * samples come out as before.
+   */
+  restore(member: Member<W>): void;
+  /** The strategy's own clock (weighted round-robin's virtual time), kept by snapshots; 0 otherwise. */
+  virtualTime: number;
   dispose(): void;
 }

@@ -16,6 +16,14 @@ export class EarliestDeadline<W> implements Ranking<W> {
   /** The deadline of the last pick: virtual time. */
   #now = 0;
 
+  get virtualTime(): number {
+    return this.#now;
+  }
+
+  set virtualTime(value: number) {
+    this.#now = value;
+  }
+
   key(member: Member<W>): number {
     return member.turnBase + member.turnsServed / member.turnRate;
   }

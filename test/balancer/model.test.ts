@@ -9,7 +9,9 @@ const SLOW_START = { window: 1000, floor: 0.25, steps: 4 };
 interface Real {
   balancer: Balancer<string>;
   clock: { now: number };
-  leases: { real: Lease<string>; model: ModelLease }[];
+  random: () => number;
+  /** `orphaned`: issued by a balancer that a snapshot and restore replaced. */
+  leases: { real: Lease<string>; model: ModelLease; orphaned?: boolean }[];
 }
 
 type Command = fc.Command<BalancerModel, Real>;
@@ -68,9 +70,9 @@ const weights = fc.constantFrom(0.5, 1, 1, 2, 3);
 const costs = fc.constantFrom(1, 1, 1, 2, 0.5);
 
 function commands(): fc.Arbitrary<Command>[] {
-  const [add, remove, setWeight, drain, setHealthy, setLoad, choose, release, tick] = basicCommands();
+  const [add, remove, setWeight, drain, setHealthy, setLoad, choose, release, tick, restore] = basicCommands();
   // Choices and releases are what the structure is for: make them most of each run.
-  return [add!, add!, remove!, setWeight!, drain!, setHealthy!, setLoad!, choose!, choose!, choose!, choose!, release!, release!, release!, tick!];
+  return [add!, add!, remove!, setWeight!, drain!, setHealthy!, setLoad!, choose!, choose!, choose!, choose!, release!, release!, release!, tick!, restore!];
 }
 
 function basicCommands(): fc.Arbitrary<Command>[] {
@@ -169,8 +171,11 @@ function basicCommands(): fc.Arbitrary<Command>[] {
       check: (_model) => true,
       run(model, real) {
         if (real.leases.length === 0) return;
-        const { real: lease, model: entry } = real.leases[n % real.leases.length]!;
-        if (entry.released) {
+        const { real: lease, model: entry, orphaned } = real.leases[n % real.leases.length]!;
+        if (orphaned) {
+          // A lease of the balancer that was replaced is no lease of this one.
+          expect(() => real.balancer.release(lease)).toThrow(InvalidArgumentError);
+        } else if (entry.released) {
           expect(() => real.balancer.release(lease)).toThrow(StateError);
         } else {
           real.balancer.release(lease);
@@ -188,6 +193,20 @@ function basicCommands(): fc.Arbitrary<Command>[] {
       },
       toString: () => `tick(${ms})`,
     })),
+    // Snapshot and restore: the same workers, loads and counters, making the same choices from then
+    // on. Outstanding leases stay in the load but are no longer counted as leases.
+    fc.constant<Command>({
+      check: () => true,
+      run(model, real) {
+        const bytes = real.balancer.snapshot();
+        real.balancer.dispose();
+        real.balancer = Balancer.restore<string>(bytes, { clock: () => real.clock.now, random: real.random });
+        for (const w of model.workers.values()) w.leases = 0;
+        for (const entry of real.leases) entry.orphaned = true;
+        compare(model, real);
+      },
+      toString: () => 'snapshot+restore',
+    }),
   ];
 }
 
@@ -195,11 +214,13 @@ function run(strategy: BalancerStrategy, slowStart: boolean, numRuns: number): v
   fc.assert(
     fc.property(fc.commands(commands(), { maxCommands: 150, size: 'max' }), fc.integer({ min: 0, max: 2 ** 31 }), (cmds, seed) => {
       const clock = { now: 0 };
-      const balancer = new Balancer<string>({ strategy, clock: () => clock.now, random: seededRandom(seed), ...(slowStart ? { slowStart: SLOW_START } : {}) });
+      const random = seededRandom(seed);
+      const balancer = new Balancer<string>({ strategy, clock: () => clock.now, random, ...(slowStart ? { slowStart: SLOW_START } : {}) });
+      const real: Real = { balancer, clock, random, leases: [] };
       try {
-        fc.modelRun(() => ({ model: new BalancerModel(strategy, slowStart ? SLOW_START : undefined), real: { balancer, clock, leases: [] } }), cmds);
+        fc.modelRun(() => ({ model: new BalancerModel(strategy, slowStart ? SLOW_START : undefined), real }), cmds);
       } finally {
-        balancer.dispose();
+        real.balancer.dispose();
       }
     }),
     { numRuns },
