@@ -1,7 +1,9 @@
 import { CapacityError, InvalidArgumentError, NotFoundError, StateError, describe } from './core/errors.js';
+import type { RestoreOptions, SnapshotOptions } from './core/snapshot.js';
 import { integerOption, oneOf, options as checkOptions } from './core/validate.js';
 import { Queue } from './structures/queue.js';
 import { setStatus, snapshotOf, type HistoryRecord, type Revision, type RevisionStatus } from './history/record.js';
+import { readHistorySnapshot, writeHistorySnapshot } from './history/snapshot.js';
 
 export type { HistoryRecord, RevisionStatus } from './history/record.js';
 
@@ -23,7 +25,8 @@ export interface HistoryOptions {
    */
   readonly mode?: HistoryMode;
   /**
-   * The time source for each record's `at`.
+   * The time source for each record's `at`, recorded as read (a wall clock set back shows as such).
+   * It must not call back into the history.
    * @default Date.now
    */
   readonly clock?: () => number;
@@ -70,6 +73,8 @@ export class History<T> implements Iterable<HistoryRecord<T>> {
   /** Index of the current revision in #revisions; -1 when the history is empty. */
   #current = -1;
   #nextRevision = 1;
+  /** Set while a predicate or the clock runs: a change made from them would land mid-change. */
+  #busy = false;
 
   constructor(options?: HistoryOptions) {
     const { limit = 10, mode = 'default', clock = Date.now } = checkOptions('History', options);
@@ -118,6 +123,7 @@ export class History<T> implements Iterable<HistoryRecord<T>> {
    * dropped; when every one that could go is pinned, this throws CapacityError and changes nothing.
    */
   push(entry: T, options?: HistoryPushOptions): number {
+    this.#enter('History.push');
     const { reason } = checkOptions('History.push', options);
     if (entry === undefined) throw new InvalidArgumentError('History.push: expected an entry, got undefined');
     checkReason('History.push', reason);
@@ -132,6 +138,7 @@ export class History<T> implements Iterable<HistoryRecord<T>> {
    * the oldest kept revision throws StateError and changes nothing.
    */
   rollback(steps = 1, options?: RollbackOptions): T {
+    this.#enter('History.rollback');
     integerOption('History.rollback', 'steps', steps);
     const older = Math.max(this.#current, 0);
     if (steps > older) {
@@ -147,10 +154,11 @@ export class History<T> implements Iterable<HistoryRecord<T>> {
    */
   rollbackTo(target: number | RevisionPredicate<T>, options?: RollbackOptions): T {
     const call = 'History.rollbackTo';
+    this.#enter(call);
     if (typeof target === 'function') {
       for (let i = this.#current - 1; i >= 0; i--) {
         const revision = this.#at(i);
-        if (target(revision.entry, snapshotOf(revision))) return this.#rollbackTo(call, i, options);
+        if (this.#ask(target, revision)) return this.#rollbackTo(call, i, options);
       }
       throw new NotFoundError(`${call}: no older revision matches the predicate`);
     }
@@ -170,6 +178,7 @@ export class History<T> implements Iterable<HistoryRecord<T>> {
    * and returns its entry (the current entry when it is not failed). StateError when every one is.
    */
   rollbackToLastGood(options?: RollbackOptions): T {
+    this.#enter('History.rollbackToLastGood');
     for (let i = this.#current; i >= 0; i--) {
       if (this.#at(i).status !== 'failed') return this.#rollbackTo('History.rollbackToLastGood', i, options);
     }
@@ -181,6 +190,7 @@ export class History<T> implements Iterable<HistoryRecord<T>> {
    * status `'rolled-back'`) for `redo`, until the next push or rollback.
    */
   undo(options?: UndoOptions): T {
+    this.#enter('History.undo');
     const { dryRun } = checkMove('History.undo', options);
     if (!this.canUndo) throw new StateError(`History.undo: nothing to undo (${this.#current < 0 ? 'the history is empty' : 'the current revision is the oldest kept'})`);
     const target = this.#at(this.#current - 1);
@@ -193,6 +203,7 @@ export class History<T> implements Iterable<HistoryRecord<T>> {
 
   /** Steps forward to the revision the last `undo` left, and returns the entry now current. */
   redo(options?: UndoOptions): T {
+    this.#enter('History.redo');
     const { dryRun } = checkMove('History.redo', options);
     if (!this.canRedo) throw new StateError('History.redo: nothing to redo');
     const target = this.#at(this.#current + 1);
@@ -205,6 +216,7 @@ export class History<T> implements Iterable<HistoryRecord<T>> {
 
   /** Marks a revision (the current one by default) as failed and returns its record. */
   markFailed(revision?: number): HistoryRecord<T> {
+    this.#enter('History.markFailed');
     const record = revision === undefined ? this.#currentOrThrow('History.markFailed') : this.#find('History.markFailed', revision);
     record.status = 'failed';
     return snapshotOf(record);
@@ -212,10 +224,12 @@ export class History<T> implements Iterable<HistoryRecord<T>> {
 
   /** Keeps a revision from being dropped by `limit`. */
   pin(revision: number): void {
+    this.#enter('History.pin');
     this.#find('History.pin', revision).pinned = true;
   }
 
   unpin(revision: number): void {
+    this.#enter('History.unpin');
     this.#find('History.unpin', revision).pinned = false;
   }
 
@@ -233,8 +247,37 @@ export class History<T> implements Iterable<HistoryRecord<T>> {
 
   /** Forgets every revision. Revision numbers carry on from where they were. */
   clear(): void {
+    this.#enter('History.clear');
     this.#revisions.clear();
     this.#current = -1;
+  }
+
+  /**
+   * The history as bytes: every kept revision (entries through `codec`, JSON by default) with its
+   * number, status, reason, time and pin, which one is current (the redo side with it), the next
+   * revision number, and the options that are data (`limit`, `mode`).
+   */
+  snapshot(options?: SnapshotOptions<T>): Uint8Array {
+    const codec = checkOptions('History.snapshot', options).codec;
+    return writeHistorySnapshot(
+      { mode: this.#mode, limit: this.#limit, nextRevision: this.#nextRevision, current: this.#current, revisions: this.#revisions.toArray() },
+      codec,
+    );
+  }
+
+  /**
+   * A history rebuilt from `snapshot()` bytes, everything validated first (SnapshotError): the
+   * same revisions, current one, redo side and numbering. `at` times are kept as recorded (they
+   * are the clock's readings, not ages); `clock` is given anew.
+   */
+  static restore<T>(bytes: Uint8Array, options?: RestoreOptions<T> & Pick<HistoryOptions, 'clock'>): History<T> {
+    const given = checkOptions('History.restore', options);
+    const saved = readHistorySnapshot<T>(bytes, given.codec, given.maxBytes);
+    const history = new History<T>({ limit: saved.limit, mode: saved.mode, clock: given.clock });
+    for (const revision of saved.revisions) history.#revisions.push(revision);
+    history.#current = saved.current;
+    history.#nextRevision = saved.nextRevision;
+    return history;
   }
 
   /** Records newest first. */
@@ -345,8 +388,28 @@ export class History<T> implements Iterable<HistoryRecord<T>> {
     return this.#at(this.#current);
   }
 
+  #enter(call: string): void {
+    if (this.#busy) throw new StateError(`${call}: called from a predicate or the clock while the history is mid-change; they must not change it`);
+  }
+
+  /** Runs a caller's predicate with changes refused until it returns. */
+  #ask(predicate: RevisionPredicate<T>, revision: Revision<T>): boolean {
+    this.#busy = true;
+    try {
+      return predicate(revision.entry, snapshotOf(revision));
+    } finally {
+      this.#busy = false;
+    }
+  }
+
   #now(call: string): number {
-    const now = this.#clock();
+    this.#busy = true;
+    let now: number;
+    try {
+      now = this.#clock();
+    } finally {
+      this.#busy = false;
+    }
     if (typeof now !== 'number' || now - now !== 0) throw new InvalidArgumentError(`${call}: \`clock\` returned ${describe(now)}, expected a finite number`);
     return now;
   }

@@ -252,7 +252,16 @@ function commands(): fc.Arbitrary<Command>[] {
     },
     toString: () => 'clear()',
   });
-  return [push, push, push, push, rollback, rollback, rollbackToRevision, rollbackToEntry, lastGood, undo, undo, redo, redo, markFailed, pin, pin, get, clear];
+  // Snapshot and restore: the restored history goes on exactly as the original would.
+  const restore = fc.constant<Command>({
+    check: () => true,
+    run(model, real) {
+      real.history = History.restore<string>(real.history.snapshot(), { clock: () => real.clock.now });
+      compare(model, real);
+    },
+    toString: () => 'snapshot+restore',
+  });
+  return [push, push, push, push, rollback, rollback, rollbackToRevision, rollbackToEntry, lastGood, undo, undo, redo, redo, markFailed, pin, pin, get, clear, restore];
 }
 
 function run(mode: HistoryMode, numRuns: number): void {
