@@ -15,7 +15,9 @@ let seed = 12345;
 const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
 const pick = (n) => Math.floor(rand() * n);
 
+/** Keys: `true` few distinct ones (ties, all of them packable), `false` random, 'mixed' mostly the former. */
 function keyOf(tieHeavy) {
+  if (tieHeavy === 'mixed') return pick(40) === 0 ? (rand() - 0.5) * 1e6 : [0, -0, 1, 2, -1, 3.5, -1e6][pick(7)];
   if (tieHeavy) return [0, -0, 1, 2, -1, 3.5][pick(6)];
   return (rand() - 0.5) * 1e6;
 }
@@ -83,7 +85,7 @@ function checkValueHeap(path, tieHeavy, steps) {
       core.heap_append(h, count);
       core.heap_restore(h, from);
     } else {
-      const max = pick(50);
+      const max = pick(20) === 0 ? 4096 : pick(50);
       const count = core.heap_popMany(h, max);
       const numbers = new Float64Array(memory.buffer, core.staging_numbers(), count);
       const words = new Uint32Array(memory.buffer, core.staging_words(), count);
@@ -149,7 +151,7 @@ function checkIndexedHeap(path, tieHeavy, steps) {
 }
 
 for (const path of paths) {
-  for (const tieHeavy of [true, false]) {
+  for (const tieHeavy of [true, false, 'mixed']) {
     for (let run = 0; run < 8; run++) {
       checkValueHeap(path, tieHeavy, 1500);
       checkIndexedHeap(path, tieHeavy, 1500);
