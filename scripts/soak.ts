@@ -1,11 +1,28 @@
-// `npm run soak [-- --ops 1e8]`: a long mixed workload that checks nothing is lost or duplicated
-// and that memory stays flat. Not part of CI (it takes minutes); its result goes in the notes.
+// `npm run soak [-- --ops 1e8 --jobs 1e7 --part all|structures|scheduler]`: long mixed workloads
+// that check nothing is lost or duplicated and that memory stays flat. Not part of CI (it takes
+// minutes); its result goes in the notes.
+//
+// - structures: pushes, pops, updates and removes on a PriorityQueue, a Queue and a NumericQueue;
+// - scheduler: jobs through submit / take / ack / fail with priorities, tenants, delays, retries
+//   with jittered backoff, dead letters (evicted past maxDeadLetters, requeued, purged), cancels,
+//   pause/resume and snapshot/restore with jobs in flight, on a fake clock.
+//
+// Memory is sampled after a garbage collection when one can be asked for (`npm run soak` passes
+// --expose-gc); the slope is fitted over the second half of the run, after the warm-up growth.
 import { parseArgs } from 'node:util';
-import { Arena, NumericQueue, PriorityQueue, Queue, type Handle } from '../src/index.js';
+import { Arena, NumericQueue, PriorityQueue, Queue, Scheduler, type Handle, type JobId } from '../src/index.js';
 
-const { values } = parseArgs({ options: { ops: { type: 'string', default: '1e8' }, size: { type: 'string', default: '10000' } } });
+const { values } = parseArgs({
+  options: {
+    ops: { type: 'string', default: '1e8' },
+    size: { type: 'string', default: '10000' },
+    jobs: { type: 'string', default: '1e7' },
+    part: { type: 'string', default: 'all' },
+  },
+});
 const totalOps = Number(values.ops);
 const holdSize = Number(values.size);
+const totalJobs = Number(values.jobs);
 
 // xorshift32: the same run every time
 let seed = 0x9e3779b9;
@@ -16,84 +33,258 @@ const random = () => {
   return (seed >>> 0) / 2 ** 32;
 };
 
-const arena = new Arena({ maxMemory: 512 << 20 });
-const pq = new PriorityQueue<number>({ arena });
-const fifo = new Queue<number>();
-const ids = new NumericQueue({ arena });
-const handles = new Map<number, Handle>();
-const seen = new Uint8Array(Math.ceil(totalOps / 8) + 1); // one bit per id: taken out once
-let nextId = 0;
-let taken = 0;
-let duplicated = 0;
+const collect = (globalThis as { gc?: () => void }).gc;
 
-const takeOut = (id: number) => {
-  const mask = 1 << (id & 7);
-  if (seen[id >> 3]! & mask) duplicated++;
-  seen[id >> 3]! |= mask;
-  taken++;
-};
-
-const samples: { ops: number; core: number; heap: number }[] = [];
-const started = performance.now();
-for (let op = 0; op < totalOps; op++) {
-  const r = random();
-  if (pq.size < holdSize || r < 0.3) {
-    const id = nextId++;
-    handles.set(id, pq.push(id, Math.floor(random() * 1000)));
-  } else if (r < 0.6) {
-    const id = pq.pop()!;
-    handles.delete(id);
-    takeOut(id);
-  } else if (r < 0.7) {
-    const id = nextId - 1 - Math.floor(random() * Math.min(nextId, 5 * holdSize));
-    const handle = handles.get(id);
-    if (handle !== undefined) pq.update(handle, Math.floor(random() * 1000));
-  } else if (r < 0.75) {
-    const id = nextId - 1 - Math.floor(random() * Math.min(nextId, 5 * holdSize));
-    const handle = handles.get(id);
-    if (handle !== undefined && pq.remove(handle)) {
-      handles.delete(id);
-      takeOut(id);
-    }
-  } else if (r < 0.9) {
-    fifo.push(op);
-    if (fifo.size > holdSize) fifo.shift();
-  } else {
-    ids.push(op >>> 0);
-    if (ids.size > holdSize) ids.shift();
-  }
-  if (op % 1_000_000 === 0) samples.push({ ops: op, core: arena.bytesInUse, heap: process.memoryUsage().heapUsed });
+interface Sample {
+  at: number;
+  core: number;
+  heap: number;
 }
-for (const id of pq.drain()) takeOut(id);
 
-const slope = (key: 'core' | 'heap') => {
+function sample(at: number, arena: Arena): Sample {
+  collect?.();
+  return { at, core: arena.bytesInUse, heap: process.memoryUsage().heapUsed };
+}
+
+/** Least-squares slope of memory over the second half of the samples, in bytes per million `at`. */
+function slope(samples: Sample[], key: 'core' | 'heap'): number {
   const half = samples.slice(Math.floor(samples.length / 2));
   const n = half.length;
   if (n < 2) return 0;
-  const mx = half.reduce((s, p) => s + p.ops, 0) / n;
+  const mx = half.reduce((s, p) => s + p.at, 0) / n;
   const my = half.reduce((s, p) => s + p[key], 0) / n;
-  const num = half.reduce((s, p) => s + (p.ops - mx) * (p[key] - my), 0);
-  const den = half.reduce((s, p) => s + (p.ops - mx) ** 2, 0);
-  return (num / den) * 1e6; // bytes per million ops
-};
+  const num = half.reduce((s, p) => s + (p.at - mx) * (p[key] - my), 0);
+  const den = half.reduce((s, p) => s + (p.at - mx) ** 2, 0);
+  return Number(((num / den) * 1e6).toFixed(1));
+}
 
-const seconds = (performance.now() - started) / 1000;
-console.log(
-  JSON.stringify(
-    {
-      ops: totalOps,
-      seconds: Number(seconds.toFixed(1)),
-      pushed: nextId,
-      takenOut: taken,
-      lost: nextId - taken,
-      duplicated,
-      coreBytesFirst: samples[0]?.core,
-      coreBytesLast: samples.at(-1)?.core,
-      coreSlopeBytesPerMillionOps: Number(slope('core').toFixed(1)),
-      jsHeapSlopeBytesPerMillionOps: Number(slope('heap').toFixed(1)),
-    },
-    null,
-    2,
-  ),
-);
-if (nextId !== taken || duplicated !== 0) process.exit(1);
+/** One bit per id: an id that leaves twice is a duplicate, one that never leaves is lost. */
+class Ledger {
+  readonly #bits: Uint8Array;
+  left = 0;
+  duplicated = 0;
+  constructor(size: number) {
+    this.#bits = new Uint8Array(Math.ceil(size / 8) + 1);
+  }
+  leave(id: number): void {
+    const mask = 1 << (id & 7);
+    if (this.#bits[id >> 3]! & mask) this.duplicated++;
+    else this.left++;
+    this.#bits[id >> 3]! |= mask;
+  }
+}
+
+function soakStructures() {
+  const arena = new Arena({ maxMemory: 512 << 20 });
+  const pq = new PriorityQueue<number>({ arena });
+  const fifo = new Queue<number>();
+  const ids = new NumericQueue({ arena });
+  const handles = new Map<number, Handle>();
+  const ledger = new Ledger(totalOps);
+  let nextId = 0;
+  const samples: Sample[] = [];
+  const started = performance.now();
+  for (let op = 0; op < totalOps; op++) {
+    const r = random();
+    if (pq.size < holdSize || r < 0.3) {
+      const id = nextId++;
+      handles.set(id, pq.push(id, Math.floor(random() * 1000)));
+    } else if (r < 0.6) {
+      const id = pq.pop()!;
+      handles.delete(id);
+      ledger.leave(id);
+    } else if (r < 0.7) {
+      const id = nextId - 1 - Math.floor(random() * Math.min(nextId, 5 * holdSize));
+      const handle = handles.get(id);
+      if (handle !== undefined) pq.update(handle, Math.floor(random() * 1000));
+    } else if (r < 0.75) {
+      const id = nextId - 1 - Math.floor(random() * Math.min(nextId, 5 * holdSize));
+      const handle = handles.get(id);
+      if (handle !== undefined && pq.remove(handle)) {
+        handles.delete(id);
+        ledger.leave(id);
+      }
+    } else if (r < 0.9) {
+      fifo.push(op);
+      if (fifo.size > holdSize) fifo.shift();
+    } else {
+      ids.push(op >>> 0);
+      if (ids.size > holdSize) ids.shift();
+    }
+    if (op % 1_000_000 === 0) samples.push(sample(op, arena));
+  }
+  for (const id of pq.drain()) ledger.leave(id);
+  return {
+    ops: totalOps,
+    seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
+    pushed: nextId,
+    takenOut: ledger.left,
+    lost: nextId - ledger.left,
+    duplicated: ledger.duplicated,
+    coreBytesFirst: samples[0]?.core,
+    coreBytesLast: samples.at(-1)?.core,
+    coreSlopeBytesPerMillionOps: slope(samples, 'core'),
+    jsHeapSlopeBytesPerMillionOps: slope(samples, 'heap'),
+  };
+}
+
+const TENANTS = Array.from({ length: 16 }, (_, i) => `tenant-${i}`);
+
+function soakScheduler() {
+  const arena = new Arena({ maxMemory: 256 << 20 });
+  const clock = { now: 0 };
+  const options = { arena, clock: () => clock.now, random };
+  let s = new Scheduler<number>({
+    ...options,
+    capacity: 2 * holdSize,
+    maxDelayed: holdSize,
+    tenantCapacity: holdSize,
+    defaultAttempts: 3,
+    backoff: { type: 'exponential', base: 2, max: 50, jitter: true },
+    maxDeadLetters: 1000,
+  });
+  // Ids are the numbers the scheduler issues (1, 2, 3, …); a job's payload is its id.
+  const ledger = new Ledger(totalJobs + 2);
+  const listen = (x: Scheduler<number>) => x.on('evicted', ({ job }) => ledger.leave(job.id as number));
+  listen(s);
+  TENANTS.forEach((t, i) => s.setTenantWeight(t, 1 + (i % 4)));
+  let inFlight: JobId[] = [];
+  let submitted = 0;
+  let refused = 0;
+  let failures = 0;
+  let requeued = 0;
+  let restores = 0;
+  let calls = 0;
+  const samples: Sample[] = [];
+  const sampleEvery = Math.max(1, Math.floor(totalJobs / 100));
+  const restoreEvery = Math.max(1, Math.floor(totalJobs / 5));
+  const started = performance.now();
+
+  while (submitted < totalJobs) {
+    const r = random();
+    if (s.size < holdSize || r < 0.33) {
+      const delay = random() < 0.3 ? Math.floor(random() * 50) : 0;
+      const tenant = TENANTS[Math.floor(random() * TENANTS.length)]!;
+      // Ask first, as a gateway shedding load would: a refusal costs no exception.
+      const id = s.canAccept(1, { tenant, delay }) ? s.submit(submitted + 1, { priority: Math.floor(random() * 10), tenant, delay }) : false;
+      calls += 2;
+      if (id === false) refused++;
+      else {
+        if (id !== submitted + 1) throw new Error(`soak: expected id ${submitted + 1}, got ${String(id)}`);
+        submitted++;
+        if (submitted % sampleEvery === 0) samples.push(sample(submitted, arena));
+        if (submitted % restoreEvery === 0) {
+          // Snapshot with jobs in flight, restore, carry on with the restored scheduler: the
+          // in-flight jobs are waiting again (or dead, if that was their last attempt).
+          const bytes = s.snapshot();
+          s.dispose();
+          s = Scheduler.restore<number>(bytes, options);
+          listen(s);
+          inFlight = [];
+          restores++;
+        }
+      }
+    } else if (r < 0.63) {
+      const job = s.take();
+      calls++;
+      if (job) {
+        if (job.payload !== job.id) throw new Error(`soak: job ${String(job.id)} carries payload ${job.payload}`);
+        inFlight.push(job.id);
+      }
+    } else if (r < 0.97) {
+      if (inFlight.length === 0) continue;
+      // Mostly the oldest, sometimes a random one: completions come back out of order.
+      const index = random() < 0.8 ? 0 : Math.floor(random() * inFlight.length);
+      const id = inFlight[index]!;
+      inFlight[index] = inFlight[inFlight.length - 1]!;
+      inFlight.pop();
+      calls++;
+      if (random() < 0.85) {
+        s.ack(id);
+        ledger.leave(id as number);
+      } else {
+        s.fail(id, 'soak failure');
+        failures++;
+      }
+    } else if (r < 0.975) {
+      const id = Math.max(1, submitted - Math.floor(random() * 5 * holdSize));
+      calls++;
+      if (s.cancel(id)) {
+        ledger.leave(id);
+        const at = inFlight.indexOf(id);
+        if (at >= 0) inFlight.splice(at, 1);
+      }
+    } else if (r < 0.9772) {
+      // deadLetters() copies every letter: asked for now and then, not per job.
+      const letter = s.deadLetters()[0];
+      calls++;
+      if (letter && s.canAccept(1, { tenant: letter.tenant })) {
+        s.requeue(letter.id);
+        requeued++;
+      }
+    } else if (r < 0.97721) {
+      for (const letter of s.deadLetters()) ledger.leave(letter.id as number);
+      s.purge();
+      calls++;
+    } else if (r < 0.97731) {
+      s.pause();
+      s.resume();
+      calls += 2;
+    } else {
+      clock.now += 1;
+    }
+  }
+
+  // Run out everything that is left: each job issued leaves exactly once.
+  for (const id of inFlight) {
+    s.ack(id);
+    ledger.leave(id as number);
+  }
+  for (let round = 0; s.size > 0 && round < 1000; round++) {
+    clock.now += 100;
+    for (let job = s.take(); job; job = s.take()) {
+      s.ack(job.id);
+      ledger.leave(job.id as number);
+    }
+  }
+  for (const letter of s.deadLetters()) ledger.leave(letter.id as number);
+  s.purge();
+  const seconds = (performance.now() - started) / 1000;
+  const result = {
+    jobs: submitted,
+    calls,
+    seconds: Number(seconds.toFixed(1)),
+    jobsPerSecond: Math.round(submitted / seconds),
+    refusedAtLimits: refused,
+    failedAttempts: failures,
+    requeued,
+    restores,
+    left: ledger.left,
+    lost: submitted - ledger.left,
+    duplicated: ledger.duplicated,
+    coreBytesFirst: samples[0]?.core,
+    coreBytesLast: samples.at(-1)?.core,
+    coreSlopeBytesPerMillionJobs: slope(samples, 'core'),
+    jsHeapFirst: samples[0]?.heap,
+    jsHeapLast: samples.at(-1)?.heap,
+    jsHeapSlopeBytesPerMillionJobs: slope(samples, 'heap'),
+    gcBeforeSamples: collect !== undefined,
+  };
+  s.dispose();
+  return result;
+}
+
+const report: Record<string, unknown> = {};
+let failed = false;
+if (values.part === 'all' || values.part === 'structures') {
+  const structures = soakStructures();
+  report.structures = structures;
+  failed ||= structures.lost !== 0 || structures.duplicated !== 0;
+}
+if (values.part === 'all' || values.part === 'scheduler') {
+  const scheduler = soakScheduler();
+  report.scheduler = scheduler;
+  failed ||= scheduler.lost !== 0 || scheduler.duplicated !== 0;
+}
+console.log(JSON.stringify(report, null, 2));
+if (failed) process.exit(1);

@@ -709,7 +709,6 @@ export class Scheduler<T = unknown> {
     const saved = readSchedulerSnapshot<T>(bytes, given.codec, given.maxBytes);
     const held = saved.lines.reduce((n, line) => n + line.jobs.length, 0) + saved.delayed.length + saved.inFlight.length;
     if (held > saved.capacity) throw new SnapshotError(`${where}: ${held} jobs exceed the snapshot's capacity (${saved.capacity})`);
-    if (saved.dead.length > saved.maxDeadLetters) throw new SnapshotError(`${where}: ${saved.dead.length} dead letters exceed maxDeadLetters (${saved.maxDeadLetters})`);
     const unbounded = (limit: number) => (limit === Infinity ? undefined : limit);
     const scheduler = new Scheduler<T>({
       capacity: unbounded(saved.capacity),
@@ -755,9 +754,12 @@ export class Scheduler<T = unknown> {
       this.#jobs.set(job.id, job);
       return job;
     };
-    // No handler survives a restore: an in-flight attempt is recorded as failed by it.
+    // No handler survives a restore: an in-flight attempt is recorded as failed by it. One reason
+    // serves every such job (the history entry says which attempt): an Error per job cost more
+    // than the rest of a restore with many jobs in flight.
+    let reason: StateError | undefined;
     const interrupt = (job: Job<T>, s: SavedJob<T>) => {
-      const reason = new StateError(`Scheduler.restore: attempt ${job.attempt} of job ${describe(job.id)} was interrupted by a restore`);
+      reason ??= new StateError('Scheduler.restore: the attempt in flight was interrupted by a restore');
       (job.history ??= []).push({ attempt: job.attempt, startedAt: now - s.time, failedAt: now, reason });
     };
     const due = (s: SavedJob<T>, interrupted: boolean) => {
@@ -803,12 +805,8 @@ export class Scheduler<T = unknown> {
       this.#dead.push(job);
       this.#move(job, undefined, 'dead');
     }
-    // As at any death, the oldest letters past maxDeadLetters go (no listener can hear it yet).
-    while (this.#dead.size > this.#maxDeadLetters) {
-      const oldest = this.#dead.peek()!;
-      this.#dead.remove(oldest);
-      this.#forget(oldest);
-    }
+    // Past maxDeadLetters, the extra letters stay until the next death evicts down to the limit
+    // with 'evicted' events: no listener exists yet, and a restore drops nothing unheard.
     for (const tenant of this.#fair.tenants()) if (tenant.jobs === 0) this.#fair.becameEmpty(tenant);
     this.#idle = this.size === 0;
   }

@@ -107,7 +107,7 @@ describe('Scheduler snapshots', () => {
     expect(history).toHaveLength(1);
     expect(history[0]).toMatchObject({ attempt: 1, startedAt: 95, failedAt: 100 });
     expect(history[0]!.reason).toBeInstanceOf(StateError);
-    expect(String(history[0]!.reason)).toContain(`attempt 1 of job ${again.id} was interrupted by a restore`);
+    expect(String(history[0]!.reason)).toBe('StateError: Scheduler.restore: the attempt in flight was interrupted by a restore');
     const order = [];
     for (let job = r.take(); job; job = r.take()) order.push(`${job.payload}#${job.attempt}`);
     // Tenant b has had one turn to default's two, so it goes first; within default, the
@@ -115,7 +115,7 @@ describe('Scheduler snapshots', () => {
     expect(order).toEqual(['urgent#2', 'second#2', 'first#2']);
   });
 
-  it('dead-letters an in-flight job whose interrupted attempt was its last, saying so', () => {
+  it('dead-letters an in-flight job whose interrupted attempt was its last, saying so, and drops no letter unheard', () => {
     const { s } = pair<string>({ defaultAttempts: 1, maxDeadLetters: 2 });
     const old = s.submit('old');
     s.fail(s.take()!.id, 'boom');
@@ -125,10 +125,18 @@ describe('Scheduler snapshots', () => {
     const once = s.submit('once');
     s.take();
     const r = Scheduler.restore<string>(s.snapshot(), { clock: () => 0 });
-    // Two new dead letters join 'old'; maxDeadLetters (2) drops the oldest, as at any death.
-    expect(r.deadLetters().map((d) => d.id)).toEqual([lastTry, once]);
-    expect(r.get(old)).toBeUndefined();
-    const [a, b] = r.deadLetters();
+    // Two new dead letters join 'old', past maxDeadLetters (2): a restore drops nothing unheard.
+    expect(r.deadLetters().map((d) => d.id)).toEqual([old, lastTry, once]);
+    const evicted: unknown[] = [];
+    r.on('evicted', ({ job }) => evicted.push(job.id));
+    // The next death evicts down to the limit, with events.
+    const next = r.submit('next');
+    r.fail(r.take()!.id, 'boom');
+    expect(evicted).toEqual([old, lastTry]);
+    expect(r.deadLetters().map((d) => d.id)).toEqual([once, next]);
+    // A snapshot of a scheduler past its limit restores too.
+    expect(Scheduler.restore<string>(Scheduler.restore<string>(s.snapshot()).snapshot()).deadLetters()).toHaveLength(3);
+    const [, a, b] = Scheduler.restore<string>(s.snapshot(), { clock: () => 0 }).deadLetters();
     expect(a!.history.map((h) => h.attempt)).toEqual([1, 2]);
     expect(String(a!.history[1]!.reason)).toContain('interrupted by a restore');
     expect(b).toMatchObject({ state: 'dead', attempt: 1, attempts: 1 });
