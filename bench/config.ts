@@ -57,6 +57,6 @@ export function configFor(quick: boolean): Config {
     jobs: 1_000_000,
     poolJobs: 100_000,
     workers: [10, 1_000, 100_000],
-    plan: { rounds: 10, roundTime: 60, warmupTime: 50 },
+    plan: { rounds: 8, roundTime: 60, warmupTime: 50 },
   };
 }

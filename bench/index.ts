@@ -57,8 +57,9 @@ async function run(suite: Suite): Promise<void> {
     return;
   }
   for (const make of suite.cases(config)) {
+    const caseStarted = performance.now();
     const result = await runCase(make(), config.plan);
-    printCase(result);
+    printCase(result, (performance.now() - caseStarted) / 1000);
     cases.push(result);
   }
 }

@@ -21,8 +21,8 @@ export function formatRatio(ratio: number | undefined): string {
   return `${ratio < 0.1 ? ratio.toPrecision(2) : ratio.toFixed(2)}×`;
 }
 
-export function printCase(result: CaseResult): void {
-  console.log(`\n${result.suite} · ${result.workload} · N=${formatSize(result.size)}  (per ${result.operation})`);
+export function printCase(result: CaseResult, seconds: number): void {
+  console.log(`\n${result.suite} · ${result.workload} · N=${formatSize(result.size)}  (per ${result.operation}; ${seconds.toFixed(1)} s)`);
   const width = Math.max(...result.results.map((r) => r.name.length)) + 2;
   for (const r of result.results) {
     const mark = r.ours ? '*' : ' ';
