@@ -597,7 +597,8 @@ export class Scheduler<T = unknown> {
       fail: (job, attempt, reason) => {
         if (this.#isCurrentAttempt(job, attempt)) this.fail(job.id, reason);
       },
-      nextDueIn: () => (this.#disposed ? undefined : this.nextDueIn()),
+      // Paused: nothing to wait for; `resume` wakes the pool.
+      nextDueIn: () => (this.#disposed || this.#paused ? undefined : this.nextDueIn()),
       stopped: () => {
         if (this.#pool === pool) this.#pool = undefined;
       },

@@ -33,6 +33,7 @@ export interface PoolHost<J, T> {
   /** Acks the job if this attempt is still the one in flight (a timeout or cancel ends it early). */
   complete(job: J, attempt: number, result: unknown): void;
   fail(job: J, attempt: number, reason: unknown): void;
+  /** Milliseconds until a job is due (0: one is due now); undefined when none is or while paused. */
   nextDueIn(): number | undefined;
   /** The pool has stopped and every handler has settled. */
   stopped(): void;
@@ -161,8 +162,10 @@ export class WorkerPool<J extends { attempt: number }, T> {
     this.#timer = undefined;
     if (this.#stopping || this.#slots.size >= this.#concurrency) return;
     const dueIn = this.#host.nextDueIn();
-    // 0 with a free slot means paused with jobs waiting: `resume` wakes the pool.
-    if (dueIn === undefined || dueIn === 0) return;
+    if (dueIn === undefined) return;
+    // A live clock moved on since the take: a job fell due between the two readings. Look again
+    // rather than wait for a wake-up that may never come.
+    if (dueIn === 0) return this.wake();
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       this.#pump();

@@ -262,3 +262,32 @@ describe('Scheduler faults: memory exhaustion', () => {
     s.dispose();
   });
 });
+
+describe('Scheduler faults: a live clock under run()', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('a job that falls due between the pool’s take and its next clock reading still runs', async () => {
+    vi.useFakeTimers();
+    // Every reading is a millisecond later, as a live clock under load can be: the take at t = 1
+    // finds nothing due, the reading that follows (t = 2) finds the job due.
+    let t = 0;
+    const s = new Scheduler<string>({ clock: () => t++ });
+    s.submit('due at 2', { delay: 2 });
+    const started: string[] = [];
+    const run = s.run((p) => void started.push(p));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(started).toEqual(['due at 2']);
+    // Paused, the pool neither spins nor misses it later.
+    s.pause();
+    s.submit('later');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(started).toEqual(['due at 2']);
+    s.resume();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(started).toEqual(['due at 2', 'later']);
+    await s.stop();
+    await run;
+  });
+});
