@@ -10,20 +10,6 @@ const c = picocolors.createColors(live);
 const random = seededRandom(2026);
 const startedAt = performance.now();
 
-/**
- * The schedulers' clock: the time read once per turn of the event loop, as libuv's own timers
- * see it. Scheduler.run, reading a live clock, can miss a delayed job that falls due between two
- * of its reads in one turn (it then waits for a wake-up that never comes); with one reading per
- * turn its reads agree. Remove once the pool re-checks in that case.
- */
-let turnTime: number | undefined;
-const clock = () => {
-  if (turnTime === undefined) {
-    turnTime = performance.now();
-    queueMicrotask(() => (turnTime = undefined));
-  }
-  return turnTime;
-};
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const between = (low: number, high: number) => Math.round(low + random() * (high - low));
@@ -75,7 +61,7 @@ interface CiJob {
 
 async function pipeline(): Promise<string> {
   const RUNNERS = 3;
-  const jobs = new Scheduler<CiJob>({ clock });
+  const jobs = new Scheduler<CiJob>();
   const runners: ({ job: CiJob; priority: number; since: number } | undefined)[] = Array(RUNNERS).fill(undefined);
   const order: string[] = [];
   let done = 0;
@@ -150,7 +136,7 @@ interface Step {
 }
 
 async function retries(): Promise<string> {
-  const steps = new Scheduler<Step>({ clock });
+  const steps = new Scheduler<Step>();
   let registryUp = false;
   const tracked = new Map<JobId, { name: string; failures: number; state: string }>();
 
@@ -301,7 +287,7 @@ async function tenants(): Promise<string> {
   const JOBS = 20;
   const WEIGHTS = { 'team-a': 3, 'team-b': 1, 'team-c': 1 } as const;
   const names = Object.keys(WEIGHTS) as (keyof typeof WEIGHTS)[];
-  const shared = new Scheduler<{ tenant: string; n: number }>({ clock });
+  const shared = new Scheduler<{ tenant: string; n: number }>();
   for (const tenant of names) shared.setTenantWeight(tenant, WEIGHTS[tenant]);
   const completed: Record<string, number> = { 'team-a': 0, 'team-b': 0, 'team-c': 0 };
   let firstShare = '';
