@@ -38,14 +38,26 @@ export class NumericPriorityQueue implements Iterable<number> {
   push(id: number, priority: number): number {
     checkWord('NumericPriorityQueue.push', id);
     checkPriority('NumericPriorityQueue.push', priority);
-    const size = this.#arena.core.heap_pushValue(this.#header, this.#sign * priority, id);
+    const arena = this.#arena;
+    let size: number;
+    try {
+      size = arena.raw.heap_pushValue(this.#header, this.#sign * priority, id);
+    } catch (error) {
+      throw arena.trapped('heap_pushValue', error);
+    }
     if (size < 0) throw this.#capacity('NumericPriorityQueue.push');
     return size;
   }
 
   /** Removes and returns the first id, or undefined when empty. */
   pop(): number | undefined {
-    const id = this.#arena.core.heap_popValue(this.#header);
+    const arena = this.#arena;
+    let id: number;
+    try {
+      id = arena.raw.heap_popValue(this.#header);
+    } catch (error) {
+      throw arena.trapped('heap_popValue', error);
+    }
     return id < 0 ? undefined : id;
   }
 

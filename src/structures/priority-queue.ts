@@ -138,7 +138,12 @@ export class PriorityQueue<T> implements Iterable<T> {
   push(item: T, priority: number): Handle {
     checkPriority('PriorityQueue.push', priority);
     const arena = this.#arena;
-    const handle = arena.core.heap_push(this.#header, this.#sign * priority);
+    let handle: number;
+    try {
+      handle = arena.raw.heap_push(this.#header, this.#sign * priority);
+    } catch (error) {
+      throw arena.trapped('heap_push', error);
+    }
     if (handle < 0) throw this.#capacity('PriorityQueue.push');
     // The low 24 bits are the slot (ToInt32 keeps them exactly for any integer below 2^53).
     arena.payloads[handle & 0xffffff] = item;
@@ -182,7 +187,12 @@ export class PriorityQueue<T> implements Iterable<T> {
   /** Removes and returns the first item, or undefined when the queue is empty. */
   pop(): T | undefined {
     const arena = this.#arena;
-    const slot = arena.core.heap_pop(this.#header);
+    let slot: number;
+    try {
+      slot = arena.raw.heap_pop(this.#header);
+    } catch (error) {
+      throw arena.trapped('heap_pop', error);
+    }
     if (slot < 0) return undefined;
     const { payloads } = arena;
     const item = payloads[slot] as T;
