@@ -7,6 +7,7 @@
  * the harness collect between contenders and the memory suite measure after a full GC.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { configFor } from './config.js';
 import { runCase, type CaseResult } from './harness.js';
 import { formatSize, printCase } from './print.js';
@@ -42,6 +43,7 @@ if (typeof (globalThis as { gc?: unknown }).gc !== 'function') {
 
 const config = configFor(quick);
 const started = new Date();
+const loadAtStart = os.loadavg()[0]!;
 const host = machine();
 console.log(`flatsched benchmarks${quick ? ' (quick)' : ''}: ${host.cpus} × ${host.cpuModel}, Node ${host.node}, ${started.toISOString()}`);
 console.log(`${config.plan.rounds} interleaved rounds per case, ${config.plan.roundTime} ms per contender per round; times are per operation, * = ours, ratio = fastest baseline of the same kind / ours`);
@@ -80,7 +82,7 @@ if (wanted('latency')) {
   console.log(`\nSingle-operation latency, hold model at N=${formatSize(config.memorySize)} (${config.latencySteps.toLocaleString('en-US')} pops + as many pushes, timer reading included)`);
   for (const l of latency) {
     const ns = (v: number) => `${Math.round(v)} ns`;
-    console.log(`  ${l.ours ? '*' : ' '} ${l.name.padEnd(28)} p50 ${ns(l.p50)}, p99 ${ns(l.p99)}, p99.9 ${ns(l.p999)}, max ${ns(l.max)}; GC pauses ${l.gcPauses} (${l.gcPauseTotalMs.toFixed(1)} ms in all, longest ${l.gcPauseMaxMs.toFixed(2)} ms)`);
+    console.log(`  ${l.ours ? '*' : ' '} ${l.name.padEnd(28)} p50 ${ns(l.p50)}, p99 ${ns(l.p99)}, p99.9 ${ns(l.p999)}, max ${ns(l.max)}; GC pauses ${l.gcPauses} (${l.gcPauseTotalMs.toFixed(1)} ms in all, longest ${l.gcPauseMaxMs.toFixed(2)} ms)${l.gcPausesUntimed === undefined ? '' : `, ${l.gcPausesUntimed} without timer readings`}`);
   }
 }
 
@@ -95,6 +97,7 @@ const results: Results = {
   quick,
   plan: config.plan,
   machine: host,
+  loadAverage: { start: loadAtStart, end: os.loadavg()[0]! },
   versions: versions(),
   cases,
   memory,

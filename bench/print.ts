@@ -10,8 +10,8 @@ export function formatSize(size: number): string {
 /** Nanoseconds with three significant digits, in µs or ms once they get large. */
 export function formatNs(ns: number): string {
   if (!Number.isFinite(ns)) return '–';
-  if (ns >= 1e6) return `${(ns / 1e6).toPrecision(3)} ms`;
-  if (ns >= 1e4) return `${(ns / 1e3).toPrecision(3)} µs`;
+  if (ns >= 999.5e3) return `${(ns / 1e6).toPrecision(3)} ms`;
+  if (ns >= 999.5) return `${(ns / 1e3).toPrecision(3)} µs`;
   return `${ns.toPrecision(3)} ns`;
 }
 

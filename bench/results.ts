@@ -26,6 +26,8 @@ export interface Results {
   readonly quick: boolean;
   readonly plan: { readonly rounds: number; readonly roundTime: number; readonly warmupTime: number };
   readonly machine: Machine;
+  /** 1-minute load average when the run started and when it ended: the machine is shared. */
+  readonly loadAverage: { readonly start: number; readonly end: number };
   /** Package versions of ours (with its commit) and of every baseline and tool. */
   readonly versions: Record<string, string>;
   readonly cases: CaseResult[];

@@ -81,7 +81,9 @@ export function computeTargets(results: Results): TargetResult[] {
       ? { target: '≤ 24 core bytes per queued item (after shrink)', measured: 'not measured', met: undefined }
       : {
           target: `≤ 24 core bytes per queued item after shrink${sized(shrunk[0]?.size)}`,
-          measured: shrunk.map((m) => `${m.structure} ${m.afterShrink.toFixed(1)} B`).join(', '),
+          measured: shrunk
+            .map((m) => `${m.structure} ${m.afterShrink.toFixed(2)} B (${(m.afterShrink - m.arenaBaseline / m.size).toFixed(2)} B without the arena's fixed ${(m.arenaBaseline / 1024).toFixed(0)} KiB staging area)`)
+            .join(', '),
           met: shrunk.every((m) => m.afterShrink <= 24),
         },
   );
@@ -89,12 +91,12 @@ export function computeTargets(results: Results): TargetResult[] {
   const numeric = latency?.find((l) => l.name === 'NumericPriorityQueue');
   const timer = latency?.find((l) => l.name === 'timer only');
   targets.push(
-    numeric === undefined
+    numeric?.gcPausesUntimed === undefined
       ? { target: 'Zero GC pauses caused by the core in the numeric hold model', measured: 'not measured', met: undefined }
       : {
           target: `Zero GC pauses caused by the core in the numeric hold model${sized(numeric.size)}`,
-          measured: `${numeric.gcPauses} pauses in ${numeric.operations.toLocaleString('en-US')} ops (timer-only loop: ${timer?.gcPauses ?? '?'})`,
-          met: numeric.gcPauses <= (timer?.gcPauses ?? 0),
+          measured: `${numeric.gcPausesUntimed} pauses in ${numeric.operations.toLocaleString('en-US')} ops without timer readings (${numeric.gcPauses} with them; the timer-only loop alone: ${timer?.gcPauses ?? '?'})`,
+          met: numeric.gcPausesUntimed === 0,
         },
   );
   const tails = latency?.filter((l) => l.ours) ?? [];

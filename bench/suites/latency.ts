@@ -6,8 +6,9 @@
  * before the pop, between, after the push), written into a preallocated Float64Array so the
  * measuring allocates nothing. A reading costs some tens of ns; the `timer only` row runs the same
  * loop with no queue and shows that floor (the other rows include it). GC pauses are the
- * `PerformanceObserver` 'gc' entries that start during the timed loop; the `timer only` row's count
- * is what the measuring itself causes.
+ * `PerformanceObserver` 'gc' entries that start during the timed loop. The timed loop itself
+ * allocates (the `timer only` row shows its pauses), so each queue's hold loop also runs once more
+ * without any timer reading, and the pauses of that run are the ones the queue causes.
  *
  * Each loop is written out per contender, for the same reason as in the throughput suites.
  */
@@ -33,6 +34,8 @@ export interface LatencyResult {
   readonly gcPauses: number;
   readonly gcPauseTotalMs: number;
   readonly gcPauseMaxMs: number;
+  /** GC pauses during the same number of steps without timer readings (undefined for the timer row). */
+  readonly gcPausesUntimed: number | undefined;
 }
 
 interface Job {
@@ -49,6 +52,8 @@ interface LatencyContender {
   readonly ours: boolean;
   /** Builds the full queue (not timed) and returns the timed loop. */
   prepare(): TimedLoop;
+  /** Builds the full queue and returns the same hold loop without timer readings. */
+  untimed?(): () => void;
 }
 
 function collect(): void {
@@ -94,6 +99,20 @@ function contenders(size: number, steps: number): LatencyContender[] {
           queue.dispose();
         };
       },
+      untimed() {
+        const queue = new NumericPriorityQueue();
+        const priorities = keys.slice();
+        for (let i = 0; i < size; i++) queue.push(i, keys[i]!);
+        return () => {
+          for (let s = 0; s < steps; s++) {
+            const id = queue.pop()!;
+            const priority = priorities[id]! + increments[s]!;
+            priorities[id] = priority;
+            queue.push(id, priority);
+          }
+          queue.dispose();
+        };
+      },
     },
     {
       name: 'PriorityQueue', library: 'flatsched', ours: true,
@@ -112,6 +131,19 @@ function contenders(size: number, steps: number): LatencyContender[] {
             const t3 = performance.now();
             samples[2 * s] = t1 - t0;
             samples[2 * s + 1] = t3 - t2;
+          }
+          queue.dispose();
+        };
+      },
+      untimed() {
+        const queue = new PriorityQueue<Job>();
+        const jobs = makeJobs();
+        for (let i = 0; i < size; i++) queue.push(jobs[i]!, keys[i]!);
+        return () => {
+          for (let s = 0; s < steps; s++) {
+            const job = queue.pop()!;
+            job.priority += increments[s]!;
+            queue.push(job, job.priority);
           }
           queue.dispose();
         };
@@ -138,6 +170,19 @@ function contenders(size: number, steps: number): LatencyContender[] {
           }
         };
       },
+      untimed() {
+        const queue = new FlatQueue<number>();
+        const priorities = keys.slice();
+        for (let i = 0; i < size; i++) queue.push(i, keys[i]!);
+        return () => {
+          for (let s = 0; s < steps; s++) {
+            const id = queue.pop()!;
+            const priority = priorities[id]! + increments[s]!;
+            priorities[id] = priority;
+            queue.push(id, priority);
+          }
+        };
+      },
     },
     {
       name: 'flatqueue + payload array', library: 'flatqueue', ours: false,
@@ -160,12 +205,25 @@ function contenders(size: number, steps: number): LatencyContender[] {
           }
         };
       },
+      untimed() {
+        const queue = new FlatQueue<number>();
+        const jobs = makeJobs();
+        for (let i = 0; i < size; i++) queue.push(i, keys[i]!);
+        return () => {
+          for (let s = 0; s < steps; s++) {
+            const id = queue.pop()!;
+            const job = jobs[id]!;
+            job.priority += increments[s]!;
+            queue.push(id, job.priority);
+          }
+        };
+      },
     },
   ];
 }
 
-async function measure(contender: LatencyContender, size: number, samples: Float64Array): Promise<LatencyResult> {
-  const loop = contender.prepare();
+/** The GC pauses that start while `loop` runs (after a full collection before it). */
+async function gcPausesDuring(loop: () => void): Promise<PerformanceEntry[]> {
   collect();
   const pauses: PerformanceEntry[] = [];
   const observer = new PerformanceObserver((list) => {
@@ -173,12 +231,19 @@ async function measure(contender: LatencyContender, size: number, samples: Float
   });
   observer.observe({ entryTypes: ['gc'] });
   const start = performance.now();
-  loop(samples);
+  loop();
   const end = performance.now();
   // Entries are delivered asynchronously: give the observer a turn before counting.
   await new Promise((resolve) => setTimeout(resolve, 50));
   observer.disconnect();
-  const during = pauses.filter((entry) => entry.startTime >= start && entry.startTime <= end);
+  return pauses.filter((entry) => entry.startTime >= start && entry.startTime <= end);
+}
+
+async function measure(contender: LatencyContender, size: number, samples: Float64Array): Promise<LatencyResult> {
+  const loop = contender.prepare();
+  const during = await gcPausesDuring(() => loop(samples));
+  const untimed = contender.untimed?.();
+  const gcPausesUntimed = untimed === undefined ? undefined : (await gcPausesDuring(untimed)).length;
   const sorted = samples.slice().sort();
   const ns = (ms: number) => ms * 1e6;
   return {
@@ -194,6 +259,7 @@ async function measure(contender: LatencyContender, size: number, samples: Float
     gcPauses: during.length,
     gcPauseTotalMs: during.reduce((sum, entry) => sum + entry.duration, 0),
     gcPauseMaxMs: during.reduce((most, entry) => Math.max(most, entry.duration), 0),
+    gcPausesUntimed,
   };
 }
 

@@ -22,6 +22,11 @@ export interface CoreMemory {
   readonly afterFill: number;
   /** The same after `shrink()` of the structure and of the arena. */
   readonly afterShrink: number;
+  /**
+   * Bytes in use of the fresh arena before the structure existed (its staging area, shared by all
+   * structures of the arena): included in the two figures above, as `arena.bytesInUse / N` is.
+   */
+  readonly arenaBaseline: number;
 }
 
 export interface ProcessMemory {
@@ -59,13 +64,14 @@ function processBytes(): number {
 /** Fills a numeric structure of a fresh arena with `size` ids, then shrinks it. */
 function core(structure: string, size: number, fill: (arena: Arena) => { shrink(): void; dispose(): void }): CoreMemory {
   const arena = new Arena();
+  const arenaBaseline = arena.bytesInUse;
   const built = fill(arena);
   const afterFill = arena.bytesInUse / size;
   built.shrink();
   arena.shrink();
   const afterShrink = arena.bytesInUse / size;
   built.dispose();
-  return { structure, size, afterFill, afterShrink };
+  return { structure, size, afterFill, afterShrink, arenaBaseline };
 }
 
 /** Process bytes per item of what `build` creates (and keeps alive until measured). */
