@@ -57,9 +57,12 @@ function packageVersion(name: string): string {
   return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
 }
 
+/** The commit measured, and whether the core or the library had uncommitted changes at the time. */
 function commit(): string {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = git('status', '--porcelain', '--', 'assembly', 'src') !== '';
+    return `${git('rev-parse', '--short', 'HEAD')}${dirty ? ', with uncommitted changes in assembly/ or src/' : ''}`;
   } catch {
     return 'unknown';
   }
