@@ -10,6 +10,7 @@ import { DeadLetters } from './scheduler/dead-letters.js';
 import { DeferredEvents } from './scheduler/events.js';
 import { FairShare, type Tenant } from './scheduler/fair-share.js';
 import { Job } from './scheduler/job.js';
+import { JobTable } from './scheduler/job-table.js';
 import { readSchedulerSnapshot, writeSchedulerSnapshot, type SavedJob, type SavedScheduler } from './scheduler/snapshot.js';
 import { WorkerPool, type Handler, type PoolHost, type RunOptions } from './scheduler/pool.js';
 import type {
@@ -69,7 +70,9 @@ export class Scheduler<T = unknown> {
   readonly #random: () => number;
   readonly #max: boolean;
 
-  readonly #jobs = new Map<JobId, Job<T>>();
+  readonly #jobs = new JobTable<Job<T>>();
+  /** Jobs created so far: the next job's `serial`. */
+  #created = 0;
   readonly #fair: FairShare<Job<T>>;
   readonly #delayed: PriorityQueue<Job<T>>;
   readonly #dead = new DeadLetters<Job<T>>();
@@ -164,9 +167,9 @@ export class Scheduler<T = unknown> {
     this.#promote(now);
     if (this.#limited) this.#checkLimits(where, spec.tenant, 1, spec.delay > 0 ? 1 : 0);
     const id = spec.id ?? this.#freeId();
-    const job = new Job<T>(id, payload, spec.priority, this.#fair.tenant(spec.tenant), spec.attempts, spec.backoff, now);
+    const job = new Job<T>(id, this.#created++, payload, spec.priority, this.#fair.tenant(spec.tenant), spec.attempts, spec.backoff, now);
     const state = this.#place(job, spec.delay, now);
-    this.#jobs.set(id, job);
+    this.#jobs.add(job, spec.id === undefined);
     if (spec.id === undefined) this.#nextId = (id as number) + 1;
     else if (typeof id === 'number' && id > this.#highestCallerNumber) this.#highestCallerNumber = id;
     this.#move(job, undefined, state);
@@ -251,11 +254,12 @@ export class Scheduler<T = unknown> {
         while (this.#jobs.has(nextId) || givenIds.has(nextId)) nextId++;
         id = nextId++;
       }
-      jobs[i] = new Job<T>(id, list[i]!.payload, spec.priority, this.#fair.tenant(spec.tenant), spec.attempts, spec.backoff, now);
+      jobs[i] = new Job<T>(id, this.#created++, list[i]!.payload, spec.priority, this.#fair.tenant(spec.tenant), spec.attempts, spec.backoff, now);
     }
     this.#placeMany(jobs, specs, now);
-    for (const job of jobs) {
-      this.#jobs.set(job.id, job);
+    for (let i = 0; i < jobs.length; i++) {
+      const job = jobs[i]!;
+      this.#jobs.add(job, specs[i]!.id === undefined);
       if (typeof job.id === 'number' && job.id > this.#highestCallerNumber) this.#highestCallerNumber = job.id;
       this.#move(job, undefined, job.state);
     }
@@ -452,7 +456,7 @@ export class Scheduler<T = unknown> {
     this.#promote(now);
     let oldestReady = Infinity;
     if (this.#waiting > 0) {
-      for (const job of this.#jobs.values()) if (job.state === 'waiting' && job.readyAt < oldestReady) oldestReady = job.readyAt;
+      for (const job of this.#jobs) if (job.state === 'waiting' && job.readyAt < oldestReady) oldestReady = job.readyAt;
     }
     const tenants: Record<string, TenantStats> = Object.create(null);
     for (const tenant of this.#fair.tenants()) {
@@ -662,7 +666,7 @@ export class Scheduler<T = unknown> {
       history: (job.history ?? []).map((f) => ({ attempt: f.attempt, startedAgo: now - f.startedAt, failedAgo: now - f.failedAt, reason: f.reason })),
     });
     const inFlight: Job<T>[] = [];
-    for (const job of this.#jobs.values()) if (job.state === 'in-flight') inFlight.push(job);
+    for (const job of this.#jobs.inCreationOrder()) if (job.state === 'in-flight') inFlight.push(job);
     inFlight.sort((a, b) => a.startedAt - b.startedAt);
     // Empty tenants too: their pass decides where they re-enter the rotation.
     const tenants = [...this.#fair.tenants()];
@@ -749,10 +753,10 @@ export class Scheduler<T = unknown> {
     }
     this.#fair.virtualTime = saved.virtualTime;
     const make = (s: SavedJob<T>): Job<T> => {
-      const job = new Job<T>(s.id, s.payload, s.priority, this.#fair.tenant(s.tenant), s.attempts, s.backoff, now - s.age);
+      const job = new Job<T>(s.id, this.#created++, s.payload, s.priority, this.#fair.tenant(s.tenant), s.attempts, s.backoff, now - s.age);
       job.attempt = s.attempt;
       if (s.history.length > 0) job.history = s.history.map((f) => ({ attempt: f.attempt, startedAt: now - f.startedAgo, failedAt: now - f.failedAgo, reason: f.reason }));
-      this.#jobs.set(job.id, job);
+      this.#jobs.add(job, false);
       return job;
     };
     // No handler survives a restore: an in-flight attempt is recorded as failed by it. One reason
@@ -954,7 +958,7 @@ export class Scheduler<T = unknown> {
 
   /** Leaves the scheduler: counts drop and the id is forgotten. */
   #forget(job: Job<T>): void {
-    this.#jobs.delete(job.id);
+    this.#jobs.delete(job);
     this.#move(job, job.state, undefined);
   }
 

@@ -26,6 +26,8 @@ export class Job<T> {
 
   constructor(
     readonly id: JobId,
+    /** Creation order among the jobs held (a snapshot lists jobs started at one time in it). */
+    readonly serial: number,
     public payload: T,
     priority: number,
     readonly tenant: Tenant<Job<T>>,
