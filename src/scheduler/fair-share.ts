@@ -5,6 +5,9 @@ import type { Handle } from '../structures/handle.js';
 /** No handle: the tenant is not in the tenant heap (it has no due job). */
 const NONE = -1;
 
+/** A served tenant goes behind the tenants whose pass equals its new one. */
+const BEHIND_EQUALS = Object.freeze({ behindEquals: true });
+
 /** Tenant records kept while empty before a sweep frees them (their queues live in the arena). */
 const SWEEP_AFTER = 64;
 
@@ -60,6 +63,17 @@ export class FairShare<J> {
   /** The pass of the turn most recently served. */
   #virtualTime = 0;
   #empty = 0;
+  /**
+   * The tenant in the rotation while it is the only one (undefined: not known, or not alone).
+   * Its turns need no heap work, since no other tenant is there to order it against: its turn's
+   * key is brought up to its pass only when another tenant joins (`#rejoin`). One tenant holding
+   * all the jobs is the common case, and this saves two core calls per job.
+   */
+  #alone: Tenant<J> | undefined = undefined;
+  /** Whether `#alone`'s turn in the heap is behind its pass (it was served since it was placed). */
+  #aloneBehind = false;
+  /** The record `tenant(name)` returned last, reused while the name repeats. */
+  #lastTenant: Tenant<J> | undefined = undefined;
 
   constructor(max: boolean, arena: Arena | undefined) {
     this.#max = max;
@@ -69,9 +83,11 @@ export class FairShare<J> {
 
   /** The tenant named `name`, created with weight 1 when new. */
   tenant(name: string): Tenant<J> {
+    if (this.#lastTenant?.name === name) return this.#lastTenant;
     let tenant = this.#tenants.get(name);
+    this.#lastTenant = tenant;
     if (!tenant) {
-      tenant = new Tenant<J>(name);
+      tenant = this.#lastTenant = new Tenant<J>(name);
       this.#tenants.set(name, tenant);
     }
     return tenant;
@@ -88,6 +104,7 @@ export class FairShare<J> {
 
   /** Tenants with a due job, in the order of their next turns (for snapshots). */
   rotation(): Tenant<J>[] {
+    this.#rejoin();
     return [...this.#turns];
   }
 
@@ -123,6 +140,7 @@ export class FairShare<J> {
     const ready = (tenant.ready ??= new PriorityQueue<J>({ max: this.#max, arena: this.#arena }));
     const handle = ready.push(job, priority);
     if (tenant.turn === NONE) {
+      this.#rejoin();
       const pass = Math.max(tenant.pass, this.#virtualTime);
       try {
         tenant.turn = this.#turns.push(tenant, pass);
@@ -140,6 +158,7 @@ export class FairShare<J> {
     const ready = (tenant.ready ??= new PriorityQueue<J>({ max: this.#max, arena: this.#arena }));
     const handles = ready.pushMany(jobs, priorities);
     if (tenant.turn === NONE && handles.length > 0) {
+      this.#rejoin();
       const pass = Math.max(tenant.pass, this.#virtualTime);
       try {
         tenant.turn = this.#turns.push(tenant, pass);
@@ -154,14 +173,17 @@ export class FairShare<J> {
 
   /** Removes and returns the next due job by fair share, or undefined when none is due. */
   pop(): J | undefined {
-    const tenant = this.#turns.peek();
+    const turns = this.#turns;
+    const alone = turns.size === 1;
+    const tenant = alone ? (this.#alone ??= turns.peek()!) : turns.peek();
     if (!tenant) return undefined;
     const ready = tenant.ready!;
     const job = ready.pop();
     this.#virtualTime = tenant.pass;
     tenant.pass += 1 / tenant.weight;
     if (ready.size === 0) this.#leaveRotation(tenant);
-    else this.#turns.update(tenant.turn as Handle, tenant.pass, { behindEquals: true });
+    else if (alone) this.#aloneBehind = true;
+    else turns.update(tenant.turn as Handle, tenant.pass, BEHIND_EQUALS);
     return job;
   }
 
@@ -206,6 +228,20 @@ export class FairShare<J> {
   #leaveRotation(tenant: Tenant<J>): void {
     this.#turns.remove(tenant.turn as Handle);
     tenant.turn = NONE;
+    this.#alone = undefined;
+    this.#aloneBehind = false;
+  }
+
+  /**
+   * Before another tenant joins the rotation (or the rotation is read): the tenant that was alone
+   * gets the turn it would have had with the heap updated at every pop, its pass behind equals.
+   */
+  #rejoin(): void {
+    const alone = this.#alone;
+    if (alone === undefined) return;
+    if (this.#aloneBehind) this.#turns.update(alone.turn as Handle, alone.pass, BEHIND_EQUALS);
+    this.#alone = undefined;
+    this.#aloneBehind = false;
   }
 
   #sweep(): void {
@@ -215,5 +251,6 @@ export class FairShare<J> {
       this.#tenants.delete(name);
     }
     this.#empty = 0;
+    this.#lastTenant = undefined;
   }
 }
