@@ -160,17 +160,24 @@ export class Scheduler<T = unknown> {
   submit(payload: T, options?: SubmitOptions): JobId {
     const where = 'Scheduler.submit';
     this.#checkLive(where);
-    const spec = this.#spec(where, options);
-    if (spec.id !== undefined) this.#checkFreeId(where, spec.id);
+    // The options one by one, in `#spec`'s order, without building a spec object per job.
+    const given = checkOptions(where, options);
+    const priority = given.priority === undefined ? 0 : checkPriority(where, given.priority);
+    const delay = given.delay === undefined ? 0 : checkDelay(where, given.delay);
+    const attempts = given.attempts === undefined ? this.#defaultAttempts : integerOption(where, 'attempts', given.attempts);
+    const backoff = given.backoff === undefined ? this.#backoff : backoffPolicy(where, given.backoff);
+    const tenant = given.tenant === undefined ? DEFAULT_TENANT : checkTenant(where, given.tenant);
+    const givenId = given.id === undefined ? undefined : checkId(where, given.id);
+    if (givenId !== undefined) this.#checkFreeId(where, givenId);
     this.#checkRoom(where, 1);
     const now = this.#now(where);
     this.#promote(now);
-    if (this.#limited) this.#checkLimits(where, spec.tenant, 1, spec.delay > 0 ? 1 : 0);
-    const id = spec.id ?? this.#freeId();
-    const job = new Job<T>(id, this.#created++, payload, spec.priority, this.#fair.tenant(spec.tenant), spec.attempts, spec.backoff, now);
-    const state = this.#place(job, spec.delay, now);
-    this.#jobs.add(job, spec.id === undefined);
-    if (spec.id === undefined) this.#nextId = (id as number) + 1;
+    if (this.#limited) this.#checkLimits(where, tenant, 1, delay > 0 ? 1 : 0);
+    const id = givenId ?? this.#freeId();
+    const job = new Job<T>(id, this.#created++, payload, priority, this.#fair.tenant(tenant), attempts, backoff, now);
+    const state = this.#place(job, delay, now);
+    this.#jobs.add(job, givenId === undefined);
+    if (givenId === undefined) this.#nextId = (id as number) + 1;
     else if (typeof id === 'number' && id > this.#highestCallerNumber) this.#highestCallerNumber = id;
     this.#move(job, undefined, state);
     this.#finish();
@@ -859,6 +866,7 @@ export class Scheduler<T = unknown> {
    */
   #promote(now: number): void {
     const delayed = this.#delayed;
+    if (delayed.size === 0) return;
     for (let dueAt = delayed.peekPriority(); dueAt !== undefined && dueAt <= now; dueAt = delayed.peekPriority()) {
       const job = delayed.peek()!;
       // Into the tenant's line first, out of the delay queue second: a full arena throws from
