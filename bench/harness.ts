@@ -62,6 +62,13 @@ export interface Plan {
   readonly roundTime: number;
   /** Warm-up budget of the first round, in ms; later rounds warm up with one iteration. 0 = none. */
   readonly warmupTime: number;
+  /**
+   * Warm-up budget of every later round, in ms, for cases whose fresh state needs more than one
+   * iteration to settle (a heap of ten million payloads is still being marked by the GC when the
+   * set-up ends). Only used when `warmupTime` is not 0.
+   * @default 0 (one iteration)
+   */
+  readonly roundWarmupTime?: number;
 }
 
 export interface Measurement {
@@ -142,7 +149,7 @@ export async function runCase(benchCase: Case, defaults: Plan): Promise<CaseResu
           // fresh state (caches, grown arrays), since the compiled code is shared.
           warmup: plan.warmupTime > 0,
           warmupIterations: 1,
-          warmupTime: round === 0 ? plan.warmupTime : 0,
+          warmupTime: round === 0 ? plan.warmupTime : (plan.roundWarmupTime ?? 0),
           retainSamples: true,
           throws: true,
         });
