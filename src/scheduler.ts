@@ -9,7 +9,7 @@ import { checkDelay, checkFunction, checkId, checkTenant, checkTime } from './sc
 import { DeadLetters } from './scheduler/dead-letters.js';
 import { DeferredEvents } from './scheduler/events.js';
 import { FairShare, type Tenant } from './scheduler/fair-share.js';
-import { Job } from './scheduler/job.js';
+import { createJob, type Job } from './scheduler/job.js';
 import { JobTable } from './scheduler/job-table.js';
 import { readSchedulerSnapshot, writeSchedulerSnapshot, type SavedJob, type SavedScheduler } from './scheduler/snapshot.js';
 import { WorkerPool, type Handler, type PoolHost, type RunOptions } from './scheduler/pool.js';
@@ -174,7 +174,7 @@ export class Scheduler<T = unknown> {
     this.#promote(now);
     if (this.#limited) this.#checkLimits(where, tenant, 1, delay > 0 ? 1 : 0);
     const id = givenId ?? this.#freeId();
-    const job = new Job<T>(id, this.#created++, payload, priority, this.#fair.tenant(tenant), attempts, backoff, now);
+    const job = createJob<T>(id, this.#created++, payload, priority, this.#fair.tenant(tenant), attempts, backoff, now);
     const state = this.#place(job, delay, now);
     this.#jobs.add(job, givenId === undefined);
     if (givenId === undefined) this.#nextId = (id as number) + 1;
@@ -261,7 +261,7 @@ export class Scheduler<T = unknown> {
         while (this.#jobs.has(nextId) || givenIds.has(nextId)) nextId++;
         id = nextId++;
       }
-      jobs[i] = new Job<T>(id, this.#created++, list[i]!.payload, spec.priority, this.#fair.tenant(spec.tenant), spec.attempts, spec.backoff, now);
+      jobs[i] = createJob<T>(id, this.#created++, list[i]!.payload, spec.priority, this.#fair.tenant(spec.tenant), spec.attempts, spec.backoff, now);
     }
     this.#placeMany(jobs, specs, now);
     for (let i = 0; i < jobs.length; i++) {
@@ -312,7 +312,7 @@ export class Scheduler<T = unknown> {
     const job = this.#inFlightJob(where, id);
     const now = this.#now(where);
     this.#promote(now);
-    const failure: AttemptFailure = { attempt: job.attempt, startedAt: job.startedAt, failedAt: now, reason };
+    const failure: AttemptFailure = { attempt: job.attempt, startedAt: job.time, failedAt: now, reason };
     if (job.attempt < job.attempts) {
       // Everything that can throw (the random source, the arena) runs before anything changes.
       const wait = retryWait(where, job.backoff, job.attempt, this.#random);
@@ -322,8 +322,8 @@ export class Scheduler<T = unknown> {
       if (this.#events.has('failed')) this.#events.queue('failed', { job: this.#record(job), attempt: failure.attempt, reason });
       if (this.#events.has('retry')) {
         // The wait as placed: none when a full arena made the retry due at once.
-        const waited = state === 'delayed' && job.dueAt !== now;
-        this.#events.queue('retry', { job: this.#record(job), reason, delay: waited ? wait : 0, dueAt: waited ? job.dueAt : now });
+        const waited = state === 'delayed' && job.time !== now;
+        this.#events.queue('retry', { job: this.#record(job), reason, delay: waited ? wait : 0, dueAt: waited ? job.time : now });
       }
       this.#finish();
       return state;
@@ -463,7 +463,7 @@ export class Scheduler<T = unknown> {
     this.#promote(now);
     let oldestReady = Infinity;
     if (this.#waiting > 0) {
-      for (const job of this.#jobs) if (job.state === 'waiting' && job.readyAt < oldestReady) oldestReady = job.readyAt;
+      for (const job of this.#jobs) if (job.state === 'waiting' && job.time < oldestReady) oldestReady = job.time;
     }
     const tenants: Record<string, TenantStats> = Object.create(null);
     for (const tenant of this.#fair.tenants()) {
@@ -674,7 +674,7 @@ export class Scheduler<T = unknown> {
     });
     const inFlight: Job<T>[] = [];
     for (const job of this.#jobs.inCreationOrder()) if (job.state === 'in-flight') inFlight.push(job);
-    inFlight.sort((a, b) => a.startedAt - b.startedAt);
+    inFlight.sort((a, b) => a.time - b.time);
     // Empty tenants too: their pass decides where they re-enter the rotation.
     const tenants = [...this.#fair.tenants()];
     const state: SavedScheduler<T> = {
@@ -694,10 +694,10 @@ export class Scheduler<T = unknown> {
       // tie-break is the same, also for a later reprioritize.
       lines: this.#fair.rotation().map((tenant) => {
         const line = [...tenant.ready!].sort((a, b) => a.arrival - b.arrival);
-        return { tenant: tenant.name, jobs: line.map((job) => save(job, now - job.readyAt)) };
+        return { tenant: tenant.name, jobs: line.map((job) => save(job, now - job.time)) };
       }),
-      delayed: [...this.#delayed.entries()].map(([job]) => save(job, job.dueAt - now)),
-      inFlight: inFlight.map((job) => save(job, now - job.startedAt)),
+      delayed: [...this.#delayed.entries()].map(([job]) => save(job, job.time - now)),
+      inFlight: inFlight.map((job) => save(job, now - job.time)),
       dead: [...this.#dead].map((job) => save(job, 0)),
     };
     return writeSchedulerSnapshot(state, codec);
@@ -760,7 +760,7 @@ export class Scheduler<T = unknown> {
     }
     this.#fair.virtualTime = saved.virtualTime;
     const make = (s: SavedJob<T>): Job<T> => {
-      const job = new Job<T>(s.id, this.#created++, s.payload, s.priority, this.#fair.tenant(s.tenant), s.attempts, s.backoff, now - s.age);
+      const job = createJob<T>(s.id, this.#created++, s.payload, s.priority, this.#fair.tenant(s.tenant), s.attempts, s.backoff, now - s.age);
       job.attempt = s.attempt;
       if (s.history.length > 0) job.history = s.history.map((f) => ({ attempt: f.attempt, startedAt: now - f.startedAgo, failedAt: now - f.failedAgo, reason: f.reason }));
       this.#jobs.add(job, false);
@@ -779,7 +779,7 @@ export class Scheduler<T = unknown> {
       if (interrupted) interrupt(job, s);
       job.handle = this.#fair.push(job.tenant, job, job.priority);
       job.arrival = this.#arrivals++;
-      job.readyAt = now - s.time;
+      job.time = now - s.time;
       this.#move(job, undefined, 'waiting');
     };
     // Tenants' lines in the order of their turns, each led by its interrupted jobs.
@@ -802,8 +802,8 @@ export class Scheduler<T = unknown> {
     for (const list of interrupted.values()) for (const s of list) due(s, true);
     for (const s of saved.delayed) {
       const job = make(s);
-      job.dueAt = now + Math.max(0, s.time);
-      job.handle = this.#delayed.push(job, job.dueAt);
+      job.time = now + Math.max(0, s.time);
+      job.handle = this.#delayed.push(job, job.time);
       this.#move(job, undefined, 'delayed');
     }
     for (const s of saved.dead) {
@@ -854,7 +854,7 @@ export class Scheduler<T = unknown> {
       from = 'delayed';
     }
     job.attempt++;
-    job.startedAt = now;
+    job.time = now;
     this.#move(job, from, 'in-flight');
     return job;
   }
@@ -881,7 +881,7 @@ export class Scheduler<T = unknown> {
       delayed.remove(job.handle);
       job.handle = handle;
       job.arrival = this.#arrivals++;
-      job.readyAt = job.dueAt;
+      // Its due time is now its ready time (the same field).
       this.#move(job, 'delayed', 'waiting');
     }
   }
@@ -894,12 +894,12 @@ export class Scheduler<T = unknown> {
     if (delay > 0) {
       const dueAt = now + delay;
       job.handle = this.#delayed.push(job, dueAt);
-      job.dueAt = dueAt;
+      job.time = dueAt;
       return 'delayed';
     }
     job.handle = this.#fair.push(job.tenant, job, job.priority);
     job.arrival = this.#arrivals++;
-    job.readyAt = now;
+    job.time = now;
     return 'waiting';
   }
 
@@ -917,7 +917,7 @@ export class Scheduler<T = unknown> {
     }
     if (wait > 0) return this.#place(job, 0, now);
     job.handle = this.#delayed.push(job, now);
-    job.dueAt = now;
+    job.time = now;
     return 'delayed';
   }
 
@@ -930,12 +930,12 @@ export class Scheduler<T = unknown> {
       const job = jobs[i]!;
       const delay = specs[i]!.delay;
       if (delay > 0) {
-        job.dueAt = now + delay;
+        job.time = now + delay;
         job.state = 'delayed';
         delayedJobs.push(job);
-        dueTimes.push(job.dueAt);
+        dueTimes.push(job.time);
       } else {
-        job.readyAt = now;
+        job.time = now;
         job.state = 'waiting';
         let batch = byTenant.get(job.tenant);
         if (!batch) byTenant.set(job.tenant, (batch = { jobs: [], priorities: [] }));
@@ -1150,7 +1150,7 @@ export class Scheduler<T = unknown> {
       attempts: job.attempts,
       state: job.state,
       submittedAt: job.submittedAt,
-      dueAt: job.state === 'delayed' ? job.dueAt : undefined,
+      dueAt: job.state === 'delayed' ? job.time : undefined,
       history: job.history ? job.history.slice() : [],
     };
   }
