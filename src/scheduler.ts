@@ -100,7 +100,7 @@ export class Scheduler<T = unknown> {
   #idleWaiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
   #emptyWaiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
   /** Over unknown payloads for the same reason as `#events`; `run` is what ties it to T. */
-  #pool: WorkerPool<Job<T>, unknown> | undefined;
+  #pool: WorkerPool<Job<T>> | undefined;
   #disposed = false;
 
   constructor(options?: SchedulerOptions) {
@@ -593,7 +593,7 @@ export class Scheduler<T = unknown> {
     }
     if (this.#pool) throw new StateError(`${where}: the scheduler is already running; call stop() and await it first`);
     if (signal?.aborted) return Promise.resolve();
-    const host: PoolHost<Job<T>, T> = {
+    const host: PoolHost<Job<T>> = {
       take: () => {
         if (this.#disposed) return undefined;
         const job = this.#takeJob(this.#now(where));
@@ -601,7 +601,6 @@ export class Scheduler<T = unknown> {
         if (job) this.#finish(false);
         return job;
       },
-      describe: (job) => this.#taken(job),
       complete: (job, attempt, result) => {
         if (this.#isCurrentAttempt(job, attempt)) this.ack(job.id, result);
       },
@@ -614,7 +613,7 @@ export class Scheduler<T = unknown> {
         if (this.#pool === pool) this.#pool = undefined;
       },
     };
-    const pool = new WorkerPool<Job<T>, unknown>(host, handler as Handler<unknown>, concurrency, timeout, signal);
+    const pool = new WorkerPool<Job<T>>(host, handler as Handler<unknown>, concurrency, timeout, signal);
     this.#pool = pool;
     return pool.done;
   }

@@ -1,4 +1,4 @@
-import type { TakenJob } from './types.js';
+import type { JobId, TakenJob } from './types.js';
 
 export interface RunOptions {
   /**
@@ -25,11 +25,21 @@ export interface JobContext<T> extends TakenJob<T> {
 
 export type Handler<T> = (payload: T, context: JobContext<T>) => unknown;
 
+/** What the pool reads of a job to build its handler's context. */
+export interface PoolJob {
+  readonly id: JobId;
+  readonly payload: unknown;
+  readonly priority: number;
+  readonly tenant: { readonly name: string };
+  /** The attempt now in flight. */
+  readonly attempt: number;
+  readonly attempts: number;
+}
+
 /** What the pool needs from the scheduler. Every call is a complete scheduler operation. */
-export interface PoolHost<J, T> {
+export interface PoolHost<J> {
   /** The next due job, now in flight; undefined when none is due or the scheduler is paused. */
   take(): J | undefined;
-  describe(job: J): TakenJob<T>;
   /** Acks the job if this attempt is still the one in flight (a timeout or cancel ends it early). */
   complete(job: J, attempt: number, result: unknown): void;
   fail(job: J, attempt: number, reason: unknown): void;
@@ -39,32 +49,69 @@ export interface PoolHost<J, T> {
   stopped(): void;
 }
 
-interface Run<J> {
-  readonly job: J;
+const NOT_ABORTED: unique symbol = Symbol('not aborted');
+
+/** Aborts a context's signal (made now if it was already read, or when it is first read). */
+let abortContext: (context: Context<unknown>, reason: unknown) => void;
+
+/**
+ * A handler's `ctx`: the job as taken, and a signal for timeout or cancel. One per attempt, with
+ * `signal` read through the prototype, so starting a job makes no closure.
+ */
+class Context<T> implements JobContext<T> {
+  readonly id: JobId;
+  readonly payload: T;
+  readonly priority: number;
+  readonly tenant: string;
   readonly attempt: number;
+  readonly attempts: number;
   /**
    * Created when the handler first reads `ctx.signal`. An AbortSignal is an EventTarget and cost
    * about a third of the pool's time per job when made for every job; most handlers never read it.
    */
-  controller: AbortController | undefined;
+  #controller: AbortController | undefined = undefined;
   /** Why the attempt was aborted (timeout or cancel), or NOT_ABORTED. */
-  abortReason: unknown;
+  #abortReason: unknown = NOT_ABORTED;
+
+  constructor(job: PoolJob) {
+    this.id = job.id;
+    this.payload = job.payload as T;
+    this.priority = job.priority;
+    this.tenant = job.tenant.name;
+    this.attempt = job.attempt;
+    this.attempts = job.attempts;
+  }
+
+  get signal(): AbortSignal {
+    const controller = (this.#controller ??= new AbortController());
+    if (this.#abortReason !== NOT_ABORTED && !controller.signal.aborted) controller.abort(this.#abortReason);
+    return controller.signal;
+  }
+
+  static {
+    abortContext = (context, reason) => {
+      context.#abortReason = reason;
+      context.#controller?.abort(reason);
+    };
+  }
+}
+
+/**
+ * One of the `concurrency` places a handler runs in. A slot is busy from the start of an attempt
+ * until its handler settles (a timed-out handler keeps it), then serves the next attempt with the
+ * same callbacks: starting a job makes no closure for the handler's outcome.
+ */
+interface Slot<J> {
+  job: J | undefined;
+  /** The attempt it runs: the job's own count moves on if it is retried meanwhile. */
+  attempt: number;
+  context: Context<unknown> | undefined;
   timer: ReturnType<typeof setTimeout> | undefined;
   /** Still the attempt in flight: false once it timed out or its job was cancelled. */
   current: boolean;
-}
-
-const NOT_ABORTED: unique symbol = Symbol('not aborted');
-
-function signalOf(run: Run<unknown>): AbortSignal {
-  const controller = (run.controller ??= new AbortController());
-  if (run.abortReason !== NOT_ABORTED && !controller.signal.aborted) controller.abort(run.abortReason);
-  return controller.signal;
-}
-
-function abort(run: Run<unknown>, reason: unknown): void {
-  run.abortReason = reason;
-  run.controller?.abort(reason);
+  readonly fulfilled: (result: unknown) => void;
+  readonly rejected: (reason: unknown) => void;
+  readonly timedOut: () => void;
 }
 
 const SETTLED = Promise.resolve();
@@ -79,17 +126,19 @@ const LONGEST_TIMER = 2 ** 31 - 1;
  * change, so handlers never start while the scheduler is mid-change, and a burst of submits
  * wakes the pool once.
  */
-export class WorkerPool<J extends { attempt: number }, T> {
+export class WorkerPool<J extends PoolJob> {
   readonly done: Promise<void>;
-  readonly #host: PoolHost<J, T>;
-  readonly #handler: Handler<T>;
+  readonly #host: PoolHost<J>;
+  readonly #handler: Handler<unknown>;
   readonly #concurrency: number;
   readonly #timeout: number | undefined;
   readonly #signal: AbortSignal | undefined;
   /** Handlers that have not settled, timed-out ones included: this is what concurrency bounds. */
-  readonly #slots = new Set<Run<J>>();
-  /** The run holding each job's current attempt (for cancel). */
-  readonly #current = new Map<J, Run<J>>();
+  #busy = 0;
+  /** Slots made so far and not busy, for reuse. */
+  readonly #freeSlots: Slot<J>[] = [];
+  /** The slot holding each job's current attempt (for cancel). */
+  readonly #current = new Map<J, Slot<J>>();
   #stopping = false;
   #wakeQueued = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -99,7 +148,7 @@ export class WorkerPool<J extends { attempt: number }, T> {
   #reject!: (error: unknown) => void;
   readonly #onAbort = () => this.stop();
 
-  constructor(host: PoolHost<J, T>, handler: Handler<T>, concurrency: number, timeout: number | undefined, signal: AbortSignal | undefined) {
+  constructor(host: PoolHost<J>, handler: Handler<unknown>, concurrency: number, timeout: number | undefined, signal: AbortSignal | undefined) {
     this.#host = host;
     this.#handler = handler;
     this.#concurrency = concurrency;
@@ -138,11 +187,11 @@ export class WorkerPool<J extends { attempt: number }, T> {
 
   /** The job was cancelled while its handler runs: abort the handler's signal, ignore its outcome. */
   cancelled(job: J, reason: unknown): void {
-    const run = this.#current.get(job);
-    if (!run) return;
-    run.current = false;
+    const slot = this.#current.get(job);
+    if (!slot) return;
+    slot.current = false;
     this.#current.delete(job);
-    abort(run, reason);
+    abortContext(slot.context!, reason);
   }
 
   /** Takes no more jobs; `done` settles once running handlers have. */
@@ -152,14 +201,14 @@ export class WorkerPool<J extends { attempt: number }, T> {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#signal?.removeEventListener('abort', this.#onAbort);
-    if (this.#slots.size === 0) this.#finish();
+    if (this.#busy === 0) this.#finish();
   }
 
   #pump(): void {
     if (this.#stopping) return;
     try {
       // A handler may call stop() (or dispose) as it starts: check before every take.
-      while (!this.#stopping && this.#slots.size < this.#concurrency) {
+      while (!this.#stopping && this.#busy < this.#concurrency) {
         const job = this.#host.take();
         if (job === undefined) break;
         this.#start(job);
@@ -175,7 +224,7 @@ export class WorkerPool<J extends { attempt: number }, T> {
   #arm(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    if (this.#stopping || this.#slots.size >= this.#concurrency) return;
+    if (this.#stopping || this.#busy >= this.#concurrency) return;
     const dueIn = this.#host.nextDueIn();
     if (dueIn === undefined) return;
     // A live clock moved on since the take: a job fell due between the two readings. Look again
@@ -188,66 +237,71 @@ export class WorkerPool<J extends { attempt: number }, T> {
   }
 
   #start(job: J): void {
-    const run: Run<J> = { job, attempt: job.attempt, controller: undefined, abortReason: NOT_ABORTED, timer: undefined, current: true };
-    this.#slots.add(run);
-    this.#current.set(job, run);
-    const { id, payload, priority, tenant, attempt, attempts } = this.#host.describe(job);
-    const context: JobContext<T> = {
-      id,
-      payload,
-      priority,
-      tenant,
-      attempt,
-      attempts,
-      get signal() {
-        return signalOf(run);
-      },
-    };
-    if (this.#timeout !== undefined) {
-      const timeout = this.#timeout;
-      run.timer = setTimeout(() => this.#timedOut(run, timeout), timeout);
-    }
+    const slot = this.#freeSlots.pop() ?? this.#newSlot();
+    this.#busy++;
+    const context = new Context<unknown>(job);
+    slot.job = job;
+    slot.attempt = job.attempt;
+    slot.context = context;
+    slot.current = true;
+    this.#current.set(job, slot);
+    if (this.#timeout !== undefined) slot.timer = setTimeout(slot.timedOut, this.#timeout);
     let outcome: Promise<unknown>;
     try {
       outcome = Promise.resolve(this.#handler(context.payload, context));
     } catch (error) {
       outcome = Promise.reject(error);
     }
-    outcome.then(
-      (result) => this.#settle(run, true, result),
-      (reason: unknown) => this.#settle(run, false, reason),
-    );
+    outcome.then(slot.fulfilled, slot.rejected);
   }
 
-  #timedOut(run: Run<J>, timeout: number): void {
-    run.timer = undefined;
-    if (!run.current) return;
-    run.current = false;
-    this.#current.delete(run.job);
-    const reason = new DOMException(`Scheduler.run: the handler ran past its timeout (${timeout} ms)`, 'TimeoutError');
+  #newSlot(): Slot<J> {
+    const slot: Slot<J> = {
+      job: undefined,
+      attempt: 0,
+      context: undefined,
+      timer: undefined,
+      current: false,
+      fulfilled: (result) => this.#settle(slot, true, result),
+      rejected: (reason) => this.#settle(slot, false, reason),
+      timedOut: () => this.#timedOut(slot),
+    };
+    return slot;
+  }
+
+  #timedOut(slot: Slot<J>): void {
+    slot.timer = undefined;
+    if (!slot.current) return;
+    slot.current = false;
+    const job = slot.job!;
+    this.#current.delete(job);
+    const reason = new DOMException(`Scheduler.run: the handler ran past its timeout (${this.#timeout} ms)`, 'TimeoutError');
     try {
-      this.#host.fail(run.job, run.attempt, reason);
+      this.#host.fail(job, slot.attempt, reason);
     } catch (error) {
       this.#abandon(error);
     }
-    abort(run, reason);
+    abortContext(slot.context!, reason);
   }
 
-  #settle(run: Run<J>, ok: boolean, value: unknown): void {
-    this.#slots.delete(run);
-    clearTimeout(run.timer);
-    if (run.current) {
-      run.current = false;
-      this.#current.delete(run.job);
+  #settle(slot: Slot<J>, ok: boolean, value: unknown): void {
+    const { job, attempt, current, timer } = slot;
+    slot.job = slot.context = slot.timer = undefined;
+    slot.current = false;
+    this.#busy--;
+    this.#freeSlots.push(slot);
+    if (timer !== undefined) clearTimeout(timer);
+    if (current) {
+      this.#current.delete(job!);
       try {
-        if (ok) this.#host.complete(run.job, run.attempt, value);
-        else this.#host.fail(run.job, run.attempt, value);
+        if (ok) this.#host.complete(job!, attempt, value);
+        else this.#host.fail(job!, attempt, value);
       } catch (error) {
         this.#abandon(error);
       }
     }
     if (this.#stopping) {
-      if (this.#slots.size === 0) this.#finish();
+      if (this.#busy === 0) this.#finish();
     } else {
       this.wake();
     }
