@@ -82,7 +82,7 @@ if (wanted('latency')) {
   console.log(`\nSingle-operation latency, hold model at N=${formatSize(config.memorySize)} (${config.latencySteps.toLocaleString('en-US')} pops + as many pushes, timer reading included)`);
   for (const l of latency) {
     const ns = (v: number) => `${Math.round(v)} ns`;
-    console.log(`  ${l.ours ? '*' : ' '} ${l.name.padEnd(28)} p50 ${ns(l.p50)}, p99 ${ns(l.p99)}, p99.9 ${ns(l.p999)}, max ${ns(l.max)}; GC pauses ${l.gcPauses} (${l.gcPauseTotalMs.toFixed(1)} ms in all, longest ${l.gcPauseMaxMs.toFixed(2)} ms)${l.gcPausesUntimed === undefined ? '' : `, ${l.gcPausesUntimed} without timer readings`}`);
+    console.log(`  ${l.ours ? '*' : ' '} ${l.name.padEnd(28)} p50 ${ns(l.p50)}, p99 ${ns(l.p99)}, p99.9 ${ns(l.p999)}, max ${ns(l.max)}; GC pauses ${l.gcPauses} (${l.gcPauseTotalMs.toFixed(1)} ms in all, longest ${l.gcPauseMaxMs.toFixed(2)} ms)${l.gcPausesUntimed === undefined ? '' : `, ${l.gcPausesUntimed} without timer readings`}${l.gcPausesUntimedKinds?.length ? ` [${l.gcPausesUntimedKinds.join('; ')}]` : ''}`);
   }
 }
 

@@ -124,7 +124,8 @@ export function renderMarkdown(results: Results, jsonName: string): string {
           ['', 'N', 'operations', 'p50', 'p99', 'p99.9', 'max', 'GC pauses', 'GC time', 'GC pauses, untimed run'],
           ...results.latency.map((l) => [
             l.ours ? `**${l.name}**` : l.name, formatSize(l.size), l.operations.toLocaleString('en-US'), ns(l.p50), ns(l.p99), ns(l.p999), ns(l.max),
-            String(l.gcPauses), `${l.gcPauseTotalMs.toFixed(1)} ms`, l.gcPausesUntimed === undefined ? '' : String(l.gcPausesUntimed),
+            String(l.gcPauses), `${l.gcPauseTotalMs.toFixed(1)} ms`,
+            l.gcPausesUntimed === undefined ? '' : `${l.gcPausesUntimed}${l.gcPausesUntimedKinds?.length ? ` (${l.gcPausesUntimedKinds.join('; ')})` : ''}`,
           ]),
         ],
         { align: ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'] },

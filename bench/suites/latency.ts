@@ -13,7 +13,7 @@
  * Each loop is written out per contender, for the same reason as in the throughput suites.
  */
 import FlatQueue from 'flatqueue';
-import { PerformanceObserver, performance } from 'node:perf_hooks';
+import { PerformanceObserver, constants, performance } from 'node:perf_hooks';
 import { NumericPriorityQueue, PriorityQueue } from '../../src/index.js';
 import type { Config } from '../config.js';
 import { percentile } from '../harness.js';
@@ -36,6 +36,29 @@ export interface LatencyResult {
   readonly gcPauseMaxMs: number;
   /** GC pauses during the same number of steps without timer readings (undefined for the timer row). */
   readonly gcPausesUntimed: number | undefined;
+  /** Their kinds and flags as Node reports them (`major`, `minor`, `incremental`, `weakcb`; `forced`…). */
+  readonly gcPausesUntimedKinds: string[] | undefined;
+}
+
+const GC_KINDS: Record<number, string> = {
+  [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
+  [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
+  [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb',
+};
+const GC_FLAGS: [number, string][] = [
+  [constants.NODE_PERFORMANCE_GC_FLAGS_FORCED, 'forced'],
+  [constants.NODE_PERFORMANCE_GC_FLAGS_ALL_EXTERNAL_MEMORY, 'external memory'],
+  [constants.NODE_PERFORMANCE_GC_FLAGS_ALL_AVAILABLE_GARBAGE, 'all available garbage'],
+  [constants.NODE_PERFORMANCE_GC_FLAGS_SCHEDULE_IDLE, 'idle'],
+  [constants.NODE_PERFORMANCE_GC_FLAGS_SYNCHRONOUS_PHANTOM_PROCESSING, 'phantom processing'],
+  [constants.NODE_PERFORMANCE_GC_FLAGS_CONSTRUCT_RETAINED, 'construct retained'],
+];
+
+function describeGc(entry: PerformanceEntry): string {
+  const detail = (entry as PerformanceEntry & { detail?: { kind?: number; flags?: number } }).detail ?? {};
+  const flags = GC_FLAGS.filter(([bit]) => ((detail.flags ?? 0) & bit) !== 0).map(([, name]) => name);
+  return `${GC_KINDS[detail.kind ?? 0] ?? `kind ${detail.kind}`}${flags.length ? ` (${flags.join(', ')})` : ''}, ${entry.duration.toFixed(2)} ms`;
 }
 
 interface Job {
@@ -243,7 +266,7 @@ async function measure(contender: LatencyContender, size: number, samples: Float
   const loop = contender.prepare();
   const during = await gcPausesDuring(() => loop(samples));
   const untimed = contender.untimed?.();
-  const gcPausesUntimed = untimed === undefined ? undefined : (await gcPausesDuring(untimed)).length;
+  const untimedPauses = untimed === undefined ? undefined : await gcPausesDuring(untimed);
   const sorted = samples.slice().sort();
   const ns = (ms: number) => ms * 1e6;
   return {
@@ -259,7 +282,8 @@ async function measure(contender: LatencyContender, size: number, samples: Float
     gcPauses: during.length,
     gcPauseTotalMs: during.reduce((sum, entry) => sum + entry.duration, 0),
     gcPauseMaxMs: during.reduce((most, entry) => Math.max(most, entry.duration), 0),
-    gcPausesUntimed,
+    gcPausesUntimed: untimedPauses?.length,
+    gcPausesUntimedKinds: untimedPauses?.map(describeGc),
   };
 }
 
