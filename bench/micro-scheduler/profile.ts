@@ -1,10 +1,10 @@
 // One Scheduler workload in a loop, to profile on its own:
 //
-//   node --cpu-prof --cpu-prof-dir=build/profiles --import tsx bench/micro-scheduler/profile.ts [fill|hold|pool] [n] [repeats]
+//   node --cpu-prof --cpu-prof-dir=build/profiles --import tsx bench/micro-scheduler/profile.ts [fill|hold|pool|submit] [n] [repeats]
 //   node bench/micro-scheduler/top.mjs build/profiles/<file>.cpuprofile
 //
 // fill: submit n (priorities 0-9) then take + ack n; hold: n queued, submit/take/ack 1e6 times;
-// pool: run() n jobs through a trivial async handler at concurrency 8.
+// pool: run() n jobs through a trivial async handler at concurrency 8; submit: only submit n.
 import { Scheduler } from '../../src/index.js';
 
 const [work = 'fill', size = '1e6', times = '5'] = process.argv.slice(2);
@@ -24,6 +24,8 @@ for (let r = 0; r < repeats; r++) {
     await scheduler.onIdle();
     controller.abort();
     await running;
+  } else if (work === 'submit') {
+    for (let i = 0; i < n; i++) scheduler.submit(payloads[i]!, { priority: priorities[i]! });
   } else if (work === 'hold') {
     for (let i = 0; i < n; i++) scheduler.submit(payloads[i]!, { priority: priorities[i]! });
     const m = priorities.length;
