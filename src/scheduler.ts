@@ -158,6 +158,25 @@ export class Scheduler<T = unknown> {
    * `id` the scheduler still holds; either way nothing changed.
    */
   submit(payload: T, options?: SubmitOptions): JobId {
+    return this.#submit(payload, options, false) as JobId;
+  }
+
+  /** `submit`, but returns false instead of throwing CapacityError when there is no room. */
+  trySubmit(payload: T, options?: SubmitOptions): JobId | false {
+    try {
+      return this.#submit(payload, options, true);
+    } catch (error) {
+      // Only a full arena still throws: the limits the scheduler keeps refuse without an error.
+      if (error instanceof CapacityError) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * `submit`; with `quietly`, a refusal by `capacity`, `maxDelayed` or the tenant's cap returns
+   * false before any error is built (building one, stack trace and all, cost ~6 us per refusal).
+   */
+  #submit(payload: T, options: SubmitOptions | undefined, quietly: boolean): JobId | false {
     const where = 'Scheduler.submit';
     this.#checkLive(where);
     // The options one by one, in `#spec`'s order, without building a spec object per job.
@@ -169,10 +188,16 @@ export class Scheduler<T = unknown> {
     const tenant = given.tenant === undefined ? DEFAULT_TENANT : checkTenant(where, given.tenant);
     const givenId = given.id === undefined ? undefined : checkId(where, given.id);
     if (givenId !== undefined) this.#checkFreeId(where, givenId);
-    this.#checkRoom(where, 1);
+    if (this.size + 1 > this.#capacity) {
+      if (quietly) return false;
+      this.#checkRoom(where, 1);
+    }
     const now = this.#now(where);
     this.#promote(now);
-    if (this.#limited) this.#checkLimits(where, tenant, 1, delay > 0 ? 1 : 0);
+    if (this.#limited && !this.#allows(tenant, 1, delay > 0 ? 1 : 0)) {
+      if (quietly) return false;
+      this.#checkLimits(where, tenant, 1, delay > 0 ? 1 : 0);
+    }
     const id = givenId ?? this.#freeId();
     const job = createJob<T>(id, this.#created++, payload, priority, this.#fair.tenant(tenant), attempts, backoff, now);
     const state = this.#place(job, delay, now);
@@ -182,16 +207,6 @@ export class Scheduler<T = unknown> {
     this.#move(job, undefined, state);
     this.#finish();
     return id;
-  }
-
-  /** `submit`, but returns false instead of throwing CapacityError when there is no room. */
-  trySubmit(payload: T, options?: SubmitOptions): JobId | false {
-    try {
-      return this.submit(payload, options);
-    } catch (error) {
-      if (error instanceof CapacityError) return false;
-      throw error;
-    }
   }
 
   /**
@@ -209,7 +224,7 @@ export class Scheduler<T = unknown> {
     if (this.size + count > this.#capacity) return false;
     if (!this.#limited) return true;
     this.#promote(this.#now(where));
-    return this.#refusal(tenant, count, delay > 0 ? count : 0) === undefined;
+    return this.#allows(tenant, count, delay > 0 ? count : 0);
   }
 
   /**
@@ -1078,6 +1093,13 @@ export class Scheduler<T = unknown> {
   #checkLimits(where: string, tenant: string, count: number, delayed: number): void {
     const refusal = this.#refusal(tenant, count, delayed);
     if (refusal !== undefined) throw new CapacityError(`${where}: ${refusal}`);
+  }
+
+  /** Whether `maxDelayed` and the tenant's cap allow `count` more jobs of `tenant`, `delayed` of them delayed. */
+  #allows(tenant: string, count: number, delayed: number): boolean {
+    if (delayed > 0 && this.#delayedCount + delayed > this.#maxDelayed) return false;
+    const record = this.#fair.find(tenant);
+    return (record?.held ?? 0) + count <= this.#capOf(record);
   }
 
   /** Why `count` more jobs of `tenant` (`delayed` of them delayed) would be refused, if they would. */
