@@ -32,11 +32,14 @@ interface SchedulerLike {
 
 let priorities: Float64Array = new Float64Array(0);
 let payloads: Payload[] = [];
+/** Submit options per input: `{ priority }`, with a tenant when the run spreads jobs over tenants. */
+let options: { priority: number; tenant?: string }[] = [];
 
-/** Shared inputs: the same priorities and payload objects for every contender. */
-export function setInputs(p: Float64Array, objects: Payload[]): void {
+/** Shared inputs: the same priorities and payload objects for every contender; `tenants` > 1 spreads jobs round robin. */
+export function setInputs(p: Float64Array, objects: Payload[], tenants = 1): void {
   priorities = p;
   payloads = objects;
+  options = Array.from(p, (priority, i) => (tenants > 1 ? { priority, tenant: `t${i % tenants}` } : { priority }));
 }
 
 const mask = () => priorities.length - 1;
@@ -52,7 +55,7 @@ function schedulerWorkloads(name: string, make: () => SchedulerLike & { dispose?
     name,
     fill(n) {
       const m = mask();
-      for (let i = 0; i < n; i++) scheduler.submit(payloads[i & m]!, { priority: priorities[i & m]! });
+      for (let i = 0; i < n; i++) scheduler.submit(payloads[i & m]!, options[i & m]);
       let check = 0;
       for (let i = 0; i < n; i++) {
         const taken = scheduler.take()!;
@@ -65,14 +68,14 @@ function schedulerWorkloads(name: string, make: () => SchedulerLike & { dispose?
       scheduler.dispose?.();
       scheduler = make();
       const m = mask();
-      for (submitted = 0; submitted < n; submitted++) scheduler.submit(payloads[submitted & m]!, { priority: priorities[submitted & m]! });
+      for (submitted = 0; submitted < n; submitted++) scheduler.submit(payloads[submitted & m]!, options[submitted & m]);
     },
     hold(_n, steps) {
       const m = mask();
       let check = 0;
       for (let s = 0; s < steps; s++) {
         const k = submitted++ & m;
-        scheduler.submit(payloads[k]!, { priority: priorities[k]! });
+        scheduler.submit(payloads[k]!, options[k]);
         const taken = scheduler.take()!;
         check = mix(check, taken.payload.id);
         scheduler.ack(taken.id);

@@ -4,6 +4,8 @@
 //
 //   npx tsx bench/micro-scheduler/run.ts [--work fill,hold,pool] [--n 1e6] [--hold-n 1e3,1e5]
 //     [--steps 1e6] [--pool-n 1e5] [--concurrency 8] [--rounds 7] [--clock cpu|wall]
+//     [--tenants k]          spread the jobs round robin over k tenants (the heap-js scheduler
+//                            ignores them; only Scheduler variants must agree on the order)
 //     [--src name=dir,...]   also time the Scheduler built from a copy of src/ (e.g. the commit
 //                            before a change: `git archive <rev> src | tar -x -C /tmp/base`, plus
 //                            src/core/wasm.generated.ts copied in); labelled `Scheduler@name`
@@ -33,6 +35,7 @@ const holdSizes = numbers('hold-n', '1e3,1e5');
 const steps = Number(args.get('steps') ?? 1e6);
 const poolSizes = numbers('pool-n', '1e5');
 const concurrency = Number(args.get('concurrency') ?? 8);
+const tenants = Number(args.get('tenants') ?? 1);
 
 // Shared inputs: 2^20 priorities 0-9 (seeded) and payload objects.
 const INPUTS = 1 << 20;
@@ -63,7 +66,7 @@ let copies = 0;
 async function contender(kind: string): Promise<Contender> {
   const [base, source = ''] = kind.split('@');
   const copy = (await import(`${pathToFileURL(bundles.get(source)!).href}?copy=${copies++}`)) as typeof import('./contenders.js');
-  copy.setInputs(priorities, payloads);
+  copy.setInputs(priorities, payloads, tenants);
   const made = copy.make(base!);
   return source ? { ...made, name: `${made.name}@${source}` } : made;
 }
@@ -104,7 +107,8 @@ async function sample(c: Contender, work: string, n: number, expected: Map<strin
     jobs = n;
   }
   const ns = (clock() - t0) / jobs;
-  const key = `${work}:${n}`;
+  // Over several tenants the Scheduler takes in fair-share order, which the heap-js scheduler has no notion of.
+  const key = `${work}:${n}${tenants > 1 && !c.name.startsWith('Scheduler') ? `:${c.name}` : ''}`;
   if (!expected.has(key)) expected.set(key, check);
   else if (expected.get(key) !== check) throw new Error(`${c.name}: checksum ${check} differs from ${expected.get(key)} (${key})`);
   return ns;
