@@ -58,7 +58,7 @@ export function renderChart(results: Results): string {
   for (const tick of ticks) {
     const at = x(tick).toFixed(1);
     parts.push(`<line x1="${at}" y1="${TOP - 6}" x2="${at}" y2="${bottom}" stroke="${tick === 1 ? '#333' : '#e3e3e3'}" stroke-width="${tick === 1 ? 1.2 : 1}"/>`);
-    parts.push(`<text x="${at}" y="${bottom + 14}" text-anchor="middle" fill="#555">${formatRatio(tick).replace('.00', '')}</text>`);
+    parts.push(`<text x="${at}" y="${bottom + 14}" text-anchor="middle" fill="#555">${tick}×</text>`);
   }
 
   let y = TOP;
