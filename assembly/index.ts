@@ -19,6 +19,7 @@ export function arena_init(pageLimit: i32, tag: u32): bool {
 }
 
 export function arena_bytesInUse(): f64 { return memory.bytesInUse(); }
+export function arena_takePendingAllocation(): usize { return memory.takePendingAllocation(); }
 export function arena_slotTableBytes(): f64 { return slots.slotTableBytes(); }
 export function arena_liveSlots(): u32 { return slots.liveSlots(); }
 export function arena_shrinkSlots(): void { slots.shrinkSlots(); }
@@ -70,6 +71,7 @@ export function ring_popFront(h: usize): f64 { return ring.popFront(h); }
 export function ring_popBack(h: usize): f64 { return ring.popBack(h); }
 export function ring_at(h: usize, k: u32): f64 { return ring.at(h, k); }
 export function ring_clear(h: usize): void { ring.clear(h); }
+export function ring_reserve(h: usize, extra: u32): bool { return ring.reserveFor(h, extra); }
 export function ring_pushMany(h: usize, count: u32): i32 { return ring.pushMany(h, count); }
 export function ring_popManyFront(h: usize, max: u32): u32 { return ring.popManyFront(h, max); }
 export function ring_popManyBack(h: usize, max: u32): u32 { return ring.popManyBack(h, max); }
@@ -86,6 +88,7 @@ export function stack_push(h: usize, value: u32): i32 { return stack.push(h, val
 export function stack_pop(h: usize): f64 { return stack.pop(h); }
 export function stack_at(h: usize, k: u32): f64 { return stack.at(h, k); }
 export function stack_clear(h: usize): void { stack.clear(h); }
+export function stack_reserve(h: usize, extra: u32): bool { return stack.reserveFor(h, extra); }
 export function stack_pushMany(h: usize, count: u32): i32 { return stack.pushMany(h, count); }
 export function stack_popMany(h: usize, max: u32): u32 { return stack.popMany(h, max); }
 export function stack_read(h: usize, from: u32, max: u32): u32 { return stack.read(h, from, max); }

@@ -1,19 +1,31 @@
 // Growth guard. AssemblyScript's allocator (rt/tlsf.ts) traps with `unreachable()` when
-// `memory.grow` fails, and a trap mid-operation would leave a structure half-changed. So every
-// allocating path asks `canAllocate` first and returns CAPACITY with nothing changed instead.
+// `memory.grow` fails. Two layers keep that from ever leaving a structure half-changed:
 //
-// The check is conservative: it assumes the request needs fresh pages even when a free block could
-// serve it, so an arena may refuse a little before its limit. One page of slack covers the
-// allocator's rounding and block headers (at most a few hundred bytes per request).
+// 1. Every allocating path asks `canAllocate` first and returns CAPACITY with nothing changed.
+//    While the arena has pages to spare the answer is exact enough: the request plus one page of
+//    slack (the allocator's rounding and block headers) fits below the limit. Once the memory has
+//    reached its limit, only free blocks can serve a request, and the allocator does not say
+//    whether one is large enough; then the request is let through when the free bytes could hold
+//    it, so an arena whose structures were disposed is usable again.
+// 2. If the allocator still finds no block (fragmentation), it traps inside `heap.alloc`. Every
+//    structure allocates its new block before it touches anything else (alloc, copy, switch,
+//    free old), and the allocator traps before changing its own state, so nothing is half-done:
+//    `pendingBytes` tells src/core/arena.ts that the trap was this, and it becomes a
+//    CapacityError instead of poisoning the arena.
 
 /** The arena's memory limit in 64 KiB pages, set once by `arena_init`. */
 let pageLimit: i32 = 0;
 /** Bytes the structures hold in live blocks (requested sizes, not allocator overhead). */
 let liveBytes: u64 = 0;
+/** The size of the allocation under way; 0 between allocations. */
+let pendingBytes: usize = 0;
 
 /** TLSF refuses single blocks of 1 GiB or more (BLOCK_MAXSIZE in rt/common.ts). */
 // @ts-ignore: decorator
 @inline const BLOCK_LIMIT: u64 = (1 << 30) - 64;
+/** Allocator overhead assumed per live block when estimating free bytes (TLSF: 4-byte header, 16-byte alignment). */
+// @ts-ignore: decorator
+@inline const SLACK: u64 = 0x10000;
 
 export function setPageLimit(pages: i32): void {
   pageLimit = pages;
@@ -23,20 +35,31 @@ export function bytesInUse(): f64 {
   return <f64>liveBytes;
 }
 
-/** Whether `bytes` more can be allocated without a failed `memory.grow`. */
+/** Whether `bytes` more can be allocated (see layer 1 above). */
 export function canAllocate(bytes: u64): bool {
   if (bytes >= BLOCK_LIMIT) return false;
   let pages = <i64>((bytes + 0xffff) >> 16) + 1;
-  return <i64>memory.size() + pages <= <i64>pageLimit;
+  if (<i64>memory.size() + pages <= <i64>pageLimit) return true;
+  return liveBytes + bytes + SLACK <= (<u64>memory.size() << 16);
 }
 
 /** Allocates a block the caller has checked with `canAllocate`. */
 export function allocate(bytes: usize): usize {
+  pendingBytes = bytes;
+  let ptr = heap.alloc(bytes);
+  pendingBytes = 0;
   liveBytes += bytes;
-  return heap.alloc(bytes);
+  return ptr;
 }
 
 export function release(ptr: usize, bytes: usize): void {
   liveBytes -= bytes;
   heap.free(ptr);
+}
+
+/** After a trap: the size of the allocation that failed, or 0 if the trap was not an allocation. */
+export function takePendingAllocation(): usize {
+  let bytes = pendingBytes;
+  pendingBytes = 0;
+  return bytes;
 }

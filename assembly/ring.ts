@@ -173,6 +173,17 @@ export function clear(h: usize): void {
 }
 
 /**
+ * Makes room for `extra` more items (no more than the limit allows), so that the batch calls that
+ * follow cannot fail halfway. False, with nothing changed, if memory refuses.
+ */
+export function reserveFor(h: usize, extra: u32): bool {
+  let limit = load<u32>(h, LIMIT);
+  let length = lengthOf(h);
+  if (limit > 0) extra = min(extra, limit > length ? limit - length : 0);
+  return reserve(h, extra);
+}
+
+/**
  * Pushes `count` staged words at the back, in order. In reject mode all or nothing (CAPACITY
  * when they do not all fit); in drop-oldest mode the front items give way. Returns how many items
  * (old or new) were dropped to respect the limit.

@@ -102,6 +102,11 @@ export function clear(h: usize): void {
   store<u32>(h, 0, LENGTH);
 }
 
+/** Makes room for `extra` more items, so that the batch calls that follow cannot fail halfway. */
+export function reserveFor(h: usize, extra: u32): bool {
+  return reserve(h, extra);
+}
+
 /** Pushes `count` staged words, the first one lowest. All or nothing: `count` or CAPACITY. */
 export function pushMany(h: usize, count: u32): i32 {
   if (count > STAGING_ITEMS) return OUT_OF_RANGE;

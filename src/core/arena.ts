@@ -179,9 +179,15 @@ export class Arena {
    */
   trapped(name: string, error: unknown): unknown {
     if (error instanceof FlatschedError || error instanceof TypeError) return error;
+    // The allocator traps, before changing anything, when it finds no free block and the memory
+    // cannot grow; structures allocate before they change, so that trap is only a full arena.
+    if (error instanceof WebAssembly.RuntimeError && !this.poisoned && this.raw.arena_takePendingAllocation() > 0) {
+      return new CapacityError(`${name}: the arena's memory (maxMemory ${this.maxMemory} bytes) is exhausted`, { cause: error });
+    }
     this.#poison(error);
     return new PoisonedArenaError(`${name}: the core trapped (${(error as Error)?.message ?? describe(error)}); this arena is poisoned and refuses further calls`, { cause: error });
   }
+
 
   #abort(message: number, file: number, line: number, column: number): never {
     const text = `${this.#readString(message)} at ${this.#readString(file)}:${line}:${column}`;

@@ -7,6 +7,8 @@ export interface CoreExports {
   readonly memory?: WebAssembly.Memory;
   arena_init(pageLimit: number, tag: number): number;
   arena_bytesInUse(): number;
+  /** After a trap: the size of the allocation that failed (the allocator found no block), else 0. */
+  arena_takePendingAllocation(): number;
   arena_slotTableBytes(): number;
   arena_liveSlots(): number;
   arena_shrinkSlots(): void;
@@ -56,6 +58,8 @@ export interface CoreExports {
   ring_popBack(h: number): number;
   ring_at(h: number, k: number): number;
   ring_clear(h: number): void;
+  /** Room for `extra` more items (up to the limit): 1, or 0 when memory refuses. */
+  ring_reserve(h: number, extra: number): number;
   ring_pushMany(h: number, count: number): number;
   ring_popManyFront(h: number, max: number): number;
   ring_popManyBack(h: number, max: number): number;
@@ -70,6 +74,8 @@ export interface CoreExports {
   stack_pop(h: number): number;
   stack_at(h: number, k: number): number;
   stack_clear(h: number): void;
+  /** Room for `extra` more items: 1, or 0 when memory refuses. */
+  stack_reserve(h: number, extra: number): number;
   stack_pushMany(h: number, count: number): number;
   stack_popMany(h: number, max: number): number;
   stack_read(h: number, from: number, max: number): number;

@@ -43,7 +43,7 @@ export class NumericPriorityQueue implements Iterable<number> {
     try {
       size = arena.raw.heap_pushValue(this.#header, this.#sign * priority, id);
     } catch (error) {
-      throw arena.trapped('heap_pushValue', error);
+      throw arena.trapped('NumericPriorityQueue.push', error);
     }
     if (size < 0) throw this.#capacity('NumericPriorityQueue.push');
     return size;
@@ -56,7 +56,7 @@ export class NumericPriorityQueue implements Iterable<number> {
     try {
       id = arena.raw.heap_popValue(this.#header);
     } catch (error) {
-      throw arena.trapped('heap_popValue', error);
+      throw arena.trapped('NumericPriorityQueue.pop', error);
     }
     return id < 0 ? undefined : id;
   }

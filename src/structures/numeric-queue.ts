@@ -108,13 +108,13 @@ export class NumericQueue implements Iterable<number> {
       throw new CapacityError(`${where}: capacity (${this.#capacity}) exceeded: ${this.size} held, ${ids.length} pushed`);
     }
     const arena = this.#arena;
+    if (!arena.core.ring_reserve(this.#header, ids.length)) throw this.#full(where);
     for (let start = 0; start < ids.length; start += arena.stagingItems) {
       const count = Math.min(arena.stagingItems, ids.length - start);
       const words = arena.stagingWords();
       if (ids instanceof Uint32Array) words.set(ids.subarray(start, start + count));
       else for (let k = 0; k < count; k++) words[k] = ids[start + k]!;
-      // Only memory can refuse here; a chunk pushed before stays (the ids are still in order).
-      if (arena.core.ring_pushMany(this.#header, count) < 0) throw this.#full(where);
+      arena.core.ring_pushMany(this.#header, count); // cannot fail: room was reserved
     }
     return this.size;
   }

@@ -82,13 +82,16 @@ export class NumericStack implements Iterable<number> {
     if (ids === null || typeof ids !== 'object') throw new InvalidArgumentError(`${where}: expected an array-like of ids, got ${describe(ids)}`);
     if (!(ids instanceof Uint32Array)) for (let i = 0; i < ids.length; i++) checkWord(`${where}: ids[${i}]`, ids[i]);
     const arena = this.#arena;
+    const room = this.#bounded ? arena.core.ring_reserve(this.#header, ids.length) : arena.core.stack_reserve(this.#header, ids.length);
+    if (!room) throw this.#exhausted(where);
     for (let start = 0; start < ids.length; start += arena.stagingItems) {
       const count = Math.min(arena.stagingItems, ids.length - start);
       const words = arena.stagingWords();
       if (ids instanceof Uint32Array) words.set(ids.subarray(start, start + count));
       else for (let k = 0; k < count; k++) words[k] = ids[start + k]!;
-      const status = this.#bounded ? arena.core.ring_pushMany(this.#header, count) : arena.core.stack_pushMany(this.#header, count);
-      if (status < 0) throw this.#exhausted(where);
+      // cannot fail: room was reserved
+      if (this.#bounded) arena.core.ring_pushMany(this.#header, count);
+      else arena.core.stack_pushMany(this.#header, count);
     }
     return this.size;
   }

@@ -142,7 +142,7 @@ export class PriorityQueue<T> implements Iterable<T> {
     try {
       handle = arena.raw.heap_push(this.#header, this.#sign * priority);
     } catch (error) {
-      throw arena.trapped('heap_push', error);
+      throw arena.trapped('PriorityQueue.push', error);
     }
     if (handle < 0) throw this.#capacity('PriorityQueue.push');
     // The low 24 bits are the slot (ToInt32 keeps them exactly for any integer below 2^53).
@@ -191,7 +191,7 @@ export class PriorityQueue<T> implements Iterable<T> {
     try {
       slot = arena.raw.heap_pop(this.#header);
     } catch (error) {
-      throw arena.trapped('heap_pop', error);
+      throw arena.trapped('PriorityQueue.pop', error);
     }
     if (slot < 0) return undefined;
     const { payloads } = arena;

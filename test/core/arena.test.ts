@@ -37,6 +37,42 @@ describe('Arena', () => {
     expect(again.size).toBe(4096);
   });
 
+  it('is usable again once the structures that filled it are disposed', () => {
+    const arena = new Arena({ maxMemory: 2 << 20 });
+    const hog = new NumericQueue({ arena });
+    expect(() => {
+      for (;;) hog.pushMany(new Uint32Array(4096));
+    }).toThrow(CapacityError);
+    hog.dispose();
+    const pq = new PriorityQueue<number>({ arena });
+    for (let i = 0; i < 20_000; i++) pq.push(i, i % 5);
+    expect(pq.size).toBe(20_000);
+    expect(arena.poisoned).toBe(false);
+  });
+
+  it('a request no free block can serve (fragmented memory) is a CapacityError, not a poisoned arena', () => {
+    const arena = new Arena({ maxMemory: 2 << 20 });
+    const small: NumericQueue[] = [];
+    expect(() => {
+      for (;;) {
+        const q = new NumericQueue({ arena });
+        small.push(q);
+        q.pushMany(new Uint32Array(200));
+      }
+    }).toThrow(CapacityError);
+    // free every other queue: half the memory is free, in pieces of about 1 KiB
+    small.forEach((q, i) => i % 2 === 0 && q.dispose());
+    const big = new NumericQueue({ arena });
+    expect(() => big.pushMany(new Uint32Array(100_000))).toThrow(CapacityError);
+    expect(arena.poisoned).toBe(false);
+    expect(big.size).toBe(0);
+    // the survivors still hold exactly what they held
+    expect(small.filter((_, i) => i % 2 === 1 && i < small.length - 1).every((q) => q.size === 200)).toBe(true);
+    const pq = new PriorityQueue<string>({ arena });
+    pq.push('still works', 1);
+    expect(pq.pop()).toBe('still works');
+  });
+
   it('hosts structures of every kind side by side', () => {
     const arena = new Arena({ maxMemory: 8 << 20 });
     const pq = new PriorityQueue<string>({ arena });
