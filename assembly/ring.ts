@@ -122,25 +122,29 @@ export function length(h: usize): u32 {
   return lengthOf(h);
 }
 
-/** Pushes at the back. Returns PUSHED, DROPPED (the front item left) or CAPACITY. */
+/**
+ * Pushes at the back (at the limit in drop-oldest mode, the front item leaves). Returns the new
+ * length, so that a caller needs no second call to learn it, or CAPACITY.
+ */
 export function pushBack(h: usize, value: u32): i32 {
   let result = makeRoom(h, true);
   if (result < 0) return result;
   let length = lengthOf(h);
   store<u32>(slotAddress(h, length), value);
   store<u32>(h, length + 1, LENGTH);
-  return result;
+  return <i32>(length + 1);
 }
 
-/** Pushes at the front. Returns PUSHED, DROPPED (the back item left) or CAPACITY. */
+/** Pushes at the front (at the limit in drop-oldest mode, the back item leaves). Returns the new length, or CAPACITY. */
 export function pushFront(h: usize, value: u32): i32 {
   let result = makeRoom(h, false);
   if (result < 0) return result;
   let head = (load<u32>(h, HEAD) - 1) & (capacityOf(h) - 1);
+  let length = lengthOf(h) + 1;
   store<u32>(h, head, HEAD);
-  store<u32>(h, lengthOf(h) + 1, LENGTH);
+  store<u32>(h, length, LENGTH);
   store<u32>(slotAddress(h, 0), value);
-  return result;
+  return <i32>length;
 }
 
 /** Removes and returns the front item, or -1 when empty. */

@@ -241,14 +241,20 @@ export function arenaOption(where: string, value: unknown): Arena {
  * @internal
  */
 export function disposedArena(kind: string): Arena {
+  let arena = disposedArenas.get(kind);
+  if (arena) return arena;
   const core = new Proxy({}, {
     get: () => () => {
       throw new StateError(`${kind}: this structure was disposed`);
     },
   });
-  const arena = Object.create(Arena.prototype) as Arena;
+  arena = Object.create(Arena.prototype) as Arena;
   Object.defineProperty(arena, 'core', { value: core });
   Object.defineProperty(arena, 'raw', { value: core });
   Object.defineProperty(arena, 'payloads', { value: [] });
+  disposedArenas.set(kind, arena);
   return arena;
 }
+
+/** One stand-in per kind, shared: building one per `dispose()` was ~40% of create + dispose. */
+const disposedArenas = new Map<string, Arena>();

@@ -51,7 +51,7 @@ export interface CoreExports {
   ring_create(limit: number, dropOldest: number): number;
   ring_dispose(h: number): void;
   ring_length(h: number): number;
-  /** 0 pushed, 1 pushed and dropped one, or a negative status. */
+  /** The new length (at the limit in drop-oldest mode the other end's item left), or a negative status. */
   ring_pushBack(h: number, value: number): number;
   ring_pushFront(h: number, value: number): number;
   ring_popFront(h: number): number;

@@ -54,17 +54,17 @@ export class NumericQueue implements Iterable<number> {
   /** Adds `id` at the back; returns the new size. */
   push(id: number): number {
     checkWord('NumericQueue.push', id);
-    const status = this.#arena.core.ring_pushBack(this.#header, id);
-    if (status < 0) throw this.#full('NumericQueue.push');
-    return this.size;
+    const size = this.#arena.core.ring_pushBack(this.#header, id);
+    if (size < 0) throw this.#full('NumericQueue.push');
+    return size;
   }
 
   /** Adds `id` at the front; returns the new size. */
   unshift(id: number): number {
     checkWord('NumericQueue.unshift', id);
-    const status = this.#arena.core.ring_pushFront(this.#header, id);
-    if (status < 0) throw this.#full('NumericQueue.unshift');
-    return this.size;
+    const size = this.#arena.core.ring_pushFront(this.#header, id);
+    if (size < 0) throw this.#full('NumericQueue.unshift');
+    return size;
   }
 
   shift(): number | undefined {

@@ -52,9 +52,9 @@ export class NumericStack implements Iterable<number> {
   push(id: number): number {
     checkWord('NumericStack.push', id);
     const core = this.#arena.core;
-    const status = this.#bounded ? core.ring_pushBack(this.#header, id) : core.stack_push(this.#header, id);
-    if (status < 0) throw this.#exhausted('NumericStack.push');
-    return this.size;
+    const size = this.#bounded ? core.ring_pushBack(this.#header, id) : core.stack_push(this.#header, id);
+    if (size < 0) throw this.#exhausted('NumericStack.push');
+    return size;
   }
 
   pop(): number | undefined {
