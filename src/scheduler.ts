@@ -10,6 +10,7 @@ import { DeadLetters } from './scheduler/dead-letters.js';
 import { DeferredEvents } from './scheduler/events.js';
 import { FairShare, type Tenant } from './scheduler/fair-share.js';
 import { createJob, type Job } from './scheduler/job.js';
+import { JobNumbers } from './scheduler/job-numbers.js';
 import { JobTable } from './scheduler/job-table.js';
 import { readSchedulerSnapshot, writeSchedulerSnapshot, type SavedJob, type SavedScheduler } from './scheduler/snapshot.js';
 import { WorkerPool, type Handler, type PoolHost, type RunOptions } from './scheduler/pool.js';
@@ -73,6 +74,7 @@ export class Scheduler<T = unknown> {
   readonly #jobs = new JobTable<Job<T>>();
   /** Jobs created so far: the next job's `serial`. */
   #created = 0;
+  readonly #numbers = new JobNumbers();
   readonly #fair: FairShare<Job<T>>;
   readonly #delayed: PriorityQueue<Job<T>>;
   readonly #dead = new DeadLetters<Job<T>>();
@@ -199,8 +201,14 @@ export class Scheduler<T = unknown> {
       this.#checkLimits(where, tenant, 1, delay > 0 ? 1 : 0);
     }
     const id = givenId ?? this.#freeId();
-    const job = createJob<T>(id, this.#created++, payload, priority, this.#fair.tenant(tenant), attempts, backoff, now);
-    const state = this.#place(job, delay, now);
+    const job = this.#newJob(id, payload, priority, tenant, attempts, backoff, now);
+    let state: 'waiting' | 'delayed';
+    try {
+      state = this.#place(job, delay, now);
+    } catch (error) {
+      this.#numbers.release(job);
+      throw error;
+    }
     this.#jobs.add(job, givenId === undefined);
     if (givenId === undefined) this.#nextId = (id as number) + 1;
     else if (typeof id === 'number' && id > this.#highestCallerNumber) this.#highestCallerNumber = id;
@@ -276,9 +284,14 @@ export class Scheduler<T = unknown> {
         while (this.#jobs.has(nextId) || givenIds.has(nextId)) nextId++;
         id = nextId++;
       }
-      jobs[i] = createJob<T>(id, this.#created++, list[i]!.payload, spec.priority, this.#fair.tenant(spec.tenant), spec.attempts, spec.backoff, now);
+      jobs[i] = this.#newJob(id, list[i]!.payload, spec.priority, spec.tenant, spec.attempts, spec.backoff, now);
     }
-    this.#placeMany(jobs, specs, now);
+    try {
+      this.#placeMany(jobs, specs, now);
+    } catch (error) {
+      for (const job of jobs) this.#numbers.release(job);
+      throw error;
+    }
     for (let i = 0; i < jobs.length; i++) {
       const job = jobs[i]!;
       this.#jobs.add(job, specs[i]!.id === undefined);
@@ -327,7 +340,7 @@ export class Scheduler<T = unknown> {
     const job = this.#inFlightJob(where, id);
     const now = this.#now(where);
     this.#promote(now);
-    const failure: AttemptFailure = { attempt: job.attempt, startedAt: job.time, failedAt: now, reason };
+    const failure: AttemptFailure = { attempt: job.attempt, startedAt: this.#numbers.time(job), failedAt: now, reason };
     if (job.attempt < job.attempts) {
       // Everything that can throw (the random source, the arena) runs before anything changes.
       const wait = retryWait(where, job.backoff, job.attempt, this.#random);
@@ -337,8 +350,8 @@ export class Scheduler<T = unknown> {
       if (this.#events.has('failed')) this.#events.queue('failed', { job: this.#record(job), attempt: failure.attempt, reason });
       if (this.#events.has('retry')) {
         // The wait as placed: none when a full arena made the retry due at once.
-        const waited = state === 'delayed' && job.time !== now;
-        this.#events.queue('retry', { job: this.#record(job), reason, delay: waited ? wait : 0, dueAt: waited ? job.time : now });
+        const waited = state === 'delayed' && this.#numbers.time(job) !== now;
+        this.#events.queue('retry', { job: this.#record(job), reason, delay: waited ? wait : 0, dueAt: waited ? this.#numbers.time(job) : now });
       }
       this.#finish();
       return state;
@@ -369,8 +382,8 @@ export class Scheduler<T = unknown> {
     const job = this.#jobs.get(checkId(where, id));
     if (job === undefined) return false;
     const state = job.state;
-    if (state === 'waiting') this.#fair.remove(job.tenant, job.handle);
-    else if (state === 'delayed') this.#delayed.remove(job.handle);
+    if (state === 'waiting') this.#fair.remove(job.tenant, this.#numbers.handle(job));
+    else if (state === 'delayed') this.#delayed.remove(this.#numbers.handle(job));
     else if (state === 'dead') this.#dead.remove(job);
     this.#forget(job);
     // The handler hears of it only now that the change is complete.
@@ -388,7 +401,7 @@ export class Scheduler<T = unknown> {
     this.#checkLive(where);
     checkPriority(where, priority);
     const job = this.#knownJob(where, id);
-    if (job.state === 'waiting') this.#fair.update(job.tenant, job.handle, priority);
+    if (job.state === 'waiting') this.#fair.update(job.tenant, this.#numbers.handle(job), priority);
     job.priority = priority;
     this.#finish();
   }
@@ -478,7 +491,7 @@ export class Scheduler<T = unknown> {
     this.#promote(now);
     let oldestReady = Infinity;
     if (this.#waiting > 0) {
-      for (const job of this.#jobs) if (job.state === 'waiting' && job.time < oldestReady) oldestReady = job.time;
+      for (const job of this.#jobs) if (job.state === 'waiting' && this.#numbers.time(job) < oldestReady) oldestReady = this.#numbers.time(job);
     }
     const tenants: Record<string, TenantStats> = Object.create(null);
     for (const tenant of this.#fair.tenants()) {
@@ -655,6 +668,7 @@ export class Scheduler<T = unknown> {
     this.#delayed.dispose();
     this.#dead.clear();
     this.#jobs.clear();
+    this.#numbers.clear();
     this.#events.clear();
     this.#waiting = this.#delayedCount = this.#inFlight = 0;
     const error = new StateError('Scheduler: disposed while a caller was waiting');
@@ -682,13 +696,13 @@ export class Scheduler<T = unknown> {
       attempt: job.attempt,
       attempts: job.attempts,
       backoff: job.backoff,
-      age: now - job.submittedAt,
+      age: now - this.#numbers.submittedAt(job),
       time,
       history: (job.history ?? []).map((f) => ({ attempt: f.attempt, startedAgo: now - f.startedAt, failedAgo: now - f.failedAt, reason: f.reason })),
     });
     const inFlight: Job<T>[] = [];
     for (const job of this.#jobs.inCreationOrder()) if (job.state === 'in-flight') inFlight.push(job);
-    inFlight.sort((a, b) => a.time - b.time);
+    inFlight.sort((a, b) => this.#numbers.time(a) - this.#numbers.time(b));
     // Empty tenants too: their pass decides where they re-enter the rotation.
     const tenants = [...this.#fair.tenants()];
     const state: SavedScheduler<T> = {
@@ -708,10 +722,10 @@ export class Scheduler<T = unknown> {
       // tie-break is the same, also for a later reprioritize.
       lines: this.#fair.rotation().map((tenant) => {
         const line = [...tenant.ready!].sort((a, b) => a.arrival - b.arrival);
-        return { tenant: tenant.name, jobs: line.map((job) => save(job, now - job.time)) };
+        return { tenant: tenant.name, jobs: line.map((job) => save(job, now - this.#numbers.time(job))) };
       }),
-      delayed: [...this.#delayed.entries()].map(([job]) => save(job, job.time - now)),
-      inFlight: inFlight.map((job) => save(job, now - job.time)),
+      delayed: [...this.#delayed.entries()].map(([job]) => save(job, this.#numbers.time(job) - now)),
+      inFlight: inFlight.map((job) => save(job, now - this.#numbers.time(job))),
       dead: [...this.#dead].map((job) => save(job, 0)),
     };
     return writeSchedulerSnapshot(state, codec);
@@ -774,7 +788,7 @@ export class Scheduler<T = unknown> {
     }
     this.#fair.virtualTime = saved.virtualTime;
     const make = (s: SavedJob<T>): Job<T> => {
-      const job = createJob<T>(s.id, this.#created++, s.payload, s.priority, this.#fair.tenant(s.tenant), s.attempts, s.backoff, now - s.age);
+      const job = this.#newJob(s.id, s.payload, s.priority, s.tenant, s.attempts, s.backoff, now - s.age);
       job.attempt = s.attempt;
       if (s.history.length > 0) job.history = s.history.map((f) => ({ attempt: f.attempt, startedAt: now - f.startedAgo, failedAt: now - f.failedAgo, reason: f.reason }));
       this.#jobs.add(job, false);
@@ -791,9 +805,9 @@ export class Scheduler<T = unknown> {
     const due = (s: SavedJob<T>, interrupted: boolean) => {
       const job = make(s);
       if (interrupted) interrupt(job, s);
-      job.handle = this.#fair.push(job.tenant, job, job.priority);
+      this.#numbers.setHandle(job, this.#fair.push(job.tenant, job, job.priority));
       job.arrival = this.#arrivals++;
-      job.time = now - s.time;
+      this.#numbers.setTime(job, now - s.time);
       this.#move(job, undefined, 'waiting');
     };
     // Tenants' lines in the order of their turns, each led by its interrupted jobs.
@@ -816,8 +830,8 @@ export class Scheduler<T = unknown> {
     for (const list of interrupted.values()) for (const s of list) due(s, true);
     for (const s of saved.delayed) {
       const job = make(s);
-      job.time = now + Math.max(0, s.time);
-      job.handle = this.#delayed.push(job, job.time);
+      this.#numbers.setTime(job, now + Math.max(0, s.time));
+      this.#numbers.setHandle(job, this.#delayed.push(job, this.#numbers.time(job)));
       this.#move(job, undefined, 'delayed');
     }
     for (const s of saved.dead) {
@@ -868,7 +882,7 @@ export class Scheduler<T = unknown> {
       from = 'delayed';
     }
     job.attempt++;
-    job.time = now;
+    this.#numbers.setTime(job, now);
     this.#move(job, from, 'in-flight');
     return job;
   }
@@ -892,8 +906,8 @@ export class Scheduler<T = unknown> {
         if (error instanceof CapacityError) return;
         throw error;
       }
-      delayed.remove(job.handle);
-      job.handle = handle;
+      delayed.remove(this.#numbers.handle(job));
+      this.#numbers.setHandle(job, handle);
       job.arrival = this.#arrivals++;
       // Its due time is now its ready time (the same field).
       this.#move(job, 'delayed', 'waiting');
@@ -907,13 +921,13 @@ export class Scheduler<T = unknown> {
   #place(job: Job<T>, delay: number, now: number): 'waiting' | 'delayed' {
     if (delay > 0) {
       const dueAt = now + delay;
-      job.handle = this.#delayed.push(job, dueAt);
-      job.time = dueAt;
+      this.#numbers.setHandle(job, this.#delayed.push(job, dueAt));
+      this.#numbers.setTime(job, dueAt);
       return 'delayed';
     }
-    job.handle = this.#fair.push(job.tenant, job, job.priority);
+    this.#numbers.setHandle(job, this.#fair.push(job.tenant, job, job.priority));
     job.arrival = this.#arrivals++;
-    job.time = now;
+    this.#numbers.setTime(job, now);
     return 'waiting';
   }
 
@@ -930,8 +944,8 @@ export class Scheduler<T = unknown> {
       if (!(error instanceof CapacityError)) throw error;
     }
     if (wait > 0) return this.#place(job, 0, now);
-    job.handle = this.#delayed.push(job, now);
-    job.time = now;
+    this.#numbers.setHandle(job, this.#delayed.push(job, now));
+    this.#numbers.setTime(job, now);
     return 'delayed';
   }
 
@@ -944,12 +958,12 @@ export class Scheduler<T = unknown> {
       const job = jobs[i]!;
       const delay = specs[i]!.delay;
       if (delay > 0) {
-        job.time = now + delay;
+        this.#numbers.setTime(job, now + delay);
         job.state = 'delayed';
         delayedJobs.push(job);
-        dueTimes.push(job.time);
+        dueTimes.push(this.#numbers.time(job));
       } else {
-        job.time = now;
+        this.#numbers.setTime(job, now);
         job.state = 'waiting';
         let batch = byTenant.get(job.tenant);
         if (!batch) byTenant.set(job.tenant, (batch = { jobs: [], priorities: [] }));
@@ -962,7 +976,7 @@ export class Scheduler<T = unknown> {
       for (const [tenant, batch] of byTenant) {
         const handles = this.#fair.pushMany(tenant, batch.jobs, batch.priorities);
         batch.jobs.forEach((job, k) => {
-          job.handle = handles[k]!;
+          this.#numbers.setHandle(job, handles[k]!);
           job.arrival = this.#arrivals + k;
         });
         this.#arrivals += batch.jobs.length;
@@ -970,7 +984,7 @@ export class Scheduler<T = unknown> {
       }
       if (delayedJobs.length > 0) {
         const handles = this.#delayed.pushMany(delayedJobs, dueTimes);
-        delayedJobs.forEach((job, k) => (job.handle = handles[k]!));
+        delayedJobs.forEach((job, k) => (this.#numbers.setHandle(job, handles[k]!)));
       }
     } catch (error) {
       for (const step of undo.reverse()) step();
@@ -978,9 +992,16 @@ export class Scheduler<T = unknown> {
     }
   }
 
+  #newJob(id: JobId, payload: T, priority: number, tenant: string, attempts: number, backoff: BackoffPolicy, submittedAt: number): Job<T> {
+    const job = createJob<T>(id, this.#created++, payload, priority, this.#fair.tenant(tenant), attempts, backoff, this.#numbers.take());
+    this.#numbers.setSubmittedAt(job, submittedAt);
+    return job;
+  }
+
   /** Leaves the scheduler: counts drop and the id is forgotten. */
   #forget(job: Job<T>): void {
     this.#jobs.delete(job);
+    this.#numbers.release(job);
     this.#move(job, job.state, undefined);
   }
 
@@ -1170,8 +1191,8 @@ export class Scheduler<T = unknown> {
       attempt: job.attempt,
       attempts: job.attempts,
       state: job.state,
-      submittedAt: job.submittedAt,
-      dueAt: job.state === 'delayed' ? job.time : undefined,
+      submittedAt: this.#numbers.submittedAt(job),
+      dueAt: job.state === 'delayed' ? this.#numbers.time(job) : undefined,
       history: job.history ? job.history.slice() : [],
     };
   }

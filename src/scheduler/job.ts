@@ -1,4 +1,3 @@
-import type { Handle } from '../structures/handle.js';
 import type { BackoffPolicy } from './backoff.js';
 import type { DeadEntry } from './dead-letters.js';
 import type { Tenant } from './fair-share.js';
@@ -7,9 +6,9 @@ import type { AttemptFailure, JobId, JobState } from './types.js';
 /**
  * A job as the scheduler holds it. Fields change as it moves between states.
  *
- * A scheduler may hold millions of these, so the record is kept small: each field costs 8 bytes
- * per job, and a field holding fractional numbers (clock readings, handles) 16 more for its box.
- * Hence one `time` for the three times a job has, one state at a time.
+ * A scheduler may hold millions of these, so the record is kept small: 8 bytes a field, and only
+ * fields that hold small integers or references. Its clock readings and handle, which would each
+ * be a boxed number here, are in the scheduler's JobNumbers at `slot`.
  */
 export interface Job<T> {
   readonly id: JobId;
@@ -20,17 +19,11 @@ export interface Job<T> {
   readonly tenant: Tenant<Job<T>>;
   attempts: number;
   readonly backoff: BackoffPolicy;
-  readonly submittedAt: number;
+  /** Where its time, handle and submit time are kept (JobNumbers); reused once it has left. */
+  readonly slot: number;
   state: JobState;
   /** Attempts started so far: the in-flight attempt's number while it runs. */
   attempt: number;
-  /** Where it sits in its tenant's line (waiting) or in the delay queue (delayed). */
-  handle: Handle;
-  /**
-   * Waiting: when it became due (what `stats().oldestWait` measures from). Delayed: when it falls
-   * due. In flight: when the attempt started. Dead: unused.
-   */
-  time: number;
   /**
    * Its arrival rank in its tenant's line, as the core's FIFO tie-break has it. Kept so that a
    * snapshot can record arrival order, which `reprioritize` relies on and pop order does not show.
@@ -55,7 +48,7 @@ export function createJob<T>(
   tenant: Tenant<Job<T>>,
   attempts: number,
   backoff: BackoffPolicy,
-  submittedAt: number,
+  slot: number,
 ): Job<T> {
   return {
     id,
@@ -65,11 +58,9 @@ export function createJob<T>(
     tenant,
     attempts,
     backoff,
-    submittedAt,
+    slot,
     state: 'waiting',
     attempt: 0,
-    handle: 0 as Handle,
-    time: 0,
     arrival: 0,
     history: undefined,
     deadEntry: undefined,
