@@ -56,7 +56,8 @@ let abortContext: (context: Context<unknown>, reason: unknown) => void;
 
 /**
  * A handler's `ctx`: the job as taken, and a signal for timeout or cancel. One per attempt, with
- * `signal` read through the prototype, so starting a job makes no closure.
+ * `signal` a getter on the prototype: an object literal with its own getter made a closure and an
+ * accessor per job, which cost about 1 µs per job.
  */
 class Context<T> implements JobContext<T> {
   readonly id: JobId;
