@@ -14,6 +14,8 @@ export interface Contender {
   readonly name: string;
   /** Submits n jobs (priorities[k] for job k), then takes and acks them all; returns a checksum of the take order. */
   fill(n: number): number;
+  /** Submits n jobs to a fresh scheduler; returns n. */
+  submitOnly(n: number): number;
   /** Submits n jobs to start the hold model (not timed). */
   prefill(n: number): void;
   /** `steps` rounds of submit one, take one, ack it, at a constant n queued; returns a checksum. */
@@ -63,6 +65,11 @@ function schedulerWorkloads(name: string, make: () => SchedulerLike & { dispose?
         scheduler.ack(taken.id);
       }
       return check;
+    },
+    submitOnly(n) {
+      const m = mask();
+      for (let i = 0; i < n; i++) scheduler.submit(payloads[i & m]!, options[i & m]);
+      return n;
     },
     prefill(n) {
       scheduler.dispose?.();
@@ -124,6 +131,7 @@ function pQueue(): Contender {
   return {
     name: 'p-queue',
     fill: () => NaN,
+    submitOnly: () => NaN,
     prefill() {},
     hold: () => NaN,
     async pool(n, concurrency) {
@@ -149,6 +157,7 @@ function fastQueue(): Contender {
   return {
     name: 'fastq',
     fill: () => NaN,
+    submitOnly: () => NaN,
     prefill() {},
     hold: () => NaN,
     async pool(n, concurrency) {

@@ -13,6 +13,7 @@
 // Workloads (ns per job):
 //   fill  submit n jobs with priorities 0-9, then take and ack them all (the suite's case), on a
 //         fresh scheduler each sample.
+//   submit  only the submits of `fill`.
 //   hold  n jobs queued; each step submits one, takes one and acks it (a steady stream).
 //   pool  run() n jobs through a trivial async handler at `concurrency`, from submit to idle,
 //         against p-queue and fastq doing the same.
@@ -91,7 +92,12 @@ async function sample(c: Contender, work: string, n: number, expected: Map<strin
   let check: number;
   let t0: number;
   let jobs: number;
-  if (work === 'fill') {
+  if (work === 'submit') {
+    c.prefill(0);
+    t0 = clock();
+    check = c.submitOnly(n);
+    jobs = n;
+  } else if (work === 'fill') {
     c.prefill(0);
     t0 = clock();
     check = c.fill(n);
@@ -116,7 +122,7 @@ async function sample(c: Contender, work: string, n: number, expected: Map<strin
 
 console.log(`node ${process.version}, ${rounds} rounds (+1 warm-up), ${args.get('clock') === 'wall' ? 'wall' : 'CPU'} ns per job: median [min – max]; ratio = baseline time / this time in the same round (> 1 is faster)`);
 for (const work of workloads) {
-  const sizes = work === 'fill' ? fillSizes : work === 'hold' ? holdSizes : poolSizes;
+  const sizes = work === 'fill' || work === 'submit' ? fillSizes : work === 'hold' ? holdSizes : poolSizes;
   const kinds = work === 'pool' ? [...ours, 'p-queue', 'fastq'] : [...ours, 'heap-js'];
   const baselines = work === 'pool' ? ['p-queue', 'fastq'] : ['heap-js scheduler'];
   for (const n of sizes) {
