@@ -10,7 +10,7 @@
 import { InvalidArgumentError, SnapshotError, describe } from '../core/errors.js';
 import { bodyObject, decodePayloads, encodePayloads, field, jsonCodec, readSnapshot, writeSnapshot, type Codec } from '../core/snapshot.js';
 import { backoffPolicy, type BackoffPolicy } from './backoff.js';
-import type { JobId } from './types.js';
+import type { JobId, TakenJob } from './types.js';
 
 export const SNAPSHOT_KIND = 'Scheduler';
 
@@ -22,13 +22,8 @@ export interface SavedFailure {
   readonly reason: unknown;
 }
 
-export interface SavedJob<T> {
-  readonly id: JobId;
-  readonly payload: T;
-  readonly priority: number;
-  readonly tenant: string;
-  readonly attempt: number;
-  readonly attempts: number;
+/** A held job as a snapshot keeps it: what `take` hands out, plus the state to rebuild it. */
+export interface SavedJob<T> extends TakenJob<T> {
   readonly backoff: BackoffPolicy;
   /** Milliseconds since it was submitted. */
   readonly age: number;
