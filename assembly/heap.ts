@@ -97,6 +97,9 @@ import { STAGING_ITEMS, stagingNumbers, stagingWords } from "./staging";
  */
 // @ts-ignore: decorator
 @inline const PREFETCH_FROM: u32 = 8192;
+/** Slots are below 2^24, so two of them share one f64 result exactly. */
+// @ts-ignore: decorator
+@inline const SLOT_SPAN: f64 = 16777216;
 
 // ── keys ─────────────────────────────────────────────────────────────────────────────────────
 
@@ -502,6 +505,37 @@ export function pop(h: usize): i32 {
 export function popValue(h: usize): f64 {
   if (sizeOf(h) == 0) return -1;
   return <f64>popTop(h);
+}
+
+/**
+ * Indexed heaps: pop then push in one call and one sift (the hold pattern of event queues and
+ * timers): the new entry takes the top's place and sifts down, where pop + push sift twice.
+ * Returns the popped slot · 2^24 + the new entry's slot, EMPTY when there is no top, or CAPACITY.
+ */
+export function popPush(h: usize, key: f64): f64 {
+  if (sizeOf(h) == 0) return EMPTY;
+  // A slot whose generation is spent is retired rather than freed, so the new entry may need a
+  // fresh one: reserve it before anything changes.
+  if (!reserveSlots(1)) return CAPACITY;
+  let packed = packedFor(h, key);
+  let seq = takeSequence(h) | negativeZero(key);
+  let data = dataOf(h);
+  let top = itemAt(data, 0);
+  freeSlot(top);
+  let slot = takeSlot(0);
+  siftDownWith(data, true, sizeOf(h), 0, keyFor(key, seq, packed), seq, slot);
+  return <f64>top * SLOT_SPAN + <f64>slot;
+}
+
+/** Value heaps: pop then push in one sift; returns the popped value, or -1 when empty. */
+export function popPushValue(h: usize, key: f64, value: u32): f64 {
+  if (sizeOf(h) == 0) return -1;
+  let packed = packedFor(h, key);
+  let seq = takeSequence(h) | negativeZero(key);
+  let data = dataOf(h);
+  let top = itemAt(data, 0);
+  siftDownWith(data, false, sizeOf(h), 0, keyFor(key, seq, packed), seq, value);
+  return <f64>top;
 }
 
 /** The top entry's item (slot or value) as f64, or -1 when empty. */

@@ -45,6 +45,8 @@ export function heap_push(h: usize, key: f64): f64 { return heap.push(h, key); }
 export function heap_pushValue(h: usize, key: f64, value: u32): i32 { return heap.pushValue(h, key, value); }
 export function heap_pop(h: usize): i32 { return heap.pop(h); }
 export function heap_popValue(h: usize): f64 { return heap.popValue(h); }
+export function heap_popPush(h: usize, key: f64): f64 { return heap.popPush(h, key); }
+export function heap_popPushValue(h: usize, key: f64, value: u32): f64 { return heap.popPushValue(h, key, value); }
 export function heap_peek(h: usize): f64 { return heap.peek(h); }
 export function heap_peekKey(h: usize): f64 { return heap.peekKey(h); }
 export function heap_update(h: usize, handle: f64, key: f64, restamp: bool): i32 { return heap.update(h, handle, key, restamp); }

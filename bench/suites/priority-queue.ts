@@ -10,7 +10,9 @@
  * - fill-then-drain: push N, then pop N (the queue is reused across iterations, as a warm one is);
  * - hold model: N items held; each step pops the first and pushes it back with its priority plus a
  *   random increment (the classic benchmark of event-simulation queues); the batch form pops
- *   `holdBatch` items, then pushes them back, so the size moves between N - batch and N.
+ *   `holdBatch` items, then pushes them back, so the size moves between N - batch and N. The
+ *   fused form peeks at the first and reschedules it with one pop + push call (our popPush; the
+ *   `replace` of heap-js and mnemonist); libraries without one race with their pop and push.
  * Payloads are `{ id, priority }` objects; the flatqueue user keeps them in an array indexed by id.
  * The hold model's queue is filled before the timing, with each library's bulk load where it has
  * one (it only saves set-up time: the pop order depends on the keys alone, as they are distinct).
@@ -316,6 +318,48 @@ function hold(size: number, config: Config, arenas: ArenaSource = defaultArena):
       },
     },
     {
+      name: 'PriorityQueue peek + popPush', library: OURS, ours: true, group: 'payloads', checks: single,
+      prepare() {
+        const queue = new PriorityQueue<Job>({ arena: arenas() });
+        queue.pushMany(makeJobs(keys), keys);
+        return {
+          run() {
+            let check = 0;
+            for (let s = 0; s < steps; s++) {
+              const job = queue.peek()!;
+              job.priority += increments[s]!;
+              queue.popPush(job, job.priority);
+              check = mix(check, job.id);
+            }
+            return check;
+          },
+          dispose: () => queue.dispose(),
+        };
+      },
+    },
+    {
+      name: 'NumericPriorityQueue peek + popPush', library: OURS, ours: true, group: 'ids', checks: single,
+      prepare() {
+        const queue = new NumericPriorityQueue({ arena: arenas() });
+        const priorities = keys.slice();
+        queue.pushMany(identities(n), keys);
+        return {
+          run() {
+            let check = 0;
+            for (let s = 0; s < steps; s++) {
+              const id = queue.peek()!;
+              const priority = priorities[id]! + increments[s]!;
+              priorities[id] = priority;
+              queue.popPush(id, priority);
+              check = mix(check, id);
+            }
+            return check;
+          },
+          dispose: () => queue.dispose(),
+        };
+      },
+    },
+    {
       name: 'flatqueue + payload array', library: 'flatqueue', ours: false, group: 'payloads', checks: single,
       prepare() {
         const queue = new FlatQueue<number>();
@@ -413,6 +457,44 @@ function hold(size: number, config: Config, arenas: ArenaSource = defaultArena):
       },
     },
     {
+      // heap-js and mnemonist have a fused pop + push (replace): the fair match for popPush.
+      name: 'heap-js peek + replace', library: 'heap-js', ours: false, group: 'payloads', checks: single,
+      prepare() {
+        const queue = new HeapJs<Job>(byPriority());
+        queue.init(makeJobs(keys));
+        return {
+          run() {
+            let check = 0;
+            for (let s = 0; s < steps; s++) {
+              const job = queue.peek()!;
+              job.priority += increments[s]!;
+              queue.replace(job);
+              check = mix(check, job.id);
+            }
+            return check;
+          },
+        };
+      },
+    },
+    {
+      name: 'mnemonist Heap peek + replace', library: 'mnemonist', ours: false, group: 'payloads', checks: single,
+      prepare() {
+        const queue = MnemonistHeap.from<Job>(makeJobs(keys), byPriority());
+        return {
+          run() {
+            let check = 0;
+            for (let s = 0; s < steps; s++) {
+              const job = queue.peek()!;
+              job.priority += increments[s]!;
+              queue.replace(job);
+              check = mix(check, job.id);
+            }
+            return check;
+          },
+        };
+      },
+    },
+    {
       name: 'js-sdsl PriorityQueue', library: 'js-sdsl', ours: false, group: 'payloads', checks: single,
       prepare() {
         const queue = new SdslPriorityQueue<Job>(makeJobs(keys), byPriority(), false);
@@ -439,7 +521,11 @@ function hold(size: number, config: Config, arenas: ArenaSource = defaultArena):
  * one million (flatqueue by a wide margin, then mnemonist). The comparator heaps trail them by 2×
  * there and would add minutes of set-up to the run without changing a ratio.
  */
-const HUGE_CONTENDERS = new Set(['PriorityQueue', 'PriorityQueue pushMany/popMany', 'NumericPriorityQueue', 'NumericPriorityQueue pushMany/popMany', 'flatqueue + payload array', 'flatqueue (ids)', 'mnemonist Heap']);
+const HUGE_CONTENDERS = new Set([
+  'PriorityQueue', 'PriorityQueue pushMany/popMany', 'PriorityQueue peek + popPush',
+  'NumericPriorityQueue', 'NumericPriorityQueue pushMany/popMany', 'NumericPriorityQueue peek + popPush',
+  'flatqueue + payload array', 'flatqueue (ids)', 'mnemonist Heap', 'mnemonist Heap peek + replace',
+]);
 
 function onlyHuge(benchCase: Case): Case {
   return { ...benchCase, contenders: benchCase.contenders.filter((c) => HUGE_CONTENDERS.has(c.name)) };

@@ -26,6 +26,10 @@ export interface CoreExports {
   heap_pop(h: number): number;
   /** Value heaps: the popped value, or -1 when empty. */
   heap_popValue(h: number): number;
+  /** Indexed heaps: popped slot · 2^24 + the new entry's slot, or a negative status. */
+  heap_popPush(h: number, key: number): number;
+  /** Value heaps: the popped value, or -1 when empty (nothing pushed then). */
+  heap_popPushValue(h: number, key: number, value: number): number;
   /** The top item (slot or value), or -1 when empty. */
   heap_peek(h: number): number;
   /** The top key, or NaN when empty. */

@@ -17,6 +17,26 @@ export function priority(where: string, value: unknown): number {
   return value;
 }
 
+/**
+ * Checks a batch of priorities. The message (naming the first bad index) is built only on failure:
+ * building it per item was most of a batch's JS time.
+ */
+export function priorities(where: string, values: ArrayLike<unknown>): void {
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (typeof value !== 'number' || value - value !== 0) priority(`${where}: priorities[${i}]`, value);
+  }
+}
+
+/** Checks a batch of ids (a Uint32Array holds nothing else, so it passes unread). */
+export function words(where: string, values: ArrayLike<unknown>): void {
+  if (values instanceof Uint32Array) return;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (typeof value !== 'number' || value >>> 0 !== value) word(`${where}: ids[${i}]`, value);
+  }
+}
+
 /** `value` when it is an integer from 0 to 2^32 - 1 (what the core stores), else an error. */
 export function word(where: string, value: unknown): number {
   if (typeof value !== 'number' || value >>> 0 !== value) {

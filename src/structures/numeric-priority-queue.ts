@@ -1,8 +1,15 @@
 import { Arena, arenaOption, disposedArena } from '../core/arena.js';
 import { CapacityError, InvalidArgumentError, describe } from '../core/errors.js';
-import { options as checkOptions, priority as checkPriority, word as checkWord } from '../core/validate.js';
+import {
+  options as checkOptions,
+  priorities as checkPriorities,
+  priority as checkPriority,
+  word as checkWord,
+  words as checkWords,
+} from '../core/validate.js';
 import { blockRegistry } from './core-block.js';
 import type { PriorityQueueOptions } from './priority-queue.js';
+import { stageKeys } from './staging.js';
 
 /**
  * A priority queue of ids (integers 0 .. 2^32 - 1) kept in the core itself: no JS payload, no
@@ -61,6 +68,26 @@ export class NumericPriorityQueue implements Iterable<number> {
     return id < 0 ? undefined : id;
   }
 
+  /**
+   * Removes and returns the first id, then adds `id` with `priority`: `pop()` then
+   * `push(id, priority)` in one core call and one sift. On an empty queue it only pushes and
+   * returns undefined.
+   */
+  popPush(id: number, priority: number): number | undefined {
+    checkWord('NumericPriorityQueue.popPush', id);
+    checkPriority('NumericPriorityQueue.popPush', priority);
+    const arena = this.#arena;
+    let first: number;
+    try {
+      first = arena.raw.heap_popPushValue(this.#header, this.#sign * priority, id);
+    } catch (error) {
+      throw arena.trapped('NumericPriorityQueue.popPush', error);
+    }
+    if (first >= 0) return first;
+    this.push(id, priority);
+    return undefined;
+  }
+
   peek(): number | undefined {
     const id = this.#arena.core.heap_peek(this.#header);
     return id < 0 ? undefined : id;
@@ -80,19 +107,17 @@ export class NumericPriorityQueue implements Iterable<number> {
     if (ids === null || typeof ids !== 'object' || priorities === null || typeof priorities !== 'object' || ids.length !== priorities.length) {
       throw new InvalidArgumentError(`${where}: expected two array-likes of equal length, got ${describe(ids)} and ${describe(priorities)}`);
     }
-    if (!(ids instanceof Uint32Array)) for (let i = 0; i < ids.length; i++) checkWord(`${where}: ids[${i}]`, ids[i]);
-    for (let i = 0; i < priorities.length; i++) checkPriority(`${where}: priorities[${i}]`, priorities[i]);
+    checkWords(where, ids);
+    checkPriorities(where, priorities);
     const arena = this.#arena;
     if (!arena.core.heap_reserve(this.#header, ids.length)) throw this.#capacity(where);
     const from = this.size;
     for (let start = 0; start < ids.length; start += arena.stagingItems) {
       const count = Math.min(arena.stagingItems, ids.length - start);
-      const numbers = arena.stagingNumbers();
+      stageKeys(arena.stagingNumbers(), priorities, start, count, this.#sign);
       const words = arena.stagingWords();
-      for (let k = 0; k < count; k++) {
-        numbers[k] = this.#sign * priorities[start + k]!;
-        words[k] = ids[start + k]!;
-      }
+      if (ids instanceof Uint32Array) words.set(ids.subarray(start, start + count));
+      else for (let k = 0; k < count; k++) words[k] = ids[start + k]!;
       arena.core.heap_append(this.#header, count); // cannot fail: room was reserved
     }
     arena.core.heap_restore(this.#header, from);

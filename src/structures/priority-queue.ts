@@ -15,8 +15,9 @@ import {
   type RestoreOptions,
   type SnapshotOptions,
 } from '../core/snapshot.js';
-import { options as checkOptions, priority as checkPriority } from '../core/validate.js';
+import { options as checkOptions, priorities as checkPriorities, priority as checkPriority } from '../core/validate.js';
 import type { Handle } from './handle.js';
+import { stageKeys } from './staging.js';
 
 export interface PriorityQueueOptions {
   /**
@@ -161,7 +162,7 @@ export class PriorityQueue<T> implements Iterable<T> {
     if (priorities === null || typeof priorities !== 'object' || priorities.length !== items.length) {
       throw new InvalidArgumentError(`PriorityQueue.pushMany: expected ${items.length} priorities, got ${priorities === null || typeof priorities !== 'object' ? describe(priorities) : priorities.length}`);
     }
-    for (let i = 0; i < items.length; i++) checkPriority(`PriorityQueue.pushMany: priorities[${i}]`, priorities[i]);
+    checkPriorities('PriorityQueue.pushMany', priorities);
     const arena = this.#arena;
     const chunk = arena.stagingItems;
     if (!arena.core.heap_reserve(this.#header, items.length)) throw this.#capacity('PriorityQueue.pushMany');
@@ -169,8 +170,7 @@ export class PriorityQueue<T> implements Iterable<T> {
     const from = this.#size;
     for (let start = 0; start < items.length; start += chunk) {
       const count = Math.min(chunk, items.length - start);
-      const numbers = arena.stagingNumbers();
-      for (let k = 0; k < count; k++) numbers[k] = this.#sign * priorities[start + k]!;
+      stageKeys(arena.stagingNumbers(), priorities, start, count, this.#sign);
       arena.core.heap_append(this.#header, count); // cannot fail: room was reserved
       const out = arena.stagingNumbers();
       for (let k = 0; k < count; k++) {
@@ -199,6 +199,36 @@ export class PriorityQueue<T> implements Iterable<T> {
     payloads[slot] = undefined;
     this.#size--;
     return item;
+  }
+
+  /**
+   * Removes and returns the first item, then adds `item` with `priority`: `pop()` then
+   * `push(item, priority)` in one core call and one sift (the hold pattern of timers and event
+   * queues). On an empty queue it only pushes and returns undefined. The new item's handle is
+   * not returned; use `push` when you need it.
+   */
+  popPush(item: T, priority: number): T | undefined {
+    checkPriority('PriorityQueue.popPush', priority);
+    if (this.#size === 0) {
+      this.push(item, priority);
+      return undefined;
+    }
+    const arena = this.#arena;
+    let slots: number;
+    try {
+      slots = arena.raw.heap_popPush(this.#header, this.#sign * priority);
+    } catch (error) {
+      throw arena.trapped('PriorityQueue.popPush', error);
+    }
+    if (slots < 0) throw this.#capacity('PriorityQueue.popPush');
+    // Both slots are below 2^24: the new one is the low 24 bits (see push), the popped one above.
+    const slot = slots & 0xffffff;
+    const popped = (slots - slot) / 0x1000000;
+    const { payloads } = arena;
+    const first = payloads[popped] as T;
+    payloads[popped] = undefined;
+    payloads[slot] = item;
+    return first;
   }
 
   /** Removes and returns up to `max` items in order (one core call per 4,096 items). */

@@ -62,4 +62,44 @@ describe('counters near their limits (debug build hooks)', () => {
     expect(() => pq.update(first, 2)).toThrow(StaleHandleError);
     expect(pq.pop()).toBe('next');
   });
+
+  it('popPush whose popped slot is retired gives the new item a fresh slot and keeps both payloads right', () => {
+    const { arena, core } = debugArena({ maxMemory: 8 << 20 });
+    const pq = new PriorityQueue<string>({ arena });
+    const first = pq.push('first', 1);
+    const slot = first & 0xffffff;
+    expect(pq.pop()).toBe('first');
+    expect(core.debug_setGeneration(slot, core.GEN_LIMIT.value)).toBe(0);
+    const last = pq.push('last generation', 1);
+    expect(last & 0xffffff).toBe(slot);
+    pq.push('behind', 2);
+    expect(pq.popPush('fresh', 0)).toBe('last generation'); // the slot retires; 'fresh' takes another
+    expect(pq.remove(last)).toBe(false);
+    expect(pq.drain()).toEqual(['fresh', 'behind']);
+    const next = pq.push('next', 1);
+    expect(next & 0xffffff).not.toBe(slot);
+  });
+
+  it('popPush crosses a sequence renumbering and keeps FIFO order among equals', () => {
+    const { core } = debugArena({ maxMemory: 8 << 20 });
+    const h = core.heap_create(0);
+    core.debug_heapSetNextSequence(h, 2 ** 32 - 8);
+    // The model: values in arrival order; the next out is the first with the smallest key.
+    const model: number[] = [];
+    const takeFirst = () => {
+      const best = model.reduce((b, v, k) => (v % 2 < model[b]! % 2 ? k : b), 0);
+      return model.splice(best, 1)[0]!;
+    };
+    for (let i = 0; i < 6; i++) {
+      core.heap_pushValue(h, i % 2, i);
+      model.push(i);
+    }
+    for (let i = 6; i < 20; i++) {
+      expect(core.heap_popPushValue(h, i % 2, i)).toBe(takeFirst());
+      model.push(i);
+      expect(core.debug_heapCheck(h)).toBe(1);
+    }
+    while (model.length > 0) expect(core.heap_popValue(h)).toBe(takeFirst());
+    core.heap_dispose(h);
+  });
 });

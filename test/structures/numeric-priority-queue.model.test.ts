@@ -48,16 +48,21 @@ const commands = [
       model.entries.push({ id: i, priority: p, seq: model.seq++ });
     }),
   ),
-  fc.array(fc.tuple(id, priority), { maxLength: 50 }).map((pairs) =>
-    command(`pushMany(${pairs.length})`, (model, real) => {
-      real.pushMany(
-        Uint32Array.from(pairs.map(([i]) => i)),
-        pairs.map(([, p]) => p),
-      );
+  fc.tuple(fc.array(fc.tuple(id, priority), { maxLength: 50 }), fc.boolean(), fc.boolean()).map(([pairs, typedIds, typedPriorities]) =>
+    command(`pushMany(${pairs.length}${typedIds ? ', Uint32Array' : ''}${typedPriorities ? ', Float64Array' : ''})`, (model, real) => {
+      const ids = pairs.map(([i]) => i);
+      const priorities = pairs.map(([, p]) => p);
+      real.pushMany(typedIds ? Uint32Array.from(ids) : ids, typedPriorities ? Float64Array.from(priorities) : priorities);
       for (const [i, p] of pairs) model.entries.push({ id: i, priority: p, seq: model.seq++ });
     }),
   ),
   fc.constant(command('pop', (model, real) => expect(real.pop()).toBe(model.takeFirst(1)[0]?.id))),
+  fc.tuple(id, priority).map(([i, p]) =>
+    command(`popPush(${i}, ${p})`, (model, real) => {
+      expect(real.popPush(i, p)).toBe(model.takeFirst(1)[0]?.id);
+      model.entries.push({ id: i, priority: p, seq: model.seq++ });
+    }),
+  ),
   fc.integer({ min: 0, max: 10 }).map((n) =>
     command(`popMany(${n})`, (model, real) => {
       const ids = new Uint32Array(n);

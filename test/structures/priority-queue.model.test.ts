@@ -8,7 +8,8 @@ interface Entry {
   item: number;
   priority: number;
   seq: number;
-  handle: Handle;
+  /** Absent for items that came in through popPush, which hands out no handle. */
+  handle?: Handle;
 }
 
 class Model {
@@ -30,7 +31,11 @@ class Model {
 
   take(entry: Entry): void {
     this.live.splice(this.live.indexOf(entry), 1);
-    this.stale.push(entry.handle);
+    if (entry.handle !== undefined) this.stale.push(entry.handle);
+  }
+
+  withHandles(): Entry[] {
+    return this.live.filter((e) => e.handle !== undefined);
   }
 }
 
@@ -61,15 +66,15 @@ class Push implements Command {
 }
 
 class PushMany implements Command {
-  constructor(readonly priorities: number[]) {}
+  constructor(readonly priorities: number[], readonly typed: boolean) {}
   check = () => true;
   run(model: Model, real: Real): void {
     const items = this.priorities.map(() => model.nextItem++);
-    const handles = real.pushMany(items, this.priorities);
+    const handles = real.pushMany(items, this.typed ? Float64Array.from(this.priorities) : this.priorities);
     items.forEach((item, i) => model.live.push({ item, priority: this.priorities[i]!, seq: model.nextSeq++, handle: handles[i]! }));
     check(model, real);
   }
-  toString = () => `pushMany(${this.priorities.length})`;
+  toString = () => `pushMany(${this.priorities.length}${this.typed ? ', Float64Array' : ''})`;
 }
 
 class Pop implements Command {
@@ -82,6 +87,21 @@ class Pop implements Command {
     check(model, real);
   }
   toString = () => 'pop';
+}
+
+/** popPush is pop then push: the model does exactly that. */
+class PopPush implements Command {
+  constructor(readonly priority: number) {}
+  check = () => true;
+  run(model: Model, real: Real): void {
+    const expected = model.first();
+    const item = model.nextItem++;
+    expect(real.popPush(item, this.priority)).toBe(expected?.item);
+    if (expected) model.take(expected);
+    model.live.push({ item, priority: this.priority, seq: model.nextSeq++ });
+    check(model, real);
+  }
+  toString = () => `popPush(${this.priority})`;
 }
 
 class PopMany implements Command {
@@ -103,13 +123,14 @@ class PopMany implements Command {
 
 class Update implements Command {
   constructor(readonly pick: number, readonly priority: number, readonly behindEquals: boolean) {}
-  check = (model: Readonly<Model>) => model.live.length > 0;
+  check = (model: Readonly<Model>) => model.withHandles().length > 0;
   run(model: Model, real: Real): void {
-    const entry = model.live[this.pick % model.live.length]!;
-    real.update(entry.handle, this.priority, { behindEquals: this.behindEquals });
+    const handled = model.withHandles();
+    const entry = handled[this.pick % handled.length]!;
+    real.update(entry.handle!, this.priority, { behindEquals: this.behindEquals });
     entry.priority = this.priority;
     if (this.behindEquals) entry.seq = model.nextSeq++;
-    expect(real.priorityOf(entry.handle)).toBe(this.priority);
+    expect(real.priorityOf(entry.handle!)).toBe(this.priority);
     check(model, real);
   }
   toString = () => `update(#${this.pick}, ${this.priority}${this.behindEquals ? ', behind' : ''})`;
@@ -117,11 +138,12 @@ class Update implements Command {
 
 class Remove implements Command {
   constructor(readonly pick: number) {}
-  check = (model: Readonly<Model>) => model.live.length > 0;
+  check = (model: Readonly<Model>) => model.withHandles().length > 0;
   run(model: Model, real: Real): void {
-    const entry = model.live[this.pick % model.live.length]!;
-    expect(real.get(entry.handle)).toBe(entry.item);
-    expect(real.remove(entry.handle)).toBe(true);
+    const handled = model.withHandles();
+    const entry = handled[this.pick % handled.length]!;
+    expect(real.get(entry.handle!)).toBe(entry.item);
+    expect(real.remove(entry.handle!)).toBe(true);
     model.take(entry);
     check(model, real);
   }
@@ -146,7 +168,9 @@ class BadInput implements Command {
   check = () => true;
   run(model: Model, real: Real): void {
     expect(() => real.push(-1, this.value as number)).toThrow(InvalidArgumentError);
-    if (model.live.length > 0) expect(() => real.update(model.live[0]!.handle, this.value as number)).toThrow(InvalidArgumentError);
+    expect(() => real.popPush(-1, this.value as number)).toThrow(InvalidArgumentError);
+    const handled = model.withHandles();
+    if (handled.length > 0) expect(() => real.update(handled[0]!.handle!, this.value as number)).toThrow(InvalidArgumentError);
     check(model, real);
   }
   toString = () => `bad(${String(this.value)})`;
@@ -179,10 +203,11 @@ class Iterate implements Command {
 const commands = [
   priority.map((p) => new Push(p)),
   priority.map((p) => new Push(p)),
-  fc.array(priority, { maxLength: 40 }).map((ps) => new PushMany(ps)),
+  fc.tuple(fc.array(priority, { maxLength: 40 }), fc.boolean()).map(([ps, typed]) => new PushMany(ps, typed)),
   fc.constant(new Pop()),
   fc.constant(new Pop()),
   fc.integer({ min: 0, max: 8 }).map((n) => new PopMany(n)),
+  priority.map((p) => new PopPush(p)),
   fc.tuple(fc.nat(), priority, fc.boolean()).map(([i, p, b]) => new Update(i, p, b)),
   fc.nat().map((i) => new Remove(i)),
   fc.nat().map((i) => new UseStale(i)),

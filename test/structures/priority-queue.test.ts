@@ -5,6 +5,7 @@ import {
   FlatschedError,
   InvalidArgumentError,
   InvalidPriorityError,
+  NumericPriorityQueue,
   PriorityQueue,
   StaleHandleError,
   StateError,
@@ -154,6 +155,8 @@ describe('PriorityQueue', () => {
     const pq = new PriorityQueue<number>();
     pq.push(-1, 0.5);
     expect(() => pq.pushMany([1, 2, 3], [1, NaN, 3])).toThrow(/priorities\[1\]/);
+    expect(() => pq.pushMany([1, 2, 3], new Float64Array([1, 2, -Infinity]))).toThrow(/priorities\[2\]/);
+    expect(() => pq.pushMany([1, 2, 3], [1, 2, '3' as unknown as number])).toThrow(InvalidPriorityError);
     expect(() => pq.pushMany([1, 2], [1])).toThrow(InvalidArgumentError);
     expect(pq.size).toBe(1);
     const items = Array.from({ length: 10_000 }, (_, i) => i);
@@ -235,5 +238,36 @@ describe('PriorityQueue', () => {
     expect(() => new PriorityQueue({ max: 1 as unknown as boolean })).toThrow(InvalidArgumentError);
     expect(() => new PriorityQueue({ arena: {} as Arena })).toThrow(/expected `arena` to be an Arena/);
     expect(() => new PriorityQueue(5 as never)).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('NumericPriorityQueue batches', () => {
+  it('pushMany checks every id and priority first and names the first bad index; nothing is pushed', () => {
+    const q = new NumericPriorityQueue();
+    q.push(7, 0);
+    expect(() => q.pushMany([1, 2, -3], [1, 2, 3])).toThrow(/ids\[2\]/);
+    expect(() => q.pushMany(new Uint32Array([1, 2]), new Float64Array([1, NaN]))).toThrow(/priorities\[1\]/);
+    q.pushMany(new Uint32Array([1, 2]), [1, 2 ** 0.5]);
+    expect(q.size).toBe(3);
+    expect(() => q.pushMany(new Uint32Array([1]), new Float64Array([1, 2]))).toThrow(InvalidArgumentError);
+    expect(q.size).toBe(3);
+    const ids = new Uint32Array(3);
+    const priorities = new Float64Array(3);
+    expect(q.popMany(ids, priorities)).toBe(3);
+    expect([...ids]).toEqual([7, 1, 2]);
+    expect([...priorities]).toEqual([0, 1, 2 ** 0.5]);
+    q.dispose();
+  });
+
+  it('a max queue negates typed-array priorities on the way in and back on the way out', () => {
+    const q = new NumericPriorityQueue({ max: true });
+    q.pushMany(new Uint32Array([1, 2, 3]), new Float64Array([-0, 5, -2]));
+    const ids = new Uint32Array(3);
+    const priorities = new Float64Array(3);
+    q.popMany(ids, priorities);
+    expect([...ids]).toEqual([2, 1, 3]);
+    expect(Object.is(priorities[1], -0)).toBe(true);
+    expect([...priorities]).toEqual([5, -0, -2]);
+    q.dispose();
   });
 });
