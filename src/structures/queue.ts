@@ -36,6 +36,8 @@ export class Queue<T> implements Iterable<T> {
   #mask = MIN_CAPACITY - 1;
   #head = 0;
   #size = 0;
+  /** The size at which a push must make room: the array's length, or the capacity if smaller. */
+  #room = MIN_CAPACITY;
   readonly #capacity: number;
   readonly #dropOldest: boolean;
 
@@ -43,6 +45,7 @@ export class Queue<T> implements Iterable<T> {
     const { capacity, overflow = 'reject' } = checkOptions('Queue', options);
     this.#capacity = capacity === undefined ? Infinity : integerOption('Queue', 'capacity', capacity);
     this.#dropOldest = oneOf('Queue', 'overflow', overflow, ['reject', 'drop-oldest']) === 'drop-oldest';
+    this.#room = Math.min(MIN_CAPACITY, this.#capacity);
   }
 
   /** A queue holding `items` in order. */
@@ -85,14 +88,15 @@ export class Queue<T> implements Iterable<T> {
 
   /** Adds `item` at the back and returns the new size. */
   push(item: T): number {
-    if (this.#size === this.#items.length || this.#size >= this.#capacity) this.#makeRoom('Queue.push', true);
-    this.#items[(this.#head + this.#size) & this.#mask] = item;
-    return ++this.#size;
+    const size = this.#size;
+    if (size >= this.#room) return this.#pushWithoutRoom(item);
+    this.#items[(this.#head + size) & this.#mask] = item;
+    return (this.#size = size + 1);
   }
 
   /** Adds `item` at the front and returns the new size. */
   unshift(item: T): number {
-    if (this.#size === this.#items.length || this.#size >= this.#capacity) this.#makeRoom('Queue.unshift', false);
+    if (this.#size >= this.#room) this.#makeRoom('Queue.unshift', false);
     this.#head = (this.#head - 1) & this.#mask;
     this.#items[this.#head] = item;
     return ++this.#size;
@@ -102,8 +106,9 @@ export class Queue<T> implements Iterable<T> {
   shift(): T | undefined {
     if (this.#size === 0) return undefined;
     const head = this.#head;
-    const item = this.#items[head];
-    this.#items[head] = undefined;
+    const items = this.#items;
+    const item = items[head];
+    items[head] = undefined;
     this.#head = (head + 1) & this.#mask;
     this.#size--;
     return item;
@@ -164,6 +169,7 @@ export class Queue<T> implements Iterable<T> {
   clear(): void {
     this.#items = new Array(MIN_CAPACITY);
     this.#mask = MIN_CAPACITY - 1;
+    this.#room = Math.min(MIN_CAPACITY, this.#capacity);
     this.#head = 0;
     this.#size = 0;
   }
@@ -191,6 +197,13 @@ export class Queue<T> implements Iterable<T> {
     return `Queue(${this.#size}${bound}) [${head.join(', ')}${this.#size > 10 ? ', …' : ''}]`;
   }
 
+  /** `push` once the array or the bound is full: kept out of `push` so that it stays small and inlined. */
+  #pushWithoutRoom(item: T): number {
+    this.#makeRoom('Queue.push', true);
+    this.#items[(this.#head + this.#size) & this.#mask] = item;
+    return ++this.#size;
+  }
+
   /** Full array: double it. At the bound: drop the item at the other end, or refuse. */
   #makeRoom(call: string, atBack: boolean): void {
     if (this.#size >= this.#capacity) {
@@ -204,6 +217,7 @@ export class Queue<T> implements Iterable<T> {
     for (let i = 0; i < this.#size; i++) items[i] = old[(this.#head + i) & this.#mask];
     this.#items = items;
     this.#mask = items.length - 1;
+    this.#room = Math.min(items.length, this.#capacity);
     this.#head = 0;
   }
 }
