@@ -7,8 +7,9 @@
  * measuring allocates nothing. A reading costs some tens of ns; the `timer only` row runs the same
  * loop with no queue and shows that floor (the other rows include it). GC pauses are the
  * `PerformanceObserver` 'gc' entries that start during the timed loop. The timed loop itself
- * allocates (the `timer only` row shows its pauses), so each queue's hold loop also runs once more
- * without any timer reading, and the pauses of that run are the ones the queue causes.
+ * allocates (the `timer only` row shows its pauses), so each queue's hold loop also runs without
+ * any timer reading (a second time: the first pass warms it up), and the pauses of that run are the
+ * ones the queue causes.
  *
  * Each loop is written out per contender, for the same reason as in the throughput suites.
  */
@@ -265,6 +266,10 @@ async function gcPausesDuring(loop: () => void): Promise<PerformanceEntry[]> {
 async function measure(contender: LatencyContender, size: number, samples: Float64Array): Promise<LatencyResult> {
   const loop = contender.prepare();
   const during = await gcPausesDuring(() => loop(samples));
+  // The untimed loop is a function of its own, so it starts unoptimised, and unoptimised code boxes
+  // the doubles it passes around: one pass first, on a queue of its own, so that the counted pass
+  // shows the steady state that the target is about rather than V8's warm-up.
+  contender.untimed?.()();
   const untimed = contender.untimed?.();
   const untimedPauses = untimed === undefined ? undefined : await gcPausesDuring(untimed);
   const sorted = samples.slice().sort();
