@@ -36,7 +36,10 @@ const browser: TestProjectInlineConfiguration = existsSync(CHROMIUM)
   ? {
       resolve: {
         // Browser tests import the package by name and get what a user's bundler gets.
-        alias: [{ find: /^flatsched$/, replacement: dist('index.js') }],
+        alias: [
+          { find: /^flatsched\/slim$/, replacement: dist('slim.js') },
+          { find: /^flatsched$/, replacement: dist('index.js') },
+        ],
       },
       server: { host: '127.0.0.1' },
       test: {

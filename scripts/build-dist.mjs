@@ -4,6 +4,8 @@
 //   dist/index.cjs       the same as CommonJS
 //   dist/workerd.js      for runtimes that forbid compiling bytes (workerd / Cloudflare Workers):
 //                        imports dist/flatsched.wasm as a module and hands it to initSync
+//   dist/slim.js         ESM without the embedded Wasm (`flatsched/slim`): the caller loads the core
+//                        with init({ url | module | bytes }); a browser bundle saves the base64
 //   dist/flatsched.wasm  the core on its own (`flatsched/wasm`), for init({ module | url | bytes })
 //   dist/types/          declarations (ESM); dist/types-cjs/ the same files marked CommonJS, so
 //                        TypeScript's node16/nodenext resolution sees the right format for `require`
@@ -43,12 +45,14 @@ import { initSync } from './src/index.ts';
 initSync({ module });
 export * from './src/index.ts';
 `;
+// The build hash stays: snapshots record which core wrote them.
+const wasmSha256 = /wasmSha256 = '([0-9a-f]{64})'/.exec(readFileSync(GENERATED, 'utf8'))[1];
 const withoutEmbeddedWasm = {
   name: 'without-embedded-wasm',
   setup(b) {
     b.onResolve({ filter: /[\\/]wasm\.generated\.js$/ }, () => ({ path: 'wasm.generated', namespace: 'no-embedded-wasm' }));
     b.onLoad({ filter: /.*/, namespace: 'no-embedded-wasm' }, () => ({
-      contents: `export const wasmBase64 = ''; export const wasmSha256 = '';`,
+      contents: `export const wasmBase64 = ''; export const wasmSha256 = '${wasmSha256}';`,
       loader: 'js',
     }));
   },
@@ -61,6 +65,8 @@ await build({
   external: ['./flatsched.wasm'],
   plugins: [withoutEmbeddedWasm],
 });
+
+await build({ ...common, entryPoints: ['src/index.ts'], format: 'esm', outfile: 'dist/slim.js', plugins: [withoutEmbeddedWasm] });
 
 cpSync(WASM, 'dist/flatsched.wasm');
 
@@ -85,9 +91,9 @@ const jsOnly = await minified({
 const wasm = readFileSync(WASM);
 const rows = [
   ['dist/index.js (JS + embedded Wasm)', embedded.length, gz(embedded)],
-  ['JS alone (as dist/workerd.js)', jsOnly.length, gz(jsOnly)],
+  ['JS alone (as dist/slim.js, dist/workerd.js)', jsOnly.length, gz(jsOnly)],
   ['dist/flatsched.wasm', wasm.length, gz(wasm)],
 ];
-console.log('dist: built index.js, index.cjs, workerd.js, flatsched.wasm, types/, types-cjs/');
+console.log('dist: built index.js, index.cjs, slim.js, workerd.js, flatsched.wasm, types/, types-cjs/');
 console.log('size (minified, then gzip -9):');
-for (const [name, min, gzip] of rows) console.log(`  ${name.padEnd(38)} ${kb(min).padStart(9)} min  ${kb(gzip).padStart(8)} min+gzip`);
+for (const [name, min, gzip] of rows) console.log(`  ${name.padEnd(45)} ${kb(min).padStart(9)} min  ${kb(gzip).padStart(8)} min+gzip`);

@@ -20,7 +20,15 @@ export interface InitOptions {
 
 let compiled: WebAssembly.Module | undefined;
 
-function embeddedBytes(): Uint8Array<ArrayBuffer> {
+function embeddedBytes(where: string): Uint8Array<ArrayBuffer> {
+  // The slim build (`flatsched/slim`) ships without the bytes: the caller provides the core.
+  if (wasmBase64 === '') {
+    throw new StateError(
+      `${where}: this build of flatsched carries no embedded core; load it first with ` +
+        "`await init({ url: new URL('flatsched/wasm', import.meta.url) })` (or your bundler's URL for the .wasm), " +
+        '`await init({ module })` or `initSync({ bytes })`',
+    );
+  }
   const text = atob(wasmBase64);
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
@@ -43,7 +51,7 @@ export function initSync(options?: InitOptions): void {
   const { module, bytes, url } = checkOptions('initSync', options);
   if (compiled) return;
   if (url !== undefined) throw new InvalidArgumentError('initSync: `url` needs the async `init()`');
-  compiled = module ?? compileNow(bytes ?? embeddedBytes());
+  compiled = module ?? compileNow(bytes ?? embeddedBytes('initSync'));
 }
 
 /** Compiles (or adopts, or fetches) the core module. Required where sync compilation is forbidden. */
@@ -54,7 +62,7 @@ export async function init(options?: InitOptions): Promise<void> {
   if (module) result = module;
   else if (url !== undefined) result = await compileUrl(url);
   else {
-    const source = bytes ?? embeddedBytes();
+    const source = bytes ?? embeddedBytes('init');
     result = await WebAssembly.compile(source).catch((error: unknown) => {
       throw refused(error, source);
     });
@@ -96,6 +104,6 @@ function refused(error: unknown, bytes: BufferSource): unknown {
 
 /** The compiled module, compiling the embedded one now if nobody did. */
 export function coreModule(): WebAssembly.Module {
-  if (!compiled) initSync();
-  return compiled!;
+  if (!compiled) compiled = compileNow(embeddedBytes('flatsched'));
+  return compiled;
 }
