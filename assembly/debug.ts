@@ -5,9 +5,13 @@
 export * from "./index";
 import * as heap from "./heap";
 import * as slots from "./slots";
+import * as ring from "./ring";
+import * as stack from "./stack";
 
 export function debug_heapSetNextSequence(h: usize, seq: u32): void { heap.setNextSequence(h, seq); }
 export function debug_heapCheck(h: usize): bool { return heap.check(h); }
+export function debug_ringCheck(h: usize): bool { return ring.check(h); }
+export function debug_stackCheck(h: usize): bool { return stack.check(h); }
 export function debug_setGeneration(slot: u32, generation: u32): i32 { return slots.setGeneration(slot, generation); }
 export function debug_trap(): void { unreachable(); }
 export function debug_abort(): void { abort("forced by a test"); }

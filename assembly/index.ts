@@ -80,6 +80,13 @@ export function ring_popManyBack(h: usize, max: u32): u32 { return ring.popManyB
 export function ring_read(h: usize, from: u32, max: u32): u32 { return ring.read(h, from, max); }
 export function ring_shrink(h: usize): void { ring.shrink(h); }
 export function ring_bytes(h: usize): f64 { return ring.bytes(h); }
+/** Header field offsets in bytes (the table in ring.ts), which src/structures/ring-words.ts mirrors. */
+export const RING_DATA: usize = ring.DATA;
+export const RING_HEAD: usize = ring.HEAD;
+export const RING_LENGTH: usize = ring.LENGTH;
+export const RING_CAPACITY: usize = ring.CAPACITY_FIELD;
+export const RING_LIMIT: usize = ring.LIMIT;
+export const RING_DROP_OLDEST: usize = ring.DROP_OLDEST;
 
 // ── stack ──────────────────────────────────────────────────────────────────────────────────
 
@@ -96,3 +103,7 @@ export function stack_popMany(h: usize, max: u32): u32 { return stack.popMany(h,
 export function stack_read(h: usize, from: u32, max: u32): u32 { return stack.read(h, from, max); }
 export function stack_shrink(h: usize): void { stack.shrink(h); }
 export function stack_bytes(h: usize): f64 { return stack.bytes(h); }
+/** Header field offsets in bytes (the table in stack.ts), which src/structures/stack-words.ts mirrors. */
+export const STACK_DATA: usize = stack.DATA;
+export const STACK_LENGTH: usize = stack.LENGTH;
+export const STACK_CAPACITY: usize = stack.CAPACITY_FIELD;

@@ -13,6 +13,9 @@
 //
 // Invariants: length ≤ capacity; head < capacity (or both 0 before the first push);
 // length ≤ limit when limit > 0.
+//
+// src/structures/ring-words.ts performs the O(1) operations on this layout from JS (no crossing)
+// and calls these exports only to grow; it keeps the invariants, and `check` tests them.
 
 import { CAPACITY, OUT_OF_RANGE } from "./status";
 import { allocate, canAllocate, release } from "./memory";
@@ -21,17 +24,17 @@ import { STAGING_ITEMS, stagingWords } from "./staging";
 // @ts-ignore: decorator
 @inline const HEADER_BYTES: usize = 24;
 // @ts-ignore: decorator
-@inline const DATA: usize = 0;
+@inline export const DATA: usize = 0;
 // @ts-ignore: decorator
-@inline const HEAD: usize = 4;
+@inline export const HEAD: usize = 4;
 // @ts-ignore: decorator
-@inline const LENGTH: usize = 8;
+@inline export const LENGTH: usize = 8;
 // @ts-ignore: decorator
-@inline const CAPACITY_FIELD: usize = 12;
+@inline export const CAPACITY_FIELD: usize = 12;
 // @ts-ignore: decorator
-@inline const LIMIT: usize = 16;
+@inline export const LIMIT: usize = 16;
 // @ts-ignore: decorator
-@inline const DROP_OLDEST: usize = 20;
+@inline export const DROP_OLDEST: usize = 20;
 // @ts-ignore: decorator
 @inline const MIN_CAPACITY: u32 = 16;
 
@@ -256,6 +259,18 @@ export function read(h: usize, from: u32, max: u32): u32 {
 export function shrink(h: usize): void {
   let target = <u32>max<u64>(nextPowerOfTwo(lengthOf(h)), MIN_CAPACITY);
   if (target < capacityOf(h)) resize(h, target);
+}
+
+/** Whether the header keeps the invariants above (the debug build exports it for tests). */
+export function check(h: usize): bool {
+  let data = load<usize>(h, DATA);
+  let capacity = capacityOf(h);
+  let head = load<u32>(h, HEAD);
+  let length = lengthOf(h);
+  let limit = load<u32>(h, LIMIT);
+  if (capacity == 0) return data == 0 && head == 0 && length == 0;
+  if (data == 0 || popcnt(capacity) != 1) return false;
+  return length <= capacity && head < capacity && (limit == 0 || length <= limit);
 }
 
 export function bytes(h: usize): f64 {

@@ -10,6 +10,9 @@
 //   data  u32[capacity]; item 0 is the bottom, item length - 1 the top
 //
 // Invariant: length ≤ capacity.
+//
+// src/structures/stack-words.ts performs push, pop and the batch copies on this layout from JS (no
+// crossing) and calls these exports only to grow; it keeps the invariant, and `check` tests it.
 
 import { CAPACITY, OUT_OF_RANGE } from "./status";
 import { allocate, canAllocate, release } from "./memory";
@@ -18,11 +21,11 @@ import { STAGING_ITEMS, stagingWords } from "./staging";
 // @ts-ignore: decorator
 @inline const HEADER_BYTES: usize = 12;
 // @ts-ignore: decorator
-@inline const DATA: usize = 0;
+@inline export const DATA: usize = 0;
 // @ts-ignore: decorator
-@inline const LENGTH: usize = 4;
+@inline export const LENGTH: usize = 4;
 // @ts-ignore: decorator
-@inline const CAPACITY_FIELD: usize = 8;
+@inline export const CAPACITY_FIELD: usize = 8;
 // @ts-ignore: decorator
 @inline const MIN_CAPACITY: u32 = 16;
 
@@ -140,6 +143,14 @@ export function read(h: usize, from: u32, max: u32): u32 {
 export function shrink(h: usize): void {
   let target = max(lengthOf(h), MIN_CAPACITY);
   if (target < capacityOf(h)) resize(h, target);
+}
+
+/** Whether the header keeps the invariant above (the debug build exports it for tests). */
+export function check(h: usize): bool {
+  let data = load<usize>(h, DATA);
+  let capacity = capacityOf(h);
+  if (capacity == 0) return data == 0 && lengthOf(h) == 0;
+  return data != 0 && lengthOf(h) <= capacity;
 }
 
 export function bytes(h: usize): f64 {

@@ -75,6 +75,13 @@ export class Arena {
   #buffer: ArrayBuffer | undefined;
   #numbers: Float64Array | undefined;
   #words: Uint32Array | undefined;
+  #memoryWords = new Uint32Array(0);
+  /**
+   * Whether structures may read and write this arena's memory directly (`words()`): false once
+   * the core trapped, and on the stand-in of a disposed structure, so their fast paths fall back
+   * to the core calls that throw. @internal
+   */
+  memoryOpen = true;
   /** Items the staging area holds. @internal */
   readonly stagingItems: number;
 
@@ -139,6 +146,18 @@ export class Arena {
     return this.#words!;
   }
 
+  /**
+   * A u32 view of the whole linear memory, for the O(1) paths that read and write a structure's
+   * header and data without a crossing. Growth detaches the old buffer, which empties every view of
+   * it, so an empty view means "take a new one": cheaper than comparing `memory.buffer`, whose
+   * getter is not inlined. A caller must not keep the view across a core call that may grow.
+   * @internal
+   */
+  words(): Uint32Array {
+    const words = this.#memoryWords;
+    return words.length !== 0 ? words : (this.#memoryWords = new Uint32Array(this.#memory.buffer));
+  }
+
   #retakeViews(): void {
     const buffer = this.#memory.buffer;
     this.#buffer = buffer;
@@ -198,6 +217,7 @@ export class Arena {
   #poison(cause: unknown): void {
     if (this.#poisonCause !== undefined) return;
     this.#poisonCause = cause ?? new Error('unknown');
+    this.memoryOpen = false;
     const raw = this.core as unknown as Record<string, unknown>;
     const refused: Record<string, unknown> = {};
     for (const name of Object.keys(raw)) {
@@ -252,6 +272,7 @@ export function disposedArena(kind: string): Arena {
   Object.defineProperty(arena, 'core', { value: core });
   Object.defineProperty(arena, 'raw', { value: core });
   Object.defineProperty(arena, 'payloads', { value: [] });
+  Object.defineProperty(arena, 'memoryOpen', { value: false });
   disposedArenas.set(kind, arena);
   return arena;
 }

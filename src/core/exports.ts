@@ -95,12 +95,25 @@ export interface CoreExports {
   readonly STATUS_OUT_OF_RANGE: WebAssembly.Global;
   readonly SLOT_LIMIT: WebAssembly.Global;
   readonly GEN_LIMIT: WebAssembly.Global;
+  /** Header field offsets in bytes (assembly/ring.ts, stack.ts), mirrored by src/structures/*-words.ts. */
+  readonly RING_DATA: WebAssembly.Global;
+  readonly RING_HEAD: WebAssembly.Global;
+  readonly RING_LENGTH: WebAssembly.Global;
+  readonly RING_CAPACITY: WebAssembly.Global;
+  readonly RING_LIMIT: WebAssembly.Global;
+  readonly RING_DROP_OLDEST: WebAssembly.Global;
+  readonly STACK_DATA: WebAssembly.Global;
+  readonly STACK_LENGTH: WebAssembly.Global;
+  readonly STACK_CAPACITY: WebAssembly.Global;
 }
 
 /** Present in the debug build only (assembly/debug.ts). */
 export interface DebugExports extends CoreExports {
   debug_heapSetNextSequence(h: number, seq: number): void;
   debug_heapCheck(h: number): number;
+  /** Whether a ring's or stack's header keeps its invariants: 1, or 0. */
+  debug_ringCheck(h: number): number;
+  debug_stackCheck(h: number): number;
   debug_setGeneration(slot: number, generation: number): number;
   debug_trap(): void;
   debug_abort(): void;

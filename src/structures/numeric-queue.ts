@@ -3,6 +3,7 @@ import { CapacityError, InvalidArgumentError, describe } from '../core/errors.js
 import { integerOption, oneOf, options as checkOptions, word as checkWord } from '../core/validate.js';
 import { blockRegistry } from './core-block.js';
 import type { Overflow } from './queue.js';
+import { ringAppend, ringAt, ringCapacity, ringLength, ringPop, ringPushBack, ringPushFront, ringShift, ringTakeFront } from './ring-words.js';
 
 export interface NumericQueueOptions {
   /** The most ids the queue holds; unbounded when absent. @minimum 1 */
@@ -15,12 +16,17 @@ export interface NumericQueueOptions {
 
 /**
  * A FIFO queue / deque of ids (integers 0 .. 2^32 - 1) in a growable power-of-two ring buffer in
- * the core (assembly/ring.ts). Batch forms move up to 4,096 ids per core call through typed
- * arrays and allocate nothing.
+ * the core's memory (assembly/ring.ts). Single and batch operations read and write the ring from
+ * JS (ring-words.ts) and cross into the core only to grow it; batch forms copy typed arrays.
+ *
+ * Each operation first asks `arena.memoryOpen`: false once the arena is poisoned or the queue
+ * disposed, and then the core call that follows throws the matching error.
  */
 export class NumericQueue implements Iterable<number> {
   #arena: Arena;
   readonly #header: number;
+  /** The header's address in u32 words. */
+  readonly #at: number;
   readonly #capacity: number;
   readonly #dropOldest: boolean;
   #disposed = false;
@@ -34,6 +40,7 @@ export class NumericQueue implements Iterable<number> {
     const header = this.#arena.core.ring_create(capacity ?? 0, dropOldest ? 1 : 0);
     if (!header) throw new CapacityError('NumericQueue: the arena has no memory left for a new queue');
     this.#header = header;
+    this.#at = header >>> 2;
     blockRegistry.register(this, { arena: this.#arena, header, dispose: 'ring_dispose' }, this);
   }
 
@@ -44,7 +51,8 @@ export class NumericQueue implements Iterable<number> {
   }
 
   get size(): number {
-    return this.#arena.core.ring_length(this.#header);
+    const arena = this.#arena;
+    return arena.memoryOpen ? ringLength(arena.words(), this.#at) : arena.core.ring_length(this.#header);
   }
 
   get capacity(): number {
@@ -54,7 +62,13 @@ export class NumericQueue implements Iterable<number> {
   /** Adds `id` at the back; returns the new size. */
   push(id: number): number {
     checkWord('NumericQueue.push', id);
-    const size = this.#arena.core.ring_pushBack(this.#header, id);
+    const arena = this.#arena;
+    if (arena.memoryOpen) {
+      const size = ringPushBack(arena.words(), this.#at, id, this.#capacity, this.#dropOldest);
+      if (size !== 0) return size;
+    }
+    // The block is full (the core grows it), the queue is at capacity, or the arena is closed.
+    const size = arena.core.ring_pushBack(this.#header, id);
     if (size < 0) throw this.#full('NumericQueue.push');
     return size;
   }
@@ -62,29 +76,35 @@ export class NumericQueue implements Iterable<number> {
   /** Adds `id` at the front; returns the new size. */
   unshift(id: number): number {
     checkWord('NumericQueue.unshift', id);
-    const size = this.#arena.core.ring_pushFront(this.#header, id);
+    const arena = this.#arena;
+    if (arena.memoryOpen) {
+      const size = ringPushFront(arena.words(), this.#at, id, this.#capacity, this.#dropOldest);
+      if (size !== 0) return size;
+    }
+    const size = arena.core.ring_pushFront(this.#header, id);
     if (size < 0) throw this.#full('NumericQueue.unshift');
     return size;
   }
 
   shift(): number | undefined {
-    const id = this.#arena.core.ring_popFront(this.#header);
+    const arena = this.#arena;
+    const id = arena.memoryOpen ? ringShift(arena.words(), this.#at) : arena.core.ring_popFront(this.#header);
     return id < 0 ? undefined : id;
   }
 
   pop(): number | undefined {
-    const id = this.#arena.core.ring_popBack(this.#header);
+    const arena = this.#arena;
+    const id = arena.memoryOpen ? ringPop(arena.words(), this.#at) : arena.core.ring_popBack(this.#header);
     return id < 0 ? undefined : id;
   }
 
   peek(): number | undefined {
-    const id = this.#arena.core.ring_at(this.#header, 0);
-    return id < 0 ? undefined : id;
+    return this.size === 0 ? undefined : this.#read(0);
   }
 
   peekBack(): number | undefined {
     const size = this.size;
-    return size === 0 ? undefined : this.#arena.core.ring_at(this.#header, size - 1);
+    return size === 0 ? undefined : this.#read(size - 1);
   }
 
   /** The id at `index` from the front (negative counts from the back). */
@@ -93,7 +113,7 @@ export class NumericQueue implements Iterable<number> {
     const size = this.size;
     const i = index < 0 ? size + index : index;
     if (i < 0 || i >= size) return undefined;
-    return this.#arena.core.ring_at(this.#header, i);
+    return this.#read(i);
   }
 
   /**
@@ -104,33 +124,23 @@ export class NumericQueue implements Iterable<number> {
     const where = 'NumericQueue.pushMany';
     if (ids === null || typeof ids !== 'object') throw new InvalidArgumentError(`${where}: expected an array-like of ids, got ${describe(ids)}`);
     if (!(ids instanceof Uint32Array)) for (let i = 0; i < ids.length; i++) checkWord(`${where}: ids[${i}]`, ids[i]);
-    if (this.#capacity !== Infinity && this.size + ids.length > this.#capacity && !this.#dropOldest) {
-      throw new CapacityError(`${where}: capacity (${this.#capacity}) exceeded: ${this.size} held, ${ids.length} pushed`);
+    const size = this.size; // throws if the arena is closed
+    if (size + ids.length > this.#capacity && !this.#dropOldest) {
+      throw new CapacityError(`${where}: capacity (${this.#capacity}) exceeded: ${size} held, ${ids.length} pushed`);
     }
     const arena = this.#arena;
-    if (!arena.core.ring_reserve(this.#header, ids.length)) throw this.#full(where);
-    for (let start = 0; start < ids.length; start += arena.stagingItems) {
-      const count = Math.min(arena.stagingItems, ids.length - start);
-      const words = arena.stagingWords();
-      if (ids instanceof Uint32Array) words.set(ids.subarray(start, start + count));
-      else for (let k = 0; k < count; k++) words[k] = ids[start + k]!;
-      arena.core.ring_pushMany(this.#header, count); // cannot fail: room was reserved
-    }
-    return this.size;
+    // In drop-oldest mode the ring never needs more than its capacity.
+    const needed = Math.min(size + ids.length, this.#capacity);
+    if (needed > ringCapacity(arena.words(), this.#at) && !arena.core.ring_reserve(this.#header, ids.length)) throw this.#full(where);
+    return ringAppend(arena.words(), this.#at, ids, this.#capacity); // re-taken: the reserve may have grown the memory
   }
 
   /** Removes up to `out.length` ids from the front into `out`; returns how many. */
   shiftMany(out: Uint32Array): number {
     if (!(out instanceof Uint32Array)) throw new InvalidArgumentError(`NumericQueue.shiftMany: expected a Uint32Array, got ${describe(out)}`);
-    const arena = this.#arena;
-    let total = 0;
-    while (total < out.length) {
-      const count = arena.core.ring_popManyFront(this.#header, Math.min(out.length - total, arena.stagingItems));
-      if (count === 0) break;
-      out.set(arena.stagingWords().subarray(0, count), total);
-      total += count;
-    }
-    return total;
+    const count = Math.min(out.length, this.size); // throws if the arena is closed
+    if (count > 0) ringTakeFront(this.#arena.words(), this.#at, out, count);
+    return count;
   }
 
   clear(): void {
@@ -175,6 +185,12 @@ export class NumericQueue implements Iterable<number> {
 
   get [Symbol.toStringTag](): string {
     return 'NumericQueue';
+  }
+
+  /** The id `k` places from the front; `k` must be below the size. */
+  #read(k: number): number {
+    const arena = this.#arena;
+    return arena.memoryOpen ? ringAt(arena.words(), this.#at, k) : arena.core.ring_at(this.#header, k);
   }
 
   #full(call: string): CapacityError {

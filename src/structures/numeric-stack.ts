@@ -2,6 +2,8 @@ import { Arena, arenaOption, disposedArena } from '../core/arena.js';
 import { CapacityError, InvalidArgumentError, describe } from '../core/errors.js';
 import { integerOption, options as checkOptions, word as checkWord } from '../core/validate.js';
 import { blockRegistry } from './core-block.js';
+import { ringAppend, ringAt, ringCapacity, ringLength, ringPop, ringPushBack, ringTakeBack } from './ring-words.js';
+import { stackAppend, stackAt, stackCapacity, stackLength, stackPop, stackPush, stackTake } from './stack-words.js';
 
 export interface NumericStackOptions {
   /** The most ids kept; a push onto a full stack drops the bottom id. Unbounded when absent. @minimum 1 */
@@ -11,12 +13,17 @@ export interface NumericStackOptions {
 }
 
 /**
- * A LIFO stack of ids (integers 0 .. 2^32 - 1) in the core: a plain growable array
+ * A LIFO stack of ids (integers 0 .. 2^32 - 1) in the core's memory: a plain growable array
  * (assembly/stack.ts) or, with a `limit`, a ring used from the back so the oldest id drops in O(1).
+ * Operations read and write it from JS (stack-words.ts, ring-words.ts) and cross into the core
+ * only to grow it; `arena.memoryOpen` is false once the arena is poisoned or the stack disposed,
+ * and then the core call that follows throws the matching error.
  */
 export class NumericStack implements Iterable<number> {
   #arena: Arena;
   readonly #header: number;
+  /** The header's address in u32 words. */
+  readonly #at: number;
   readonly #bounded: boolean;
   readonly #limit: number;
   #disposed = false;
@@ -30,6 +37,7 @@ export class NumericStack implements Iterable<number> {
     const header = this.#bounded ? core.ring_create(this.#limit, 1) : core.stack_create();
     if (!header) throw new CapacityError('NumericStack: the arena has no memory left for a new stack');
     this.#header = header;
+    this.#at = header >>> 2;
     blockRegistry.register(this, { arena: this.#arena, header, dispose: this.#bounded ? 'ring_dispose' : 'stack_dispose' }, this);
   }
 
@@ -40,8 +48,9 @@ export class NumericStack implements Iterable<number> {
   }
 
   get size(): number {
-    const core = this.#arena.core;
-    return this.#bounded ? core.ring_length(this.#header) : core.stack_length(this.#header);
+    const arena = this.#arena;
+    if (arena.memoryOpen) return this.#bounded ? ringLength(arena.words(), this.#at) : stackLength(arena.words(), this.#at);
+    return this.#bounded ? arena.core.ring_length(this.#header) : arena.core.stack_length(this.#header);
   }
 
   get limit(): number {
@@ -51,15 +60,24 @@ export class NumericStack implements Iterable<number> {
   /** Pushes `id`; returns the new size. */
   push(id: number): number {
     checkWord('NumericStack.push', id);
-    const core = this.#arena.core;
+    const arena = this.#arena;
+    if (arena.memoryOpen) {
+      const words = arena.words();
+      const size = this.#bounded ? ringPushBack(words, this.#at, id, this.#limit, true) : stackPush(words, this.#at, id);
+      if (size !== 0) return size;
+    }
+    // The block is full (the core grows it), or the arena is closed.
+    const core = arena.core;
     const size = this.#bounded ? core.ring_pushBack(this.#header, id) : core.stack_push(this.#header, id);
     if (size < 0) throw this.#exhausted('NumericStack.push');
     return size;
   }
 
   pop(): number | undefined {
-    const core = this.#arena.core;
-    const id = this.#bounded ? core.ring_popBack(this.#header) : core.stack_pop(this.#header);
+    const arena = this.#arena;
+    let id: number;
+    if (arena.memoryOpen) id = this.#bounded ? ringPop(arena.words(), this.#at) : stackPop(arena.words(), this.#at);
+    else id = this.#bounded ? arena.core.ring_popBack(this.#header) : arena.core.stack_pop(this.#header);
     return id < 0 ? undefined : id;
   }
 
@@ -82,33 +100,25 @@ export class NumericStack implements Iterable<number> {
     if (ids === null || typeof ids !== 'object') throw new InvalidArgumentError(`${where}: expected an array-like of ids, got ${describe(ids)}`);
     if (!(ids instanceof Uint32Array)) for (let i = 0; i < ids.length; i++) checkWord(`${where}: ids[${i}]`, ids[i]);
     const arena = this.#arena;
-    const room = this.#bounded ? arena.core.ring_reserve(this.#header, ids.length) : arena.core.stack_reserve(this.#header, ids.length);
-    if (!room) throw this.#exhausted(where);
-    for (let start = 0; start < ids.length; start += arena.stagingItems) {
-      const count = Math.min(arena.stagingItems, ids.length - start);
-      const words = arena.stagingWords();
-      if (ids instanceof Uint32Array) words.set(ids.subarray(start, start + count));
-      else for (let k = 0; k < count; k++) words[k] = ids[start + k]!;
-      // cannot fail: room was reserved
-      if (this.#bounded) arena.core.ring_pushMany(this.#header, count);
-      else arena.core.stack_pushMany(this.#header, count);
+    const needed = Math.min(this.size + ids.length, this.#limit); // `size` throws if the arena is closed
+    const words = arena.words();
+    if (needed > (this.#bounded ? ringCapacity(words, this.#at) : stackCapacity(words, this.#at))) {
+      const room = this.#bounded ? arena.core.ring_reserve(this.#header, ids.length) : arena.core.stack_reserve(this.#header, ids.length);
+      if (!room) throw this.#exhausted(where);
     }
-    return this.size;
+    const after = arena.words(); // re-taken: the reserve may have grown the memory
+    return this.#bounded ? ringAppend(after, this.#at, ids, this.#limit) : stackAppend(after, this.#at, ids);
   }
 
   /** Pops up to `out.length` ids, the top first, into `out`; returns how many. */
   popMany(out: Uint32Array): number {
     if (!(out instanceof Uint32Array)) throw new InvalidArgumentError(`NumericStack.popMany: expected a Uint32Array, got ${describe(out)}`);
-    const arena = this.#arena;
-    let total = 0;
-    while (total < out.length) {
-      const max = Math.min(out.length - total, arena.stagingItems);
-      const count = this.#bounded ? arena.core.ring_popManyBack(this.#header, max) : arena.core.stack_popMany(this.#header, max);
-      if (count === 0) break;
-      out.set(arena.stagingWords().subarray(0, count), total);
-      total += count;
-    }
-    return total;
+    const count = Math.min(out.length, this.size); // `size` throws if the arena is closed
+    if (count === 0) return 0;
+    const words = this.#arena.words();
+    if (this.#bounded) ringTakeBack(words, this.#at, out, count);
+    else stackTake(words, this.#at, out, count);
+    return count;
   }
 
   clear(): void {
@@ -156,9 +166,11 @@ export class NumericStack implements Iterable<number> {
     return 'NumericStack';
   }
 
+  /** The id at `index` from the bottom; `index` must be below the size. */
   #read(index: number): number {
-    const core = this.#arena.core;
-    return this.#bounded ? core.ring_at(this.#header, index) : core.stack_at(this.#header, index);
+    const arena = this.#arena;
+    if (arena.memoryOpen) return this.#bounded ? ringAt(arena.words(), this.#at, index) : stackAt(arena.words(), this.#at, index);
+    return this.#bounded ? arena.core.ring_at(this.#header, index) : arena.core.stack_at(this.#header, index);
   }
 
   #exhausted(call: string): CapacityError {
