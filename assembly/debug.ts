@@ -6,6 +6,7 @@ export * from "./index";
 import * as heap from "./heap";
 import * as slots from "./slots";
 import * as ring from "./ring";
+import { growPages } from "./memory";
 import * as stack from "./stack";
 
 export function debug_heapSetNextSequence(h: usize, seq: u32): void { heap.setNextSequence(h, seq); }
@@ -13,5 +14,7 @@ export function debug_heapCheck(h: usize): bool { return heap.check(h); }
 export function debug_ringCheck(h: usize): bool { return ring.check(h); }
 export function debug_stackCheck(h: usize): bool { return stack.check(h); }
 export function debug_setGeneration(slot: u32, generation: u32): i32 { return slots.setGeneration(slot, generation); }
+/** Grows the memory as another structure's allocation would (detaching JS views of the old buffer). */
+export function debug_growMemory(pages: i32): i32 { return growPages(pages); }
 export function debug_trap(): void { unreachable(); }
 export function debug_abort(): void { abort("forced by a test"); }

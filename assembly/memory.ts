@@ -63,3 +63,8 @@ export function takePendingAllocation(): usize {
   pendingBytes = 0;
   return bytes;
 }
+
+/** Debug builds: grows the memory as an allocation would, for tests of the JS views (debug.ts). */
+export function growPages(pages: i32): i32 {
+  return memory.grow(pages);
+}

@@ -115,6 +115,8 @@ export interface DebugExports extends CoreExports {
   debug_ringCheck(h: number): number;
   debug_stackCheck(h: number): number;
   debug_setGeneration(slot: number, generation: number): number;
+  /** The previous size in pages, or -1 when the memory cannot grow. */
+  debug_growMemory(pages: number): number;
   debug_trap(): void;
   debug_abort(): void;
 }

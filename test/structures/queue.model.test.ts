@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CapacityError, NumericQueue, Queue, type Overflow } from '../../src/index.js';
-import { arenaOn } from '../helpers/builds.js';
+import type { DebugExports } from '../../src/core/exports.js';
+import { growArena, watchedArena } from '../helpers/growth.js';
 
 /** What the model test needs of a queue; Queue and NumericQueue both fit through a thin adapter. */
 interface Deque {
@@ -13,10 +14,18 @@ interface Deque {
   peek(): number | undefined;
   peekBack(): number | undefined;
   at(i: number): number | undefined;
-  pushMany(xs: number[]): number;
+  /** `typed`: pass the ids as a Uint32Array (NumericQueue copies those with `set`). */
+  pushMany(xs: number[], typed: boolean): number;
   shiftMany(n: number): number[];
   clear(): void;
   toArray(): number[];
+  /**
+   * NumericQueue: makes another structure in the same arena grow the memory (which replaces its
+   * buffer and empties every view of the old one); false when the arena has no room left to grow.
+   */
+  growArena?(): boolean;
+  /** NumericQueue on the debug build: whether the core finds its ring header consistent. */
+  coreCheck?(): boolean;
 }
 
 interface Options {
@@ -46,9 +55,11 @@ const implementations: Record<string, (options: Options) => Deque> = {
   },
   ...Object.fromEntries(
     (['release', 'debug'] as const).map((build) => {
-      const arena = arenaOn(build, { maxMemory: 16 << 20 });
       const make = (options: Options): Deque => {
+        // An arena per run, so that every run can grow its memory from the start.
+        const { arena, header } = watchedArena(build, 'ring_create');
         const q = new NumericQueue({ ...options, arena });
+        const h = header();
         return {
           get size() {
             return q.size;
@@ -60,13 +71,15 @@ const implementations: Record<string, (options: Options) => Deque> = {
           peek: () => q.peek(),
           peekBack: () => q.peekBack(),
           at: (i) => q.at(i),
-          pushMany: (xs) => q.pushMany(xs),
+          pushMany: (xs, typed) => q.pushMany(typed ? Uint32Array.from(xs) : xs),
           shiftMany: (n) => {
             const out = new Uint32Array(n);
             return [...out.subarray(0, q.shiftMany(out))];
           },
           clear: () => q.clear(),
-          toArray: () => [...q.toArray()],
+          toArray: () => [...q.toArray()], // through the core (ring_read), not the JS paths
+          growArena: () => growArena(arena),
+          coreCheck: build === 'debug' ? () => (arena.core as DebugExports).debug_ringCheck(h) === 1 : undefined,
         };
       };
       return [`NumericQueue (${build} build)`, make];
@@ -86,6 +99,7 @@ class Model {
 type Command = fc.Command<Model, Deque>;
 
 const same = (model: Model, real: Deque) => {
+  if (real.coreCheck) expect(real.coreCheck()).toBe(true);
   expect(real.size).toBe(model.items.length);
   expect(real.toArray()).toEqual(model.items);
 };
@@ -133,26 +147,43 @@ const commands = [
     }),
   ),
   fc.integer({ min: -20, max: 20 }).map((i) => command(`at(${i})`, (model, real) => expect(real.at(i)).toBe(model.items.at(i)))),
-  fc.integer({ min: 0, max: 40 }).map((n) =>
-    command(`pushMany(${n})`, (model, real) => {
-      const xs = Array.from({ length: n }, () => model.next++);
-      const { capacity, overflow } = model.options;
-      if (capacity !== undefined && model.items.length + n > capacity && overflow === 'reject') {
-        expect(() => real.pushMany(xs)).toThrow(CapacityError);
-        return;
-      }
-      model.items.push(...xs);
-      if (capacity !== undefined) model.items.splice(0, Math.max(0, model.items.length - capacity));
-      expect(real.pushMany(xs)).toBe(model.items.length);
-    }),
-  ),
-  fc.integer({ min: 0, max: 12 }).map((n) => command(`shiftMany(${n})`, (model, real) => expect(real.shiftMany(n)).toEqual(model.items.splice(0, n)))),
+  pushMany(fc.integer({ min: 0, max: 40 })),
+  fc.integer({ min: 0, max: 12 }).map(shiftMany),
   fc.constant(
     command('clear', (model, real) => {
       real.clear();
       model.items = [];
     }),
   ),
+  // Growth of the arena's memory between two operations, by another structure.
+  fc.constant(command('growArena', (_model, real) => void real.growArena?.())),
+];
+
+function pushMany(counts: fc.Arbitrary<number>): fc.Arbitrary<Command> {
+  return fc.tuple(counts, fc.boolean()).map(([n, typed]) =>
+    command(`pushMany(${n}${typed ? ', typed' : ''})`, (model, real) => {
+      const xs = Array.from({ length: n }, () => model.next++);
+      const { capacity, overflow } = model.options;
+      if (capacity !== undefined && model.items.length + n > capacity && overflow === 'reject') {
+        expect(() => real.pushMany(xs, typed)).toThrow(CapacityError);
+        return;
+      }
+      model.items.push(...xs);
+      if (capacity !== undefined) model.items.splice(0, Math.max(0, model.items.length - capacity));
+      expect(real.pushMany(xs, typed)).toBe(model.items.length);
+    }),
+  );
+}
+
+function shiftMany(n: number): Command {
+  return command(`shiftMany(${n})`, (model, real) => expect(real.shiftMany(n)).toEqual(model.items.splice(0, n)));
+}
+
+/** Batches on both sides of the copy-loop threshold (64) and past the staging area (4,096). */
+const largeBatchCommands = [
+  ...commands,
+  pushMany(fc.oneof(fc.integer({ min: 60, max: 300 }), fc.integer({ min: 4000, max: 9000 }))),
+  fc.oneof(fc.integer({ min: 60, max: 300 }), fc.integer({ min: 3000, max: 9000 })).map(shiftMany),
 ];
 
 const options = fc.record({
@@ -169,6 +200,16 @@ describe.each(Object.keys(implementations))('%s model', (name) => {
         fc.modelRun(() => ({ model: new Model(clean), real: make(clean) }), cmds);
       }),
       { numRuns: 1000 },
+    );
+  });
+
+  it('matches the model with large batches and the memory growing between operations', () => {
+    fc.assert(
+      fc.property(options, fc.commands(largeBatchCommands, { maxCommands: 40 }), (opts, cmds) => {
+        const clean: Options = opts.capacity === undefined ? { overflow: opts.overflow } : (opts as Options);
+        fc.modelRun(() => ({ model: new Model(clean), real: make(clean) }), cmds);
+      }),
+      { numRuns: 150 },
     );
   });
 });
