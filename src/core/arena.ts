@@ -149,8 +149,8 @@ export class Arena {
   /**
    * A u32 view of the whole linear memory, for the O(1) paths that read and write a structure's
    * header and data without a crossing. Growth detaches the old buffer, which empties every view of
-   * it, so an empty view means "take a new one": cheaper than comparing `memory.buffer`, whose
-   * getter is not inlined. A caller must not keep the view across a core call that may grow.
+   * it, so an empty view means "take a new one" (no `memory.buffer` read on every call). A
+   * caller must not keep the view across a core call that may grow.
    * @internal
    */
   words(): Uint32Array {

@@ -29,7 +29,7 @@ const MIN_CAPACITY = 16;
  * hold nothing but a copy of the indices. A push/shift here is a few array stores (~2.5 ns); a
  * single JS→Wasm call alone costs about as much (DESIGN.md). So the object Queue keeps its ring in
  * a JS array, and the core's ring (assembly/ring.ts) serves NumericQueue, where the items
- * themselves live in linear memory and batches cross once per 4,096 items.
+ * themselves live in linear memory (read and written from JS, crossing only to grow).
  */
 export class Queue<T> implements Iterable<T> {
   #items: (T | undefined)[] = new Array(MIN_CAPACITY);

@@ -17,8 +17,11 @@ const CAPACITY = 2;
 /** The header layout these functions assume, for test/core/layout.test.ts to check against the core's. */
 export const STACK_HEADER_WORDS = { data: DATA, length: LENGTH, capacity: CAPACITY } as const;
 
-/** Below this many ids, popping into `out` by a loop beats `set` + `reverse` (bench/micro/copy.ts). */
-const LOOP_REVERSE = 64;
+/**
+ * Below this many ids, popping into `out` by a loop; from it on, a native copy then `reverse`. The
+ * same threshold as ring-words.ts's copies (not measured separately for the reversed copy).
+ */
+const LOOP_REVERSE = 16;
 
 export function stackLength(words: Uint32Array, at: number): number {
   return words[at + LENGTH]!;
