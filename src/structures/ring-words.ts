@@ -5,10 +5,9 @@
  * and the guard around it: 13.5 ns, against denque's 3.9 ns; here it is 9 ns (Queue suite, bursts).
  * Part of the rest is V8's detach check on each typed-array access, on once any buffer was
  * detached, as growth of any Wasm memory does (a loop of push/shift: ~6 ns before, ~7.5 ns after,
- * noisy). So the O(1) operations and the batch
- * copies happen here, and the core is called only to grow the block. Every function keeps the
- * invariants drawn in ring.ts, so the core's own operations (shrink, read...) stay right; the
- * model tests check them with the debug build's `debug_ringCheck`.
+ * noisy). So the O(1) operations and the batch copies happen here, and the core is called only
+ * to grow the block. Every function keeps the invariants drawn in ring.ts, so the core's own
+ * operations (shrink, read...) stay right; the model tests check them with `debug_ringCheck`.
  *
  * `words` is `Arena.words()`, taken after the last core call that could grow the memory; `at` is
  * the header's address / 4.
