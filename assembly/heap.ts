@@ -59,9 +59,12 @@ import { STAGING_ITEMS, stagingNumbers, stagingWords } from "./staging";
 // @ts-ignore: decorator
 @inline const HEADER_BYTES: usize = 24;
 // @ts-ignore: decorator
-@inline const DATA: usize = 0;
+@inline export const DATA: usize = 0;
 // @ts-ignore: decorator
-@inline const SIZE: usize = 4;
+@inline export const SIZE: usize = 4;
+/** Where an entry keeps its item (slot or value); src/structures/heap-words.ts reads the top's. */
+// @ts-ignore: decorator
+@inline export const ENTRY_ITEM: usize = 12;
 // @ts-ignore: decorator
 @inline const CAPACITY_FIELD: usize = 8;
 // @ts-ignore: decorator
@@ -148,7 +151,7 @@ import { STAGING_ITEMS, stagingNumbers, stagingWords } from "./staging";
 // @ts-ignore: decorator
 @inline function seqAt(data: usize, i: u32): u32 { return load<u32>(entryAt(data, i), 8); }
 // @ts-ignore: decorator
-@inline function itemAt(data: usize, i: u32): u32 { return load<u32>(entryAt(data, i), 12); }
+@inline function itemAt(data: usize, i: u32): u32 { return load<u32>(entryAt(data, i), ENTRY_ITEM); }
 
 /** Writes an entry at `i` and, for an indexed heap, tells its slot where it now is. */
 // @ts-ignore: decorator

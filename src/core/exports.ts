@@ -96,6 +96,9 @@ export interface CoreExports {
   readonly SLOT_LIMIT: WebAssembly.Global;
   readonly GEN_LIMIT: WebAssembly.Global;
   /** Header field offsets in bytes (assembly/ring.ts, stack.ts), mirrored by src/structures/*-words.ts. */
+  readonly HEAP_DATA: WebAssembly.Global;
+  readonly HEAP_SIZE: WebAssembly.Global;
+  readonly HEAP_ENTRY_ITEM: WebAssembly.Global;
   readonly RING_DATA: WebAssembly.Global;
   readonly RING_HEAD: WebAssembly.Global;
   readonly RING_LENGTH: WebAssembly.Global;

@@ -8,6 +8,7 @@ import {
   words as checkWords,
 } from '../core/validate.js';
 import { blockRegistry } from './core-block.js';
+import { heapSize, heapTop } from './heap-words.js';
 import type { PriorityQueueOptions } from './priority-queue.js';
 import { stageKeys } from './staging.js';
 
@@ -19,6 +20,8 @@ import { stageKeys } from './staging.js';
 export class NumericPriorityQueue implements Iterable<number> {
   #arena: Arena;
   readonly #header: number;
+  /** The header's address in u32 words, for the reads that need no core call (heap-words.ts). */
+  readonly #at: number;
   readonly #sign: 1 | -1;
   #disposed = false;
 
@@ -30,11 +33,13 @@ export class NumericPriorityQueue implements Iterable<number> {
     const header = this.#arena.core.heap_create(0);
     if (!header) throw new CapacityError('NumericPriorityQueue: the arena has no memory left for a new queue');
     this.#header = header;
+    this.#at = header >>> 2;
     blockRegistry.register(this, { arena: this.#arena, header, dispose: 'heap_dispose' }, this);
   }
 
   get size(): number {
-    return this.#arena.core.heap_size(this.#header);
+    const arena = this.#arena;
+    return arena.memoryOpen ? heapSize(arena.words(), this.#at) : arena.core.heap_size(this.#header);
   }
 
   get max(): boolean {
@@ -89,7 +94,8 @@ export class NumericPriorityQueue implements Iterable<number> {
   }
 
   peek(): number | undefined {
-    const id = this.#arena.core.heap_peek(this.#header);
+    const arena = this.#arena;
+    const id = arena.memoryOpen ? heapTop(arena.words(), this.#at) : arena.core.heap_peek(this.#header);
     return id < 0 ? undefined : id;
   }
 

@@ -17,6 +17,7 @@ import {
 } from '../core/snapshot.js';
 import { options as checkOptions, priorities as checkPriorities, priority as checkPriority } from '../core/validate.js';
 import type { Handle } from './handle.js';
+import { heapTop } from './heap-words.js';
 import { stageKeys } from './staging.js';
 
 export interface PriorityQueueOptions {
@@ -69,6 +70,8 @@ const registry = new FinalizationRegistry<HeapBlock>(({ arena, header }) => {
 export class PriorityQueue<T> implements Iterable<T> {
   #arena: Arena;
   readonly #header: number;
+  /** The header's address in u32 words, for the reads that need no core call (heap-words.ts). */
+  readonly #at: number;
   /** Keys are priorities, negated for a max queue, so the core is always a min-heap. */
   readonly #sign: 1 | -1;
   #size = 0;
@@ -82,6 +85,7 @@ export class PriorityQueue<T> implements Iterable<T> {
     const header = this.#arena.core.heap_create(1);
     if (!header) throw new CapacityError('PriorityQueue: the arena has no memory left for a new queue');
     this.#header = header;
+    this.#at = header >>> 2;
     registry.register(this, { arena: this.#arena, header }, this);
   }
 
@@ -260,8 +264,9 @@ export class PriorityQueue<T> implements Iterable<T> {
 
   /** The first item, left in place; undefined when the queue is empty. */
   peek(): T | undefined {
-    const slot = this.#arena.core.heap_peek(this.#header);
-    return slot < 0 ? undefined : (this.#arena.payloads[slot] as T);
+    const arena = this.#arena;
+    const slot = arena.memoryOpen ? heapTop(arena.words(), this.#at) : arena.core.heap_peek(this.#header);
+    return slot < 0 ? undefined : (arena.payloads[slot] as T);
   }
 
   /** The first item's priority as it was given; undefined when the queue is empty. */

@@ -4,10 +4,11 @@
  * arena that is poisoned or a structure that is disposed.
  */
 import { describe, expect, it } from 'vitest';
-import { NumericQueue, NumericStack, PoisonedArenaError, StateError } from '../../src/index.js';
+import { NumericPriorityQueue, NumericQueue, NumericStack, PoisonedArenaError, PriorityQueue, StateError } from '../../src/index.js';
 import type { DebugExports } from '../../src/core/exports.js';
 import { RING_HEADER_WORDS } from '../../src/structures/ring-words.js';
 import { STACK_HEADER_WORDS } from '../../src/structures/stack-words.js';
+import { HEAP_WORDS } from '../../src/structures/heap-words.js';
 import { arenaOn, builds, debugArena } from '../helpers/builds.js';
 import { growArena, watchedArena } from '../helpers/growth.js';
 
@@ -26,6 +27,7 @@ describe('the header layouts the JS paths assume', () => {
       dropOldest: bytes(core.RING_DROP_OLDEST),
     }).toEqual(RING_HEADER_WORDS);
     expect({ data: bytes(core.STACK_DATA), length: bytes(core.STACK_LENGTH), capacity: bytes(core.STACK_CAPACITY) }).toEqual(STACK_HEADER_WORDS);
+    expect({ data: bytes(core.HEAP_DATA), size: bytes(core.HEAP_SIZE), item: bytes(core.HEAP_ENTRY_ITEM) }).toEqual(HEAP_WORDS);
   });
 });
 
@@ -164,5 +166,44 @@ describe('closed arenas are refused before any direct access', () => {
       expect(call, name).toThrow(PoisonedArenaError);
     }
     expect([...arena.words()]).toEqual(before);
+  });
+});
+
+describe('the heaps read their size and top from JS', () => {
+  it('peek and size stay right after another structure grew the memory, and after every kind of change', () => {
+    const { arena } = debugArena({ maxMemory: 16 << 20 });
+    const numeric = new NumericPriorityQueue({ arena });
+    const objects = new PriorityQueue<string>({ arena, max: true });
+    expect([numeric.peek(), numeric.size, objects.peek()]).toEqual([undefined, 0, undefined]);
+    const steps: [string, () => void, [number | undefined, number, string | undefined]][] = [
+      ['push', () => (numeric.push(5, 5), objects.push('five', 5)), [5, 1, 'five']],
+      ['pushMany', () => (numeric.pushMany([3, 9], [3, 9]), objects.pushMany(['three', 'nine'], [3, 9])), [3, 3, 'nine']],
+      ['popPush', () => (numeric.popPush(1, 1), objects.popPush('one', 1)), [1, 3, 'five']],
+      ['pop', () => (numeric.pop(), objects.pop()), [5, 2, 'three']],
+      ['popMany', () => (numeric.popMany(new Uint32Array(2)), objects.popMany(1)), [undefined, 0, 'one']],
+    ];
+    for (const [name, step, [top, size, item]] of steps) {
+      expect(growArena(arena), name).toBe(true);
+      step();
+      expect([numeric.peek(), numeric.size, objects.peek()], name).toEqual([top, size, item]);
+    }
+  });
+
+  it('a disposed or poisoned heap refuses peek and size', () => {
+    const numeric = new NumericPriorityQueue();
+    const objects = new PriorityQueue<number>();
+    numeric.push(1, 1);
+    objects.push(1, 1);
+    numeric.dispose();
+    objects.dispose();
+    expect(() => numeric.peek()).toThrow(StateError);
+    expect(() => numeric.size).toThrow(StateError);
+    expect(() => objects.peek()).toThrow(StateError);
+    const { arena, core } = debugArena({ maxMemory: 4 << 20 });
+    const poisoned = new NumericPriorityQueue({ arena });
+    poisoned.push(1, 1);
+    expect(() => (core as DebugExports).debug_trap()).toThrow(PoisonedArenaError);
+    expect(() => poisoned.peek()).toThrow(PoisonedArenaError);
+    expect(() => poisoned.size).toThrow(PoisonedArenaError);
   });
 });
