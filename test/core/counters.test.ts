@@ -45,7 +45,8 @@ describe('counters near their limits (debug build hooks)', () => {
     core.heap_dispose(h);
   });
 
-  it('a slot whose generation would wrap is retired: its old handles stay stale forever', () => {
+  /** A queue holding 'last generation' in a slot whose generation cannot grow any more. */
+  function lastGeneration() {
     const { arena, core } = debugArena({ maxMemory: 8 << 20 });
     const pq = new PriorityQueue<string>({ arena });
     const first = pq.push('first', 1);
@@ -55,6 +56,11 @@ describe('counters near their limits (debug build hooks)', () => {
     const last = pq.push('last generation', 1);
     expect(last & 0xffffff).toBe(slot);
     expect(Math.floor(last / 2 ** 38)).toBe(core.GEN_LIMIT.value);
+    return { pq, first, last, slot };
+  }
+
+  it('a slot whose generation would wrap is retired: its old handles stay stale forever', () => {
+    const { pq, first, last, slot } = lastGeneration();
     expect(pq.pop()).toBe('last generation');
     const next = pq.push('next', 1);
     expect(next & 0xffffff).not.toBe(slot); // retired, not reused
@@ -64,14 +70,7 @@ describe('counters near their limits (debug build hooks)', () => {
   });
 
   it('popPush whose popped slot is retired gives the new item a fresh slot and keeps both payloads right', () => {
-    const { arena, core } = debugArena({ maxMemory: 8 << 20 });
-    const pq = new PriorityQueue<string>({ arena });
-    const first = pq.push('first', 1);
-    const slot = first & 0xffffff;
-    expect(pq.pop()).toBe('first');
-    expect(core.debug_setGeneration(slot, core.GEN_LIMIT.value)).toBe(0);
-    const last = pq.push('last generation', 1);
-    expect(last & 0xffffff).toBe(slot);
+    const { pq, last, slot } = lastGeneration();
     pq.push('behind', 2);
     expect(pq.popPush('fresh', 0)).toBe('last generation'); // the slot retires; 'fresh' takes another
     expect(pq.remove(last)).toBe(false);
