@@ -2,7 +2,8 @@
  * Scheduler against a heap-js scheduler with the same ordering (bench/baselines/heap-scheduler.ts):
  * submit N jobs with random priorities 0–9, then take and ack them all (priority, then FIFO; the
  * checksum of the take order must agree). And `run()` at concurrency 8 with a trivial async handler
- * against p-queue and fastq running the same jobs.
+ * against p-queue and fastq running the same jobs, each a long-lived queue fed and drained (the
+ * checksum of the order handlers started in must agree).
  */
 import fastq from 'fastq';
 import PQueue from 'p-queue';
@@ -89,73 +90,91 @@ function submitTakeAck(count: number, Scheduler: SchedulerClass): Case {
   };
 }
 
-/** Each contender runs `count` jobs through a trivial async handler, 8 at once, until all are done. */
+/**
+ * Each contender runs `count` jobs through a trivial async handler, 8 at once, until all are done.
+ * Every contender is long-lived, as a service keeps it: one scheduler (one queue) per round, its
+ * pool started once, fed and drained by each iteration. Building a fresh one per iteration timed
+ * the set-up and a cold run loop instead. The checksum is the order the handlers started in.
+ */
 function pool(count: number, Scheduler: SchedulerClass): Case {
   const jobs = makeJobs(count);
-  const done = (ran: number) => {
-    if (ran !== count) throw new Error(`ran ${ran} of ${count} jobs`);
+  /** Counts a contender's handler calls and mixes their order into a checksum. */
+  const tally = () => {
+    const state = { ran: 0, check: 0 };
+    const handler = async (job: Job) => {
+      state.ran++;
+      state.check = mix(state.check, job.id);
+      return job.id;
+    };
+    /** After an iteration: every job ran once; the checksum, and the tally reset for the next. */
+    const drained = () => {
+      if (state.ran !== count) throw new Error(`ran ${state.ran} of ${count} jobs`);
+      const check = state.check;
+      state.ran = state.check = 0;
+      return check;
+    };
+    return { handler, drained };
   };
   const contenders: Contender[] = [
     {
       name: 'Scheduler.run', library: OURS, ours: true, group: 'pool',
-      prepare: () => ({
-        async run() {
-          let ran = 0;
-          const handler = async (job: Job) => {
-            ran++;
-            return job.id;
-          };
-          const scheduler = new Scheduler<Job>();
-          for (let i = 0; i < count; i++) scheduler.submit(jobs[i]!);
-          const controller = new AbortController();
-          const running = scheduler.run(handler, { concurrency: CONCURRENCY, signal: controller.signal });
-          await scheduler.onIdle();
-          controller.abort();
-          await running;
-          scheduler.dispose();
-          done(ran);
-        },
-      }),
+      prepare() {
+        const { handler, drained } = tally();
+        const scheduler = new Scheduler<Job>();
+        const controller = new AbortController();
+        const running = scheduler.run(handler, { concurrency: CONCURRENCY, signal: controller.signal });
+        return {
+          async run() {
+            for (let i = 0; i < count; i++) scheduler.submit(jobs[i]!);
+            await scheduler.onIdle();
+            return drained();
+          },
+          dispose() {
+            // Drained: the pool stops at once, and `running` resolves.
+            controller.abort();
+            scheduler.dispose();
+            void running;
+          },
+        };
+      },
     },
     {
       name: 'p-queue', library: 'p-queue', ours: false, group: 'pool',
-      prepare: () => ({
-        async run() {
-          let ran = 0;
-          const handler = async (job: Job) => {
-            ran++;
-            return job.id;
-          };
-          const queue = new PQueue({ concurrency: CONCURRENCY });
-          for (let i = 0; i < count; i++) {
-            const job = jobs[i]!;
-            void queue.add(() => handler(job));
-          }
-          await queue.onIdle();
-          done(ran);
-        },
-      }),
+      prepare() {
+        const { handler, drained } = tally();
+        const queue = new PQueue({ concurrency: CONCURRENCY });
+        return {
+          async run() {
+            for (let i = 0; i < count; i++) {
+              const job = jobs[i]!;
+              void queue.add(() => handler(job));
+            }
+            await queue.onIdle();
+            return drained();
+          },
+        };
+      },
     },
     {
       name: 'fastq', library: 'fastq', ours: false, group: 'pool',
-      prepare: () => ({
-        async run() {
-          let ran = 0;
-          const handler = async (job: Job) => {
-            ran++;
-            return job.id;
-          };
-          const queue = fastq.promise(handler, CONCURRENCY);
-          for (let i = 0; i < count; i++) void queue.push(jobs[i]!);
-          await queue.drained();
-          done(ran);
-        },
-      }),
+      prepare() {
+        const { handler, drained } = tally();
+        const queue = fastq.promise(handler, CONCURRENCY);
+        return {
+          async run() {
+            for (let i = 0; i < count; i++) void queue.push(jobs[i]!);
+            await queue.drained();
+            return drained();
+          },
+        };
+      },
     },
   ];
   return {
     suite: SUITE, workload: `run(), concurrency ${CONCURRENCY}`, size: count, operations: count, operation: 'job', contenders, async: true,
-    plan: { rounds: 3, roundTime: 0, warmupTime: 0 },
+    // An iteration is 100k jobs (a few hundred ms): a few per round on the same queue, after one
+    // untimed iteration that grows its arrays.
+    plan: { rounds: 8, roundTime: 400, warmupTime: 1 },
   };
 }
 
