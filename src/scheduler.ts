@@ -9,11 +9,10 @@ import { checkDelay, checkFunction, checkId, checkTenant, checkTime } from './sc
 import { DeadLetters } from './scheduler/dead-letters.js';
 import { DeferredEvents } from './scheduler/events.js';
 import { FairShare, type Tenant } from './scheduler/fair-share.js';
-import { createJob, type Job } from './scheduler/job.js';
-import { JobNumbers } from './scheduler/job-numbers.js';
+import { JobRows, type Job } from './scheduler/job-rows.js';
 import { JobTable } from './scheduler/job-table.js';
 import { readSchedulerSnapshot, writeSchedulerSnapshot, type SavedJob, type SavedScheduler } from './scheduler/snapshot.js';
-import { WorkerPool, type Handler, type PoolHost, type RunOptions } from './scheduler/pool.js';
+import { WorkerPool, type Handler, type PoolHost, type PoolJob, type RunOptions } from './scheduler/pool.js';
 import type {
   AcceptOptions,
   AttemptFailure,
@@ -45,6 +44,11 @@ interface JobSpec {
   readonly id: JobId | undefined;
 }
 
+/** A job as `run` hands it to the pool: what its handler sees, and the row it was taken from. */
+interface Running extends PoolJob {
+  readonly job: Job;
+}
+
 type Listener<T, K extends keyof SchedulerEvents<T>> = (event: SchedulerEvents<T>[K]) => void;
 
 const EVENT_NAMES = ['completed', 'failed', 'retry', 'dead', 'evicted', 'idle'] as const;
@@ -71,13 +75,14 @@ export class Scheduler<T = unknown> {
   readonly #random: () => number;
   readonly #max: boolean;
 
-  readonly #jobs = new JobTable<Job<T>>();
+  /** The jobs held, by id: their rows in `#rows`. */
+  readonly #jobs = new JobTable<Job>();
   /** Jobs created so far: the next job's `serial`. */
   #created = 0;
-  readonly #numbers = new JobNumbers();
-  readonly #fair: FairShare<Job<T>>;
-  readonly #delayed: PriorityQueue<Job<T>>;
-  readonly #dead = new DeadLetters<Job<T>>();
+  readonly #rows: JobRows<T>;
+  readonly #fair: FairShare<Job>;
+  readonly #delayed: PriorityQueue<Job>;
+  readonly #dead = new DeadLetters();
   // Typed over unknown payloads so that a Scheduler<string> is usable where a Scheduler<unknown>
   // is expected (a listener's parameter type would otherwise make the class invariant in T).
   readonly #events = new DeferredEvents<SchedulerEvents<unknown>>();
@@ -102,7 +107,7 @@ export class Scheduler<T = unknown> {
   #idleWaiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
   #emptyWaiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
   /** Over unknown payloads for the same reason as `#events`; `run` is what ties it to T. */
-  #pool: WorkerPool<Job<T>> | undefined;
+  #pool: WorkerPool<Running> | undefined;
   #disposed = false;
 
   constructor(options?: SchedulerOptions) {
@@ -125,11 +130,12 @@ export class Scheduler<T = unknown> {
         this.#blocked = this.#disposed;
       }
     };
+    this.#rows = new JobRows<T>(this.#backoff);
     this.#max = oneOf(where, 'order', given.order ?? 'min', ['min', 'max']) === 'max';
     const arena = given.arena === undefined ? undefined : arenaOption(where, given.arena);
-    this.#delayed = new PriorityQueue<Job<T>>({ arena });
+    this.#delayed = new PriorityQueue<Job>({ arena });
     try {
-      this.#fair = new FairShare<Job<T>>(this.#max, arena);
+      this.#fair = new FairShare<Job>(this.#max, arena);
     } catch (error) {
       this.#delayed.dispose();
       throw error;
@@ -206,10 +212,10 @@ export class Scheduler<T = unknown> {
     try {
       state = this.#place(job, delay, now);
     } catch (error) {
-      this.#numbers.release(job);
+      this.#rows.release(job);
       throw error;
     }
-    this.#jobs.add(job, givenId === undefined);
+    this.#jobs.add(id, job, givenId === undefined);
     if (givenId === undefined) this.#nextId = (id as number) + 1;
     else if (typeof id === 'number' && id > this.#highestCallerNumber) this.#highestCallerNumber = id;
     this.#move(job, undefined, state);
@@ -276,7 +282,7 @@ export class Scheduler<T = unknown> {
     }
 
     let nextId = this.#nextId;
-    const jobs: Job<T>[] = new Array(list.length);
+    const jobs: Job[] = new Array(list.length);
     for (let i = 0; i < list.length; i++) {
       const spec = specs[i]!;
       let id = spec.id;
@@ -289,18 +295,19 @@ export class Scheduler<T = unknown> {
     try {
       this.#placeMany(jobs, specs, now);
     } catch (error) {
-      for (const job of jobs) this.#numbers.release(job);
+      for (const job of jobs) this.#rows.release(job);
       throw error;
     }
     for (let i = 0; i < jobs.length; i++) {
       const job = jobs[i]!;
-      this.#jobs.add(job, specs[i]!.id === undefined);
-      if (typeof job.id === 'number' && job.id > this.#highestCallerNumber) this.#highestCallerNumber = job.id;
-      this.#move(job, undefined, job.state);
+      const id = this.#rows.ids[job]!;
+      this.#jobs.add(id, job, specs[i]!.id === undefined);
+      if (typeof id === 'number' && id > this.#highestCallerNumber) this.#highestCallerNumber = id;
+      this.#move(job, undefined, this.#rows.state(job));
     }
     this.#nextId = nextId;
     this.#finish();
-    return jobs.map((job) => job.id);
+    return jobs.map((job) => this.#rows.ids[job]!);
   }
 
   /**
@@ -340,23 +347,23 @@ export class Scheduler<T = unknown> {
     const job = this.#inFlightJob(where, id);
     const now = this.#now(where);
     this.#promote(now);
-    const failure: AttemptFailure = { attempt: job.attempt, startedAt: this.#numbers.time(job), failedAt: now, reason };
-    if (job.attempt < job.attempts) {
+    const failure: AttemptFailure = { attempt: this.#rows.attempt(job), startedAt: this.#rows.time(job), failedAt: now, reason };
+    if (this.#rows.attempt(job) < this.#rows.attempts(job)) {
       // Everything that can throw (the random source, the arena) runs before anything changes.
-      const wait = retryWait(where, job.backoff, job.attempt, this.#random);
+      const wait = retryWait(where, this.#rows.backoff(job), this.#rows.attempt(job), this.#random);
       const state = this.#placeRetry(job, wait, now);
-      (job.history ??= []).push(failure);
+      this.#rows.addFailure(job, failure);
       this.#move(job, 'in-flight', state);
       if (this.#events.has('failed')) this.#events.queue('failed', { job: this.#record(job), attempt: failure.attempt, reason });
       if (this.#events.has('retry')) {
         // The wait as placed: none when a full arena made the retry due at once.
-        const waited = state === 'delayed' && this.#numbers.time(job) !== now;
-        this.#events.queue('retry', { job: this.#record(job), reason, delay: waited ? wait : 0, dueAt: waited ? this.#numbers.time(job) : now });
+        const waited = state === 'delayed' && this.#rows.time(job) !== now;
+        this.#events.queue('retry', { job: this.#record(job), reason, delay: waited ? wait : 0, dueAt: waited ? this.#rows.time(job) : now });
       }
       this.#finish();
       return state;
     }
-    (job.history ??= []).push(failure);
+    this.#rows.addFailure(job, failure);
     this.#dead.push(job);
     this.#move(job, 'in-flight', 'dead');
     if (this.#events.has('failed')) this.#events.queue('failed', { job: this.#record(job), attempt: failure.attempt, reason });
@@ -381,13 +388,14 @@ export class Scheduler<T = unknown> {
     this.#checkLive(where);
     const job = this.#jobs.get(checkId(where, id));
     if (job === undefined) return false;
-    const state = job.state;
-    if (state === 'waiting') this.#fair.remove(job.tenant, this.#numbers.handle(job));
-    else if (state === 'delayed') this.#delayed.remove(this.#numbers.handle(job));
+    const state = this.#rows.state(job);
+    const key = this.#rows.serial(job);
+    if (state === 'waiting') this.#fair.remove(this.#rows.tenants[job]!, this.#rows.handle(job));
+    else if (state === 'delayed') this.#delayed.remove(this.#rows.handle(job));
     else if (state === 'dead') this.#dead.remove(job);
     this.#forget(job);
     // The handler hears of it only now that the change is complete.
-    if (state === 'in-flight') this.#pool?.cancelled(job, new DOMException(`Scheduler.cancel: job ${describe(id)} was cancelled`, 'AbortError'));
+    if (state === 'in-flight') this.#pool?.cancelled(key, new DOMException(`Scheduler.cancel: job ${describe(id)} was cancelled`, 'AbortError'));
     this.#finish();
     return true;
   }
@@ -401,8 +409,8 @@ export class Scheduler<T = unknown> {
     this.#checkLive(where);
     checkPriority(where, priority);
     const job = this.#knownJob(where, id);
-    if (job.state === 'waiting') this.#fair.update(job.tenant, this.#numbers.handle(job), priority);
-    job.priority = priority;
+    if (this.#rows.state(job) === 'waiting') this.#fair.update(this.#rows.tenants[job]!, this.#rows.handle(job), priority);
+    this.#rows.setPriority(job, priority);
     this.#finish();
   }
 
@@ -412,7 +420,7 @@ export class Scheduler<T = unknown> {
     this.#checkLive(where);
     const job = this.#jobs.get(checkId(where, id));
     if (job === undefined) return undefined;
-    if (job.state === 'delayed') this.#promote(this.#now(where));
+    if (this.#rows.state(job) === 'delayed') this.#promote(this.#now(where));
     return this.#record(job);
   }
 
@@ -435,23 +443,23 @@ export class Scheduler<T = unknown> {
     const delay = given.delay === undefined ? 0 : checkDelay(where, given.delay);
     const priority = given.priority === undefined ? undefined : checkPriority(where, given.priority);
     const job = this.#knownJob(where, id);
-    if (job.state !== 'dead') throw new StateError(`${where}: job ${describe(id)} is ${job.state}, not dead`);
+    if (this.#rows.state(job) !== 'dead') throw new StateError(`${where}: job ${describe(id)} is ${this.#rows.state(job)}, not dead`);
     this.#checkRoom(where, 1);
     const now = this.#now(where);
     this.#promote(now);
-    if (this.#limited) this.#checkLimits(where, job.tenant.name, 1, delay > 0 ? 1 : 0);
-    const before = job.priority;
-    if (priority !== undefined) job.priority = priority;
+    if (this.#limited) this.#checkLimits(where, this.#rows.tenants[job]!.name, 1, delay > 0 ? 1 : 0);
+    const before = this.#rows.priority(job);
+    if (priority !== undefined) this.#rows.setPriority(job, priority);
     let state: JobState;
     try {
       state = this.#place(job, delay, now);
     } catch (error) {
-      job.priority = before;
+      this.#rows.setPriority(job, before);
       throw error;
     }
     this.#dead.remove(job);
-    job.attempt = 0;
-    job.history = undefined;
+    this.#rows.setAttempt(job, 0);
+    this.#rows.clearHistory(job);
     this.#move(job, 'dead', state);
     this.#finish();
   }
@@ -491,7 +499,7 @@ export class Scheduler<T = unknown> {
     this.#promote(now);
     let oldestReady = Infinity;
     if (this.#waiting > 0) {
-      for (const job of this.#jobs) if (job.state === 'waiting' && this.#numbers.time(job) < oldestReady) oldestReady = this.#numbers.time(job);
+      for (const job of this.#jobs) if (this.#rows.state(job) === 'waiting' && this.#rows.time(job) < oldestReady) oldestReady = this.#rows.time(job);
     }
     const tenants: Record<string, TenantStats> = Object.create(null);
     for (const tenant of this.#fair.tenants()) {
@@ -621,19 +629,30 @@ export class Scheduler<T = unknown> {
     }
     if (this.#pool) throw new StateError(`${where}: the scheduler is already running; call stop() and await it first`);
     if (signal?.aborted) return Promise.resolve();
-    const host: PoolHost<Job<T>> = {
+    const host: PoolHost<Running> = {
       take: () => {
         if (this.#disposed) return undefined;
         const job = this.#takeJob(this.#now(where));
+        if (job === undefined) return undefined;
         // The pool is the caller and keeps taking: no need to wake it.
-        if (job) this.#finish(false);
-        return job;
+        this.#finish(false);
+        const rows = this.#rows;
+        return {
+          id: rows.ids[job]!,
+          payload: rows.payloads[job],
+          priority: rows.priority(job),
+          tenant: rows.tenants[job]!.name,
+          attempt: rows.attempt(job),
+          attempts: rows.attempts(job),
+          key: rows.serial(job),
+          job,
+        };
       },
-      complete: (job, attempt, result) => {
-        if (this.#isCurrentAttempt(job, attempt)) this.ack(job.id, result);
+      complete: (running, attempt, result) => {
+        if (this.#isCurrentAttempt(running, attempt)) this.ack(running.id, result);
       },
-      fail: (job, attempt, reason) => {
-        if (this.#isCurrentAttempt(job, attempt)) this.fail(job.id, reason);
+      fail: (running, attempt, reason) => {
+        if (this.#isCurrentAttempt(running, attempt)) this.fail(running.id, reason);
       },
       // Paused: nothing to wait for; `resume` wakes the pool.
       nextDueIn: () => (this.#disposed || this.#paused ? undefined : this.nextDueIn()),
@@ -641,7 +660,7 @@ export class Scheduler<T = unknown> {
         if (this.#pool === pool) this.#pool = undefined;
       },
     };
-    const pool = new WorkerPool<Job<T>>(host, handler as Handler<unknown>, concurrency, timeout, signal);
+    const pool = new WorkerPool<Running>(host, handler as Handler<unknown>, concurrency, timeout, signal);
     this.#pool = pool;
     return pool.done;
   }
@@ -668,7 +687,7 @@ export class Scheduler<T = unknown> {
     this.#delayed.dispose();
     this.#dead.clear();
     this.#jobs.clear();
-    this.#numbers.clear();
+    this.#rows.clear();
     this.#events.clear();
     this.#waiting = this.#delayedCount = this.#inFlight = 0;
     const error = new StateError('Scheduler: disposed while a caller was waiting');
@@ -688,21 +707,22 @@ export class Scheduler<T = unknown> {
     const codec = checkOptions(where, options).codec;
     const now = this.#now(where);
     this.#promote(now);
-    const save = (job: Job<T>, time: number): SavedJob<T> => ({
-      id: job.id,
-      payload: job.payload,
-      priority: job.priority,
-      tenant: job.tenant.name,
-      attempt: job.attempt,
-      attempts: job.attempts,
-      backoff: job.backoff,
-      age: now - this.#numbers.submittedAt(job),
+    const rows = this.#rows;
+    const save = (job: Job, time: number): SavedJob<T> => ({
+      id: rows.ids[job]!,
+      payload: rows.payloads[job] as T,
+      priority: rows.priority(job),
+      tenant: rows.tenants[job]!.name,
+      attempt: rows.attempt(job),
+      attempts: rows.attempts(job),
+      backoff: rows.backoff(job),
+      age: now - rows.submittedAt(job),
       time,
-      history: (job.history ?? []).map((f) => ({ attempt: f.attempt, startedAgo: now - f.startedAt, failedAgo: now - f.failedAt, reason: f.reason })),
+      history: (rows.history(job) ?? []).map((f) => ({ attempt: f.attempt, startedAgo: now - f.startedAt, failedAgo: now - f.failedAt, reason: f.reason })),
     });
-    const inFlight: Job<T>[] = [];
-    for (const job of this.#jobs.inCreationOrder()) if (job.state === 'in-flight') inFlight.push(job);
-    inFlight.sort((a, b) => this.#numbers.time(a) - this.#numbers.time(b));
+    const inFlight: Job[] = [];
+    for (const job of this.#jobs.inCreationOrder((job) => rows.serial(job))) if (rows.state(job) === 'in-flight') inFlight.push(job);
+    inFlight.sort((a, b) => rows.time(a) - rows.time(b));
     // Empty tenants too: their pass decides where they re-enter the rotation.
     const tenants = [...this.#fair.tenants()];
     const state: SavedScheduler<T> = {
@@ -721,11 +741,11 @@ export class Scheduler<T = unknown> {
       // Each line in arrival order (not pop order): pushed back in that order, the core's FIFO
       // tie-break is the same, also for a later reprioritize.
       lines: this.#fair.rotation().map((tenant) => {
-        const line = [...tenant.ready!].sort((a, b) => a.arrival - b.arrival);
-        return { tenant: tenant.name, jobs: line.map((job) => save(job, now - this.#numbers.time(job))) };
+        const line = [...tenant.ready!].sort((a, b) => rows.arrival(a) - rows.arrival(b));
+        return { tenant: tenant.name, jobs: line.map((job) => save(job, now - rows.time(job))) };
       }),
-      delayed: [...this.#delayed.entries()].map(([job]) => save(job, this.#numbers.time(job) - now)),
-      inFlight: inFlight.map((job) => save(job, now - this.#numbers.time(job))),
+      delayed: [...this.#delayed.entries()].map(([job]) => save(job, rows.time(job) - now)),
+      inFlight: inFlight.map((job) => save(job, now - rows.time(job))),
       dead: [...this.#dead].map((job) => save(job, 0)),
     };
     return writeSchedulerSnapshot(state, codec);
@@ -787,27 +807,27 @@ export class Scheduler<T = unknown> {
       tenant.pass = pass;
     }
     this.#fair.virtualTime = saved.virtualTime;
-    const make = (s: SavedJob<T>): Job<T> => {
+    const make = (s: SavedJob<T>): Job => {
       const job = this.#newJob(s.id, s.payload, s.priority, s.tenant, s.attempts, s.backoff, now - s.age);
-      job.attempt = s.attempt;
-      if (s.history.length > 0) job.history = s.history.map((f) => ({ attempt: f.attempt, startedAt: now - f.startedAgo, failedAt: now - f.failedAgo, reason: f.reason }));
-      this.#jobs.add(job, false);
+      this.#rows.setAttempt(job, s.attempt);
+      if (s.history.length > 0) this.#rows.setHistory(job, s.history.map((f) => ({ attempt: f.attempt, startedAt: now - f.startedAgo, failedAt: now - f.failedAgo, reason: f.reason })));
+      this.#jobs.add(s.id, job, false);
       return job;
     };
     // No handler survives a restore: an in-flight attempt is recorded as failed by it. One reason
     // serves every such job (the history entry says which attempt): an Error per job cost more
     // than the rest of a restore with many jobs in flight.
     let reason: StateError | undefined;
-    const interrupt = (job: Job<T>, s: SavedJob<T>) => {
+    const interrupt = (job: Job, s: SavedJob<T>) => {
       reason ??= new StateError('Scheduler.restore: the attempt in flight was interrupted by a restore');
-      (job.history ??= []).push({ attempt: job.attempt, startedAt: now - s.time, failedAt: now, reason });
+      this.#rows.addFailure(job, { attempt: this.#rows.attempt(job), startedAt: now - s.time, failedAt: now, reason });
     };
     const due = (s: SavedJob<T>, interrupted: boolean) => {
       const job = make(s);
       if (interrupted) interrupt(job, s);
-      this.#numbers.setHandle(job, this.#fair.push(job.tenant, job, job.priority));
-      job.arrival = this.#arrivals++;
-      this.#numbers.setTime(job, now - s.time);
+      this.#rows.setHandle(job, this.#fair.push(this.#rows.tenants[job]!, job, this.#rows.priority(job)));
+      this.#rows.setArrival(job, this.#arrivals++);
+      this.#rows.setTime(job, now - s.time);
       this.#move(job, undefined, 'waiting');
     };
     // Tenants' lines in the order of their turns, each led by its interrupted jobs.
@@ -830,8 +850,8 @@ export class Scheduler<T = unknown> {
     for (const list of interrupted.values()) for (const s of list) due(s, true);
     for (const s of saved.delayed) {
       const job = make(s);
-      this.#numbers.setTime(job, now + Math.max(0, s.time));
-      this.#numbers.setHandle(job, this.#delayed.push(job, this.#numbers.time(job)));
+      this.#rows.setTime(job, now + Math.max(0, s.time));
+      this.#rows.setHandle(job, this.#delayed.push(job, this.#rows.time(job)));
       this.#move(job, undefined, 'delayed');
     }
     for (const s of saved.dead) {
@@ -868,7 +888,7 @@ export class Scheduler<T = unknown> {
   // ── moves between states ──────────────────────────────────────────────────────────────────────
 
   /** Waiting → in-flight for the next due job, if any and not paused. */
-  #takeJob(now: number): Job<T> | undefined {
+  #takeJob(now: number): Job | undefined {
     this.#promote(now);
     if (this.#paused) return undefined;
     let job = this.#fair.pop();
@@ -881,8 +901,9 @@ export class Scheduler<T = unknown> {
       job = this.#delayed.pop()!;
       from = 'delayed';
     }
-    job.attempt++;
-    this.#numbers.setTime(job, now);
+    const rows = this.#rows;
+    rows.setAttempt(job, rows.attempt(job) + 1);
+    rows.setTime(job, now);
     this.#move(job, from, 'in-flight');
     return job;
   }
@@ -901,14 +922,14 @@ export class Scheduler<T = unknown> {
       // the first with the job still delayed, never lost between the two.
       let handle: Handle;
       try {
-        handle = this.#fair.push(job.tenant, job, job.priority);
+        handle = this.#fair.push(this.#rows.tenants[job]!, job, this.#rows.priority(job));
       } catch (error) {
         if (error instanceof CapacityError) return;
         throw error;
       }
-      delayed.remove(this.#numbers.handle(job));
-      this.#numbers.setHandle(job, handle);
-      job.arrival = this.#arrivals++;
+      delayed.remove(this.#rows.handle(job));
+      this.#rows.setHandle(job, handle);
+      this.#rows.setArrival(job, this.#arrivals++);
       // Its due time is now its ready time (the same field).
       this.#move(job, 'delayed', 'waiting');
     }
@@ -918,16 +939,16 @@ export class Scheduler<T = unknown> {
    * Puts a job in its tenant's line (no delay) or the delay queue, and returns which. Only the
    * queue changes; the caller updates the job's state once nothing else can throw.
    */
-  #place(job: Job<T>, delay: number, now: number): 'waiting' | 'delayed' {
+  #place(job: Job, delay: number, now: number): 'waiting' | 'delayed' {
     if (delay > 0) {
       const dueAt = now + delay;
-      this.#numbers.setHandle(job, this.#delayed.push(job, dueAt));
-      this.#numbers.setTime(job, dueAt);
+      this.#rows.setHandle(job, this.#delayed.push(job, dueAt));
+      this.#rows.setTime(job, dueAt);
       return 'delayed';
     }
-    this.#numbers.setHandle(job, this.#fair.push(job.tenant, job, job.priority));
-    job.arrival = this.#arrivals++;
-    this.#numbers.setTime(job, now);
+    this.#rows.setHandle(job, this.#fair.push(this.#rows.tenants[job]!, job, this.#rows.priority(job)));
+    this.#rows.setArrival(job, this.#arrivals++);
+    this.#rows.setTime(job, now);
     return 'waiting';
   }
 
@@ -937,38 +958,38 @@ export class Scheduler<T = unknown> {
    * that was accepted must not be stuck in flight (under `run`, a throwing `fail` would stop the
    * pool). Only when neither has room does this throw CapacityError, with nothing changed.
    */
-  #placeRetry(job: Job<T>, wait: number, now: number): 'waiting' | 'delayed' {
+  #placeRetry(job: Job, wait: number, now: number): 'waiting' | 'delayed' {
     try {
       return this.#place(job, wait, now);
     } catch (error) {
       if (!(error instanceof CapacityError)) throw error;
     }
     if (wait > 0) return this.#place(job, 0, now);
-    this.#numbers.setHandle(job, this.#delayed.push(job, now));
-    this.#numbers.setTime(job, now);
+    this.#rows.setHandle(job, this.#delayed.push(job, now));
+    this.#rows.setTime(job, now);
     return 'delayed';
   }
 
   /** `#place` for a batch: one `pushMany` per queue; on failure, everything pushed is taken back. */
-  #placeMany(jobs: Job<T>[], specs: JobSpec[], now: number): void {
-    const delayedJobs: Job<T>[] = [];
+  #placeMany(jobs: Job[], specs: JobSpec[], now: number): void {
+    const delayedJobs: Job[] = [];
     const dueTimes: number[] = [];
-    const byTenant = new Map<Tenant<Job<T>>, { jobs: Job<T>[]; priorities: number[] }>();
+    const byTenant = new Map<Tenant<Job>, { jobs: Job[]; priorities: number[] }>();
     for (let i = 0; i < jobs.length; i++) {
       const job = jobs[i]!;
       const delay = specs[i]!.delay;
       if (delay > 0) {
-        this.#numbers.setTime(job, now + delay);
-        job.state = 'delayed';
+        this.#rows.setTime(job, now + delay);
+        this.#rows.setState(job, 'delayed');
         delayedJobs.push(job);
-        dueTimes.push(this.#numbers.time(job));
+        dueTimes.push(this.#rows.time(job));
       } else {
-        this.#numbers.setTime(job, now);
-        job.state = 'waiting';
-        let batch = byTenant.get(job.tenant);
-        if (!batch) byTenant.set(job.tenant, (batch = { jobs: [], priorities: [] }));
+        this.#rows.setTime(job, now);
+        this.#rows.setState(job, 'waiting');
+        let batch = byTenant.get(this.#rows.tenants[job]!);
+        if (!batch) byTenant.set(this.#rows.tenants[job]!, (batch = { jobs: [], priorities: [] }));
         batch.jobs.push(job);
-        batch.priorities.push(job.priority);
+        batch.priorities.push(this.#rows.priority(job));
       }
     }
     const undo: (() => void)[] = [];
@@ -976,15 +997,15 @@ export class Scheduler<T = unknown> {
       for (const [tenant, batch] of byTenant) {
         const handles = this.#fair.pushMany(tenant, batch.jobs, batch.priorities);
         batch.jobs.forEach((job, k) => {
-          this.#numbers.setHandle(job, handles[k]!);
-          job.arrival = this.#arrivals + k;
+          this.#rows.setHandle(job, handles[k]!);
+          this.#rows.setArrival(job, this.#arrivals + k);
         });
         this.#arrivals += batch.jobs.length;
         undo.push(() => handles.forEach((handle) => this.#fair.remove(tenant, handle)));
       }
       if (delayedJobs.length > 0) {
         const handles = this.#delayed.pushMany(delayedJobs, dueTimes);
-        delayedJobs.forEach((job, k) => (this.#numbers.setHandle(job, handles[k]!)));
+        delayedJobs.forEach((job, k) => (this.#rows.setHandle(job, handles[k]!)));
       }
     } catch (error) {
       for (const step of undo.reverse()) step();
@@ -992,32 +1013,33 @@ export class Scheduler<T = unknown> {
     }
   }
 
-  #newJob(id: JobId, payload: T, priority: number, tenant: string, attempts: number, backoff: BackoffPolicy, submittedAt: number): Job<T> {
-    const job = createJob<T>(id, this.#created++, payload, priority, this.#fair.tenant(tenant), attempts, backoff, this.#numbers.take());
-    this.#numbers.setSubmittedAt(job, submittedAt);
+  #newJob(id: JobId, payload: T, priority: number, tenant: string, attempts: number, backoff: BackoffPolicy, submittedAt: number): Job {
+    const job = this.#rows.add(id, this.#created++, payload, priority, this.#fair.tenant(tenant), attempts, backoff);
+    this.#rows.setSubmittedAt(job, submittedAt);
     return job;
   }
 
-  /** Leaves the scheduler: counts drop and the id is forgotten. */
-  #forget(job: Job<T>): void {
-    this.#jobs.delete(job);
-    this.#numbers.release(job);
-    this.#move(job, job.state, undefined);
+  /** Leaves the scheduler: counts drop, the id is forgotten and the row freed. */
+  #forget(job: Job): void {
+    const rows = this.#rows;
+    this.#jobs.delete(rows.ids[job]!, job);
+    this.#move(job, rows.state(job), undefined);
+    rows.release(job);
   }
 
   /** Keeps the counts per state, overall and per tenant; `undefined` is "not held". */
-  #move(job: Job<T>, from: JobState | undefined, to: JobState | undefined): void {
-    const tenant = job.tenant;
+  #move(job: Job, from: JobState | undefined, to: JobState | undefined): void {
+    const tenant = this.#rows.tenants[job]!;
     if (from === undefined && tenant.jobs === 0) this.#fair.becameBusy(tenant);
     if (from !== undefined) this.#count(tenant, from, -1);
     if (to !== undefined) {
       this.#count(tenant, to, 1);
-      job.state = to;
+      this.#rows.setState(job, to);
     }
     if (to === undefined && tenant.jobs === 0) this.#fair.becameEmpty(tenant);
   }
 
-  #count(tenant: Tenant<Job<T>>, state: JobState, delta: 1 | -1): void {
+  #count(tenant: Tenant<Job>, state: JobState, delta: 1 | -1): void {
     switch (state) {
       case 'waiting':
         this.#waiting += delta;
@@ -1141,13 +1163,13 @@ export class Scheduler<T = unknown> {
     return `tenant ${describe(name)} is at its capacity (${cap}): ${held} jobs held, ${count} more asked for`;
   }
 
-  #capOf(tenant: Tenant<Job<T>> | undefined): number {
+  #capOf(tenant: Tenant<Job> | undefined): number {
     return tenant?.capacity ?? this.#tenantCapacity;
   }
 
   #checkFreeId(where: string, id: JobId): void {
     const held = this.#jobs.get(id);
-    if (held) throw new StateError(`${where}: job ${describe(id)} is already held (${held.state})`);
+    if (held !== undefined) throw new StateError(`${where}: job ${describe(id)} is already held (${this.#rows.state(held)})`);
   }
 
   /** The lowest unused issued id from the counter on (a caller may have taken some numbers). */
@@ -1158,42 +1180,56 @@ export class Scheduler<T = unknown> {
     return id;
   }
 
-  #knownJob(where: string, id: JobId): Job<T> {
+  #knownJob(where: string, id: JobId): Job {
     const job = this.#jobs.get(checkId(where, id));
     if (job === undefined) throw new NotFoundError(`${where}: no job ${describe(id)} is held`);
     return job;
   }
 
-  #inFlightJob(where: string, id: JobId): Job<T> {
+  #inFlightJob(where: string, id: JobId): Job {
     const job = this.#knownJob(where, id);
-    if (job.state !== 'in-flight') throw new StateError(`${where}: job ${describe(id)} is ${job.state}, not in flight`);
+    const state = this.#rows.state(job);
+    if (state !== 'in-flight') throw new StateError(`${where}: job ${describe(id)} is ${state}, not in flight`);
     return job;
   }
 
-  #isCurrentAttempt(job: Job<T>, attempt: number): boolean {
-    return !this.#disposed && this.#jobs.get(job.id) === job && job.state === 'in-flight' && job.attempt === attempt;
+  /** Whether the pool's `running` job is still held, in flight with this attempt (its row may have been reused). */
+  #isCurrentAttempt(running: Running, attempt: number): boolean {
+    const job = running.job;
+    const rows = this.#rows;
+    return !this.#disposed && this.#jobs.get(running.id) === job && rows.serial(job) === running.key && rows.state(job) === 'in-flight' && rows.attempt(job) === attempt;
   }
 
   #checkEvent<K extends keyof SchedulerEvents<T>>(where: string, name: K): K {
     return oneOf(where, 'name', name, EVENT_NAMES) as K;
   }
 
-  #taken(job: Job<T>): TakenJob<T> {
-    return { id: job.id, payload: job.payload, priority: job.priority, tenant: job.tenant.name, attempt: job.attempt, attempts: job.attempts };
+  #taken(job: Job): TakenJob<T> {
+    const rows = this.#rows;
+    return {
+      id: rows.ids[job]!,
+      payload: rows.payloads[job] as T,
+      priority: rows.priority(job),
+      tenant: rows.tenants[job]!.name,
+      attempt: rows.attempt(job),
+      attempts: rows.attempts(job),
+    };
   }
 
-  #record(job: Job<T>): JobRecord<T> {
+  #record(job: Job): JobRecord<T> {
+    const rows = this.#rows;
+    const state = rows.state(job);
     return {
-      id: job.id,
-      payload: job.payload,
-      priority: job.priority,
-      tenant: job.tenant.name,
-      attempt: job.attempt,
-      attempts: job.attempts,
-      state: job.state,
-      submittedAt: this.#numbers.submittedAt(job),
-      dueAt: job.state === 'delayed' ? this.#numbers.time(job) : undefined,
-      history: job.history ? job.history.slice() : [],
+      id: rows.ids[job]!,
+      payload: rows.payloads[job] as T,
+      priority: rows.priority(job),
+      tenant: rows.tenants[job]!.name,
+      attempt: rows.attempt(job),
+      attempts: rows.attempts(job),
+      state,
+      submittedAt: rows.submittedAt(job),
+      dueAt: state === 'delayed' ? rows.time(job) : undefined,
+      history: rows.history(job)?.slice() ?? [],
     };
   }
 }

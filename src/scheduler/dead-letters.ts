@@ -1,13 +1,9 @@
 import { Queue } from '../structures/queue.js';
+import type { Job } from './job-rows.js';
 
-/** A job as the dead-letter line holds it: `entry` is the line's current entry for that job. */
-export interface DeadLetter {
-  deadEntry: DeadEntry | undefined;
-}
-
-/** One place in the line; it is stale once its job no longer points to it. */
-export interface DeadEntry {
-  readonly job: DeadLetter;
+/** One place in the line; it is stale once its job's current entry is another (or none). */
+interface DeadEntry {
+  readonly job: Job;
 }
 
 /**
@@ -16,53 +12,54 @@ export interface DeadEntry {
  * entry is skipped later. Stale entries are compacted away once they outnumber live ones, so the
  * line never holds more than about twice the dead letters.
  */
-export class DeadLetters<J extends DeadLetter> {
+export class DeadLetters {
   #line = new Queue<DeadEntry>();
-  #size = 0;
+  /** Each dead job's current entry. */
+  readonly #entries = new Map<Job, DeadEntry>();
 
   get size(): number {
-    return this.#size;
+    return this.#entries.size;
   }
 
-  push(job: J): void {
+  push(job: Job): void {
     const entry: DeadEntry = { job };
     this.#line.push(entry);
-    job.deadEntry = entry;
-    this.#size++;
+    this.#entries.set(job, entry);
   }
 
   /** Takes `job` out of the line (it is being requeued, cancelled or purged). */
-  remove(job: J): void {
-    if (job.deadEntry === undefined) return;
-    job.deadEntry = undefined;
-    this.#size--;
-    if (this.#line.size > 32 && this.#line.size > 2 * this.#size) this.#compact();
+  remove(job: Job): void {
+    if (!this.#entries.delete(job)) return;
+    if (this.#line.size > 32 && this.#line.size > 2 * this.#entries.size) this.#compact();
   }
 
   /** The oldest dead job, left in place. */
-  peek(): J | undefined {
+  peek(): Job | undefined {
     this.#dropStaleHead();
-    return this.#line.peek()?.job as J | undefined;
+    return this.#line.peek()?.job;
   }
 
   /** Dead jobs, oldest first. */
-  *[Symbol.iterator](): IterableIterator<J> {
-    for (const entry of this.#line) if (entry.job.deadEntry === entry) yield entry.job as J;
+  *[Symbol.iterator](): IterableIterator<Job> {
+    for (const entry of this.#line) if (this.#live(entry)) yield entry.job;
   }
 
   clear(): void {
-    for (const job of this) job.deadEntry = undefined;
+    this.#entries.clear();
     this.#line.clear();
-    this.#size = 0;
+  }
+
+  #live(entry: DeadEntry): boolean {
+    return this.#entries.get(entry.job) === entry;
   }
 
   #dropStaleHead(): void {
-    for (let head = this.#line.peek(); head && head.job.deadEntry !== head; head = this.#line.peek()) this.#line.shift();
+    for (let head = this.#line.peek(); head && !this.#live(head); head = this.#line.peek()) this.#line.shift();
   }
 
   #compact(): void {
     const line = new Queue<DeadEntry>();
-    for (const entry of this.#line) if (entry.job.deadEntry === entry) line.push(entry);
+    for (const entry of this.#line) if (this.#live(entry)) line.push(entry);
     this.#line = line;
   }
 }

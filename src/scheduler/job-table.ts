@@ -1,11 +1,5 @@
 import type { JobId } from './types.js';
 
-interface Entry {
-  readonly id: JobId;
-  /** Creation order among the jobs held: what `inCreationOrder()` sorts by. */
-  readonly serial: number;
-}
-
 /** Past this many slots, a run of empty slots at the front is cut off (amortized O(1) per id). */
 const COMPACT_AFTER = 1024;
 
@@ -20,7 +14,7 @@ const COMPACT_AFTER = 1024;
  * the others (a dead letter, a long delay) would keep a long run of empty slots alive behind it, so
  * when the span grows well past the jobs in it, the oldest half moves into the Map.
  */
-export class JobTable<J extends Entry> {
+export class JobTable<J> {
   /** Jobs by issued id: `#dense[i]` is job `i + #offset`; slots before `#head` are all empty. */
   #dense: (J | undefined)[] = [];
   #offset = 0;
@@ -52,9 +46,8 @@ export class JobTable<J extends Entry> {
    * Adds a job whose id is not held. `issued`: the scheduler chose the id (an integer above every
    * issued id still held), so it may go in the array.
    */
-  add(job: J, issued: boolean): void {
-    if (issued) {
-      const id = job.id as number;
+  add(id: JobId, job: J, issued: boolean): void {
+    if (issued && typeof id === 'number') {
       const dense = this.#dense;
       if (this.#denseCount === 0) {
         dense.length = 0;
@@ -72,11 +65,11 @@ export class JobTable<J extends Entry> {
         return;
       }
     }
-    this.#other.set(job.id, job);
+    this.#other.set(id, job);
   }
 
-  delete(job: J): void {
-    const id = job.id;
+  /** Removes job `job`, held under `id`. */
+  delete(id: JobId, job: J): void {
     if (typeof id === 'number') {
       const index = id - this.#offset;
       const dense = this.#dense;
@@ -104,9 +97,9 @@ export class JobTable<J extends Entry> {
     yield* this.#other.values();
   }
 
-  /** Every job held, in creation order. O(n log n): for snapshots, not per job. */
-  inCreationOrder(): J[] {
-    return [...this].sort((a, b) => a.serial - b.serial);
+  /** Every job held, in creation order (`serial`). O(n log n): for snapshots, not per job. */
+  inCreationOrder(serial: (job: J) => number): J[] {
+    return [...this].sort((a, b) => serial(a) - serial(b));
   }
 
   clear(): void {
@@ -130,7 +123,7 @@ export class JobTable<J extends Entry> {
     for (let i = this.#head; i < end; i++) {
       const job = dense[i];
       if (job === undefined) continue;
-      this.#other.set(job.id, job);
+      this.#other.set(i + this.#offset, job);
       dense[i] = undefined;
       this.#denseCount--;
     }

@@ -25,15 +25,17 @@ export interface JobContext<T> extends TakenJob<T> {
 
 export type Handler<T> = (payload: T, context: JobContext<T>) => unknown;
 
-/** What the pool reads of a job to build its handler's context. */
+/** A job as the pool takes it: what its handler's context shows, and a key to find it by. */
 export interface PoolJob {
   readonly id: JobId;
   readonly payload: unknown;
   readonly priority: number;
-  readonly tenant: { readonly name: string };
+  readonly tenant: string;
   /** The attempt now in flight. */
   readonly attempt: number;
   readonly attempts: number;
+  /** Unique to the job for the scheduler's life (an id may be reused once its job has left). */
+  readonly key: number;
 }
 
 /** What the pool needs from the scheduler. Every call is a complete scheduler operation. */
@@ -78,7 +80,7 @@ class Context<T> implements JobContext<T> {
     this.id = job.id;
     this.payload = job.payload as T;
     this.priority = job.priority;
-    this.tenant = job.tenant.name;
+    this.tenant = job.tenant;
     this.attempt = job.attempt;
     this.attempts = job.attempts;
   }
@@ -138,8 +140,8 @@ export class WorkerPool<J extends PoolJob> {
   #busy = 0;
   /** Slots made so far and not busy, for reuse. */
   readonly #freeSlots: Slot<J>[] = [];
-  /** The slot holding each job's current attempt (for cancel). */
-  readonly #current = new Map<J, Slot<J>>();
+  /** The slot holding each job's current attempt, by the job's key (for cancel). */
+  readonly #current = new Map<number, Slot<J>>();
   #stopping = false;
   #wakeQueued = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -186,12 +188,12 @@ export class WorkerPool<J extends PoolJob> {
     }
   };
 
-  /** The job was cancelled while its handler runs: abort the handler's signal, ignore its outcome. */
-  cancelled(job: J, reason: unknown): void {
-    const slot = this.#current.get(job);
+  /** The job of `key` was cancelled while its handler runs: abort the handler's signal, ignore its outcome. */
+  cancelled(key: number, reason: unknown): void {
+    const slot = this.#current.get(key);
     if (!slot) return;
     slot.current = false;
-    this.#current.delete(job);
+    this.#current.delete(key);
     abortContext(slot.context!, reason);
   }
 
@@ -245,7 +247,7 @@ export class WorkerPool<J extends PoolJob> {
     slot.attempt = job.attempt;
     slot.context = context;
     slot.current = true;
-    this.#current.set(job, slot);
+    this.#current.set(job.key, slot);
     if (this.#timeout !== undefined) slot.timer = setTimeout(slot.timedOut, this.#timeout);
     let outcome: Promise<unknown>;
     try {
@@ -275,7 +277,7 @@ export class WorkerPool<J extends PoolJob> {
     if (!slot.current) return;
     slot.current = false;
     const job = slot.job!;
-    this.#current.delete(job);
+    this.#current.delete(job.key);
     const reason = new DOMException(`Scheduler.run: the handler ran past its timeout (${this.#timeout} ms)`, 'TimeoutError');
     try {
       this.#host.fail(job, slot.attempt, reason);
@@ -293,7 +295,7 @@ export class WorkerPool<J extends PoolJob> {
     this.#freeSlots.push(slot);
     if (timer !== undefined) clearTimeout(timer);
     if (current) {
-      this.#current.delete(job!);
+      this.#current.delete(job!.key);
       try {
         if (ok) this.#host.complete(job!, attempt, value);
         else this.#host.fail(job!, attempt, value);

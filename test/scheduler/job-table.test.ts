@@ -41,24 +41,24 @@ describe('JobTable', () => {
             for (let k = 0; k < 1500; k++) {
               while (model.has(next)) next++;
               const job = { id: next++, serial: serial++ };
-              table.add(job, true);
+              table.add(job.id, job, true);
               model.set(job.id, job);
               if (!s.hold && k % 50 !== 0) {
-                table.delete(job);
+                table.delete(job.id, job);
                 model.delete(job.id);
               }
             }
           } else if (s.kind === 'own') {
             if (!model.has(s.id)) {
               const job = { id: s.id, serial: serial++ };
-              table.add(job, false);
+              table.add(job.id, job, false);
               model.set(s.id, job);
             }
           } else if (s.kind === 'drop') {
             const held = [...model.values()];
             for (let k = 0; k < s.count && held.length > 0; k++) {
               const job = held.splice((s.pick + k * 7919) % held.length, 1)[0]!;
-              table.delete(job);
+              table.delete(job.id, job);
               model.delete(job.id);
             }
           } else {
@@ -68,7 +68,7 @@ describe('JobTable', () => {
         }
         for (const [id, job] of model) expect(table.get(id)).toBe(job);
         for (const id of [0, -1, 0.5, start, next, next + 1, 'x', '']) expect(table.get(id)).toBe(model.get(id));
-        expect(table.inCreationOrder()).toEqual([...model.values()].sort((a, b) => a.serial - b.serial));
+        expect(table.inCreationOrder((job) => job.serial)).toEqual([...model.values()].sort((a, b) => a.serial - b.serial));
         expect(new Set(table)).toEqual(new Set(model.values()));
       }),
       { numRuns: 60 },
@@ -77,13 +77,13 @@ describe('JobTable', () => {
 
   it('forgets everything on clear', () => {
     const table = new JobTable<Entry>();
-    for (let id = 1; id <= 5000; id++) table.add({ id, serial: id }, true);
-    table.add({ id: 'own', serial: 0 }, false);
+    for (let id = 1; id <= 5000; id++) table.add(id, { id, serial: id }, true);
+    table.add('own', { id: 'own', serial: 0 }, false);
     table.clear();
     expect(table.size).toBe(0);
     expect(table.get(1)).toBeUndefined();
     expect(table.get('own')).toBeUndefined();
-    table.add({ id: 7, serial: 1 }, true);
+    table.add(7, { id: 7, serial: 1 }, true);
     expect(table.get(7)).toEqual({ id: 7, serial: 1 });
   });
 });

@@ -229,6 +229,44 @@ describe('Scheduler.run', () => {
     await run;
   });
 
+  it('a handler whose job was acked or cancelled elsewhere does not settle the job that reuses its id and place', async () => {
+    const s = new Scheduler<string>();
+    const completed: string[] = [];
+    const failed: string[] = [];
+    s.on('completed', ({ job }) => completed.push(job.payload));
+    s.on('failed', ({ job }) => failed.push(job.payload));
+    const started: JobContext<string>[] = [];
+    const run = s.run(async (payload, ctx) => {
+      started.push(ctx);
+      await sleep(payload === 'first' || payload === 'second' ? 100 : 200);
+      if (payload === 'second') throw new Error('second fails late');
+      return payload;
+    }, { concurrency: 4 });
+    s.submit('first', { id: 'job' });
+    await vi.advanceTimersByTimeAsync(10);
+    // Acked behind the pool's back: the same id is free again, and the new job takes its place.
+    s.ack('job', 'by hand');
+    s.submit('reused', { id: 'job' });
+    await vi.advanceTimersByTimeAsync(10);
+    expect(started.map((ctx) => [ctx.payload, ctx.id, ctx.attempt])).toEqual([['first', 'job', 1], ['reused', 'job', 1]]);
+    s.submit('second');
+    await vi.advanceTimersByTimeAsync(10);
+    const second = started[2]!;
+    expect(s.cancel(second.id)).toBe(true);
+    s.submit('after cancel');
+    await vi.advanceTimersByTimeAsync(10);
+    // 'first' and 'second' settle now, on the places 'reused' and 'after cancel' hold: ignored.
+    await vi.advanceTimersByTimeAsync(100);
+    expect(s.get('job')?.state).toBe('in-flight');
+    expect(completed).toEqual(['first']);
+    expect(failed).toEqual([]);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(completed).toEqual(['first', 'reused', 'after cancel']);
+    expect(s.size).toBe(0);
+    await s.stop();
+    await run;
+  });
+
   it('takes nothing while paused and resumes where it left off', async () => {
     const s = new Scheduler<number>();
     const started: number[] = [];
