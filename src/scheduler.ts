@@ -300,14 +300,14 @@ export class Scheduler<T = unknown> {
     }
     for (let i = 0; i < jobs.length; i++) {
       const job = jobs[i]!;
-      const id = this.#rows.ids[job]!;
+      const id = this.#rows.id(job);
       this.#jobs.add(id, job, specs[i]!.id === undefined);
       if (typeof id === 'number' && id > this.#highestCallerNumber) this.#highestCallerNumber = id;
       this.#move(job, undefined, this.#rows.state(job));
     }
     this.#nextId = nextId;
     this.#finish();
-    return jobs.map((job) => this.#rows.ids[job]!);
+    return jobs.map((job) => this.#rows.id(job));
   }
 
   /**
@@ -390,7 +390,7 @@ export class Scheduler<T = unknown> {
     if (job === undefined) return false;
     const state = this.#rows.state(job);
     const key = this.#rows.serial(job);
-    if (state === 'waiting') this.#fair.remove(this.#rows.tenants[job]!, this.#rows.handle(job));
+    if (state === 'waiting') this.#fair.remove(this.#rows.tenant(job), this.#rows.handle(job));
     else if (state === 'delayed') this.#delayed.remove(this.#rows.handle(job));
     else if (state === 'dead') this.#dead.remove(job);
     this.#forget(job);
@@ -409,7 +409,7 @@ export class Scheduler<T = unknown> {
     this.#checkLive(where);
     checkPriority(where, priority);
     const job = this.#knownJob(where, id);
-    if (this.#rows.state(job) === 'waiting') this.#fair.update(this.#rows.tenants[job]!, this.#rows.handle(job), priority);
+    if (this.#rows.state(job) === 'waiting') this.#fair.update(this.#rows.tenant(job), this.#rows.handle(job), priority);
     this.#rows.setPriority(job, priority);
     this.#finish();
   }
@@ -447,7 +447,7 @@ export class Scheduler<T = unknown> {
     this.#checkRoom(where, 1);
     const now = this.#now(where);
     this.#promote(now);
-    if (this.#limited) this.#checkLimits(where, this.#rows.tenants[job]!.name, 1, delay > 0 ? 1 : 0);
+    if (this.#limited) this.#checkLimits(where, this.#rows.tenant(job).name, 1, delay > 0 ? 1 : 0);
     const before = this.#rows.priority(job);
     if (priority !== undefined) this.#rows.setPriority(job, priority);
     let state: JobState;
@@ -638,10 +638,10 @@ export class Scheduler<T = unknown> {
         this.#finish(false);
         const rows = this.#rows;
         return {
-          id: rows.ids[job]!,
-          payload: rows.payloads[job],
+          id: rows.id(job),
+          payload: rows.payload(job),
           priority: rows.priority(job),
-          tenant: rows.tenants[job]!.name,
+          tenant: rows.tenant(job).name,
           attempt: rows.attempt(job),
           attempts: rows.attempts(job),
           key: rows.serial(job),
@@ -709,10 +709,10 @@ export class Scheduler<T = unknown> {
     this.#promote(now);
     const rows = this.#rows;
     const save = (job: Job, time: number): SavedJob<T> => ({
-      id: rows.ids[job]!,
-      payload: rows.payloads[job] as T,
+      id: rows.id(job),
+      payload: rows.payload(job),
       priority: rows.priority(job),
-      tenant: rows.tenants[job]!.name,
+      tenant: rows.tenant(job).name,
       attempt: rows.attempt(job),
       attempts: rows.attempts(job),
       backoff: rows.backoff(job),
@@ -825,7 +825,7 @@ export class Scheduler<T = unknown> {
     const due = (s: SavedJob<T>, interrupted: boolean) => {
       const job = make(s);
       if (interrupted) interrupt(job, s);
-      this.#rows.setHandle(job, this.#fair.push(this.#rows.tenants[job]!, job, this.#rows.priority(job)));
+      this.#rows.setHandle(job, this.#fair.push(this.#rows.tenant(job), job, this.#rows.priority(job)));
       this.#rows.setArrival(job, this.#arrivals++);
       this.#rows.setTime(job, now - s.time);
       this.#move(job, undefined, 'waiting');
@@ -914,15 +914,17 @@ export class Scheduler<T = unknown> {
    * delay queue (still due, counted as delayed) until room frees; `take` serves them from there.
    */
   #promote(now: number): void {
+    // Every job in the delay queue is counted as delayed (and only those): a JS read, where the
+    // queue's size is a call into the core, on every submit and take.
+    if (this.#delayedCount === 0) return;
     const delayed = this.#delayed;
-    if (delayed.size === 0) return;
     for (let dueAt = delayed.peekPriority(); dueAt !== undefined && dueAt <= now; dueAt = delayed.peekPriority()) {
       const job = delayed.peek()!;
       // Into the tenant's line first, out of the delay queue second: a full arena throws from
       // the first with the job still delayed, never lost between the two.
       let handle: Handle;
       try {
-        handle = this.#fair.push(this.#rows.tenants[job]!, job, this.#rows.priority(job));
+        handle = this.#fair.push(this.#rows.tenant(job), job, this.#rows.priority(job));
       } catch (error) {
         if (error instanceof CapacityError) return;
         throw error;
@@ -946,7 +948,7 @@ export class Scheduler<T = unknown> {
       this.#rows.setTime(job, dueAt);
       return 'delayed';
     }
-    this.#rows.setHandle(job, this.#fair.push(this.#rows.tenants[job]!, job, this.#rows.priority(job)));
+    this.#rows.setHandle(job, this.#fair.push(this.#rows.tenant(job), job, this.#rows.priority(job)));
     this.#rows.setArrival(job, this.#arrivals++);
     this.#rows.setTime(job, now);
     return 'waiting';
@@ -986,8 +988,8 @@ export class Scheduler<T = unknown> {
       } else {
         this.#rows.setTime(job, now);
         this.#rows.setState(job, 'waiting');
-        let batch = byTenant.get(this.#rows.tenants[job]!);
-        if (!batch) byTenant.set(this.#rows.tenants[job]!, (batch = { jobs: [], priorities: [] }));
+        let batch = byTenant.get(this.#rows.tenant(job));
+        if (!batch) byTenant.set(this.#rows.tenant(job), (batch = { jobs: [], priorities: [] }));
         batch.jobs.push(job);
         batch.priorities.push(this.#rows.priority(job));
       }
@@ -1022,16 +1024,20 @@ export class Scheduler<T = unknown> {
   /** Leaves the scheduler: counts drop, the id is forgotten and the row freed. */
   #forget(job: Job): void {
     const rows = this.#rows;
-    this.#jobs.delete(rows.ids[job]!, job);
+    this.#jobs.delete(rows.id(job), job);
     this.#move(job, rows.state(job), undefined);
     rows.release(job);
   }
 
   /** Keeps the counts per state, overall and per tenant; `undefined` is "not held". */
   #move(job: Job, from: JobState | undefined, to: JobState | undefined): void {
-    const tenant = this.#rows.tenants[job]!;
-    if (from === undefined && tenant.jobs === 0) this.#fair.becameBusy(tenant);
-    if (from !== undefined) this.#count(tenant, from, -1);
+    const tenant = this.#rows.tenant(job);
+    // Only an empty tenant is sweepable: a field read, where `jobs` adds up four.
+    if (from === undefined) {
+      if (tenant.sweepable) this.#fair.becameBusy(tenant);
+    } else {
+      this.#count(tenant, from, -1);
+    }
     if (to !== undefined) {
       this.#count(tenant, to, 1);
       this.#rows.setState(job, to);
@@ -1100,6 +1106,8 @@ export class Scheduler<T = unknown> {
 
   /** The clock's reading, never below an earlier one (a clock set back does not reorder jobs). */
   #now(where: string): number {
+    // The default clock cannot call back in nor return a non-number: no guard needed.
+    if (this.#clock === defaultClock) return this.#monotonic(performance.now());
     this.#blocked = true;
     let now: number;
     try {
@@ -1207,10 +1215,10 @@ export class Scheduler<T = unknown> {
   #taken(job: Job): TakenJob<T> {
     const rows = this.#rows;
     return {
-      id: rows.ids[job]!,
-      payload: rows.payloads[job] as T,
+      id: rows.id(job),
+      payload: rows.payload(job),
       priority: rows.priority(job),
-      tenant: rows.tenants[job]!.name,
+      tenant: rows.tenant(job).name,
       attempt: rows.attempt(job),
       attempts: rows.attempts(job),
     };
@@ -1220,10 +1228,10 @@ export class Scheduler<T = unknown> {
     const rows = this.#rows;
     const state = rows.state(job);
     return {
-      id: rows.ids[job]!,
-      payload: rows.payloads[job] as T,
+      id: rows.id(job),
+      payload: rows.payload(job),
       priority: rows.priority(job),
-      tenant: rows.tenants[job]!.name,
+      tenant: rows.tenant(job).name,
       attempt: rows.attempt(job),
       attempts: rows.attempts(job),
       state,

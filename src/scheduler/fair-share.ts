@@ -24,6 +24,8 @@ export class Tenant<J> {
   pass = 0;
   /** The tenant's due jobs by priority, FIFO among equals. Created on first use. */
   ready: PriorityQueue<J> | undefined;
+  /** Jobs in `ready`, counted here to save a call into the core per pop. */
+  due = 0;
   /** The tenant's entry in the tenant heap, or NONE while it has no due job. */
   turn: Handle | typeof NONE = NONE;
   waiting = 0;
@@ -62,6 +64,8 @@ export class FairShare<J> {
   readonly #arena: Arena | undefined;
   /** The pass of the turn most recently served. */
   #virtualTime = 0;
+  /** Tenants in the tenant heap (with a due job), counted here to save a call into the core per pop. */
+  #rotating = 0;
   #empty = 0;
   /**
    * The tenant in the rotation while it is the only one (undefined: not known, or not alone).
@@ -148,8 +152,10 @@ export class FairShare<J> {
         ready.remove(handle);
         throw error;
       }
+      this.#rotating++;
       tenant.pass = pass;
     }
+    tenant.due++;
     return handle;
   }
 
@@ -166,22 +172,23 @@ export class FairShare<J> {
         for (const handle of handles) ready.remove(handle);
         throw error;
       }
+      this.#rotating++;
       tenant.pass = pass;
     }
+    tenant.due += handles.length;
     return handles;
   }
 
   /** Removes and returns the next due job by fair share, or undefined when none is due. */
   pop(): J | undefined {
+    if (this.#rotating === 0) return undefined;
     const turns = this.#turns;
-    const alone = turns.size === 1;
-    const tenant = alone ? (this.#alone ??= turns.peek()!) : turns.peek();
-    if (!tenant) return undefined;
-    const ready = tenant.ready!;
-    const job = ready.pop();
+    const alone = this.#rotating === 1;
+    const tenant = alone ? (this.#alone ??= turns.peek()!) : turns.peek()!;
+    const job = tenant.ready!.pop();
     this.#virtualTime = tenant.pass;
     tenant.pass += 1 / tenant.weight;
-    if (ready.size === 0) this.#leaveRotation(tenant);
+    if (--tenant.due === 0) this.#leaveRotation(tenant);
     else if (alone) this.#aloneBehind = true;
     else turns.update(tenant.turn as Handle, tenant.pass, BEHIND_EQUALS);
     return job;
@@ -189,9 +196,8 @@ export class FairShare<J> {
 
   /** Takes a due job out of its tenant's line (cancel). */
   remove(tenant: Tenant<J>, handle: Handle): void {
-    const ready = tenant.ready!;
-    ready.remove(handle);
-    if (ready.size === 0) this.#leaveRotation(tenant);
+    tenant.ready!.remove(handle);
+    if (--tenant.due === 0) this.#leaveRotation(tenant);
   }
 
   /** Gives a due job a new priority; it keeps its place among equal priorities. */
@@ -228,6 +234,7 @@ export class FairShare<J> {
   #leaveRotation(tenant: Tenant<J>): void {
     this.#turns.remove(tenant.turn as Handle);
     tenant.turn = NONE;
+    this.#rotating--;
     this.#alone = undefined;
     this.#aloneBehind = false;
   }
