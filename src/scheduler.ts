@@ -322,7 +322,7 @@ export class Scheduler<T = unknown> {
     const job = this.#takeJob(at);
     if (job === undefined) return undefined;
     this.#finish();
-    return this.#taken(job);
+    return this.#rows.taken(job);
   }
 
   /** Marks an in-flight job done; its id is forgotten (and may be submitted again). */
@@ -345,25 +345,26 @@ export class Scheduler<T = unknown> {
     const where = 'Scheduler.fail';
     this.#checkLive(where);
     const job = this.#inFlightJob(where, id);
+    const rows = this.#rows;
     const now = this.#now(where);
     this.#promote(now);
-    const failure: AttemptFailure = { attempt: this.#rows.attempt(job), startedAt: this.#rows.time(job), failedAt: now, reason };
-    if (this.#rows.attempt(job) < this.#rows.attempts(job)) {
+    const failure: AttemptFailure = { attempt: rows.attempt(job), startedAt: rows.time(job), failedAt: now, reason };
+    if (rows.attempt(job) < rows.attempts(job)) {
       // Everything that can throw (the random source, the arena) runs before anything changes.
-      const wait = retryWait(where, this.#rows.backoff(job), this.#rows.attempt(job), this.#random);
+      const wait = retryWait(where, rows.backoff(job), rows.attempt(job), this.#random);
       const state = this.#placeRetry(job, wait, now);
-      this.#rows.addFailure(job, failure);
+      rows.addFailure(job, failure);
       this.#move(job, 'in-flight', state);
       if (this.#events.has('failed')) this.#events.queue('failed', { job: this.#record(job), attempt: failure.attempt, reason });
       if (this.#events.has('retry')) {
         // The wait as placed: none when a full arena made the retry due at once.
-        const waited = state === 'delayed' && this.#rows.time(job) !== now;
-        this.#events.queue('retry', { job: this.#record(job), reason, delay: waited ? wait : 0, dueAt: waited ? this.#rows.time(job) : now });
+        const waited = state === 'delayed' && rows.time(job) !== now;
+        this.#events.queue('retry', { job: this.#record(job), reason, delay: waited ? wait : 0, dueAt: waited ? rows.time(job) : now });
       }
       this.#finish();
       return state;
     }
-    this.#rows.addFailure(job, failure);
+    rows.addFailure(job, failure);
     this.#dead.push(job);
     this.#move(job, 'in-flight', 'dead');
     if (this.#events.has('failed')) this.#events.queue('failed', { job: this.#record(job), attempt: failure.attempt, reason });
@@ -388,10 +389,11 @@ export class Scheduler<T = unknown> {
     this.#checkLive(where);
     const job = this.#jobs.get(checkId(where, id));
     if (job === undefined) return false;
-    const state = this.#rows.state(job);
-    const key = this.#rows.serial(job);
-    if (state === 'waiting') this.#fair.remove(this.#rows.tenant(job), this.#rows.handle(job));
-    else if (state === 'delayed') this.#delayed.remove(this.#rows.handle(job));
+    const rows = this.#rows;
+    const state = rows.state(job);
+    const key = rows.serial(job);
+    if (state === 'waiting') this.#fair.remove(rows.tenant(job), rows.handle(job));
+    else if (state === 'delayed') this.#delayed.remove(rows.handle(job));
     else if (state === 'dead') this.#dead.remove(job);
     this.#forget(job);
     // The handler hears of it only now that the change is complete.
@@ -409,8 +411,9 @@ export class Scheduler<T = unknown> {
     this.#checkLive(where);
     checkPriority(where, priority);
     const job = this.#knownJob(where, id);
-    if (this.#rows.state(job) === 'waiting') this.#fair.update(this.#rows.tenant(job), this.#rows.handle(job), priority);
-    this.#rows.setPriority(job, priority);
+    const rows = this.#rows;
+    if (rows.state(job) === 'waiting') this.#fair.update(rows.tenant(job), rows.handle(job), priority);
+    rows.setPriority(job, priority);
     this.#finish();
   }
 
@@ -443,23 +446,24 @@ export class Scheduler<T = unknown> {
     const delay = given.delay === undefined ? 0 : checkDelay(where, given.delay);
     const priority = given.priority === undefined ? undefined : checkPriority(where, given.priority);
     const job = this.#knownJob(where, id);
-    if (this.#rows.state(job) !== 'dead') throw new StateError(`${where}: job ${describe(id)} is ${this.#rows.state(job)}, not dead`);
+    const rows = this.#rows;
+    if (rows.state(job) !== 'dead') throw new StateError(`${where}: job ${describe(id)} is ${rows.state(job)}, not dead`);
     this.#checkRoom(where, 1);
     const now = this.#now(where);
     this.#promote(now);
-    if (this.#limited) this.#checkLimits(where, this.#rows.tenant(job).name, 1, delay > 0 ? 1 : 0);
-    const before = this.#rows.priority(job);
-    if (priority !== undefined) this.#rows.setPriority(job, priority);
+    if (this.#limited) this.#checkLimits(where, rows.tenant(job).name, 1, delay > 0 ? 1 : 0);
+    const before = rows.priority(job);
+    if (priority !== undefined) rows.setPriority(job, priority);
     let state: JobState;
     try {
       state = this.#place(job, delay, now);
     } catch (error) {
-      this.#rows.setPriority(job, before);
+      rows.setPriority(job, before);
       throw error;
     }
     this.#dead.remove(job);
-    this.#rows.setAttempt(job, 0);
-    this.#rows.clearHistory(job);
+    rows.setAttempt(job, 0);
+    rows.clearHistory(job);
     this.#move(job, 'dead', state);
     this.#finish();
   }
@@ -497,9 +501,10 @@ export class Scheduler<T = unknown> {
     this.#checkLive(where);
     const now = this.#now(where);
     this.#promote(now);
+    const rows = this.#rows;
     let oldestReady = Infinity;
     if (this.#waiting > 0) {
-      for (const job of this.#jobs) if (this.#rows.state(job) === 'waiting' && this.#rows.time(job) < oldestReady) oldestReady = this.#rows.time(job);
+      for (const job of this.#jobs) if (rows.state(job) === 'waiting' && rows.time(job) < oldestReady) oldestReady = rows.time(job);
     }
     const tenants: Record<string, TenantStats> = Object.create(null);
     for (const tenant of this.#fair.tenants()) {
@@ -901,9 +906,7 @@ export class Scheduler<T = unknown> {
       job = this.#delayed.pop()!;
       from = 'delayed';
     }
-    const rows = this.#rows;
-    rows.setAttempt(job, rows.attempt(job) + 1);
-    rows.setTime(job, now);
+    this.#rows.startAttempt(job, now);
     this.#move(job, from, 'in-flight');
     return job;
   }
@@ -948,9 +951,8 @@ export class Scheduler<T = unknown> {
       this.#rows.setTime(job, dueAt);
       return 'delayed';
     }
-    this.#rows.setHandle(job, this.#fair.push(this.#rows.tenant(job), job, this.#rows.priority(job)));
-    this.#rows.setArrival(job, this.#arrivals++);
-    this.#rows.setTime(job, now);
+    const rows = this.#rows;
+    rows.setWaiting(job, this.#fair.push(rows.tenant(job), job, rows.priority(job)), this.#arrivals++, now);
     return 'waiting';
   }
 
@@ -1016,9 +1018,7 @@ export class Scheduler<T = unknown> {
   }
 
   #newJob(id: JobId, payload: T, priority: number, tenant: string, attempts: number, backoff: BackoffPolicy, submittedAt: number): Job {
-    const job = this.#rows.add(id, this.#created++, payload, priority, this.#fair.tenant(tenant), attempts, backoff);
-    this.#rows.setSubmittedAt(job, submittedAt);
-    return job;
+    return this.#rows.add(id, this.#created++, payload, priority, this.#fair.tenant(tenant), attempts, backoff, submittedAt);
   }
 
   /** Leaves the scheduler: counts drop, the id is forgotten and the row freed. */
@@ -1210,18 +1210,6 @@ export class Scheduler<T = unknown> {
 
   #checkEvent<K extends keyof SchedulerEvents<T>>(where: string, name: K): K {
     return oneOf(where, 'name', name, EVENT_NAMES) as K;
-  }
-
-  #taken(job: Job): TakenJob<T> {
-    const rows = this.#rows;
-    return {
-      id: rows.id(job),
-      payload: rows.payload(job),
-      priority: rows.priority(job),
-      tenant: rows.tenant(job).name,
-      attempt: rows.attempt(job),
-      attempts: rows.attempts(job),
-    };
   }
 
   #record(job: Job): JobRecord<T> {
