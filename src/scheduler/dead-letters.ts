@@ -49,6 +49,11 @@ export class DeadLetters {
     this.#line.clear();
   }
 
+  /** A line sized to the dead letters held (a Queue's array only grows). */
+  shrink(): void {
+    this.#compact();
+  }
+
   #live(entry: DeadEntry): boolean {
     return this.#entries.get(entry.job) === entry;
   }

@@ -225,6 +225,12 @@ export class FairShare<J> {
     this.#empty--;
   }
 
+  /** Every queue gives back its slack (empty tenants are left to the sweeps, which keep fairness). */
+  shrink(): void {
+    for (const tenant of this.#tenants.values()) tenant.ready?.shrink();
+    this.#turns.shrink();
+  }
+
   dispose(): void {
     for (const tenant of this.#tenants.values()) tenant.ready?.dispose();
     this.#tenants.clear();

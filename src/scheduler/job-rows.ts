@@ -122,6 +122,14 @@ export class JobRows<T> {
     }
   }
 
+  /**
+   * Gives back the chunks above every row handed out since all were last free (all of them when
+   * none is held). Rows are reused, not compacted: a job held in a high row keeps its chunk.
+   */
+  shrink(): void {
+    this.#chunks.length = Math.ceil(this.#used / CHUNK_ROWS);
+  }
+
   /** Forgets every row and gives back the memory. */
   clear(): void {
     this.#used = 0;

@@ -390,6 +390,16 @@ class SnapshotRestore implements Command {
   toString = () => 'snapshot+restore';
 }
 
+/** shrink() gives memory back and changes nothing the model can see. */
+class Shrink implements Command {
+  check = () => true;
+  run(model: Model, real: Real): void {
+    real.s.shrink();
+    check(model, real);
+  }
+  toString = () => 'shrink';
+}
+
 const index = fc.nat({ max: 50 });
 const commands = fc.commands(
   [
@@ -406,6 +416,7 @@ const commands = fc.commands(
     fc.constantFrom(1, 3, 5, 10, 25).map((ms) => new Advance(ms)),
     fc.tuple(fc.constantFrom(...TENANTS), fc.constantFrom(0.5, 1, 2, 3)).map(([t, w]) => new SetWeight(t, w)),
     fc.constant(new SnapshotRestore()),
+    fc.constant(new Shrink()),
   ],
   { maxCommands: 80, size: 'max' },
 );
