@@ -8,7 +8,7 @@
  * loop with no queue and shows that floor (the other rows include it). GC pauses are the
  * `PerformanceObserver` 'gc' entries that start during the timed loop. The timed loop itself
  * allocates (the `timer only` row shows its pauses), so each queue's hold loop also runs without
- * any timer reading (a second time: the first pass warms it up), and the pauses of that run are the
+ * any timer reading (after two passes that warm it up), and the pauses of that run are the
  * ones the queue causes.
  *
  * Each loop is written out per contender, for the same reason as in the throughput suites.
@@ -266,10 +266,12 @@ async function gcPausesDuring(loop: () => void): Promise<PerformanceEntry[]> {
 async function measure(contender: LatencyContender, size: number, samples: Float64Array): Promise<LatencyResult> {
   const loop = contender.prepare();
   const during = await gcPausesDuring(() => loop(samples));
-  // The untimed loop is a function of its own, so it starts unoptimised, and unoptimised code boxes
-  // the doubles it passes around: one pass first, on a queue of its own, so that the counted pass
-  // shows the steady state that the target is about rather than V8's warm-up.
-  contender.untimed?.()();
+  // The untimed loop is a function of its own, so it starts cold: its first passes allocate while
+  // V8 optimises it (about 850 KB in each of the first two passes of a million steps, then a few
+  // KB whatever the length, measured with a young generation too large to collect). Two passes
+  // first, on queues of their own, so that the counted one shows the steady state the target is
+  // about rather than V8's warm-up.
+  for (let pass = 0; pass < 2; pass++) contender.untimed?.()();
   const untimed = contender.untimed?.();
   const untimedPauses = untimed === undefined ? undefined : await gcPausesDuring(untimed);
   const sorted = samples.slice().sort();
