@@ -76,8 +76,12 @@ interface LatencyContender {
   readonly ours: boolean;
   /** Builds the full queue (not timed) and returns the timed loop. */
   prepare(): TimedLoop;
-  /** Builds the full queue and returns the same hold loop without timer readings. */
-  untimed?(): () => void;
+  /**
+   * Builds the full queue and returns the same hold loop without timer readings, and what frees
+   * the queue: kept out of the loop, since code after the loop that has never run deoptimises the
+   * loop's compiled code when it first runs, and the next pass starts unoptimised.
+   */
+  untimed?(): { loop: () => void; dispose?: () => void };
 }
 
 function collect(): void {
@@ -127,15 +131,15 @@ function contenders(size: number, steps: number): LatencyContender[] {
         const queue = new NumericPriorityQueue();
         const priorities = keys.slice();
         for (let i = 0; i < size; i++) queue.push(i, keys[i]!);
-        return () => {
+        const loop = () => {
           for (let s = 0; s < steps; s++) {
             const id = queue.pop()!;
             const priority = priorities[id]! + increments[s]!;
             priorities[id] = priority;
             queue.push(id, priority);
           }
-          queue.dispose();
         };
+        return { loop, dispose: () => queue.dispose() };
       },
     },
     {
@@ -163,14 +167,14 @@ function contenders(size: number, steps: number): LatencyContender[] {
         const queue = new PriorityQueue<Job>();
         const jobs = makeJobs();
         for (let i = 0; i < size; i++) queue.push(jobs[i]!, keys[i]!);
-        return () => {
+        const loop = () => {
           for (let s = 0; s < steps; s++) {
             const job = queue.pop()!;
             job.priority += increments[s]!;
             queue.push(job, job.priority);
           }
-          queue.dispose();
         };
+        return { loop, dispose: () => queue.dispose() };
       },
     },
     {
@@ -198,7 +202,7 @@ function contenders(size: number, steps: number): LatencyContender[] {
         const queue = new FlatQueue<number>();
         const priorities = keys.slice();
         for (let i = 0; i < size; i++) queue.push(i, keys[i]!);
-        return () => {
+        const loop = () => {
           for (let s = 0; s < steps; s++) {
             const id = queue.pop()!;
             const priority = priorities[id]! + increments[s]!;
@@ -206,6 +210,7 @@ function contenders(size: number, steps: number): LatencyContender[] {
             queue.push(id, priority);
           }
         };
+        return { loop };
       },
     },
     {
@@ -233,7 +238,7 @@ function contenders(size: number, steps: number): LatencyContender[] {
         const queue = new FlatQueue<number>();
         const jobs = makeJobs();
         for (let i = 0; i < size; i++) queue.push(i, keys[i]!);
-        return () => {
+        const loop = () => {
           for (let s = 0; s < steps; s++) {
             const id = queue.pop()!;
             const job = jobs[id]!;
@@ -241,6 +246,7 @@ function contenders(size: number, steps: number): LatencyContender[] {
             queue.push(id, job.priority);
           }
         };
+        return { loop };
       },
     },
   ];
@@ -268,12 +274,17 @@ async function measure(contender: LatencyContender, size: number, samples: Float
   const during = await gcPausesDuring(() => loop(samples));
   // The untimed loop is a function of its own, so it starts cold: its first passes allocate while
   // V8 optimises it (about 850 KB in each of the first two passes of a million steps, then a few
-  // KB whatever the length, measured with a young generation too large to collect). Two passes
-  // first, on queues of their own, so that the counted one shows the steady state the target is
-  // about rather than V8's warm-up.
-  for (let pass = 0; pass < 2; pass++) contender.untimed?.()();
+  // KB whatever the length, measured with a young generation too large to collect). It runs twice
+  // first, on the same queue, so that the counted pass shows the steady state the target is about
+  // rather than V8's warm-up.
   const untimed = contender.untimed?.();
-  const untimedPauses = untimed === undefined ? undefined : await gcPausesDuring(untimed);
+  let untimedPauses: PerformanceEntry[] | undefined;
+  if (untimed) {
+    untimed.loop();
+    untimed.loop();
+    untimedPauses = await gcPausesDuring(untimed.loop);
+    untimed.dispose?.();
+  }
   const sorted = samples.slice().sort();
   const ns = (ms: number) => ms * 1e6;
   return {
