@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PriorityQueue, StaleHandleError } from '../../src/index.js';
+import { Arena, PriorityQueue, StaleHandleError } from '../../src/index.js';
 import { debugArena } from '../helpers/builds.js';
 
 describe('counters near their limits (debug build hooks)', () => {
@@ -100,5 +100,18 @@ describe('counters near their limits (debug build hooks)', () => {
     }
     while (model.length > 0) expect(core.heap_popValue(h)).toBe(takeFirst());
     core.heap_dispose(h);
+  });
+
+  it('after a large queue drains, new items take the lowest free slots, and old handles stay stale', () => {
+    const arena = new Arena({ maxMemory: 64 << 20 });
+    const pq = new PriorityQueue<number>({ arena });
+    const count = 100_000;
+    const handles = pq.pushMany(Array.from({ length: count }, (_, i) => i), Array.from({ length: count }, (_, i) => (i * 7919) % count));
+    expect(pq.drain()).toHaveLength(count); // in priority order: the slots leave scattered
+    const fresh = Array.from({ length: 1000 }, (_, i) => pq.push(i, i));
+    expect(Math.max(...fresh.map((h) => h & 0xffffff))).toBeLessThan(2000);
+    for (const h of handles.slice(0, 2000)) expect(pq.has(h)).toBe(false);
+    expect(pq.drain()).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+    pq.dispose();
   });
 });
