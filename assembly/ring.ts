@@ -38,12 +38,6 @@ import { STAGING_ITEMS, stagingWords } from "./staging";
 // @ts-ignore: decorator
 @inline const MIN_CAPACITY: u32 = 16;
 
-/** Push results besides CAPACITY: the item went in, or went in and pushed one out. */
-// @ts-ignore: decorator
-@inline const PUSHED: i32 = 0;
-// @ts-ignore: decorator
-@inline const DROPPED: i32 = 1;
-
 // @ts-ignore: decorator
 @inline function lengthOf(h: usize): u32 { return load<u32>(h, LENGTH); }
 // @ts-ignore: decorator
@@ -91,16 +85,17 @@ function reserve(h: usize, extra: u32): bool {
 }
 
 /**
- * At the limit: makes room by dropping the item at the end opposite to `back`'s push (so a push at
- * the back drops the front), or refuses. Returns PUSHED (room was there), DROPPED or CAPACITY.
+ * Room for one more item: below the limit, by growing; at it, by dropping the item at the end
+ * opposite to the push (so a push at the back drops the front). False, with nothing changed, when
+ * memory refuses or the ring is full in reject mode.
  */
-function makeRoom(h: usize, atBack: bool): i32 {
+function makeRoom(h: usize, atBack: bool): bool {
   let limit = load<u32>(h, LIMIT);
-  if (limit == 0 || lengthOf(h) < limit) return reserve(h, 1) ? PUSHED : CAPACITY;
-  if (!load<u32>(h, DROP_OLDEST)) return CAPACITY;
+  if (limit == 0 || lengthOf(h) < limit) return reserve(h, 1);
+  if (!load<u32>(h, DROP_OLDEST)) return false;
   if (atBack) store<u32>(h, (load<u32>(h, HEAD) + 1) & (capacityOf(h) - 1), HEAD);
   store<u32>(h, lengthOf(h) - 1, LENGTH);
-  return DROPPED;
+  return true;
 }
 
 // ── exports (re-exported with the `ring_` prefix by index.ts) ────────────────────────────────
@@ -130,8 +125,7 @@ export function length(h: usize): u32 {
  * length, so that a caller needs no second call to learn it, or CAPACITY.
  */
 export function pushBack(h: usize, value: u32): i32 {
-  let result = makeRoom(h, true);
-  if (result < 0) return result;
+  if (!makeRoom(h, true)) return CAPACITY;
   let length = lengthOf(h);
   store<u32>(slotAddress(h, length), value);
   store<u32>(h, length + 1, LENGTH);
@@ -140,8 +134,7 @@ export function pushBack(h: usize, value: u32): i32 {
 
 /** Pushes at the front (at the limit in drop-oldest mode, the back item leaves). Returns the new length, or CAPACITY. */
 export function pushFront(h: usize, value: u32): i32 {
-  let result = makeRoom(h, false);
-  if (result < 0) return result;
+  if (!makeRoom(h, false)) return CAPACITY;
   let head = (load<u32>(h, HEAD) - 1) & (capacityOf(h) - 1);
   let length = lengthOf(h) + 1;
   store<u32>(h, head, HEAD);
