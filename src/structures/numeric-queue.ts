@@ -1,6 +1,6 @@
 import { Arena, arenaOption, disposedArena } from '../core/arena.js';
 import { CapacityError, InvalidArgumentError, describe } from '../core/errors.js';
-import { integerOption, oneOf, options as checkOptions, word as checkWord } from '../core/validate.js';
+import { integerOption, oneOf, options as checkOptions, word as checkWord, words as checkWords } from '../core/validate.js';
 import { blockRegistry } from './core-block.js';
 import type { Overflow } from './queue.js';
 import { ringAppend, ringAt, ringCapacity, ringLength, ringPop, ringPushBack, ringPushFront, ringShift, ringTakeFront } from './ring-words.js';
@@ -123,7 +123,7 @@ export class NumericQueue implements Iterable<number> {
   pushMany(ids: ArrayLike<number>): number {
     const where = 'NumericQueue.pushMany';
     if (ids === null || typeof ids !== 'object') throw new InvalidArgumentError(`${where}: expected an array-like of ids, got ${describe(ids)}`);
-    if (!(ids instanceof Uint32Array)) for (let i = 0; i < ids.length; i++) checkWord(`${where}: ids[${i}]`, ids[i]);
+    checkWords(where, ids);
     const size = this.size; // throws if the arena is closed
     if (size + ids.length > this.#capacity && !this.#dropOldest) {
       throw new CapacityError(`${where}: capacity (${this.#capacity}) exceeded: ${size} held, ${ids.length} pushed`);
