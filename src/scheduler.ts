@@ -478,7 +478,6 @@ export class Scheduler<T = unknown> {
   shrink(): void {
     const where = 'Scheduler.shrink';
     this.#checkLive(where);
-    if (this.#blocked) throw new StateError(`${where}: called from the clock or random source while the scheduler is mid-change`);
     this.#rows.shrink();
     this.#fair.shrink();
     this.#delayed.shrink();

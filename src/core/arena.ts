@@ -207,7 +207,6 @@ export class Arena {
     return new PoisonedArenaError(`${name}: the core trapped (${(error as Error)?.message ?? describe(error)}); this arena is poisoned and refuses further calls`, { cause: error });
   }
 
-
   #abort(message: number, file: number, line: number, column: number): never {
     const text = `${this.#readString(message)} at ${this.#readString(file)}:${line}:${column}`;
     this.#poison(new Error(text));
