@@ -16,6 +16,23 @@ describe('Stack', () => {
     expect([s.peek(), s.at(0), s.at(-1), [...s]]).toEqual([3, 1, 3, [3, 2, 1]]);
   });
 
+  it('keeps every item and its order through a large spike and drain (the slack is trimmed as it drains)', () => {
+    const s = new Stack<{ n: number }>();
+    const model: { n: number }[] = [];
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 20_000; i++) {
+        const item = { n: round * 100_000 + i };
+        s.push(item);
+        model.push(item);
+      }
+      for (let i = 0; i < 19_990; i++) expect(s.pop()).toBe(model.pop());
+      expect([s.size, s.peek(), s.at(0), s.at(-1), s.at(model.length)]).toEqual([model.length, model.at(-1), model[0], model.at(-1), undefined]);
+    }
+    expect(s.toArray()).toEqual([...model].reverse());
+    s.clear();
+    expect([s.size, s.pop(), s.peek(), s.at(0), s.at(-1)]).toEqual([0, undefined, undefined, undefined, undefined]);
+  });
+
   it('validates its options', () => {
     expect(() => new Stack({ limit: -3 })).toThrow(new InvalidArgumentError('Stack: expected `limit` to be an integer >= 1, got -3'));
     expect(() => new NumericStack({ limit: 0 })).toThrow(InvalidArgumentError);
