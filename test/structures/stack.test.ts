@@ -16,7 +16,7 @@ describe('Stack', () => {
     expect([s.peek(), s.at(0), s.at(-1), [...s]]).toEqual([3, 1, 3, [3, 2, 1]]);
   });
 
-  it('keeps every item and its order through a large spike and drain (the slack is trimmed as it drains)', () => {
+  it('keeps every item and its order through spikes, drains and shrink()', () => {
     const s = new Stack<{ n: number }>();
     const model: { n: number }[] = [];
     for (let round = 0; round < 3; round++) {
@@ -27,6 +27,7 @@ describe('Stack', () => {
       }
       for (let i = 0; i < 19_990; i++) expect(s.pop()).toBe(model.pop());
       expect([s.size, s.peek(), s.at(0), s.at(-1), s.at(model.length)]).toEqual([model.length, model.at(-1), model[0], model.at(-1), undefined]);
+      if (round === 1) s.shrink();
     }
     expect(s.toArray()).toEqual([...model].reverse());
     s.clear();
