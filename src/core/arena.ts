@@ -54,6 +54,11 @@ function takeTag(): number {
   throw new CapacityError(`Arena: ${TAG_COUNT} arenas are alive at once; dispose of structures in arenas you no longer use`);
 }
 
+/** The exports that are functions, their arguments and results. */
+type FunctionExport = Extract<{ [K in keyof CoreExports]: CoreExports[K] extends (...args: never[]) => unknown ? K : never }[keyof CoreExports], keyof CoreExports>;
+type ExportArgs<K extends FunctionExport> = CoreExports[K] extends (...args: infer A) => unknown ? A : never;
+type ExportResult<K extends FunctionExport> = CoreExports[K] extends (...args: never[]) => infer R ? R : never;
+
 export class Arena {
   /** The memory limit in bytes. */
   readonly maxMemory: number;
@@ -127,6 +132,19 @@ export class Arena {
   /** Whether the core trapped; every structure in the arena then throws PoisonedArenaError. */
   get poisoned(): boolean {
     return this.#poisonCause !== undefined;
+  }
+
+  /**
+   * Calls the export `name` on behalf of the public call `where`, which any error it raises then
+   * names: a full arena says `NumericQueue.push: …`, not the export's name. For the calls that
+   * allocate (creation, growth, copies), which are off the hot paths. @internal
+   */
+  call<K extends FunctionExport>(where: string, name: K, ...args: ExportArgs<K>): ExportResult<K> {
+    try {
+      return (this.raw[name] as unknown as (...values: ExportArgs<K>) => ExportResult<K>)(...args);
+    } catch (error) {
+      throw this.trapped(where, error);
+    }
   }
 
   /** Gives back the slack of the arena's handle table (structures have their own `shrink`). */

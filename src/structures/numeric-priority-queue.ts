@@ -30,7 +30,7 @@ export class NumericPriorityQueue implements Iterable<number> {
     if (typeof max !== 'boolean') throw new InvalidArgumentError(`NumericPriorityQueue: expected \`max\` to be a boolean, got ${describe(max)}`);
     this.#arena = arenaOption('NumericPriorityQueue', arena);
     this.#sign = max ? -1 : 1;
-    const header = this.#arena.core.heap_create(0);
+    const header = this.#arena.call('NumericPriorityQueue', 'heap_create', 0);
     if (!header) throw new CapacityError('NumericPriorityQueue: the arena has no memory left for a new queue');
     this.#header = header;
     this.#at = header >>> 2;
@@ -116,7 +116,7 @@ export class NumericPriorityQueue implements Iterable<number> {
     checkWords(where, ids);
     checkPriorities(where, priorities);
     const arena = this.#arena;
-    if (!arena.core.heap_reserve(this.#header, ids.length)) throw this.#capacity(where);
+    if (!arena.call(where, 'heap_reserve', this.#header, ids.length)) throw this.#capacity(where);
     const from = this.size;
     for (let start = 0; start < ids.length; start += arena.stagingItems) {
       const count = Math.min(arena.stagingItems, ids.length - start);
@@ -177,7 +177,7 @@ export class NumericPriorityQueue implements Iterable<number> {
   /** `[id, priority]` pairs in pop order; the queue is not changed. */
   *entries(): IterableIterator<[number, number]> {
     const arena = this.#arena;
-    const copy = arena.core.heap_copy(this.#header);
+    const copy = arena.call('NumericPriorityQueue.entries', 'heap_copy', this.#header);
     if (!copy) throw new CapacityError('NumericPriorityQueue: no memory to copy the queue for iteration');
     const pairs: [number, number][] = [];
     try {

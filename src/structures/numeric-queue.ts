@@ -37,7 +37,7 @@ export class NumericQueue implements Iterable<number> {
     const dropOldest = oneOf('NumericQueue', 'overflow', overflow, ['reject', 'drop-oldest']) === 'drop-oldest';
     this.#dropOldest = dropOldest;
     this.#arena = arenaOption('NumericQueue', arena);
-    const header = this.#arena.core.ring_create(capacity ?? 0, dropOldest ? 1 : 0);
+    const header = this.#arena.call('NumericQueue', 'ring_create', capacity ?? 0, dropOldest ? 1 : 0);
     if (!header) throw new CapacityError('NumericQueue: the arena has no memory left for a new queue');
     this.#header = header;
     this.#at = header >>> 2;
@@ -68,7 +68,7 @@ export class NumericQueue implements Iterable<number> {
       if (size !== 0) return size;
     }
     // The block is full (the core grows it), the queue is at capacity, or the arena is closed.
-    const size = arena.core.ring_pushBack(this.#header, id);
+    const size = arena.call('NumericQueue.push', 'ring_pushBack', this.#header, id);
     if (size < 0) throw this.#full('NumericQueue.push');
     return size;
   }
@@ -81,7 +81,7 @@ export class NumericQueue implements Iterable<number> {
       const size = ringPushFront(arena.words(), this.#at, id, this.#capacity, this.#dropOldest);
       if (size !== 0) return size;
     }
-    const size = arena.core.ring_pushFront(this.#header, id);
+    const size = arena.call('NumericQueue.unshift', 'ring_pushFront', this.#header, id);
     if (size < 0) throw this.#full('NumericQueue.unshift');
     return size;
   }
@@ -131,7 +131,7 @@ export class NumericQueue implements Iterable<number> {
     const arena = this.#arena;
     // In drop-oldest mode the ring never needs more than its capacity.
     const needed = Math.min(size + ids.length, this.#capacity);
-    if (needed > ringCapacity(arena.words(), this.#at) && !arena.core.ring_reserve(this.#header, ids.length)) throw this.#full(where);
+    if (needed > ringCapacity(arena.words(), this.#at) && !arena.call(where, 'ring_reserve', this.#header, ids.length)) throw this.#full(where);
     return ringAppend(arena.words(), this.#at, ids, this.#capacity); // re-taken: the reserve may have grown the memory
   }
 

@@ -33,8 +33,7 @@ export class NumericStack implements Iterable<number> {
     this.#limit = limit === undefined ? Infinity : integerOption('NumericStack', 'limit', limit, 1, 2 ** 31);
     this.#bounded = limit !== undefined;
     this.#arena = arenaOption('NumericStack', arena);
-    const core = this.#arena.core;
-    const header = this.#bounded ? core.ring_create(this.#limit, 1) : core.stack_create();
+    const header = this.#bounded ? this.#arena.call('NumericStack', 'ring_create', this.#limit, 1) : this.#arena.call('NumericStack', 'stack_create');
     if (!header) throw new CapacityError('NumericStack: the arena has no memory left for a new stack');
     this.#header = header;
     this.#at = header >>> 2;
@@ -67,8 +66,7 @@ export class NumericStack implements Iterable<number> {
       if (size !== 0) return size;
     }
     // The block is full (the core grows it), or the arena is closed.
-    const core = arena.core;
-    const size = this.#bounded ? core.ring_pushBack(this.#header, id) : core.stack_push(this.#header, id);
+    const size = this.#bounded ? arena.call('NumericStack.push', 'ring_pushBack', this.#header, id) : arena.call('NumericStack.push', 'stack_push', this.#header, id);
     if (size < 0) throw this.#exhausted('NumericStack.push');
     return size;
   }
@@ -103,7 +101,7 @@ export class NumericStack implements Iterable<number> {
     const needed = Math.min(this.size + ids.length, this.#limit); // `size` throws if the arena is closed
     const words = arena.words();
     if (needed > (this.#bounded ? ringCapacity(words, this.#at) : stackCapacity(words, this.#at))) {
-      const room = this.#bounded ? arena.core.ring_reserve(this.#header, ids.length) : arena.core.stack_reserve(this.#header, ids.length);
+      const room = this.#bounded ? arena.call(where, 'ring_reserve', this.#header, ids.length) : arena.call(where, 'stack_reserve', this.#header, ids.length);
       if (!room) throw this.#exhausted(where);
     }
     const after = arena.words(); // re-taken: the reserve may have grown the memory

@@ -82,7 +82,7 @@ export class PriorityQueue<T> implements Iterable<T> {
     if (typeof max !== 'boolean') throw new InvalidArgumentError(`PriorityQueue: expected \`max\` to be a boolean, got ${describe(max)}`);
     this.#arena = arenaOption('PriorityQueue', arena);
     this.#sign = max ? -1 : 1;
-    const header = this.#arena.core.heap_create(1);
+    const header = this.#arena.call('PriorityQueue', 'heap_create', 1);
     if (!header) throw new CapacityError('PriorityQueue: the arena has no memory left for a new queue');
     this.#header = header;
     this.#at = header >>> 2;
@@ -169,7 +169,7 @@ export class PriorityQueue<T> implements Iterable<T> {
     checkPriorities('PriorityQueue.pushMany', priorities);
     const arena = this.#arena;
     const chunk = arena.stagingItems;
-    if (!arena.core.heap_reserve(this.#header, items.length)) throw this.#capacity('PriorityQueue.pushMany');
+    if (!arena.call('PriorityQueue.pushMany', 'heap_reserve', this.#header, items.length)) throw this.#capacity('PriorityQueue.pushMany');
     const handles: Handle[] = new Array(items.length);
     const from = this.#size;
     for (let start = 0; start < items.length; start += chunk) {
@@ -350,7 +350,7 @@ export class PriorityQueue<T> implements Iterable<T> {
   /** `[item, priority]` pairs in the order `pop` would return them; the queue is not changed. */
   *entries(): IterableIterator<[T, number]> {
     const arena = this.#arena;
-    const copy = arena.core.heap_copy(this.#header);
+    const copy = arena.call('PriorityQueue.entries', 'heap_copy', this.#header);
     if (!copy) throw new CapacityError('PriorityQueue: no memory to copy the queue for iteration');
     // Read the whole order first, so the copy is freed even if the caller stops early.
     const slots: number[] = [];

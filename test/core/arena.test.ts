@@ -3,6 +3,7 @@ import {
   Arena,
   CapacityError,
   InvalidArgumentError,
+  NumericPriorityQueue,
   NumericQueue,
   NumericStack,
   PoisonedArenaError,
@@ -35,6 +36,44 @@ describe('Arena', () => {
     const again = new NumericQueue({ arena });
     again.pushMany(batch);
     expect(again.size).toBe(4096);
+  });
+
+  it("a full arena's CapacityError names the public call that ran out, not the core's export", () => {
+    const fill = (use: (arena: Arena) => void) => {
+      const arena = new Arena({ maxMemory: 2 << 20 });
+      try {
+        for (;;) use(arena);
+      } catch (error) {
+        expect(error).toBeInstanceOf(CapacityError);
+        expect(arena.poisoned).toBe(false);
+        return (error as Error).message.split(':')[0];
+      }
+    };
+    const one = <S>(make: (arena: Arena) => S, use: (s: S) => void) => {
+      let s: S | undefined;
+      return fill((arena) => use((s ??= make(arena))));
+    };
+    expect([
+      fill((arena) => new NumericQueue({ arena })),
+      fill((arena) => new PriorityQueue({ arena })),
+      fill((arena) => new NumericPriorityQueue({ arena })),
+      fill((arena) => new NumericStack({ arena })),
+      one((arena) => new NumericQueue({ arena }), (q) => q.push(1)),
+      one((arena) => new NumericQueue({ arena }), (q) => q.unshift(1)),
+      one((arena) => new NumericQueue({ arena }), (q) => q.pushMany(new Uint32Array(1000))),
+      one((arena) => new NumericStack({ arena }), (s) => s.push(1)),
+      one((arena) => new NumericStack({ arena, limit: 1 << 30 }), (s) => s.push(1)),
+      one((arena) => new NumericStack({ arena }), (s) => s.pushMany(new Uint32Array(1000))),
+      one((arena) => new PriorityQueue<number>({ arena }), (q) => q.push(1, 1)),
+      one((arena) => new PriorityQueue<number>({ arena }), (q) => q.pushMany([1, 2], [1, 2])),
+      one((arena) => new NumericPriorityQueue({ arena }), (q) => q.push(1, 1)),
+      one((arena) => new NumericPriorityQueue({ arena }), (q) => q.pushMany(new Uint32Array(1000), new Float64Array(1000))),
+    ]).toEqual([
+      'NumericQueue', 'PriorityQueue', 'NumericPriorityQueue', 'NumericStack',
+      'NumericQueue.push', 'NumericQueue.unshift', 'NumericQueue.pushMany',
+      'NumericStack.push', 'NumericStack.push', 'NumericStack.pushMany',
+      'PriorityQueue.push', 'PriorityQueue.pushMany', 'NumericPriorityQueue.push', 'NumericPriorityQueue.pushMany',
+    ]);
   });
 
   it('is usable again once the structures that filled it are disposed', () => {
