@@ -11,6 +11,8 @@ interface Lifo {
   peek(): number | undefined;
   at(i: number): number | undefined;
   clear(): void;
+  /** Gives back slack; the items stay. */
+  shrink(): void;
   /** Top first. */
   toArray(): number[];
   /** NumericStack: the first lowest; `typed` passes a Uint32Array. */
@@ -38,6 +40,7 @@ function numericStack(build: 'release' | 'debug', limit: number | undefined): Li
     peek: () => s.peek(),
     at: (i) => s.at(i),
     clear: () => s.clear(),
+    shrink: () => s.shrink(),
     toArray: () => s.toArray(),
     pushMany: (xs, typed) => s.pushMany(typed ? Uint32Array.from(xs) : xs),
     popMany: (n) => {
@@ -112,6 +115,7 @@ const commands = [
       model.items = [];
     }),
   ),
+  fc.constant(command('shrink', (_model, real) => real.shrink())),
   pushMany(fc.integer({ min: 0, max: 30 })),
   fc.integer({ min: 0, max: 12 }).map(popMany),
   // Growth of the arena's memory between two operations, by another structure.
