@@ -13,6 +13,12 @@ export const PARKED = Number.MAX_VALUE;
 const MAX_KEY = 1e308;
 /** One options object for every pick, rather than a fresh literal on the hot path. */
 const BEHIND_EQUALS = Object.freeze({ behindEquals: true });
+/**
+ * Up to this many workers a tier is scanned; past it, kept in a queue (and scanned again once
+ * fewer than half as many are left). A scan of a few workers costs less than the queue's core
+ * calls: see `HeapTier`.
+ */
+export const SCAN_LIMIT = 32;
 
 /** How one heap strategy ranks workers: the lowest key is picked, ties by least recent pick. */
 export interface Ranking<W> {
@@ -31,32 +37,57 @@ export interface Ranking<W> {
 }
 
 /**
- * A tier kept in one indexed priority queue (least-loaded, round-robin and weighted round-robin
- * differ only in their key). A pick re-keys the worker with `behindEquals`, which re-stamps its
- * sequence number: among equal keys the queue then serves the worker picked least recently, so
- * equal idle workers take turns instead of the first one taking everything.
+ * A tier ranked by one key (least-loaded, round-robin and weighted round-robin differ only in
+ * their key): the lowest key is picked, and among equal keys the worker picked least recently
+ * (the lowest `stamp`), so equal idle workers take turns instead of the first one taking
+ * everything.
+ *
+ * A large tier is kept in one indexed priority queue: a pick re-keys the worker with
+ * `behindEquals`, which re-stamps its sequence number, so the queue's FIFO among equals is the
+ * stamps' order. A small one (up to SCAN_LIMIT workers, the usual fleet) is scanned instead: with
+ * ten workers, acquire + release took 70 ns through the queue (three core calls) against 32 ns for
+ * a plain scan. Either way each worker's key is computed when the queue would be told, and kept in
+ * `member.key`, so both choose the same worker.
  * @internal
  */
 export class HeapTier<W> implements Tier<W> {
-  readonly #queue: PriorityQueue<Member<W>>;
+  readonly #arena: Arena;
   readonly #ranking: Ranking<W>;
+  /** Every worker of the tier, at its `index`. */
+  readonly #members: Member<W>[] = [];
+  /** The queue of a large tier; undefined while it is scanned. */
+  #queue: PriorityQueue<Member<W>> | undefined = undefined;
+
   /** Workers parked for a single choice because that lease's cost did not fit them. */
   readonly #skipped: Member<W>[] = [];
 
   constructor(ranking: Ranking<W>, arena: Arena) {
     this.#ranking = ranking;
-    this.#queue = new PriorityQueue<Member<W>>({ arena });
+    this.#arena = arena;
   }
 
   add(member: Member<W>): void {
     this.#ranking.onAdd?.(member);
-    member.parked = !available(member);
-    member.handle = this.#queue.push(member, this.#keyOf(member));
+    this.#join(member);
   }
 
   remove(member: Member<W>): void {
-    if (member.handle !== undefined) this.#queue.remove(member.handle);
+    const members = this.#members;
+    const last = members.pop()!;
+    if (last !== member) {
+      members[member.index] = last;
+      last.index = member.index;
+    }
+    member.index = -1;
+    const queue = this.#queue;
+    if (queue === undefined) return;
+    queue.remove(member.handle!);
     member.handle = undefined;
+    if (members.length < SCAN_LIMIT >> 1) {
+      this.#queue = undefined;
+      for (const other of members) other.handle = undefined;
+      queue.dispose();
+    }
   }
 
   changed(member: Member<W>, weightChanged = false): void {
@@ -65,11 +96,13 @@ export class HeapTier<W> implements Tier<W> {
     member.parked = !available(member);
     if (weightChanged) ranking.onWeight?.(member);
     if (wasParked && !member.parked) ranking.onReturn?.(member);
-    this.#queue.update(member.handle!, this.#keyOf(member));
+    member.key = this.#keyOf(member);
+    this.#queue?.update(member.handle!, member.key);
   }
 
   choose(cost: number): Member<W> | undefined {
     const queue = this.#queue;
+    if (queue === undefined) return this.#scan(cost);
     if (queue.size === 0 || queue.peekPriority() === PARKED) return undefined;
     const best = queue.peek() as Member<W>;
     if (fits(best, cost)) return best;
@@ -88,7 +121,7 @@ export class HeapTier<W> implements Tier<W> {
       }
       return undefined;
     } finally {
-      for (const member of skipped) queue.update(member.handle!, this.#keyOf(member));
+      for (const member of skipped) queue.update(member.handle!, member.key);
       skipped.length = 0;
     }
   }
@@ -96,12 +129,12 @@ export class HeapTier<W> implements Tier<W> {
   picked(member: Member<W>): void {
     this.#ranking.onPicked?.(member);
     member.parked = !available(member);
-    this.#queue.update(member.handle!, this.#keyOf(member), BEHIND_EQUALS);
+    member.key = this.#keyOf(member);
+    this.#queue?.update(member.handle!, member.key, BEHIND_EQUALS);
   }
 
   restore(member: Member<W>): void {
-    member.parked = !available(member);
-    member.handle = this.#queue.push(member, this.#keyOf(member));
+    this.#join(member);
   }
 
   get virtualTime(): number {
@@ -113,7 +146,50 @@ export class HeapTier<W> implements Tier<W> {
   }
 
   dispose(): void {
-    this.#queue.dispose();
+    this.#queue?.dispose();
+  }
+
+  /** The lowest (key, stamp) among the workers that are not parked and can take `cost`. */
+  #scan(cost: number): Member<W> | undefined {
+    const members = this.#members;
+    let best: Member<W> | undefined;
+    let bestKey = PARKED; // a parked worker's key: never below it
+    for (let i = 0; i < members.length; i++) {
+      const member = members[i]!;
+      const key = member.key;
+      if (key > bestKey || member.parked || !fits(member, cost)) continue;
+      if (key < bestKey || member.stamp < best!.stamp) {
+        best = member;
+        bestKey = key;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Keys `member` and takes it in; past SCAN_LIMIT workers into the queue, which is built then
+   * (pushed in stamp order, so that its FIFO among equals is the stamps' order). A full arena
+   * throws CapacityError with nothing changed.
+   */
+  #join(member: Member<W>): void {
+    member.parked = !available(member);
+    member.key = this.#keyOf(member);
+    const members = this.#members;
+    if (this.#queue !== undefined) {
+      member.handle = this.#queue.push(member, member.key);
+    } else if (members.length >= SCAN_LIMIT) {
+      const queue = new PriorityQueue<Member<W>>({ arena: this.#arena });
+      try {
+        for (const other of [...members, member].sort((a, b) => a.stamp - b.stamp)) other.handle = queue.push(other, other.key);
+      } catch (error) {
+        queue.dispose();
+        for (const other of members) other.handle = undefined;
+        member.handle = undefined;
+        throw error;
+      }
+      this.#queue = queue;
+    }
+    member.index = members.push(member) - 1;
   }
 
   #keyOf(member: Member<W>): number {

@@ -34,11 +34,13 @@ export interface Member<W> {
   rampStart: number | undefined;
   /** Its entry in the slow-start schedule, while it ramps. */
   rampHandle: Handle | undefined;
-  /** heap tiers: its handle in the tier's queue. */
+  /** heap tiers: its key as last computed (PARKED when it cannot be picked now). */
+  key: number;
+  /** heap tiers: its handle in the tier's queue, while the tier is kept in one. */
   handle: Handle | undefined;
   /** heap tiers: whether its key is the parked key (it cannot be picked now). */
   parked: boolean;
-  /** p2c: its index in the tier's list of available workers, or -1. */
+  /** p2c: its index in the tier's list of available workers, or -1. heap tiers: in the tier's list. */
   index: number;
   /** weighted round-robin: virtual time of its last turn, turns served since, at which rate. */
   turnBase: number;

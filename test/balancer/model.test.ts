@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Balancer, seededRandom, type Lease, type BalancerStrategy } from '../../src/balancer.js';
 import { InvalidArgumentError, NotFoundError, StateError } from '../../src/core/errors.js';
 import { BalancerModel, type ModelLease, type ModelWorker } from './model.js';
+import { SCAN_LIMIT } from '../../src/balancer/heap-tier.js';
 
 const SLOW_START = { window: 1000, floor: 0.25, steps: 4 };
 
@@ -65,17 +66,49 @@ function checkChoice(model: BalancerModel, chosen: string | undefined, cost: num
   return w;
 }
 
-const ids = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f');
+/** A small fleet: every tier is scanned. */
+const fewIds = ['a', 'b', 'c', 'd', 'e', 'f'];
+/** A fleet that crosses SCAN_LIMIT both ways (a tier kept in a queue past it, scanned again below half). */
+const fleetIds = Array.from({ length: 2 * SCAN_LIMIT + 8 }, (_, i) => `w${i}`);
 const weights = fc.constantFrom(0.5, 1, 1, 2, 3);
 const costs = fc.constantFrom(1, 1, 1, 2, 0.5);
 
-function commands(): fc.Arbitrary<Command>[] {
-  const [add, remove, setWeight, drain, setHealthy, setLoad, choose, release, tick, restore] = basicCommands();
+function commands(names: string[]): fc.Arbitrary<Command>[] {
+  const [add, remove, setWeight, drain, setHealthy, setLoad, choose, release, tick, restore] = basicCommands(fc.constantFrom(...names));
   // Choices and releases are what the structure is for: make them most of each run.
-  return [add!, add!, remove!, setWeight!, drain!, setHealthy!, setLoad!, choose!, choose!, choose!, choose!, release!, release!, release!, tick!, restore!];
+  const mix = [add!, add!, remove!, setWeight!, drain!, setHealthy!, setLoad!, choose!, choose!, choose!, choose!, release!, release!, release!, tick!, restore!];
+  return names.length > SCAN_LIMIT ? [...mix, ...fleetCommands(names)] : mix;
 }
 
-function basicCommands(): fc.Arbitrary<Command>[] {
+/** Many workers join or leave at once, so that runs cross SCAN_LIMIT in both directions. */
+function fleetCommands(names: string[]): fc.Arbitrary<Command>[] {
+  return [
+    fc.tuple(fc.integer({ min: 1, max: SCAN_LIMIT }), fc.constantFrom(false, false, true)).map(([count, backup]): Command => ({
+      check: () => true,
+      run(model, real) {
+        for (const id of names.filter((name) => !model.workers.has(name)).slice(0, count)) {
+          real.balancer.add(id, { id, backup, slowStart: false });
+          model.add(id, 1, Infinity, backup, false);
+        }
+        compare(model, real);
+      },
+      toString: () => `addMany(${count}${backup ? ', backup' : ''})`,
+    })),
+    fc.integer({ min: 1, max: SCAN_LIMIT }).map((count): Command => ({
+      check: () => true,
+      run(model, real) {
+        for (const id of [...model.workers.keys()].slice(0, count)) {
+          real.balancer.remove(id);
+          model.workers.delete(id);
+        }
+        compare(model, real);
+      },
+      toString: () => `removeMany(${count})`,
+    })),
+  ];
+}
+
+function basicCommands(ids: fc.Arbitrary<string>): fc.Arbitrary<Command>[] {
   return [
     fc.record({ id: ids, weight: weights, capacity: fc.constantFrom(Infinity, 1, 2, 3, 5), backup: fc.constantFrom(false, false, false, true), ramp: fc.boolean() }).map(
       ({ id, weight, capacity, backup, ramp }): Command => ({
@@ -210,9 +243,9 @@ function basicCommands(): fc.Arbitrary<Command>[] {
   ];
 }
 
-function run(strategy: BalancerStrategy, slowStart: boolean, numRuns: number): void {
+function run(strategy: BalancerStrategy, slowStart: boolean, numRuns: number, names = fewIds): void {
   fc.assert(
-    fc.property(fc.commands(commands(), { maxCommands: 150, size: 'max' }), fc.integer({ min: 0, max: 2 ** 31 }), (cmds, seed) => {
+    fc.property(fc.commands(commands(names), { maxCommands: 150, size: 'max' }), fc.integer({ min: 0, max: 2 ** 31 }), (cmds, seed) => {
       const clock = { now: 0 };
       const random = seededRandom(seed);
       const balancer = new Balancer<string>({ strategy, clock: () => clock.now, random, ...(slowStart ? { slowStart: SLOW_START } : {}) });
@@ -231,5 +264,6 @@ describe('Balancer against a linear-scan model', () => {
   for (const strategy of ['least-loaded', 'round-robin', 'weighted-round-robin', 'p2c'] as const) {
     it(`${strategy}: choices, loads and counters agree`, () => run(strategy, false, 100));
     it(`${strategy} with slow start: choices, loads and counters agree`, () => run(strategy, true, 60));
+    it(`${strategy}, fleets crossing the scan limit both ways: choices, loads and counters agree`, () => run(strategy, false, 40, fleetIds));
   }
 });
