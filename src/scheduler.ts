@@ -80,7 +80,7 @@ export class Scheduler<T = unknown> {
   /** Jobs created so far: the next job's `serial`. */
   #created = 0;
   readonly #rows: JobRows<T>;
-  readonly #fair: FairShare<Job>;
+  readonly #fair: FairShare;
   readonly #delayed: PriorityQueue<Job>;
   readonly #dead = new DeadLetters();
   // Typed over unknown payloads so that a Scheduler<string> is usable where a Scheduler<unknown>
@@ -135,7 +135,7 @@ export class Scheduler<T = unknown> {
     const arena = given.arena === undefined ? undefined : arenaOption(where, given.arena);
     this.#delayed = new PriorityQueue<Job>({ arena });
     try {
-      this.#fair = new FairShare<Job>(this.#max, arena);
+      this.#fair = new FairShare(this.#max, arena, this.#rows);
     } catch (error) {
       this.#delayed.dispose();
       throw error;
@@ -392,7 +392,7 @@ export class Scheduler<T = unknown> {
     const rows = this.#rows;
     const state = rows.state(job);
     const key = rows.serial(job);
-    if (state === 'waiting') this.#fair.remove(rows.tenant(job), rows.handle(job));
+    if (state === 'waiting') this.#fair.remove(rows.tenant(job), job, rows.handle(job));
     else if (state === 'delayed') this.#delayed.remove(rows.handle(job));
     else if (state === 'dead') this.#dead.remove(job);
     this.#forget(job);
@@ -412,7 +412,7 @@ export class Scheduler<T = unknown> {
     checkPriority(where, priority);
     const job = this.#knownJob(where, id);
     const rows = this.#rows;
-    if (rows.state(job) === 'waiting') this.#fair.update(rows.tenant(job), rows.handle(job), priority);
+    if (rows.state(job) === 'waiting') rows.setHandle(job, this.#fair.update(rows.tenant(job), job, priority));
     rows.setPriority(job, priority);
     this.#finish();
   }
@@ -994,7 +994,7 @@ export class Scheduler<T = unknown> {
   #placeMany(jobs: Job[], specs: JobSpec[], now: number): void {
     const delayedJobs: Job[] = [];
     const dueTimes: number[] = [];
-    const byTenant = new Map<Tenant<Job>, { jobs: Job[]; priorities: number[] }>();
+    const byTenant = new Map<Tenant, { jobs: Job[]; priorities: number[] }>();
     for (let i = 0; i < jobs.length; i++) {
       const job = jobs[i]!;
       const delay = specs[i]!.delay;
@@ -1015,13 +1015,12 @@ export class Scheduler<T = unknown> {
     const undo: (() => void)[] = [];
     try {
       for (const [tenant, batch] of byTenant) {
+        // Arrivals first: a line that moves into a heap halfway through orders by them.
+        batch.jobs.forEach((job, k) => this.#rows.setArrival(job, this.#arrivals + k));
         const handles = this.#fair.pushMany(tenant, batch.jobs, batch.priorities);
-        batch.jobs.forEach((job, k) => {
-          this.#rows.setHandle(job, handles[k]!);
-          this.#rows.setArrival(job, this.#arrivals + k);
-        });
+        batch.jobs.forEach((job, k) => this.#rows.setHandle(job, handles[k]!));
         this.#arrivals += batch.jobs.length;
-        undo.push(() => handles.forEach((handle) => this.#fair.remove(tenant, handle)));
+        undo.push(() => batch.jobs.forEach((job, k) => this.#fair.remove(tenant, job, handles[k]!)));
       }
       if (delayedJobs.length > 0) {
         const handles = this.#delayed.pushMany(delayedJobs, dueTimes);
@@ -1061,7 +1060,7 @@ export class Scheduler<T = unknown> {
     if (to === undefined && tenant.jobs === 0) this.#fair.becameEmpty(tenant);
   }
 
-  #count(tenant: Tenant<Job>, state: JobState, delta: 1 | -1): void {
+  #count(tenant: Tenant, state: JobState, delta: 1 | -1): void {
     switch (state) {
       case 'waiting':
         this.#waiting += delta;
@@ -1187,7 +1186,7 @@ export class Scheduler<T = unknown> {
     return `tenant ${describe(name)} is at its capacity (${cap}): ${held} jobs held, ${count} more asked for`;
   }
 
-  #capOf(tenant: Tenant<Job> | undefined): number {
+  #capOf(tenant: Tenant | undefined): number {
     return tenant?.capacity ?? this.#tenantCapacity;
   }
 

@@ -1,6 +1,10 @@
 import type { Arena } from '../core/arena.js';
 import { PriorityQueue } from '../structures/priority-queue.js';
 import type { Handle } from '../structures/handle.js';
+import { ReadyLine, type LineRows } from './ready-line.js';
+
+/** A job: its row in the scheduler's JobRows. */
+type Job = number;
 
 /** No handle: the tenant is not in the tenant heap (it has no due job). */
 const NONE = -1;
@@ -12,7 +16,7 @@ const BEHIND_EQUALS = Object.freeze({ behindEquals: true });
 const SWEEP_AFTER = 64;
 
 /** One tenant: its weight, its place in the rotation, its due jobs, and counts per job state. */
-export class Tenant<J> {
+export class Tenant {
   weight = 1;
   /** Its own cap on jobs held (`setTenantCapacity`); undefined means the scheduler's `tenantCapacity`. */
   capacity: number | undefined = undefined;
@@ -23,7 +27,7 @@ export class Tenant<J> {
   /** Virtual time of the tenant's next turn; each turn adds 1 / weight. */
   pass = 0;
   /** The tenant's due jobs by priority, FIFO among equals. Created on first use. */
-  ready: PriorityQueue<J> | undefined;
+  ready: ReadyLine | undefined;
   /** Jobs in `ready`, counted here to save a call into the core per pop. */
   due = 0;
   /** The tenant's entry in the tenant heap, or NONE while it has no due job. */
@@ -57,11 +61,12 @@ export class Tenant<J> {
  * pass go to the tenant that has waited longest for its turn (the heap is FIFO among equals, and a
  * served tenant goes behind its equals), which makes equal weights plain round robin.
  */
-export class FairShare<J> {
-  readonly #tenants = new Map<string, Tenant<J>>();
-  readonly #turns: PriorityQueue<Tenant<J>>;
+export class FairShare {
+  readonly #tenants = new Map<string, Tenant>();
+  readonly #turns: PriorityQueue<Tenant>;
   readonly #max: boolean;
   readonly #arena: Arena | undefined;
+  readonly #rows: LineRows;
   /** The pass of the turn most recently served. */
   #virtualTime = 0;
   /** Tenants in the tenant heap (with a due job), counted here to save a call into the core per pop. */
@@ -73,41 +78,42 @@ export class FairShare<J> {
    * key is brought up to its pass only when another tenant joins (`#rejoin`). One tenant holding
    * all the jobs is the common case, and this saves two core calls per job.
    */
-  #alone: Tenant<J> | undefined = undefined;
+  #alone: Tenant | undefined = undefined;
   /** Whether `#alone`'s turn in the heap is behind its pass (it was served since it was placed). */
   #aloneBehind = false;
   /** The record `tenant(name)` returned last, reused while the name repeats. */
-  #lastTenant: Tenant<J> | undefined = undefined;
+  #lastTenant: Tenant | undefined = undefined;
 
-  constructor(max: boolean, arena: Arena | undefined) {
+  constructor(max: boolean, arena: Arena | undefined, rows: LineRows) {
     this.#max = max;
     this.#arena = arena;
-    this.#turns = new PriorityQueue<Tenant<J>>({ arena });
+    this.#rows = rows;
+    this.#turns = new PriorityQueue<Tenant>({ arena });
   }
 
   /** The tenant named `name`, created with weight 1 when new. */
-  tenant(name: string): Tenant<J> {
+  tenant(name: string): Tenant {
     if (this.#lastTenant?.name === name) return this.#lastTenant;
     let tenant = this.#tenants.get(name);
     this.#lastTenant = tenant;
     if (!tenant) {
-      tenant = this.#lastTenant = new Tenant<J>(name);
+      tenant = this.#lastTenant = new Tenant(name);
       this.#tenants.set(name, tenant);
     }
     return tenant;
   }
 
   /** The tenant named `name`, if there is a record of it. */
-  find(name: string): Tenant<J> | undefined {
+  find(name: string): Tenant | undefined {
     return this.#tenants.get(name);
   }
 
-  tenants(): IterableIterator<Tenant<J>> {
+  tenants(): IterableIterator<Tenant> {
     return this.#tenants.values();
   }
 
   /** Tenants with a due job, in the order of their next turns (for snapshots). */
-  rotation(): Tenant<J>[] {
+  rotation(): Tenant[] {
     this.#rejoin();
     return [...this.#turns];
   }
@@ -137,39 +143,39 @@ export class FairShare<J> {
   }
 
   /**
-   * Adds a due job to its tenant's line and returns its handle there. Throws CapacityError (from
-   * the arena) with nothing changed.
+   * Adds a due job to its tenant's line and returns its ticket there, for its row. Throws
+   * CapacityError (from the arena) with nothing changed.
    */
-  push(tenant: Tenant<J>, job: J, priority: number): Handle {
-    const ready = (tenant.ready ??= new PriorityQueue<J>({ max: this.#max, arena: this.#arena }));
-    const handle = ready.push(job, priority);
+  push(tenant: Tenant, job: Job, priority: number): Handle {
+    const ready = (tenant.ready ??= this.#line());
+    const ticket = ready.push(job, priority);
     if (tenant.turn === NONE) {
       this.#rejoin();
       const pass = Math.max(tenant.pass, this.#virtualTime);
       try {
         tenant.turn = this.#turns.push(tenant, pass);
       } catch (error) {
-        ready.remove(handle);
+        ready.remove(job, ticket);
         throw error;
       }
       this.#rotating++;
       tenant.pass = pass;
     }
     tenant.due++;
-    return handle;
+    return ticket as Handle;
   }
 
   /** Adds several due jobs of one tenant in one batch; all or nothing. */
-  pushMany(tenant: Tenant<J>, jobs: J[], priorities: number[]): Handle[] {
-    const ready = (tenant.ready ??= new PriorityQueue<J>({ max: this.#max, arena: this.#arena }));
-    const handles = ready.pushMany(jobs, priorities);
+  pushMany(tenant: Tenant, jobs: Job[], priorities: number[]): Handle[] {
+    const ready = (tenant.ready ??= this.#line());
+    const handles = ready.pushMany(jobs, priorities) as Handle[];
     if (tenant.turn === NONE && handles.length > 0) {
       this.#rejoin();
       const pass = Math.max(tenant.pass, this.#virtualTime);
       try {
         tenant.turn = this.#turns.push(tenant, pass);
       } catch (error) {
-        for (const handle of handles) ready.remove(handle);
+        jobs.forEach((job, k) => ready.remove(job, handles[k]!));
         throw error;
       }
       this.#rotating++;
@@ -180,7 +186,7 @@ export class FairShare<J> {
   }
 
   /** Removes and returns the next due job by fair share, or undefined when none is due. */
-  pop(): J | undefined {
+  pop(): Job | undefined {
     if (this.#rotating === 0) return undefined;
     const turns = this.#turns;
     const alone = this.#rotating === 1;
@@ -194,15 +200,18 @@ export class FairShare<J> {
     return job;
   }
 
-  /** Takes a due job out of its tenant's line (cancel). */
-  remove(tenant: Tenant<J>, handle: Handle): void {
-    tenant.ready!.remove(handle);
+  /** Takes a due job out of its tenant's line (cancel); see `ReadyLine.remove`. */
+  remove(tenant: Tenant, job: Job, handle: Handle): void {
+    tenant.ready!.remove(job, handle);
     if (--tenant.due === 0) this.#leaveRotation(tenant);
   }
 
-  /** Gives a due job a new priority; it keeps its place among equal priorities. */
-  update(tenant: Tenant<J>, handle: Handle, priority: number): void {
-    tenant.ready!.update(handle, priority);
+  /**
+   * Gives a due job a new priority (its row still has the old one); it keeps its place in arrival
+   * order among equal priorities. Returns its new ticket, for its row.
+   */
+  update(tenant: Tenant, job: Job, priority: number): Handle {
+    return tenant.ready!.update(job, priority) as Handle;
   }
 
   /**
@@ -211,7 +220,7 @@ export class FairShare<J> {
    * refills at once keeps its queue. A freed tenant's pass is forgotten: it re-enters at the
    * current virtual time, as any idle tenant does.
    */
-  becameEmpty(tenant: Tenant<J>): void {
+  becameEmpty(tenant: Tenant): void {
     if (tenant.pinned || tenant.sweepable) return;
     tenant.sweepable = true;
     this.#empty++;
@@ -219,7 +228,7 @@ export class FairShare<J> {
   }
 
   /** Records that an empty tenant holds a job again. */
-  becameBusy(tenant: Tenant<J>): void {
+  becameBusy(tenant: Tenant): void {
     if (!tenant.sweepable) return;
     tenant.sweepable = false;
     this.#empty--;
@@ -237,7 +246,11 @@ export class FairShare<J> {
     this.#turns.dispose();
   }
 
-  #leaveRotation(tenant: Tenant<J>): void {
+  #line(): ReadyLine {
+    return new ReadyLine(this.#max, this.#arena, this.#rows);
+  }
+
+  #leaveRotation(tenant: Tenant): void {
     this.#turns.remove(tenant.turn as Handle);
     tenant.turn = NONE;
     this.#rotating--;

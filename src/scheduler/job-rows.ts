@@ -33,7 +33,7 @@ const CHUNK_ROWS = 1 << CHUNK_BITS;
 const ROW_MASK = CHUNK_ROWS - 1;
 
 /** What a chunk's `refs` hold: an id, a payload, a tenant or a state. */
-type Ref = JobId | Tenant<Job> | JobState | unknown;
+type Ref = JobId | Tenant | JobState | unknown;
 
 /**
  * `CHUNK_ROWS` rows: numbers and references, by row within the chunk. A job's numbers fill one
@@ -76,7 +76,7 @@ export class JobRows<T> {
   }
 
   /** A row for a new job, filled in; its state is `'waiting'` until the caller places it. */
-  add(id: JobId, serial: number, payload: T, priority: number, tenant: Tenant<Job>, attempts: number, backoff: BackoffPolicy, submittedAt: number): Job {
+  add(id: JobId, serial: number, payload: T, priority: number, tenant: Tenant, attempts: number, backoff: BackoffPolicy, submittedAt: number): Job {
     let job: Job;
     if (this.#free.length > 0) {
       job = this.#free.pop()!;
@@ -110,8 +110,10 @@ export class JobRows<T> {
     const row = job & ROW_MASK;
     const ref = REFS * row;
     chunk.refs[ref + ID] = chunk.refs[ref + PAYLOAD] = chunk.refs[ref + TENANT] = undefined;
-    // A pool still holding the job by row and serial sees it is gone.
+    // A pool still holding the job by row and serial sees it is gone; an entry left behind in a
+    // ready line no longer matches the row's handle.
     chunk.numbers[STRIDE * row + SERIAL] = -1;
+    chunk.numbers[STRIDE * row + HANDLE] = 0;
     if (this.#backoffs.size > 0) this.#backoffs.delete(job);
     if (this.#histories.size > 0) this.#histories.delete(job);
     this.#free.push(job);
@@ -147,8 +149,8 @@ export class JobRows<T> {
     return this.#chunks[job >> CHUNK_BITS]!.refs[REFS * (job & ROW_MASK) + PAYLOAD] as T;
   }
 
-  tenant(job: Job): Tenant<Job> {
-    return this.#chunks[job >> CHUNK_BITS]!.refs[REFS * (job & ROW_MASK) + TENANT] as Tenant<Job>;
+  tenant(job: Job): Tenant {
+    return this.#chunks[job >> CHUNK_BITS]!.refs[REFS * (job & ROW_MASK) + TENANT] as Tenant;
   }
 
   state(job: Job): JobState {
@@ -275,7 +277,7 @@ export class JobRows<T> {
       id: refs[ref + ID] as JobId,
       payload: refs[ref + PAYLOAD] as T,
       priority: numbers[at + PRIORITY]!,
-      tenant: (refs[ref + TENANT] as Tenant<Job>).name,
+      tenant: (refs[ref + TENANT] as Tenant).name,
       attempt: numbers[at + ATTEMPT]!,
       attempts: numbers[at + ATTEMPTS]!,
     };

@@ -15,6 +15,13 @@ export interface NumericQueueOptions {
 }
 
 /**
+ * The queue's ring header address in u32 words, for the code in this package that reads and writes
+ * the ring itself (ring-words.ts): the scheduler's ready lines. Not exported from the package.
+ * @internal
+ */
+export let ringAddress: (queue: NumericQueue) => number;
+
+/**
  * A FIFO queue / deque of ids (integers 0 .. 2^32 - 1) in a growable power-of-two ring buffer in
  * the core's memory (assembly/ring.ts). Single and batch operations read and write the ring from
  * JS (ring-words.ts) and cross into the core only to grow it; batch forms copy typed arrays.
@@ -30,6 +37,10 @@ export class NumericQueue implements Iterable<number> {
   readonly #capacity: number;
   readonly #dropOldest: boolean;
   #disposed = false;
+
+  static {
+    ringAddress = (queue) => queue.#at;
+  }
 
   constructor(options?: NumericQueueOptions) {
     const { capacity, overflow = 'reject', arena } = checkOptions('NumericQueue', options);

@@ -67,6 +67,24 @@ export function ringPushBack(words: Uint32Array, at: number, id: number, limit: 
   return length;
 }
 
+/**
+ * Unbounded rings: pushes three ids at the back if the block has room for them and returns true;
+ * false, with nothing written, when the core must grow it first.
+ */
+export function ringPushThree(words: Uint32Array, at: number, a: number, b: number, c: number): boolean {
+  const length = words[at + LENGTH]!;
+  const capacity = words[at + CAPACITY]!;
+  if (capacity - length < 3) return false;
+  const data = words[at + DATA]! >>> 2;
+  const mask = capacity - 1;
+  const back = words[at + HEAD]! + length;
+  words[data + (back & mask)] = a;
+  words[data + ((back + 1) & mask)] = b;
+  words[data + ((back + 2) & mask)] = c;
+  words[at + LENGTH] = length + 3;
+  return true;
+}
+
 /** Pushes at the front; as `ringPushBack`, but at the limit in drop-oldest mode the back id gives way. */
 export function ringPushFront(words: Uint32Array, at: number, id: number, limit: number, dropOldest: boolean): number {
   const length = words[at + LENGTH]!;
@@ -88,6 +106,19 @@ export function ringShift(words: Uint32Array, at: number): number {
   words[at + HEAD] = (head + 1) & (words[at + CAPACITY]! - 1);
   words[at + LENGTH] = length - 1;
   return id;
+}
+
+/** Empties the ring (its block stays). */
+export function ringClear(words: Uint32Array, at: number): void {
+  words[at + HEAD] = 0;
+  words[at + LENGTH] = 0;
+}
+
+/** Drops the first `count` ids (count ≤ length). */
+export function ringDropFront(words: Uint32Array, at: number, count: number): void {
+  const length = words[at + LENGTH]! - count;
+  words[at + HEAD] = length === 0 ? 0 : (words[at + HEAD]! + count) & (words[at + CAPACITY]! - 1);
+  words[at + LENGTH] = length;
 }
 
 /** Removes and returns the back id, or -1 when empty. */

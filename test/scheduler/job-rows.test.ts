@@ -11,7 +11,7 @@ interface Row {
   serial: number;
   payload: { n: number };
   priority: number;
-  tenant: Tenant<Job>;
+  tenant: Tenant;
   attempts: number;
   attempt: number;
   backoff: ReturnType<typeof backoffPolicy>;
@@ -23,7 +23,7 @@ interface Row {
   history: AttemptFailure[] | undefined;
 }
 
-const TENANTS = [new Tenant<Job>('a'), new Tenant<Job>('b')];
+const TENANTS = [new Tenant('a'), new Tenant('b')];
 const OWN_BACKOFF = backoffPolicy('test', 7);
 const STATES: JobState[] = ['waiting', 'delayed', 'in-flight', 'dead'];
 

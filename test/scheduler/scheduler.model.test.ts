@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CapacityError, NotFoundError, Scheduler, StateError, type Arena, type Backoff, type JobId, type JobState } from '../../src/index.js';
+import { LEVEL_LIMIT } from '../../src/scheduler/ready-line.js';
 import { arenaOn, builds, type BuildName } from '../helpers/builds.js';
 
 /**
@@ -57,7 +58,10 @@ class Model {
   /** Every payload ever taken to completion or cancelled: none may come back. */
   gone = new Set<number>();
 
-  constructor(readonly max: boolean) {}
+  constructor(
+    readonly max: boolean,
+    readonly capacity: number,
+  ) {}
 
   tenant(name: string): ModelTenant {
     let tenant = this.tenants.get(name);
@@ -191,7 +195,7 @@ class Submit implements Command {
   run(model: Model, real: Real): void {
     const payload = model.nextPayload++;
     const options = { priority: this.priority, delay: this.delay, tenant: this.tenant, attempts: this.attempts, backoff: BACKOFFS[this.backoff]!, ...(this.ownId ? { id: `own-${payload}` } : {}) };
-    if (model.held >= CAPACITY) {
+    if (model.held >= model.capacity) {
       expect(() => real.s.submit(payload, options)).toThrow(CapacityError);
       return check(model, real);
     }
@@ -307,7 +311,7 @@ class Requeue implements Command {
   run(model: Model, real: Real): void {
     const job = pick(model, this.index, ['dead']);
     if (!job) return;
-    if (model.held >= CAPACITY) {
+    if (model.held >= model.capacity) {
       expect(() => real.s.requeue(job.id)).toThrow(CapacityError);
       return check(model, real);
     }
@@ -401,17 +405,31 @@ class Shrink implements Command {
 }
 
 const index = fc.nat({ max: 50 });
-const commands = fc.commands(
+/** A few priorities (the usual), or many: a tenant's line past LEVEL_LIMIT moves into a heap. */
+const fewPriorities = fc.integer({ min: 0, max: 3 });
+const manyPriorities = fc.oneof(fewPriorities, fc.integer({ min: 4, max: LEVEL_LIMIT + 30 }));
+/** With many priorities: one tenant gets a run of distinct ones, enough to pass LEVEL_LIMIT. */
+const flood = fc
+  .tuple(fc.integer({ min: -10, max: 10 }), fc.integer({ min: LEVEL_LIMIT - 8, max: LEVEL_LIMIT + 8 }), fc.constantFrom(...TENANTS))
+  .map(([start, count, tenant]): Command => ({
+    check: () => true,
+    run(model, real) {
+      for (let p = start; p < start + count; p++) new Submit(p, 0, tenant, 2, 0, false).run(model, real);
+    },
+    toString: () => `flood(${start}..${start + count - 1}, ${tenant})`,
+  }));
+const commands = (priority: fc.Arbitrary<number>, extra: fc.Arbitrary<Command>[] = []) => fc.commands(
   [
+    ...extra,
     fc
-      .tuple(fc.integer({ min: 0, max: 3 }), fc.constantFrom(0, 0, 0, 5, 10, 20), fc.constantFrom(...TENANTS), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: BACKOFFS.length - 1 }), fc.boolean())
+      .tuple(priority, fc.constantFrom(0, 0, 0, 5, 10, 20), fc.constantFrom(...TENANTS), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: BACKOFFS.length - 1 }), fc.boolean())
       .map(([p, d, t, a, b, own]) => new Submit(p, d, t, a, b, own)),
     fc.constant(new Take()),
     fc.constant(new Take()),
     index.map((i) => new Ack(i)),
     index.map((i) => new Fail(i)),
     fc.tuple(index, fc.constantFrom<JobState[]>(['waiting'], ['delayed'], ['in-flight'], ['dead'], ['waiting', 'delayed', 'in-flight', 'dead'])).map(([i, states]) => new Cancel(i, states)),
-    fc.tuple(index, fc.integer({ min: 0, max: 3 })).map(([i, p]) => new Reprioritize(i, p)),
+    fc.tuple(index, priority).map(([i, p]) => new Reprioritize(i, p)),
     index.map((i) => new Requeue(i)),
     fc.constantFrom(1, 3, 5, 10, 25).map((ms) => new Advance(ms)),
     fc.tuple(fc.constantFrom(...TENANTS), fc.constantFrom(0.5, 1, 2, 3)).map(([t, w]) => new SetWeight(t, w)),
@@ -422,14 +440,16 @@ const commands = fc.commands(
 );
 
 describe.each(Object.keys(builds) as BuildName[])('Scheduler lifecycle against a model (%s build)', (build) => {
-  for (const order of ['min', 'max'] as const) {
-    it(`loses, duplicates and reorders no job (order: ${order})`, () => {
+  for (const [order, priorities, numRuns] of [['min', 'few', 300], ['max', 'few', 300], ['min', 'many', 15], ['max', 'many', 15]] as const) {
+    it(`loses, duplicates and reorders no job (order: ${order}, ${priorities} priorities)`, () => {
       const arena = arenaOn(build);
+      const many = priorities === 'many';
+      const capacity = many ? 3 * LEVEL_LIMIT : CAPACITY;
       fc.assert(
-        fc.property(commands, (cmds) => {
+        fc.property(many ? commands(manyPriorities, [flood]) : commands(fewPriorities), (cmds) => {
           const clock = { now: 0 };
-          const real: Real = { s: new Scheduler<number>({ capacity: CAPACITY, order, clock: () => clock.now, arena }), clock, arena };
-          const model = new Model(order === 'max');
+          const real: Real = { s: new Scheduler<number>({ capacity, order, clock: () => clock.now, arena }), clock, arena };
+          const model = new Model(order === 'max', capacity);
           try {
             fc.modelRun(() => ({ model, real }), cmds);
             const s = real.s;
@@ -451,7 +471,7 @@ describe.each(Object.keys(builds) as BuildName[])('Scheduler lifecycle against a
             real.s.dispose();
           }
         }),
-        { numRuns: 300 },
+        { numRuns },
       );
     });
   }
