@@ -72,7 +72,7 @@ class Real implements LineRows {
 
 type Command = fc.Command<Model, Real>;
 
-function check(model: Model, real: Real): void {
+function agree(model: Model, real: Real): void {
   expect(real.line.size).toBe(model.waiting.length);
   expect([...real.line].sort((a, b) => a - b)).toEqual(model.waiting.map((w) => w.job).sort((a, b) => a - b));
 }
@@ -81,7 +81,7 @@ const command = (name: string, run: (model: Model, real: Real) => void): Command
   check: () => true,
   run(model, real) {
     run(model, real);
-    check(model, real);
+    agree(model, real);
   },
   toString: () => name,
 });
@@ -145,9 +145,9 @@ describe.each(Object.keys(builds) as BuildName[])('ready line against a sorted-l
   // One arena for all runs (an arena per run would outrun the collector that frees their tags).
   const arena = arenaOn(build);
   for (const max of [false, true]) {
-    it(`few priorities, order ${max ? 'max' : 'min'}: pops by (priority, arrival), keeps every job once`, () => {
+    const check = (list: fc.Arbitrary<Command>[], maxCommands: number, numRuns: number) =>
       fc.assert(
-        fc.property(fc.commands(commands(few), { maxCommands: 120, size: 'max' }), (cmds) => {
+        fc.property(fc.commands(list, { maxCommands, size: 'max' }), (cmds) => {
           const real = new Real(max, arena);
           try {
             fc.modelRun(() => ({ model: new Model(max), real }), cmds);
@@ -155,8 +155,11 @@ describe.each(Object.keys(builds) as BuildName[])('ready line against a sorted-l
             real.line.dispose();
           }
         }),
-        { numRuns: 200 },
+        { numRuns },
       );
+
+    it(`few priorities, order ${max ? 'max' : 'min'}: pops by (priority, arrival), keeps every job once`, () => {
+      check(commands(few), 120, 200);
     });
 
     it(`many priorities (levels, a heap, levels again), order ${max ? 'max' : 'min'}`, () => {
@@ -179,17 +182,7 @@ describe.each(Object.keys(builds) as BuildName[])('ready line against a sorted-l
         }
         expect(real.line.pop()).toBeUndefined();
       });
-      fc.assert(
-        fc.property(fc.commands([...commands(many), spread, fc.constant(drain)], { maxCommands: 100, size: 'max' }), (cmds) => {
-          const real = new Real(max, arena);
-          try {
-            fc.modelRun(() => ({ model: new Model(max), real }), cmds);
-          } finally {
-            real.line.dispose();
-          }
-        }),
-        { numRuns: 60 },
-      );
+      check([...commands(many), spread, fc.constant(drain)], 100, 60);
     });
   }
 });
