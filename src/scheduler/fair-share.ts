@@ -2,9 +2,7 @@ import type { Arena } from '../core/arena.js';
 import { PriorityQueue } from '../structures/priority-queue.js';
 import type { Handle } from '../structures/handle.js';
 import { ReadyLine, type LineRows } from './ready-line.js';
-
-/** A job: its row in the scheduler's JobRows. */
-type Job = number;
+import type { Job } from './job-rows.js';
 
 /** No handle: the tenant is not in the tenant heap (it has no due job). */
 const NONE = -1;

@@ -3,9 +3,7 @@ import type { Handle } from '../structures/handle.js';
 import { NumericQueue, ringAddress } from '../structures/numeric-queue.js';
 import { PriorityQueue } from '../structures/priority-queue.js';
 import { ringAt, ringClear, ringDropFront, ringLength, ringPushThree } from '../structures/ring-words.js';
-
-/** A job: its row in the scheduler's JobRows (a u32). */
-type Job = number;
+import type { Job } from './job-rows.js';
 
 /** What a line reads and writes of a job's row. */
 export interface LineRows {
