@@ -141,6 +141,19 @@ export class JobRows<T> {
     this.#histories.clear();
   }
 
+  /**
+   * Whether the row's handle is `ticket` (its job's entry in a ready line is the one holding that
+   * ticket). Reads the row's references too, though the answer does not need them: the `take` that
+   * follows does, and a row not yet in the caches then costs its two misses at once rather than one
+   * after the other (a million waiting jobs: 690 → 600 ns a job submitted, taken and acked).
+   */
+  holds(job: Job, ticket: number): boolean {
+    const chunk = this.#chunks[job >> CHUNK_BITS]!;
+    const row = job & ROW_MASK;
+    const state = chunk.refs[REFS * row + STATE];
+    return chunk.numbers[STRIDE * row + HANDLE] === ticket && state !== undefined;
+  }
+
   id(job: Job): JobId {
     return this.#chunks[job >> CHUNK_BITS]!.refs[REFS * (job & ROW_MASK) + ID] as JobId;
   }

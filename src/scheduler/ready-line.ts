@@ -9,6 +9,8 @@ import type { Job } from './job-rows.js';
 export interface LineRows {
   /** The ticket of the job's entry while it waits (in a line kept in a heap, its handle there). */
   handle(job: Job): number;
+  /** Whether `handle(job)` is `ticket`: the entry is still its job's. */
+  holds(job: Job, ticket: number): boolean;
   setHandle(job: Job, handle: Handle): void;
   /**
    * Its rank in arrival order: FIFO among equal priorities. Read for the jobs in the line, so a
@@ -286,7 +288,7 @@ export class ReadyLine {
       let job = -1;
       while (ringLength(words, at) > 0) {
         const head = ringAt(words, at, 0);
-        if (rows.handle(head) === -(ringAt(words, at, 2) * TWO_32 + ringAt(words, at, 1))) {
+        if (rows.holds(head, -(ringAt(words, at, 2) * TWO_32 + ringAt(words, at, 1)))) {
           job = head;
           break;
         }
@@ -294,7 +296,7 @@ export class ReadyLine {
       }
       if (late !== undefined && late.size > 0) {
         const first = late.peek()!;
-        if (rows.handle(first.job) !== first.ticket) {
+        if (!rows.holds(first.job, first.ticket)) {
           late.pop();
           continue;
         }
@@ -314,9 +316,9 @@ export class ReadyLine {
     const entries = level.entries;
     for (let k = 0; k + 2 < entries.size; k += ENTRY) {
       const job = entries.at(k)!;
-      if (rows.handle(job) === -(entries.at(k + 2)! * TWO_32 + entries.at(k + 1)!)) yield job;
+      if (rows.holds(job, -(entries.at(k + 2)! * TWO_32 + entries.at(k + 1)!))) yield job;
     }
-    if (level.late !== undefined) for (const { job, ticket } of level.late) if (rows.handle(job) === ticket) yield job;
+    if (level.late !== undefined) for (const { job, ticket } of level.late) if (rows.holds(job, ticket)) yield job;
   }
 
   /** A level whose last live entry left: its bit goes, and what it holds was left behind. */

@@ -45,6 +45,9 @@ class Real implements LineRows {
   handle(job: number): number {
     return this.handles[job]!;
   }
+  holds(job: number, ticket: number): boolean {
+    return this.handles[job] === ticket;
+  }
   setHandle(job: number, handle: Handle): void {
     this.handles[job] = handle;
   }
