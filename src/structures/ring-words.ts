@@ -117,6 +117,7 @@ export function ringClear(words: Uint32Array, at: number): void {
 /** Drops the first `count` ids (count ≤ length). */
 export function ringDropFront(words: Uint32Array, at: number, count: number): void {
   const length = words[at + LENGTH]! - count;
+  // An emptied ring starts again at the block's start, so the next batch is one run, not two.
   words[at + HEAD] = length === 0 ? 0 : (words[at + HEAD]! + count) & (words[at + CAPACITY]! - 1);
   words[at + LENGTH] = length;
 }
@@ -172,10 +173,7 @@ export function ringTakeFront(words: Uint32Array, at: number, out: Uint32Array, 
   const firstRun = Math.min(count, capacity - head);
   copyOut(words, data + head, out, 0, firstRun);
   copyOut(words, data, out, firstRun, count - firstRun);
-  const length = words[at + LENGTH]! - count;
-  // An emptied ring starts again at the block's start, so the next batch is one run, not two.
-  words[at + HEAD] = length === 0 ? 0 : (head + count) & (capacity - 1);
-  words[at + LENGTH] = length;
+  ringDropFront(words, at, count);
 }
 
 /** Moves the last `count` ids (count ≤ length) into `out`, the back one first. */
