@@ -1015,10 +1015,10 @@ export class Scheduler<T = unknown> {
     const undo: (() => void)[] = [];
     try {
       for (const [tenant, batch] of byTenant) {
-        // Arrivals first: a line that moves into a heap halfway through orders by them.
+        // Arrivals first: a line that moves into a heap halfway through orders by them. The line
+        // gives each row its handle itself, for the same reason.
         batch.jobs.forEach((job, k) => this.#rows.setArrival(job, this.#arrivals + k));
         const handles = this.#fair.pushMany(tenant, batch.jobs, batch.priorities);
-        batch.jobs.forEach((job, k) => this.#rows.setHandle(job, handles[k]!));
         this.#arrivals += batch.jobs.length;
         undo.push(() => batch.jobs.forEach((job, k) => this.#fair.remove(tenant, job, handles[k]!)));
       }

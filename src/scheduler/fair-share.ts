@@ -163,7 +163,7 @@ export class FairShare {
     return ticket as Handle;
   }
 
-  /** Adds several due jobs of one tenant in one batch; all or nothing. */
+  /** Adds several due jobs of one tenant in one batch, giving each row its handle; all or nothing. */
   pushMany(tenant: Tenant, jobs: Job[], priorities: number[]): Handle[] {
     const ready = (tenant.ready ??= this.#line());
     const handles = ready.pushMany(jobs, priorities) as Handle[];
