@@ -1,6 +1,6 @@
 import type { Arena } from '../core/arena.js';
 import { PriorityQueue } from '../structures/priority-queue.js';
-import { available, fits, type Member } from './member.js';
+import { available, fits, unlist, type Member } from './member.js';
 import type { Tier } from './tier.js';
 
 /**
@@ -72,12 +72,7 @@ export class HeapTier<W> implements Tier<W> {
 
   remove(member: Member<W>): void {
     const members = this.#members;
-    const last = members.pop()!;
-    if (last !== member) {
-      members[member.index] = last;
-      last.index = member.index;
-    }
-    member.index = -1;
+    unlist(members, member);
     const queue = this.#queue;
     if (queue === undefined) return;
     queue.remove(member.handle!);

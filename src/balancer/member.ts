@@ -62,3 +62,13 @@ export function fits(member: Member<unknown>, cost: number): boolean {
 export function loadPerWeight(member: Member<unknown>): number {
   return member.load / member.effectiveWeight;
 }
+
+/** Takes `member` out of a list that keeps each member at its `index`: the last one fills its place. */
+export function unlist<W>(list: Member<W>[], member: Member<W>): void {
+  const last = list.pop()!;
+  if (last !== member) {
+    list[member.index] = last;
+    last.index = member.index;
+  }
+  member.index = -1;
+}

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, describe } from '../core/errors.js';
-import { available, fits, loadPerWeight, type Member } from './member.js';
+import { available, fits, loadPerWeight, unlist, type Member } from './member.js';
 import type { Tier } from './tier.js';
 
 /** Whether `a` is the better choice: less load per weight, then the less recently picked. */
@@ -90,13 +90,7 @@ export class PowerOfTwoTier<W> implements Tier<W> {
   }
 
   #leave(member: Member<W>): void {
-    const list = this.#available;
-    const last = list.pop()!;
-    if (last !== member) {
-      list[member.index] = last;
-      last.index = member.index;
-    }
-    member.index = -1;
+    unlist(this.#available, member);
   }
 
   /** A uniform index below `count` from the random source, which must return a number in [0, 1). */
