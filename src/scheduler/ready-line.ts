@@ -280,11 +280,11 @@ export class ReadyLine {
   #next(level: Level): Job {
     const rows = this.#rows;
     const late = level.late;
+    const arena = this.#arena;
+    if (!arena.memoryOpen) level.entries.shift(); // throws: the arena is closed
+    const words = arena.words(); // nothing below grows the memory
+    const at = level.at;
     for (;;) {
-      const arena = this.#arena;
-      if (!arena.memoryOpen) level.entries.shift(); // throws: the arena is closed
-      const words = arena.words();
-      const at = level.at;
       let job = -1;
       while (ringLength(words, at) > 0) {
         const head = ringAt(words, at, 0);
