@@ -332,7 +332,7 @@ export class Scheduler<T = unknown> {
     const job = this.#inFlightJob(where, id);
     const event = this.#events.has('completed') ? { job: this.#record(job), result } : undefined;
     this.#forget(job);
-    if (event) this.#events.queue('completed', event);
+    if (event !== undefined) this.#events.queue('completed', event);
     this.#finish();
   }
 
@@ -374,7 +374,7 @@ export class Scheduler<T = unknown> {
       const event = this.#events.has('evicted') ? { job: this.#record(oldest) } : undefined;
       this.#dead.remove(oldest);
       this.#forget(oldest);
-      if (event) this.#events.queue('evicted', event);
+      if (event !== undefined) this.#events.queue('evicted', event);
     }
     this.#finish();
     return 'dead';

@@ -84,7 +84,9 @@ export class Arena {
   /**
    * Whether structures may read and write this arena's memory directly (`words()`): false once
    * the core trapped, and on the stand-in of a disposed structure, so their fast paths fall back
-   * to the core calls that throw. @internal
+   * to the core calls that throw. Hot paths test it with `=== true`: its truthiness compiles to a
+   * full ToBoolean (false, '', undetectable, number and bigint checks), 4 % of a NumericQueue
+   * push + shift. @internal
    */
   memoryOpen = true;
   /** Items the staging area holds. @internal */

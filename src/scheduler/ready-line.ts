@@ -258,7 +258,7 @@ export class ReadyLine {
     const low = magnitude >>> 0;
     const high = (magnitude - low) / TWO_32;
     const arena = this.#arena;
-    if (arena.memoryOpen && ringPushThree(arena.words(), level.at, job, low, high)) return;
+    if (arena.memoryOpen === true && ringPushThree(arena.words(), level.at, job, low, high)) return;
     scratch[0] = job;
     scratch[1] = low;
     scratch[2] = high;
@@ -281,7 +281,7 @@ export class ReadyLine {
     const rows = this.#rows;
     const late = level.late;
     const arena = this.#arena;
-    if (!arena.memoryOpen) level.entries.shift(); // throws: the arena is closed
+    if (arena.memoryOpen !== true) level.entries.shift(); // throws: the arena is closed
     const words = arena.words(); // nothing below grows the memory
     const at = level.at;
     for (;;) {
@@ -326,7 +326,7 @@ export class ReadyLine {
     const rank = level.rank;
     if (rank < 32) this.#low &= ~(1 << rank);
     else this.#high &= ~(1 << (rank - 32));
-    if (this.#arena.memoryOpen) ringClear(this.#arena.words(), level.at);
+    if (this.#arena.memoryOpen === true) ringClear(this.#arena.words(), level.at);
     else level.entries.clear();
     if (level.late !== undefined && level.late.size > 0) level.late.clear();
   }

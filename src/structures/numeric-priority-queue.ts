@@ -39,7 +39,7 @@ export class NumericPriorityQueue implements Iterable<number> {
 
   get size(): number {
     const arena = this.#arena;
-    return arena.memoryOpen ? heapSize(arena.words(), this.#at) : arena.core.heap_size(this.#header);
+    return arena.memoryOpen === true ? heapSize(arena.words(), this.#at) : arena.core.heap_size(this.#header);
   }
 
   get max(): boolean {
@@ -95,7 +95,7 @@ export class NumericPriorityQueue implements Iterable<number> {
 
   peek(): number | undefined {
     const arena = this.#arena;
-    const id = arena.memoryOpen ? heapTop(arena.words(), this.#at) : arena.core.heap_peek(this.#header);
+    const id = arena.memoryOpen === true ? heapTop(arena.words(), this.#at) : arena.core.heap_peek(this.#header);
     return id < 0 ? undefined : id;
   }
 

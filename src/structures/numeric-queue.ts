@@ -63,7 +63,7 @@ export class NumericQueue implements Iterable<number> {
 
   get size(): number {
     const arena = this.#arena;
-    return arena.memoryOpen ? ringLength(arena.words(), this.#at) : arena.core.ring_length(this.#header);
+    return arena.memoryOpen === true ? ringLength(arena.words(), this.#at) : arena.core.ring_length(this.#header);
   }
 
   get capacity(): number {
@@ -74,7 +74,7 @@ export class NumericQueue implements Iterable<number> {
   push(id: number): number {
     checkWord('NumericQueue.push', id);
     const arena = this.#arena;
-    if (arena.memoryOpen) {
+    if (arena.memoryOpen === true) {
       const size = ringPushBack(arena.words(), this.#at, id, this.#capacity, this.#dropOldest);
       if (size !== 0) return size;
     }
@@ -88,7 +88,7 @@ export class NumericQueue implements Iterable<number> {
   unshift(id: number): number {
     checkWord('NumericQueue.unshift', id);
     const arena = this.#arena;
-    if (arena.memoryOpen) {
+    if (arena.memoryOpen === true) {
       const size = ringPushFront(arena.words(), this.#at, id, this.#capacity, this.#dropOldest);
       if (size !== 0) return size;
     }
@@ -99,13 +99,13 @@ export class NumericQueue implements Iterable<number> {
 
   shift(): number | undefined {
     const arena = this.#arena;
-    const id = arena.memoryOpen ? ringShift(arena.words(), this.#at) : arena.core.ring_popFront(this.#header);
+    const id = arena.memoryOpen === true ? ringShift(arena.words(), this.#at) : arena.core.ring_popFront(this.#header);
     return id < 0 ? undefined : id;
   }
 
   pop(): number | undefined {
     const arena = this.#arena;
-    const id = arena.memoryOpen ? ringPop(arena.words(), this.#at) : arena.core.ring_popBack(this.#header);
+    const id = arena.memoryOpen === true ? ringPop(arena.words(), this.#at) : arena.core.ring_popBack(this.#header);
     return id < 0 ? undefined : id;
   }
 
@@ -201,7 +201,7 @@ export class NumericQueue implements Iterable<number> {
   /** The id `k` places from the front; `k` must be below the size. */
   #read(k: number): number {
     const arena = this.#arena;
-    return arena.memoryOpen ? ringAt(arena.words(), this.#at, k) : arena.core.ring_at(this.#header, k);
+    return arena.memoryOpen === true ? ringAt(arena.words(), this.#at, k) : arena.core.ring_at(this.#header, k);
   }
 
   #full(call: string): CapacityError {

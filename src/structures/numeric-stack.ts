@@ -48,7 +48,7 @@ export class NumericStack implements Iterable<number> {
 
   get size(): number {
     const arena = this.#arena;
-    if (arena.memoryOpen) return this.#bounded ? ringLength(arena.words(), this.#at) : stackLength(arena.words(), this.#at);
+    if (arena.memoryOpen === true) return this.#bounded ? ringLength(arena.words(), this.#at) : stackLength(arena.words(), this.#at);
     return this.#bounded ? arena.core.ring_length(this.#header) : arena.core.stack_length(this.#header);
   }
 
@@ -60,7 +60,7 @@ export class NumericStack implements Iterable<number> {
   push(id: number): number {
     checkWord('NumericStack.push', id);
     const arena = this.#arena;
-    if (arena.memoryOpen) {
+    if (arena.memoryOpen === true) {
       const words = arena.words();
       const size = this.#bounded ? ringPushBack(words, this.#at, id, this.#limit, true) : stackPush(words, this.#at, id);
       if (size !== 0) return size;
@@ -74,7 +74,7 @@ export class NumericStack implements Iterable<number> {
   pop(): number | undefined {
     const arena = this.#arena;
     let id: number;
-    if (arena.memoryOpen) id = this.#bounded ? ringPop(arena.words(), this.#at) : stackPop(arena.words(), this.#at);
+    if (arena.memoryOpen === true) id = this.#bounded ? ringPop(arena.words(), this.#at) : stackPop(arena.words(), this.#at);
     else id = this.#bounded ? arena.core.ring_popBack(this.#header) : arena.core.stack_pop(this.#header);
     return id < 0 ? undefined : id;
   }
@@ -167,7 +167,7 @@ export class NumericStack implements Iterable<number> {
   /** The id at `index` from the bottom; `index` must be below the size. */
   #read(index: number): number {
     const arena = this.#arena;
-    if (arena.memoryOpen) return this.#bounded ? ringAt(arena.words(), this.#at, index) : stackAt(arena.words(), this.#at, index);
+    if (arena.memoryOpen === true) return this.#bounded ? ringAt(arena.words(), this.#at, index) : stackAt(arena.words(), this.#at, index);
     return this.#bounded ? arena.core.ring_at(this.#header, index) : arena.core.stack_at(this.#header, index);
   }
 

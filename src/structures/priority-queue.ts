@@ -265,7 +265,7 @@ export class PriorityQueue<T> implements Iterable<T> {
   /** The first item, left in place; undefined when the queue is empty. */
   peek(): T | undefined {
     const arena = this.#arena;
-    const slot = arena.memoryOpen ? heapTop(arena.words(), this.#at) : arena.core.heap_peek(this.#header);
+    const slot = arena.memoryOpen === true ? heapTop(arena.words(), this.#at) : arena.core.heap_peek(this.#header);
     return slot < 0 ? undefined : (arena.payloads[slot] as T);
   }
 
