@@ -32,6 +32,20 @@ const CHUNK_BITS = 10;
 const CHUNK_ROWS = 1 << CHUNK_BITS;
 const ROW_MASK = CHUNK_ROWS - 1;
 
+/**
+ * Fresh rows are carved in runs of `RUN`, one run open per lane, and a lane serves one priority
+ * at a time: jobs of one priority submitted together get neighbouring rows, so taking them (a
+ * line drains in priority order) reads memory in order instead of one row in ten. A million jobs
+ * of priorities 0-9, submitted then taken: 446 -> 320 ns a take + ack. `LANES` lanes, by the
+ * priority's low bits, and a shared lane (submission order, as before lanes) for a priority whose
+ * lane is serving another: with thousands of distinct priorities (deadlines) the lanes soon stall
+ * and nearly every row comes from the shared lane, so rows stay in submission order there.
+ * At most `(LANES + 1) * RUN` rows are carved and not yet handed out.
+ */
+const LANES = 16;
+const SHARED_LANE = LANES;
+const RUN = 64;
+
 /** What a chunk's `refs` hold: an id, a payload, a tenant or a state. */
 type Ref = JobId | Tenant | JobState | unknown;
 
@@ -52,13 +66,20 @@ class Chunk {
  * per job was most of the cost of a submit: fresh memory for each (most outlive a minor GC),
  * traced by every major GC. Chunks are never copied to grow (fresh memory costs about 1 ns a byte
  * here, a copy to twice the size three times what it copies) and are kept for reuse once made:
- * filling a row that exists costs a few ns. Rows are reused, most recently freed first.
+ * filling a row that exists costs a few ns. Rows are reused, most recently freed first; fresh
+ * ones are carved by priority (`RUN`).
  */
 export class JobRows<T> {
   readonly #chunks: Chunk[] = [];
-  /** Rows handed out since all were last free: every row below it is held or in `#free`. */
+  /** Rows carved since all were last free: every row below it is held, in `#free` or in a lane's open run. */
   #used = 0;
   readonly #free: number[] = [];
+  /** Per lane (and the shared lane last): the priority it serves, and its open run `next .. end`. */
+  readonly #laneFor = new Float64Array(LANES + 1).fill(NaN);
+  readonly #laneNext = new Int32Array(LANES + 1);
+  readonly #laneEnd = new Int32Array(LANES + 1);
+  /** Rows carved into open runs and not handed out yet. */
+  #carved = 0;
   /** The backoff of every job that has none of its own. */
   readonly #defaultBackoff: BackoffPolicy;
   /** Backoffs other than the default, for the few jobs given one. */
@@ -72,18 +93,12 @@ export class JobRows<T> {
 
   /** Rows held. */
   get size(): number {
-    return this.#used - this.#free.length;
+    return this.#used - this.#carved - this.#free.length;
   }
 
   /** A row for a new job, filled in; its state is `'waiting'` until the caller places it. */
   add(id: JobId, serial: number, payload: T, priority: number, tenant: Tenant, attempts: number, backoff: BackoffPolicy, submittedAt: number): Job {
-    let job: Job;
-    if (this.#free.length > 0) {
-      job = this.#free.pop()!;
-    } else {
-      job = this.#used++;
-      if (job >> CHUNK_BITS === this.#chunks.length) this.#chunks.push(new Chunk());
-    }
+    const job: Job = this.#free.length > 0 ? this.#free.pop()! : this.#carve(priority);
     const chunk = this.#chunks[job >> CHUNK_BITS]!;
     const row = job & ROW_MASK;
     const refs = chunk.refs;
@@ -117,16 +132,44 @@ export class JobRows<T> {
     if (this.#backoffs.size > 0) this.#backoffs.delete(job);
     if (this.#histories.size > 0) this.#histories.delete(job);
     this.#free.push(job);
-    // All free: rows are handed out from the first again, in order.
-    if (this.#free.length === this.#used) {
-      this.#used = 0;
-      this.#free.length = 0;
+    // All free: rows are carved from the first again.
+    if (this.#free.length === this.#used - this.#carved) this.#startOver();
+  }
+
+  /** A fresh row from the open run of the lane serving `priority`. */
+  #carve(priority: number): Job {
+    let lane = priority & (LANES - 1);
+    if (this.#laneFor[lane] !== priority) {
+      // A lane changes priority only once its run is used up; until then the shared lane serves.
+      if (this.#laneNext[lane] === this.#laneEnd[lane]) this.#laneFor[lane] = priority;
+      else lane = SHARED_LANE;
     }
+    if (this.#laneNext[lane] === this.#laneEnd[lane]) {
+      const start = this.#used;
+      this.#used += RUN;
+      this.#carved += RUN;
+      this.#laneNext[lane] = start;
+      this.#laneEnd[lane] = start + RUN;
+      while (this.#chunks.length << CHUNK_BITS < this.#used) this.#chunks.push(new Chunk());
+    }
+    this.#carved--;
+    const job = this.#laneNext[lane]!;
+    this.#laneNext[lane] = job + 1;
+    return job;
+  }
+
+  #startOver(): void {
+    this.#used = 0;
+    this.#carved = 0;
+    this.#free.length = 0;
+    this.#laneFor.fill(NaN);
+    this.#laneNext.fill(0);
+    this.#laneEnd.fill(0);
   }
 
   /**
-   * Gives back the chunks above every row handed out since all were last free (all of them when
-   * none is held). Rows are reused, not compacted: a job held in a high row keeps its chunk.
+   * Gives back the chunks above every row carved since all were last free (all of them when none
+   * is held). Rows are reused, not compacted: a job held in a high row keeps its chunk.
    */
   shrink(): void {
     this.#chunks.length = Math.ceil(this.#used / CHUNK_ROWS);
@@ -134,8 +177,7 @@ export class JobRows<T> {
 
   /** Forgets every row and gives back the memory. */
   clear(): void {
-    this.#used = 0;
-    this.#free.length = 0;
+    this.#startOver();
     this.#chunks.length = 0;
     this.#backoffs.clear();
     this.#histories.clear();
