@@ -20,8 +20,7 @@ export interface Config {
   readonly memorySize: number;
   /** Single operations timed by the tail-latency suite. */
   readonly latencySteps: number;
-  /** Jobs of the scheduler suite (submit + take + ack), and of the async pools. */
-  readonly jobs: number;
+  /** Jobs of the scheduler suite's async pools (its other cases use `sizes` and `holdSteps`). */
   readonly poolJobs: number;
   /** Worker counts of the balancer suite. */
   readonly workers: readonly number[];
@@ -39,7 +38,6 @@ export function configFor(quick: boolean): Config {
       creations: 1_000,
       memorySize: 100_000,
       latencySteps: 100_000,
-      jobs: 10_000,
       poolJobs: 10_000,
       workers: [10, 1_000],
       plan: { rounds: 3, roundTime: 10, warmupTime: 10 },
@@ -54,7 +52,6 @@ export function configFor(quick: boolean): Config {
     creations: 1_000,
     memorySize: 1_000_000,
     latencySteps: 1_000_000,
-    jobs: 1_000_000,
     poolJobs: 100_000,
     workers: [10, 1_000, 100_000],
     plan: { rounds: 8, roundTime: 60, warmupTime: 50 },

@@ -1,9 +1,12 @@
 /**
- * Scheduler against a heap-js scheduler with the same ordering (bench/baselines/heap-scheduler.ts):
- * submit N jobs with random priorities 0–9, then take and ack them all (priority, then FIFO; the
- * checksum of the take order must agree). And `run()` at concurrency 8 with a trivial async handler
- * against p-queue and fastq running the same jobs, each a long-lived queue fed and drained (the
- * checksum of the order handlers started in must agree).
+ * Scheduler against a heap-js scheduler with the same ordering (bench/baselines/heap-scheduler.ts),
+ * jobs with random priorities 0–9 taken by priority, then FIFO (the checksum of the take order must
+ * agree):
+ * - fill-then-drain: submit N jobs, then take and ack them all;
+ * - hold model: N jobs waiting, and each step submits one, takes one and acks it (a steady stream).
+ * And `run()` at concurrency 8 with a trivial async handler against p-queue and fastq running the
+ * same jobs, each a long-lived queue fed and drained (the checksum of the order handlers started in
+ * must agree).
  */
 import fastq from 'fastq';
 import PQueue from 'p-queue';
@@ -38,11 +41,16 @@ function makeJobs(count: number): Job[] {
   return jobs;
 }
 
-function submitTakeAck(count: number, Scheduler: SchedulerClass): Case {
-  const jobs = makeJobs(count);
+function randomPriorities(count: number): Float64Array {
   const random = seededRandom(3);
   const priorities = new Float64Array(count);
   for (let i = 0; i < count; i++) priorities[i] = Math.floor(random() * 10);
+  return priorities;
+}
+
+function submitTakeAck(count: number, Scheduler: SchedulerClass): Case {
+  const jobs = makeJobs(count);
+  const priorities = randomPriorities(count);
   const contenders: Contender[] = [
     {
       name: 'Scheduler', library: OURS, ours: true, group: 'scheduler',
@@ -84,9 +92,68 @@ function submitTakeAck(count: number, Scheduler: SchedulerClass): Case {
   ];
   return {
     suite: SUITE, workload: 'submit + take + ack', size: count, operations: count, operation: 'job (submit+take+ack)', contenders,
-    // One iteration is a million jobs through each: one per round, after the first round's
-    // checksum call has warmed the code up.
-    plan: { rounds: 3, roundTime: 0, warmupTime: 0 },
+    // At a million jobs an iteration is a second through each: one per round, after one untimed.
+    // Smaller, the same scheduler fills and drains again and again within a round.
+    plan: count >= 1_000_000 ? { rounds: 5, roundTime: 0, warmupTime: 1 } : undefined,
+  };
+}
+
+/**
+ * `count` jobs waiting before the timing starts; each of `steps` steps submits a job, takes the best
+ * one and acks it. The line stays `count` deep and its low priorities wait long, as in a loaded
+ * service; every iteration submits the same `steps` jobs, on top of what the last one left.
+ */
+function hold(count: number, steps: number, Scheduler: SchedulerClass): Case {
+  const total = count + steps;
+  const jobs = makeJobs(total);
+  const priorities = randomPriorities(total);
+  const contenders: Contender[] = [
+    {
+      name: 'Scheduler', library: OURS, ours: true, group: 'scheduler',
+      prepare() {
+        const scheduler = new Scheduler<Job>();
+        for (let i = 0; i < count; i++) scheduler.submit(jobs[i]!, { priority: priorities[i]! });
+        return {
+          run() {
+            let check = 0;
+            for (let s = 0; s < steps; s++) {
+              const k = count + s;
+              scheduler.submit(jobs[k]!, { priority: priorities[k]! });
+              const taken = scheduler.take()!;
+              check = mix(check, taken.payload.id);
+              scheduler.ack(taken.id);
+            }
+            return check;
+          },
+          dispose: () => scheduler.dispose(),
+        };
+      },
+    },
+    {
+      name: 'heap-js scheduler (bench/baselines)', library: 'heap-js', ours: false, group: 'scheduler',
+      prepare() {
+        const scheduler = new HeapScheduler<Job>();
+        for (let i = 0; i < count; i++) scheduler.submit(jobs[i]!, { priority: priorities[i]! });
+        return {
+          run() {
+            let check = 0;
+            for (let s = 0; s < steps; s++) {
+              const k = count + s;
+              scheduler.submit(jobs[k]!, { priority: priorities[k]! });
+              const taken = scheduler.take()!;
+              check = mix(check, taken.payload.id);
+              scheduler.ack(taken.id);
+            }
+            return check;
+          },
+        };
+      },
+    },
+  ];
+  return {
+    suite: SUITE, workload: 'hold model', size: count, operations: steps, operation: 'job (submit+take+ack)', contenders,
+    // Filling a million-job line takes longer than the steps timed on it: fewer, longer rounds.
+    plan: count >= 1_000_000 ? { rounds: 4, roundTime: 200, warmupTime: 50 } : undefined,
   };
 }
 
@@ -183,6 +250,10 @@ export const schedulerSuite: Suite = {
   unavailable: () => notExported('Scheduler'),
   cases(config: Config) {
     const Scheduler = exported<SchedulerClass>('Scheduler')!;
-    return [() => submitTakeAck(config.jobs, Scheduler), () => pool(config.poolJobs, Scheduler)];
+    return [
+      ...config.sizes.map((size) => () => submitTakeAck(size, Scheduler)),
+      ...config.sizes.map((size) => () => hold(size, config.holdSteps, Scheduler)),
+      () => pool(config.poolJobs, Scheduler),
+    ];
   },
 };
