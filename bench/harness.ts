@@ -11,7 +11,7 @@ import { Bench } from 'tinybench';
 /** One timed iteration. A number it returns is a checksum of what it did (see `checks`). */
 export type Body = () => unknown;
 
-/** A contender's state for one round: the timed iteration, and how to free the state (once its next round's state exists). */
+/** A contender's state for one round: the timed iteration, and how to free the state after it (see `Case.handOver`). */
 export interface Prepared {
   readonly run: Body;
   readonly dispose?: () => void;
@@ -53,6 +53,20 @@ export interface Case {
   readonly async?: boolean;
   /** Overrides of the plan for heavy cases. */
   readonly plan?: Partial<Plan>;
+  /**
+   * A contender's state of one round is disposed only once its next round's state is prepared, so
+   * one of each lives through the collections between contenders, as a service's scheduler or
+   * balancer does. V8 drops the hidden classes of objects that all died, and code compiled
+   * against them deoptimizes: a fresh scheduler after every full GC deoptimized, re-optimized and
+   * soon ran unoptimized (V8 gives up on code that deoptimizes too often), 2 µs a job instead of
+   * 0.4; a balancer of 1,000 workers took 124 ns an operation instead of 79, the heap-js balancer
+   * 164 instead of 122. Not for the structures' suites: there the plain Array baseline of the
+   * Stack suite ran 5.8 ns an operation instead of 3.3 with its last array kept (the code V8
+   * compiles for its push and pop then stays on a slower path), so a handed-over state would
+   * slow a baseline.
+   * @default false
+   */
+  readonly handOver?: boolean;
 }
 
 export interface Plan {
@@ -124,14 +138,6 @@ function collectGarbage(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }
 
-/**
- * Runs a case. A contender's state of one round is disposed only once its next round's state is
- * prepared, so one of each lives through the collections between contenders, as a service's
- * structures do. V8 drops the hidden classes of objects that all died, and code compiled against
- * them deoptimizes: a fresh scheduler after every full GC deoptimized, re-optimized and soon ran
- * unoptimized (V8 gives up on code that deoptimizes too often), 2 µs a job instead of 0.4; a
- * balancer of 1,000 workers 124 ns an operation instead of 79.
- */
 export async function runCase(benchCase: Case, defaults: Plan): Promise<CaseResult> {
   const plan = { ...defaults, ...benchCase.plan };
   const pooled = new Map<Contender, number[]>(benchCase.contenders.map((c) => [c, []]));
@@ -177,7 +183,7 @@ export async function runCase(benchCase: Case, defaults: Plan): Promise<CaseResu
         if (error instanceof ChecksumError) throw error;
         failed.set(contender, (error as Error)?.message ?? String(error));
       } finally {
-        if (prepared && !failed.has(contender)) handedOver.set(contender, prepared);
+        if (benchCase.handOver === true && prepared && !failed.has(contender)) handedOver.set(contender, prepared);
         else prepared?.dispose?.();
       }
     }

@@ -117,7 +117,7 @@ function acquireRelease(workerCount: number, Balancer: BalancerClass): Case {
       },
     },
   ];
-  return { suite: SUITE, workload: 'acquire + release (N workers)', size: workerCount, operations: 2 * steps, operation: 'acquire or release', contenders };
+  return { suite: SUITE, workload: 'acquire + release (N workers)', size: workerCount, operations: 2 * steps, operation: 'acquire or release', contenders, handOver: true };
 }
 
 export const balancerSuite: Suite = {

@@ -95,6 +95,7 @@ function submitTakeAck(count: number, Scheduler: SchedulerClass): Case {
     // At a million jobs an iteration is a second through each: one per round, after one untimed.
     // Smaller, the same scheduler fills and drains again and again within a round.
     plan: count >= 1_000_000 ? { rounds: 5, roundTime: 0, warmupTime: 1 } : undefined,
+    handOver: true,
   };
 }
 
@@ -154,6 +155,7 @@ function hold(count: number, steps: number, Scheduler: SchedulerClass): Case {
     suite: SUITE, workload: 'hold model', size: count, operations: steps, operation: 'job (submit+take+ack)', contenders,
     // Filling a million-job line takes longer than the steps timed on it: fewer, longer rounds.
     plan: count >= 1_000_000 ? { rounds: 4, roundTime: 200, warmupTime: 50 } : undefined,
+    handOver: true,
   };
 }
 
@@ -242,6 +244,7 @@ function pool(count: number, Scheduler: SchedulerClass): Case {
     // An iteration is 100k jobs (a few hundred ms): a few per round on the same queue, after one
     // untimed iteration that grows its arrays.
     plan: { rounds: 8, roundTime: 400, warmupTime: 1 },
+    handOver: true,
   };
 }
 
