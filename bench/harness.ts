@@ -15,6 +15,12 @@ export type Body = () => unknown;
 export interface Prepared {
   readonly run: Body;
   readonly dispose?: () => void;
+  /**
+   * When the case hands states over: called after the round, to give back the memory an idle
+   * service would (ours: `shrink()`), so that the state kept alive through the other contenders'
+   * rounds does not weigh on their collections more than theirs weighs on ours.
+   */
+  readonly rest?: () => void;
 }
 
 export interface Contender {
@@ -183,7 +189,10 @@ export async function runCase(benchCase: Case, defaults: Plan): Promise<CaseResu
         if (error instanceof ChecksumError) throw error;
         failed.set(contender, (error as Error)?.message ?? String(error));
       } finally {
-        if (benchCase.handOver === true && prepared && !failed.has(contender)) handedOver.set(contender, prepared);
+        if (benchCase.handOver === true && prepared && !failed.has(contender)) {
+          prepared.rest?.();
+          handedOver.set(contender, prepared);
+        }
         else prepared?.dispose?.();
       }
     }

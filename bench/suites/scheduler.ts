@@ -27,6 +27,7 @@ interface SchedulerLike<T> {
   ack(id: unknown): void;
   run(handler: (payload: T) => unknown, options: { concurrency: number; signal: AbortSignal }): Promise<void>;
   onIdle(): Promise<void>;
+  shrink(): void;
   dispose(): void;
 }
 type SchedulerClass = new <T>() => SchedulerLike<T>;
@@ -67,6 +68,7 @@ function submitTakeAck(count: number, Scheduler: SchedulerClass): Case {
             }
             return check;
           },
+          rest: () => scheduler.shrink(),
           dispose: () => scheduler.dispose(),
         };
       },
@@ -126,6 +128,7 @@ function hold(count: number, steps: number, Scheduler: SchedulerClass): Case {
             }
             return check;
           },
+          rest: () => scheduler.shrink(),
           dispose: () => scheduler.dispose(),
         };
       },
@@ -198,6 +201,7 @@ function pool(count: number, Scheduler: SchedulerClass): Case {
             await scheduler.onIdle();
             return drained();
           },
+          rest: () => scheduler.shrink(),
           dispose() {
             // Drained: the pool stops at once, and `running` resolves.
             controller.abort();
