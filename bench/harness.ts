@@ -60,9 +60,9 @@ export interface Case {
   /** Overrides of the plan for heavy cases. */
   readonly plan?: Partial<Plan>;
   /**
-   * A contender's state of one round is disposed only once its next round's state is prepared, so
-   * one of each lives through the collections between contenders, as a service's scheduler or
-   * balancer does. V8 drops the hidden classes of objects that all died, and code compiled
+   * A contender's state of one round rests (`Prepared.rest`) and is disposed only once its next
+   * round's state is prepared, so one of each lives through the collections between contenders,
+   * as a service's scheduler or balancer does. V8 drops the hidden classes of objects that all died, and code compiled
    * against them deoptimizes: a fresh scheduler after every full GC deoptimized, re-optimized and
    * soon ran unoptimized (V8 gives up on code that deoptimizes too often), 2 µs a job instead of
    * 0.4; a balancer of 1,000 workers took 124 ns an operation instead of 79, the heap-js balancer
