@@ -148,16 +148,12 @@ export class FairShare {
     const ready = (tenant.ready ??= this.#line());
     const ticket = ready.push(job, priority);
     if (tenant.turn === NONE) {
-      this.#rejoin();
-      const pass = Math.max(tenant.pass, this.#virtualTime);
       try {
-        tenant.turn = this.#turns.push(tenant, pass);
+        this.#enterRotation(tenant);
       } catch (error) {
         ready.remove(job, ticket);
         throw error;
       }
-      this.#rotating++;
-      tenant.pass = pass;
     }
     tenant.due++;
     return ticket as Handle;
@@ -168,16 +164,12 @@ export class FairShare {
     const ready = (tenant.ready ??= this.#line());
     const handles = ready.pushMany(jobs, priorities) as Handle[];
     if (tenant.turn === NONE && handles.length > 0) {
-      this.#rejoin();
-      const pass = Math.max(tenant.pass, this.#virtualTime);
       try {
-        tenant.turn = this.#turns.push(tenant, pass);
+        this.#enterRotation(tenant);
       } catch (error) {
         jobs.forEach((job, k) => ready.remove(job, handles[k]!));
         throw error;
       }
-      this.#rotating++;
-      tenant.pass = pass;
     }
     tenant.due += handles.length;
     return handles;
@@ -246,6 +238,18 @@ export class FairShare {
 
   #line(): ReadyLine {
     return new ReadyLine(this.#max, this.#arena, this.#rows);
+  }
+
+  /**
+   * A tenant that was out of the rotation takes its turn at its pass, or the current virtual time
+   * if that is later. A full arena throws CapacityError with the tenant still out.
+   */
+  #enterRotation(tenant: Tenant): void {
+    this.#rejoin();
+    const pass = Math.max(tenant.pass, this.#virtualTime);
+    tenant.turn = this.#turns.push(tenant, pass);
+    this.#rotating++;
+    tenant.pass = pass;
   }
 
   #leaveRotation(tenant: Tenant): void {
