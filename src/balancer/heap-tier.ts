@@ -46,8 +46,8 @@ export interface Ranking<W> {
  * `behindEquals`, which re-stamps its sequence number, so the queue's FIFO among equals is the
  * stamps' order. A small one (up to SCAN_LIMIT workers, the usual fleet) is scanned instead: with
  * ten workers an acquire or release took 70 ns through the queue (its three core calls a pair)
- * and 59 ns with the scan, 56 ns once the scan compared keys alone (Balancer suite, 2026-11-26;
- * a plain linear scan of the same workers: 33-36 ns). Either way each worker's key is
+ * and 59 ns with the scan, 55-56 ns once the scan compared keys alone (Balancer suite, 2026-11-26;
+ * a plain linear scan of the same workers: 32-36 ns). Either way each worker's key is
  * computed when the queue would be told, and kept in `member.key`, so both choose the same worker.
  * @internal
  */
