@@ -90,11 +90,11 @@ export class HeapTier<W> implements Tier<W> {
 
   changed(member: Member<W>, weightChanged = false): void {
     const ranking = this.#ranking;
-    const wasParked = member.parked;
-    member.parked = !available(member);
+    const wasParked = member.key === PARKED;
+    const parked = !available(member);
     if (weightChanged) ranking.onWeight?.(member);
-    if (wasParked && !member.parked) ranking.onReturn?.(member);
-    member.key = this.#keyOf(member);
+    if (wasParked && !parked) ranking.onReturn?.(member);
+    member.key = this.#keyOf(member, parked);
     this.#queue?.update(member.handle!, member.key);
   }
 
@@ -126,7 +126,6 @@ export class HeapTier<W> implements Tier<W> {
 
   picked(member: Member<W>): void {
     this.#ranking.onPicked?.(member);
-    member.parked = !available(member);
     member.key = this.#keyOf(member);
     this.#queue?.update(member.handle!, member.key, BEHIND_EQUALS);
   }
@@ -175,7 +174,6 @@ export class HeapTier<W> implements Tier<W> {
    * throws CapacityError with nothing changed.
    */
   #join(member: Member<W>): void {
-    member.parked = !available(member);
     member.key = this.#keyOf(member);
     const members = this.#members;
     if (this.#queue !== undefined) {
@@ -196,7 +194,8 @@ export class HeapTier<W> implements Tier<W> {
     member.index = members.push(member) - 1;
   }
 
-  #keyOf(member: Member<W>): number {
-    return member.parked ? PARKED : Math.min(this.#ranking.key(member), MAX_KEY);
+  /** The key of a worker that is available (`parked` false), else PARKED. */
+  #keyOf(member: Member<W>, parked = !available(member)): number {
+    return parked ? PARKED : Math.min(this.#ranking.key(member), MAX_KEY);
   }
 }

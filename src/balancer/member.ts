@@ -38,8 +38,6 @@ export interface Member<W> {
   key: number;
   /** heap tiers: its handle in the tier's queue, while the tier is kept in one. */
   handle: Handle | undefined;
-  /** heap tiers: whether its key is the parked key (it cannot be picked now). */
-  parked: boolean;
   /** p2c: its index in the tier's list of available workers, or -1. heap tiers: in the tier's list. */
   index: number;
   /** weighted round-robin: virtual time of its last turn, turns served since, at which rate. */
