@@ -194,7 +194,6 @@ export class ReadyLine {
     return rows.handle(job);
   }
 
-
   /** The waiting jobs, in no particular order. */
   *[Symbol.iterator](): IterableIterator<Job> {
     if (this.#heap !== undefined) {
