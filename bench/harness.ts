@@ -62,10 +62,11 @@ export interface Case {
   /**
    * A contender's state of one round rests (`Prepared.rest`) and is disposed only once its next
    * round's state is prepared, so one of each lives through the collections between contenders,
-   * as a service's scheduler or balancer does. A full GC after a state was dropped discards code
-   * compiled while it ran: a fresh scheduler after every full GC deoptimized, re-optimized and
-   * soon ran unoptimized (V8 gives up on code that deoptimizes too often), 2 µs a job instead of
-   * 0.4; a balancer of 1,000 workers took 124 ns an operation instead of 79, the heap-js
+   * as a service's scheduler or balancer does. A forced GC (`gc()`) after a state was dropped
+   * discards code compiled while it ran (unlike ordinary collections, it does not keep the hidden
+   * classes of objects that all died): a fresh scheduler after every forced GC deoptimized,
+   * re-optimized and soon ran unoptimized (V8 gives up on code that deoptimizes too often), 2 µs a
+   * job instead of 0.4; a balancer of 1,000 workers took 124 ns an operation instead of 79, the heap-js
    * balancer 164 instead of 122. Not for the structures' suites: there the plain Array baseline
    * of the Stack suite ran 5.8 ns an operation instead of 3.3 with its last array kept (the code
    * V8 compiles for its push and pop then stays on a slower path), so a handed-over state would
