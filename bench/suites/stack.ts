@@ -14,6 +14,8 @@ interface Item {
 }
 
 const SUITE = 'Stack';
+/** See `Case.anchors`; the Array baselines need none. */
+const anchors = () => [new Stack<Item>(), new NumericStack()];
 const OURS = 'flatsched';
 const BURST = 100;
 const BURSTS = 10;
@@ -124,7 +126,7 @@ function bursts(backlog: number): Case {
       },
     },
   ];
-  return { suite: SUITE, workload: `bursts of ${BURST} (backlog N)`, size: backlog, operations: 2 * BURST * BURSTS, operation: 'push or pop', contenders };
+  return { suite: SUITE, workload: `bursts of ${BURST} (backlog N)`, size: backlog, operations: 2 * BURST * BURSTS, operation: 'push or pop', contenders, anchors };
 }
 
 function fillThenDrain(size: number): Case {
@@ -207,7 +209,7 @@ function fillThenDrain(size: number): Case {
       },
     },
   ];
-  return { suite: SUITE, workload: 'fill-then-drain', size, operations: 2 * size, operation: 'push or pop', contenders };
+  return { suite: SUITE, workload: 'fill-then-drain', size, operations: 2 * size, operation: 'push or pop', contenders, anchors };
 }
 
 function stackCases(config: Config): (() => Case)[] {
