@@ -48,12 +48,17 @@ function identities(count: number): Uint32Array {
   return ids;
 }
 
-const byPriority = () => (a: Job, b: Job) => a.priority - b.priority;
+/**
+ * The comparator of the heaps that take one: a single function for the whole run, as a user's
+ * module would have. A fresh one per round died with the round's queue, and the next forced GC
+ * discarded the code compiled with it inlined (a dead function embedded in compiled code).
+ */
+const byPriority = (a: Job, b: Job) => a.priority - b.priority;
 
 /** See `Case.anchors`. */
 const anchors = () => [
-  new PriorityQueue<Job>(), new NumericPriorityQueue(), new FlatQueue<number>(), new TinyQueue<Job>([], byPriority()),
-  new HeapJs<Job>(byPriority()), new MnemonistHeap<Job>(byPriority()), new SdslPriorityQueue<Job>([], byPriority(), false),
+  new PriorityQueue<Job>(), new NumericPriorityQueue(), new FlatQueue<number>(), new TinyQueue<Job>([], byPriority),
+  new HeapJs<Job>(byPriority), new MnemonistHeap<Job>(byPriority), new SdslPriorityQueue<Job>([], byPriority, false),
 ];
 
 /** Where our queues live: the default arena (what a user gets), or one made for the case. */
@@ -166,7 +171,7 @@ function fillThenDrain(size: number, arenas: ArenaSource = defaultArena): Case {
     {
       name: 'tinyqueue', library: 'tinyqueue', ours: false, group: 'payloads',
       prepare() {
-        const queue = new TinyQueue<Job>([], byPriority());
+        const queue = new TinyQueue<Job>([], byPriority);
         return {
           run() {
             for (let i = 0; i < n; i++) queue.push(jobs[i]!);
@@ -180,7 +185,7 @@ function fillThenDrain(size: number, arenas: ArenaSource = defaultArena): Case {
     {
       name: 'heap-js', library: 'heap-js', ours: false, group: 'payloads',
       prepare() {
-        const queue = new HeapJs<Job>(byPriority());
+        const queue = new HeapJs<Job>(byPriority);
         return {
           run() {
             // add is push's single-item path, without the rest-parameter array.
@@ -195,7 +200,7 @@ function fillThenDrain(size: number, arenas: ArenaSource = defaultArena): Case {
     {
       name: 'mnemonist Heap', library: 'mnemonist', ours: false, group: 'payloads',
       prepare() {
-        const queue = new MnemonistHeap<Job>(byPriority());
+        const queue = new MnemonistHeap<Job>(byPriority);
         return {
           run() {
             for (let i = 0; i < n; i++) queue.push(jobs[i]!);
@@ -209,7 +214,7 @@ function fillThenDrain(size: number, arenas: ArenaSource = defaultArena): Case {
     {
       name: 'js-sdsl PriorityQueue', library: 'js-sdsl', ours: false, group: 'payloads',
       prepare() {
-        const queue = new SdslPriorityQueue<Job>([], byPriority(), false);
+        const queue = new SdslPriorityQueue<Job>([], byPriority, false);
         return {
           run() {
             for (let i = 0; i < n; i++) queue.push(jobs[i]!);
@@ -410,7 +415,7 @@ function hold(size: number, config: Config, arenas: ArenaSource = defaultArena):
     {
       name: 'tinyqueue', library: 'tinyqueue', ours: false, group: 'payloads', checks: single,
       prepare() {
-        const queue = new TinyQueue<Job>(makeJobs(keys), byPriority());
+        const queue = new TinyQueue<Job>(makeJobs(keys), byPriority);
         return {
           run() {
             let check = 0;
@@ -428,7 +433,7 @@ function hold(size: number, config: Config, arenas: ArenaSource = defaultArena):
     {
       name: 'heap-js', library: 'heap-js', ours: false, group: 'payloads', checks: single,
       prepare() {
-        const queue = new HeapJs<Job>(byPriority());
+        const queue = new HeapJs<Job>(byPriority);
         queue.init(makeJobs(keys));
         return {
           run() {
@@ -447,7 +452,7 @@ function hold(size: number, config: Config, arenas: ArenaSource = defaultArena):
     {
       name: 'mnemonist Heap', library: 'mnemonist', ours: false, group: 'payloads', checks: single,
       prepare() {
-        const queue = MnemonistHeap.from<Job>(makeJobs(keys), byPriority());
+        const queue = MnemonistHeap.from<Job>(makeJobs(keys), byPriority);
         return {
           run() {
             let check = 0;
@@ -466,7 +471,7 @@ function hold(size: number, config: Config, arenas: ArenaSource = defaultArena):
       // heap-js and mnemonist have a fused pop + push (replace): the fair match for popPush.
       name: 'heap-js peek + replace', library: 'heap-js', ours: false, group: 'payloads', checks: single,
       prepare() {
-        const queue = new HeapJs<Job>(byPriority());
+        const queue = new HeapJs<Job>(byPriority);
         queue.init(makeJobs(keys));
         return {
           run() {
@@ -485,7 +490,7 @@ function hold(size: number, config: Config, arenas: ArenaSource = defaultArena):
     {
       name: 'mnemonist Heap peek + replace', library: 'mnemonist', ours: false, group: 'payloads', checks: single,
       prepare() {
-        const queue = MnemonistHeap.from<Job>(makeJobs(keys), byPriority());
+        const queue = MnemonistHeap.from<Job>(makeJobs(keys), byPriority);
         return {
           run() {
             let check = 0;
@@ -503,7 +508,7 @@ function hold(size: number, config: Config, arenas: ArenaSource = defaultArena):
     {
       name: 'js-sdsl PriorityQueue', library: 'js-sdsl', ours: false, group: 'payloads', checks: single,
       prepare() {
-        const queue = new SdslPriorityQueue<Job>(makeJobs(keys), byPriority(), false);
+        const queue = new SdslPriorityQueue<Job>(makeJobs(keys), byPriority, false);
         return {
           run() {
             let check = 0;
