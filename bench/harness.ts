@@ -74,16 +74,6 @@ export interface Case {
    * @default false
    */
   readonly handOver?: boolean;
-  /**
-   * Makes one small instance of each class the contenders build (built-ins need none), kept until
-   * the next case starts. The forced GC between contenders does not keep the hidden classes of
-   * objects that have all died (ordinary collections do, for a few collections), so every round
-   * discarded the code compiled for them and compiled it again inside its timing: our Stack took
-   * 3.88 ns an operation in later cases instead of 3.61, and 3.61 throughout with one kept alive.
-   * A real process keeps those classes; so, through these, does the benchmark. Baselines' classes
-   * are kept too (their code was discarded alike).
-   */
-  readonly anchors?: () => readonly unknown[];
 }
 
 export interface Plan {
@@ -155,16 +145,12 @@ function collectGarbage(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }
 
-/** The current case's `anchors`, replaced when the next case has made its own. */
-const anchored: unknown[] = [];
-
 export async function runCase(benchCase: Case, defaults: Plan): Promise<CaseResult> {
   const plan = { ...defaults, ...benchCase.plan };
   const pooled = new Map<Contender, number[]>(benchCase.contenders.map((c) => [c, []]));
   const failed = new Map<Contender, string>();
   const checksums = new Map<string, { name: string; value: unknown }>();
   const handedOver = new Map<Contender, Prepared>();
-  anchored.splice(0, anchored.length, ...(benchCase.anchors?.() ?? []));
 
   for (let round = 0; round < plan.rounds; round++) {
     for (const contender of rotate(benchCase.contenders, round)) {

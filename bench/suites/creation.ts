@@ -13,8 +13,6 @@ import type { Suite } from '../suite.js';
 
 const SUITE = 'Creation';
 const OURS = 'flatsched';
-/** See `Case.anchors`. */
-const anchors = () => [new PriorityQueue(), new NumericPriorityQueue(), new FlatQueue(), new NumericQueue(), new Queue(), new Denque()];
 
 function creation(count: number): Case {
   const contenders: Contender[] = [
@@ -88,7 +86,7 @@ function creation(count: number): Case {
       },
     },
   ];
-  return { suite: SUITE, workload: 'create', size: count, operations: count, operation: 'structure', contenders, anchors };
+  return { suite: SUITE, workload: 'create', size: count, operations: count, operation: 'structure', contenders };
 }
 
 function creationCases(config: Config): (() => Case)[] {

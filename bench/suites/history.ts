@@ -62,7 +62,7 @@ function pushRollback(History: HistoryClass): Case {
       },
     },
   ];
-  return { suite: SUITE, workload: `push ${PUSHES} + rollback ${ROLLBACKS} (limit ${LIMIT})`, size: LIMIT, operations: CYCLES * (PUSHES + ROLLBACKS), operation: 'push or rollback', contenders, anchors: () => [new History<Release>({ limit: LIMIT }), new ArrayHistory<Release>(LIMIT)] };
+  return { suite: SUITE, workload: `push ${PUSHES} + rollback ${ROLLBACKS} (limit ${LIMIT})`, size: LIMIT, operations: CYCLES * (PUSHES + ROLLBACKS), operation: 'push or rollback', contenders };
 }
 
 export const historySuite: Suite = {

@@ -55,12 +55,6 @@ function identities(count: number): Uint32Array {
  */
 const byPriority = (a: Job, b: Job) => a.priority - b.priority;
 
-/** See `Case.anchors`. */
-const anchors = () => [
-  new PriorityQueue<Job>(), new NumericPriorityQueue(), new FlatQueue<number>(), new TinyQueue<Job>([], byPriority),
-  new HeapJs<Job>(byPriority), new MnemonistHeap<Job>(byPriority), new SdslPriorityQueue<Job>([], byPriority, false),
-];
-
 /** Where our queues live: the default arena (what a user gets), or one made for the case. */
 type ArenaSource = () => Arena | undefined;
 const defaultArena: ArenaSource = () => undefined;
@@ -226,7 +220,7 @@ function fillThenDrain(size: number, arenas: ArenaSource = defaultArena): Case {
       },
     },
   ];
-  return { suite: SUITE, workload: 'fill-then-drain', size, operations: 2 * size, operation: 'push or pop', contenders, anchors };
+  return { suite: SUITE, workload: 'fill-then-drain', size, operations: 2 * size, operation: 'push or pop', contenders };
 }
 
 function hold(size: number, config: Config, arenas: ArenaSource = defaultArena): Case {
@@ -524,7 +518,7 @@ function hold(size: number, config: Config, arenas: ArenaSource = defaultArena):
       },
     },
   ];
-  return { suite: SUITE, workload: 'hold model', size, operations: 2 * steps, operation: 'push or pop', contenders, anchors };
+  return { suite: SUITE, workload: 'hold model', size, operations: 2 * steps, operation: 'push or pop', contenders };
 }
 
 /**

@@ -19,8 +19,6 @@ interface Item {
 }
 
 const SUITE = 'Queue';
-/** See `Case.anchors`; the Array baseline needs none. */
-const anchors = () => [new Queue<Item>(), new NumericQueue(), new Denque<Item>(), new MnemonistQueue<Item>(), new FixedDeque<Item>(Array, 1)];
 const OURS = 'flatsched';
 const BURST = 100;
 const BURSTS = 10;
@@ -187,7 +185,7 @@ function bursts(backlog: number): Case {
       },
     },
   ];
-  return { suite: SUITE, workload: `bursts of ${BURST} (backlog N)`, size: backlog, operations: 2 * BURST * BURSTS, operation: 'push or shift', contenders, anchors };
+  return { suite: SUITE, workload: `bursts of ${BURST} (backlog N)`, size: backlog, operations: 2 * BURST * BURSTS, operation: 'push or shift', contenders };
 }
 
 /**
@@ -322,7 +320,6 @@ function fillThenDrain(size: number): Case {
   return {
     suite: SUITE, workload: 'fill-then-drain', size, operations: 2 * size, operation: 'push or shift',
     contenders: size > ARRAY_FILL_LIMIT ? contenders.filter((c) => c.name !== 'Array') : contenders,
-    anchors,
   };
 }
 

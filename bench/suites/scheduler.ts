@@ -36,18 +36,6 @@ const SUITE = 'Scheduler';
 const OURS = 'flatsched';
 const CONCURRENCY = 8;
 
-/**
- * See `Case.anchors`: a scheduler holding a job keeps the classes of its tables, rows and lines
- * alive (a handed-over one has given its rows back with `shrink()`), the heap-js one those of its heap.
- */
-const anchors = (Scheduler: SchedulerClass) => () => {
-  const ours = new Scheduler<Job>();
-  ours.submit({ id: -1 });
-  const theirs = new HeapScheduler<Job>();
-  theirs.submit({ id: -1 });
-  return [ours, theirs];
-};
-
 function makeJobs(count: number): Job[] {
   const jobs: Job[] = new Array(count);
   for (let i = 0; i < count; i++) jobs[i] = { id: i };
@@ -110,7 +98,6 @@ function submitTakeAck(count: number, Scheduler: SchedulerClass): Case {
     // Smaller, the same scheduler fills and drains again and again within a round.
     plan: count >= 1_000_000 ? { rounds: 5, roundTime: 0, warmupTime: 1 } : undefined,
     handOver: true,
-    anchors: anchors(Scheduler),
   };
 }
 
@@ -172,7 +159,6 @@ function hold(count: number, steps: number, Scheduler: SchedulerClass): Case {
     // Filling a million-job line takes longer than the steps timed on it: fewer, longer rounds.
     plan: count >= 1_000_000 ? { rounds: 4, roundTime: 200, warmupTime: 50 } : undefined,
     handOver: true,
-    anchors: anchors(Scheduler),
   };
 }
 

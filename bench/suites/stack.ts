@@ -14,8 +14,6 @@ interface Item {
 }
 
 const SUITE = 'Stack';
-/** See `Case.anchors`; the Array baselines need none. */
-const anchors = () => [new Stack<Item>(), new NumericStack()];
 const OURS = 'flatsched';
 const BURST = 100;
 const BURSTS = 10;
@@ -126,7 +124,7 @@ function bursts(backlog: number): Case {
       },
     },
   ];
-  return { suite: SUITE, workload: `bursts of ${BURST} (backlog N)`, size: backlog, operations: 2 * BURST * BURSTS, operation: 'push or pop', contenders, anchors };
+  return { suite: SUITE, workload: `bursts of ${BURST} (backlog N)`, size: backlog, operations: 2 * BURST * BURSTS, operation: 'push or pop', contenders };
 }
 
 function fillThenDrain(size: number): Case {
@@ -209,7 +207,7 @@ function fillThenDrain(size: number): Case {
       },
     },
   ];
-  return { suite: SUITE, workload: 'fill-then-drain', size, operations: 2 * size, operation: 'push or pop', contenders, anchors };
+  return { suite: SUITE, workload: 'fill-then-drain', size, operations: 2 * size, operation: 'push or pop', contenders };
 }
 
 function stackCases(config: Config): (() => Case)[] {
