@@ -68,12 +68,25 @@ export interface Case {
    * re-optimized and soon ran unoptimized (V8 gives up on code that deoptimizes too often), 2 µs a
    * job instead of 0.4; a balancer of 1,000 workers took 124 ns an operation instead of 79, the heap-js
    * balancer 164 instead of 122. Not for the structures' suites: there the plain Array baseline
-   * of the Stack suite ran 5.8 ns an operation instead of 3.3 with its last array kept (the code
-   * V8 compiles for its push and pop then stays on a slower path), so a handed-over state would
-   * slow a baseline.
+   * of the Stack suite ran 5.8 ns an operation instead of 3.3 with its last array kept (measured
+   * before the harness collected after each prepare too; that slower state turned out to be
+   * incremental marking left running, see `runCase`), so a handed-over state would slow a baseline.
    * @default false
    */
   readonly handOver?: boolean;
+  /**
+   * Collects once more after each state is built. A large fill starts V8's incremental marking,
+   * and a timed loop that allocates nothing never lets it finish, so every store it makes goes
+   * through the marking barrier: a Stack's or an Array's push + pop took 5.0-5.7 ns instead of
+   * 3.3-3.5 for whichever contender's fill had started it, and the JS heaps held at a million
+   * twice their time. For the suites whose states are filled before the timing (the structures').
+   * Not for the Scheduler and Balancer suites: their states start empty or small, and the
+   * collection would move them to the old generation, where each young object a JS baseline
+   * stores costs it a remembered-set entry: the heap-js scheduler took 315-340 ns a job at 1,000
+   * instead of 185-200, a change of regime rather than a fix.
+   * @default false
+   */
+  readonly settle?: boolean;
 }
 
 export interface Plan {
@@ -161,11 +174,7 @@ export async function runCase(benchCase: Case, defaults: Plan): Promise<CaseResu
         prepared = await contender.prepare();
         handedOver.get(contender)?.dispose?.();
         handedOver.delete(contender);
-        // Again once the state is built: a large fill starts V8's incremental marking, and a timed
-        // loop that allocates nothing never lets it finish, so every store it makes goes through
-        // the marking barrier (a Stack's or an Array's push + pop at 5.0-5.7 ns instead of 3.3-3.5,
-        // for whichever contender's fill started it).
-        collectGarbage();
+        if (benchCase.settle === true) collectGarbage();
         const body = prepared.run;
         if (round === 0) {
           const value = await body();

@@ -220,7 +220,7 @@ function fillThenDrain(size: number, arenas: ArenaSource = defaultArena): Case {
       },
     },
   ];
-  return { suite: SUITE, workload: 'fill-then-drain', size, operations: 2 * size, operation: 'push or pop', contenders };
+  return { suite: SUITE, workload: 'fill-then-drain', size, operations: 2 * size, operation: 'push or pop', contenders, settle: true };
 }
 
 function hold(size: number, config: Config, arenas: ArenaSource = defaultArena): Case {
@@ -518,7 +518,7 @@ function hold(size: number, config: Config, arenas: ArenaSource = defaultArena):
       },
     },
   ];
-  return { suite: SUITE, workload: 'hold model', size, operations: 2 * steps, operation: 'push or pop', contenders };
+  return { suite: SUITE, workload: 'hold model', size, operations: 2 * steps, operation: 'push or pop', contenders, settle: true };
 }
 
 /**

@@ -185,7 +185,7 @@ function bursts(backlog: number): Case {
       },
     },
   ];
-  return { suite: SUITE, workload: `bursts of ${BURST} (backlog N)`, size: backlog, operations: 2 * BURST * BURSTS, operation: 'push or shift', contenders };
+  return { suite: SUITE, workload: `bursts of ${BURST} (backlog N)`, size: backlog, operations: 2 * BURST * BURSTS, operation: 'push or shift', contenders, settle: true };
 }
 
 /**
@@ -320,6 +320,7 @@ function fillThenDrain(size: number): Case {
   return {
     suite: SUITE, workload: 'fill-then-drain', size, operations: 2 * size, operation: 'push or shift',
     contenders: size > ARRAY_FILL_LIMIT ? contenders.filter((c) => c.name !== 'Array') : contenders,
+    settle: true,
   };
 }
 

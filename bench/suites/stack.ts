@@ -124,7 +124,7 @@ function bursts(backlog: number): Case {
       },
     },
   ];
-  return { suite: SUITE, workload: `bursts of ${BURST} (backlog N)`, size: backlog, operations: 2 * BURST * BURSTS, operation: 'push or pop', contenders };
+  return { suite: SUITE, workload: `bursts of ${BURST} (backlog N)`, size: backlog, operations: 2 * BURST * BURSTS, operation: 'push or pop', contenders, settle: true };
 }
 
 function fillThenDrain(size: number): Case {
@@ -207,7 +207,7 @@ function fillThenDrain(size: number): Case {
       },
     },
   ];
-  return { suite: SUITE, workload: 'fill-then-drain', size, operations: 2 * size, operation: 'push or pop', contenders };
+  return { suite: SUITE, workload: 'fill-then-drain', size, operations: 2 * size, operation: 'push or pop', contenders, settle: true };
 }
 
 function stackCases(config: Config): (() => Case)[] {
