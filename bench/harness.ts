@@ -66,11 +66,11 @@ export interface Case {
    * discards code compiled while it ran (unlike ordinary collections, it does not keep the hidden
    * classes of objects that all died): a fresh scheduler after every forced GC deoptimized,
    * re-optimized and soon ran unoptimized (V8 gives up on code that deoptimizes too often), 2 µs a
-   * job instead of 0.4; a balancer of 1,000 workers took 124 ns an operation instead of 79, the heap-js
-   * balancer 164 instead of 122. Not for the structures' suites: there the plain Array baseline
-   * of the Stack suite ran 5.8 ns an operation instead of 3.3 with its last array kept (measured
-   * before the harness collected after each prepare too; that slower state turned out to be
-   * incremental marking left running, see `runCase`), so a handed-over state would slow a baseline.
+   * job instead of 0.4; a balancer of 1,000 workers took 124 ns an operation instead of 79, the
+   * heap-js balancer 164 instead of 122. Not for the structures' suites: there the plain Array
+   * baseline of the Stack suite ran 5.8 ns an operation instead of 3.3 with its last array kept
+   * (measured before `settle` existed, so perhaps leftover incremental marking too; not measured
+   * again), so a handed-over state would slow a baseline.
    * @default false
    */
   readonly handOver?: boolean;
