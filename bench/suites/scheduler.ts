@@ -7,6 +7,9 @@
  * And `run()` at concurrency 8 with a trivial async handler against p-queue and fastq running the
  * same jobs, each a long-lived queue fed and drained (the checksum of the order handlers started in
  * must agree).
+ *
+ * Each contender's loops are written out in full, as in the PriorityQueue suite: one loop shared by
+ * both would see both schedulers' methods at its call sites and stop V8 inlining them.
  */
 import fastq from 'fastq';
 import PQueue from 'p-queue';
