@@ -56,12 +56,16 @@ export function heap_reserve(h: usize, extra: u32): bool { return heap.reserveFo
 export function heap_append(h: usize, count: u32): i32 { return heap.append(h, count); }
 export function heap_restore(h: usize, from: u32): void { heap.restore(h, from); }
 export function heap_popMany(h: usize, max: u32): u32 { return heap.popMany(h, max); }
+export function heap_drainSorted(h: usize, max: u32): usize { return heap.drainSorted(h, max); }
+export function heap_releaseDrained(block: usize, size: u32): void { heap.releaseDrained(block, size); }
 export function heap_drainUnordered(h: usize, max: u32): u32 { return heap.drainUnordered(h, max); }
 export function heap_clear(h: usize): void { heap.clear(h); }
 export function heap_copy(h: usize): usize { return heap.copy(h); }
 export function heap_shrink(h: usize): void { heap.shrink(h); }
 export function heap_bytes(h: usize): f64 { return heap.bytes(h); }
 /** Header field offsets in bytes and the item's offset in an entry (the tables in heap.ts), which src/structures/heap-words.ts mirrors. */
+/** The fewest entries a heap must hold for `heap_drainSorted` to sort. */
+export const HEAP_SORT_FROM: u32 = heap.SORT_FROM;
 export const HEAP_DATA: usize = heap.DATA;
 export const HEAP_SIZE: usize = heap.SIZE;
 export const HEAP_ENTRY_ITEM: usize = heap.ENTRY_ITEM;

@@ -91,6 +91,8 @@ export class Arena {
   memoryOpen = true;
   /** Items the staging area holds. @internal */
   readonly stagingItems: number;
+  /** The fewest entries a heap must hold for a drain to sort it (assembly/heap.ts). @internal */
+  readonly heapSortFrom: number;
 
   constructor(options?: ArenaOptions) {
     if (options !== undefined && (typeof options !== 'object' || options === null)) {
@@ -119,6 +121,7 @@ export class Arena {
     }
     tagRegistry.register(this, tag);
     this.stagingItems = this.core.STAGING_ITEMS.value as number;
+    this.heapSortFrom = this.core.HEAP_SORT_FROM.value as number;
   }
 
   /** Bytes the structures of this arena hold in the core (their blocks, not allocator overhead). */
@@ -176,6 +179,19 @@ export class Arena {
   words(): Uint32Array {
     const words = this.#memoryWords;
     return words.length !== 0 ? words : (this.#memoryWords = new Uint32Array(this.#memory.buffer));
+  }
+
+  /**
+   * `count` f64 values at `address` in the arena's memory, for reading a block a core call just
+   * returned (a new view: take it after the call, as the call may have grown the memory). @internal
+   */
+  numbersAt(address: number, count: number): Float64Array {
+    return new Float64Array(this.#memory.buffer, address, count);
+  }
+
+  /** `count` u32 values at `address`, like `numbersAt`. @internal */
+  wordsAt(address: number, count: number): Uint32Array {
+    return new Uint32Array(this.#memory.buffer, address, count);
   }
 
   #retakeViews(): void {

@@ -45,6 +45,10 @@ export interface CoreExports {
   /** Restores heap order after appends that started at size `from`. */
   heap_restore(h: number, from: number): void;
   heap_popMany(h: number, max: number): number;
+  /** A drain of `max` entries by sorting, when that pays: the block of keys then items, or 0 (pop instead). */
+  heap_drainSorted(h: number, max: number): number;
+  /** Frees the block `heap_drainSorted` returned, given the heap's size before the drain. */
+  heap_releaseDrained(block: number, size: number): void;
   heap_drainUnordered(h: number, max: number): number;
   heap_clear(h: number): void;
   /** A value-heap copy's header, or 0. */
@@ -96,6 +100,8 @@ export interface CoreExports {
   readonly SLOT_LIMIT: WebAssembly.Global;
   readonly GEN_LIMIT: WebAssembly.Global;
   /** Header field offsets in bytes (assembly/ring.ts, stack.ts), mirrored by src/structures/*-words.ts. */
+  /** The fewest entries a heap must hold for `heap_drainSorted` to sort. */
+  readonly HEAP_SORT_FROM: WebAssembly.Global;
   readonly HEAP_DATA: WebAssembly.Global;
   readonly HEAP_SIZE: WebAssembly.Global;
   readonly HEAP_ENTRY_ITEM: WebAssembly.Global;

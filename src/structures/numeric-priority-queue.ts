@@ -8,6 +8,7 @@ import {
   words as checkWords,
 } from '../core/validate.js';
 import { blockRegistry } from './core-block.js';
+import { sortedDrain } from './heap-drain.js';
 import { heapSize, heapTop } from './heap-words.js';
 import type { PriorityQueueOptions } from './priority-queue.js';
 import { stageKeys } from './staging.js';
@@ -132,7 +133,9 @@ export class NumericPriorityQueue implements Iterable<number> {
 
   /**
    * Pops up to `ids.length` ids into `ids` (and their priorities into `priorities`, when given);
-   * returns how many. Allocates nothing.
+   * returns how many. Allocates nothing per id. Taking most of a queue of 512 or more sorts it in
+   * the core (O(n) passes instead of a sift per id), with scratch memory as large as the queue's
+   * entries (16 bytes each) for the call; otherwise one core call per 4,096 ids.
    */
   popMany(ids: Uint32Array, priorities?: Float64Array): number {
     if (!(ids instanceof Uint32Array)) throw new InvalidArgumentError(`NumericPriorityQueue.popMany: expected a Uint32Array, got ${describe(ids)}`);
@@ -140,6 +143,17 @@ export class NumericPriorityQueue implements Iterable<number> {
       throw new InvalidArgumentError('NumericPriorityQueue.popMany: expected `priorities` to be a Float64Array at least as long as `ids`');
     }
     const arena = this.#arena;
+    const size = this.size;
+    const drain = sortedDrain(arena, 'NumericPriorityQueue.popMany', this.#header, size, Math.min(ids.length, size));
+    if (drain !== undefined) {
+      try {
+        ids.set(drain.items);
+        if (priorities) for (let k = 0; k < drain.keys.length; k++) priorities[k] = this.#sign * drain.keys[k]!;
+        return drain.items.length;
+      } finally {
+        drain.release();
+      }
+    }
     let total = 0;
     while (total < ids.length) {
       const count = arena.core.heap_popMany(this.#header, Math.min(ids.length - total, arena.stagingItems));
@@ -181,6 +195,14 @@ export class NumericPriorityQueue implements Iterable<number> {
     if (!copy) throw new CapacityError('NumericPriorityQueue: no memory to copy the queue for iteration');
     const pairs: [number, number][] = [];
     try {
+      const drain = sortedDrain(arena, 'NumericPriorityQueue.entries', copy, this.size, this.size);
+      if (drain !== undefined) {
+        try {
+          for (let k = 0; k < drain.items.length; k++) pairs.push([drain.items[k]!, this.#sign * drain.keys[k]!]);
+        } finally {
+          drain.release();
+        }
+      }
       for (let count = arena.core.heap_popMany(copy, arena.stagingItems); count > 0; count = arena.core.heap_popMany(copy, arena.stagingItems)) {
         const words = arena.stagingWords();
         const keys = arena.stagingNumbers();
