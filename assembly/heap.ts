@@ -696,10 +696,15 @@ export function popMany(h: usize, max: u32): u32 {
 // @ts-ignore: decorator
 @inline const INSERTION_RUN: u32 = 64;
 
-/** Counts of the key's eight bytes, 256 u32 a byte, filled in one read of the entries. */
-const keyCounts = memory.data(8 << 10, 16);
-/** Counts of the seq's four bytes, for a long run of equal keys. */
-const seqCounts = memory.data(4 << 10, 16);
+/**
+ * The counts a sort needs after its scratch entries: the key's eight bytes (256 u32 each, filled in
+ * one read of the entries), then the seq's four bytes, for a long run of equal keys. Taken with the
+ * scratch space rather than kept as static data, which would add 12 KiB to the module.
+ */
+// @ts-ignore: decorator
+@inline const KEY_COUNTS_BYTES: usize = 8 << 10;
+// @ts-ignore: decorator
+@inline const COUNTS_BYTES: u64 = 12 << 10;
 
 /**
  * Whether a drain of `count` of `size` entries should sort: when count pops, each about
@@ -767,7 +772,7 @@ function radixSort(data: usize, other: usize, size: u32, counts: usize, field: u
 }
 
 /** Puts a run of entries with equal keys in seq order, with `other` (as long) as scratch. */
-function sortRunBySeq(run: usize, other: usize, size: u32): void {
+function sortRunBySeq(run: usize, other: usize, size: u32, seqCounts: usize): void {
   if (size > INSERTION_RUN) {
     countBytes(run, size, seqCounts, 8, 4);
     radixSort(run, other, size, seqCounts, 8, 4);
@@ -786,13 +791,14 @@ function sortRunBySeq(run: usize, other: usize, size: u32): void {
  * (stable, so equal keys keep their heap order), then each run of equal keys by seq: random keys
  * have no such runs, and packed keys (the seq inside the key) never do.
  */
-function sortEntries(data: usize, other: usize, size: u32): void {
+function sortEntries(data: usize, other: usize, size: u32, counts: usize): void {
+  let keyCounts = counts, seqCounts = counts + KEY_COUNTS_BYTES;
   countBytes(data, size, keyCounts, 0, 8);
   radixSort(data, other, size, keyCounts, 0, 8);
   let start: u32 = 0;
   for (let i: u32 = 1; i <= size; i++) {
     if (i < size && keyAt(data, i) == keyAt(data, start)) continue;
-    if (i - start > 1) sortRunBySeq(entryAt(data, start), other, i - start);
+    if (i - start > 1) sortRunBySeq(entryAt(data, start), other, i - start, seqCounts);
     start = i;
   }
 }
@@ -802,17 +808,17 @@ function sortEntries(data: usize, other: usize, size: u32): void {
  * They come out in a block that the caller reads and then gives back with `releaseDrained`:
  * keys (f64[count], as `popMany` stages them) then items (u32[count]). The entries left move to
  * the front, still sorted, which is a heap. Returns the block, or 0 with nothing changed when
- * pops are cheaper or memory refuses the scratch space (size · 16 bytes, the block itself).
+ * pops are cheaper or memory refuses the scratch space (the block: size · 16 bytes + 12 KiB).
  */
 export function drainSorted(h: usize, max: u32): usize {
   let size = sizeOf(h);
   let count = min(max, size);
   if (!sortPays(size, count)) return 0;
-  let bytes = <u64>size << 4;
+  let bytes = (<u64>size << 4) + COUNTS_BYTES;
   if (!canAllocate(bytes)) return 0;
   let block = allocate(<usize>bytes);
   let data = dataOf(h);
-  sortEntries(data, block, size);
+  sortEntries(data, block, size, block + (<usize>size << 4));
   let indexed = isIndexed(h), packed = isPacked(h);
   let items = block + (<usize>count << 3);
   for (let k: u32 = 0; k < count; k++) {
@@ -830,7 +836,7 @@ export function drainSorted(h: usize, max: u32): usize {
 
 /** Gives back the block `drainSorted` returned for a heap that had `size` entries. */
 export function releaseDrained(block: usize, size: u32): void {
-  release(block, <usize>size << 4);
+  release(block, (<usize>size << 4) + <usize>COUNTS_BYTES);
 }
 
 /**
