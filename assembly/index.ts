@@ -63,9 +63,9 @@ export function heap_clear(h: usize): void { heap.clear(h); }
 export function heap_copy(h: usize): usize { return heap.copy(h); }
 export function heap_shrink(h: usize): void { heap.shrink(h); }
 export function heap_bytes(h: usize): f64 { return heap.bytes(h); }
-/** Header field offsets in bytes and the item's offset in an entry (the tables in heap.ts), which src/structures/heap-words.ts mirrors. */
 /** The fewest entries a heap must hold for `heap_drainSorted` to sort. */
 export const HEAP_SORT_FROM: u32 = heap.SORT_FROM;
+/** Header field offsets in bytes and the item's offset in an entry (the tables in heap.ts), which src/structures/heap-words.ts mirrors. */
 export const HEAP_DATA: usize = heap.DATA;
 export const HEAP_SIZE: usize = heap.SIZE;
 export const HEAP_ENTRY_ITEM: usize = heap.ENTRY_ITEM;

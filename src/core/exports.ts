@@ -99,9 +99,9 @@ export interface CoreExports {
   readonly STATUS_OUT_OF_RANGE: WebAssembly.Global;
   readonly SLOT_LIMIT: WebAssembly.Global;
   readonly GEN_LIMIT: WebAssembly.Global;
-  /** Header field offsets in bytes (assembly/ring.ts, stack.ts), mirrored by src/structures/*-words.ts. */
   /** The fewest entries a heap must hold for `heap_drainSorted` to sort. */
   readonly HEAP_SORT_FROM: WebAssembly.Global;
+  /** Header field offsets in bytes (assembly/ring.ts, stack.ts), mirrored by src/structures/*-words.ts. */
   readonly HEAP_DATA: WebAssembly.Global;
   readonly HEAP_SIZE: WebAssembly.Global;
   readonly HEAP_ENTRY_ITEM: WebAssembly.Global;
