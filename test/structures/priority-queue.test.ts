@@ -195,6 +195,8 @@ describe('PriorityQueue', () => {
     expect(arena.bytesInUse).toBe(before);
     expect(() => pq.push(4, 4)).toThrow(StateError);
     expect(() => pq.pop()).toThrow(/disposed/);
+    expect(() => pq.popMany(2)).toThrow(StateError);
+    expect(() => pq.drain()).toThrow(StateError);
     pq.dispose(); // idempotent
   });
 
