@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { Arena } from '../../src/index.js';
 import type { CoreExports, DebugExports } from '../../src/core/exports.js';
 import { arenaOn, builds, debugArena, type BuildName } from '../helpers/builds.js';
 
@@ -66,12 +67,27 @@ function staged(core: CoreExports, arena: { stagingNumbers(): Float64Array; stag
   return { numbers: arena.stagingNumbers(), words: arena.stagingWords(), core };
 }
 
+/**
+ * One arena per build for every run, each run's heap disposed even when a check fails: shrinking a
+ * failure re-runs it thousands of times, and an arena apiece would reach the limit of live arenas.
+ */
+const arenas = new Map<BuildName, Arena>();
+
 /** Runs `ops` on a fresh heap and checks every answer against the model. */
 function run(build: BuildName, indexed: boolean, ops: Op[]): void {
-  const arena = arenaOn(build, { maxMemory: 16 << 20 });
+  let arena = arenas.get(build);
+  if (arena === undefined || arena.poisoned) arenas.set(build, (arena = arenaOn(build, { maxMemory: 16 << 20 })));
+  const h = arena.core.heap_create(indexed ? 1 : 0);
+  try {
+    exercise(arena, build, h, indexed, ops);
+  } finally {
+    if (!arena.poisoned) arena.core.heap_dispose(h);
+  }
+}
+
+function exercise(arena: Arena, build: BuildName, h: number, indexed: boolean, ops: Op[]): void {
   const core = arena.core;
   const debug = build === 'debug' ? (core as DebugExports) : undefined;
-  const h = core.heap_create(indexed ? 1 : 0);
   const model = new Model();
   let nextValue = 0;
 
@@ -131,15 +147,15 @@ function run(build: BuildName, indexed: boolean, ops: Op[]): void {
         const pays = size >= arena.heapSortFrom && count * (32 - Math.clz32(size)) >= 8 * size;
         expect(block !== 0).toBe(pays);
         if (block === 0) break;
-        const keys = arena.numbersAt(block, count);
-        const items = arena.wordsAt(block + 8 * count, count);
+        const keys = arena.numbersAt(block, count).slice();
+        const items = arena.wordsAt(block + 8 * count, count).slice();
+        core.heap_releaseDrained(block, size);
         for (let k = 0; k < count; k++) {
           const want = model.entries.shift()!;
           if (!Object.is(keys[k], want.key) || items[k] !== (indexed ? want.id & 0xffffff : want.id)) {
             expect.fail(`entry ${k} of ${count}: got ${keys[k]} / ${items[k]}, want ${want.key} / ${want.id}`);
           }
         }
-        core.heap_releaseDrained(block, size);
         break;
       }
       case 'batch': {
@@ -165,14 +181,16 @@ function run(build: BuildName, indexed: boolean, ops: Op[]): void {
   if (indexed) for (const e of model.entries) expect(Object.is(core.heap_keyOf(h, e.id), e.key)).toBe(true);
   // A copy pops the whole order (and leaves the heap alone); then the heap itself drains the same way.
   const copy = core.heap_copy(h);
-  for (const want of model.entries) expect(core.heap_popValue(copy)).toBe(indexed ? want.id & 0xffffff : want.id);
-  core.heap_dispose(copy);
+  try {
+    for (const want of model.entries) expect(core.heap_popValue(copy)).toBe(indexed ? want.id & 0xffffff : want.id);
+  } finally {
+    core.heap_dispose(copy);
+  }
   expect(core.heap_size(h)).toBe(model.entries.length);
   for (const want of model.entries) {
     if (indexed) expect(core.heap_pop(h)).toBe(want.id & 0xffffff);
     else expect(core.heap_popValue(h)).toBe(want.id);
   }
-  core.heap_dispose(h);
 }
 
 describe.each(Object.keys(builds) as BuildName[])('core heap order (%s build)', (build) => {
