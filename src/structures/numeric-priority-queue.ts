@@ -8,7 +8,7 @@ import {
   words as checkWords,
 } from '../core/validate.js';
 import { blockRegistry } from './core-block.js';
-import { sortedDrain } from './heap-drain.js';
+import { drainHeap } from './heap-drain.js';
 import { heapSize, heapTop } from './heap-words.js';
 import type { PriorityQueueOptions } from './priority-queue.js';
 import { stageKeys } from './staging.js';
@@ -142,30 +142,11 @@ export class NumericPriorityQueue implements Iterable<number> {
     if (priorities !== undefined && (!(priorities instanceof Float64Array) || priorities.length < ids.length)) {
       throw new InvalidArgumentError('NumericPriorityQueue.popMany: expected `priorities` to be a Float64Array at least as long as `ids`');
     }
-    const arena = this.#arena;
-    const size = this.size;
-    const drain = sortedDrain(arena, 'NumericPriorityQueue.popMany', this.#header, size, Math.min(ids.length, size));
-    if (drain !== undefined) {
-      try {
-        ids.set(drain.items);
-        if (priorities) for (let k = 0; k < drain.keys.length; k++) priorities[k] = this.#sign * drain.keys[k]!;
-        return drain.items.length;
-      } finally {
-        drain.release();
-      }
-    }
-    let total = 0;
-    while (total < ids.length) {
-      const count = arena.core.heap_popMany(this.#header, Math.min(ids.length - total, arena.stagingItems));
-      if (count === 0) break;
-      ids.set(arena.stagingWords().subarray(0, count), total);
-      if (priorities) {
-        const keys = arena.stagingNumbers();
-        for (let k = 0; k < count; k++) priorities[total + k] = this.#sign * keys[k]!;
-      }
-      total += count;
-    }
-    return total;
+    const sign = this.#sign;
+    return drainHeap(this.#arena, 'NumericPriorityQueue.popMany', this.#header, this.size, ids.length, (keys, items, count, at) => {
+      ids.set(items.subarray(0, count), at);
+      if (priorities) for (let k = 0; k < count; k++) priorities[at + k] = sign * keys[k]!;
+    });
   }
 
   clear(): void {
@@ -194,20 +175,11 @@ export class NumericPriorityQueue implements Iterable<number> {
     const copy = arena.call('NumericPriorityQueue.entries', 'heap_copy', this.#header);
     if (!copy) throw new CapacityError('NumericPriorityQueue: no memory to copy the queue for iteration');
     const pairs: [number, number][] = [];
+    const sign = this.#sign;
     try {
-      const drain = sortedDrain(arena, 'NumericPriorityQueue.entries', copy, this.size, this.size);
-      if (drain !== undefined) {
-        try {
-          for (let k = 0; k < drain.items.length; k++) pairs.push([drain.items[k]!, this.#sign * drain.keys[k]!]);
-        } finally {
-          drain.release();
-        }
-      }
-      for (let count = arena.core.heap_popMany(copy, arena.stagingItems); count > 0; count = arena.core.heap_popMany(copy, arena.stagingItems)) {
-        const words = arena.stagingWords();
-        const keys = arena.stagingNumbers();
-        for (let k = 0; k < count; k++) pairs.push([words[k]!, this.#sign * keys[k]!]);
-      }
+      drainHeap(arena, 'NumericPriorityQueue.entries', copy, this.size, Infinity, (keys, ids, count) => {
+        for (let k = 0; k < count; k++) pairs.push([ids[k]!, sign * keys[k]!]);
+      });
     } finally {
       arena.core.heap_dispose(copy);
     }

@@ -17,7 +17,7 @@ import {
 } from '../core/snapshot.js';
 import { options as checkOptions, priorities as checkPriorities, priority as checkPriority } from '../core/validate.js';
 import type { Handle } from './handle.js';
-import { sortedDrain } from './heap-drain.js';
+import { drainHeap } from './heap-drain.js';
 import { heapTop } from './heap-words.js';
 import { stageKeys } from './staging.js';
 
@@ -245,31 +245,19 @@ export class PriorityQueue<T> implements Iterable<T> {
     if (typeof max !== 'number' || !(max >= 0) || !Number.isInteger(max)) {
       throw new InvalidArgumentError(`PriorityQueue.popMany: expected \`max\` to be an integer >= 0, got ${describe(max)}`);
     }
-    const arena = this.#arena;
-    const { payloads } = arena;
+    const { payloads } = this.#arena;
     const count = Math.min(max, this.#size);
     // Sized up front: pushing 100,000 items one by one made the drain ~25 % slower (regrowth).
     const out = new Array<T>(count);
-    const drain = sortedDrain(arena, 'PriorityQueue.popMany', this.#header, this.#size, count);
-    if (drain !== undefined) {
-      try {
-        takePayloads(payloads, drain.items, count, out, 0);
-        this.#size -= count;
-      } finally {
-        drain.release();
+    const taken = drainHeap(this.#arena, 'PriorityQueue.popMany', this.#header, this.#size, count, (_keys, slots, popped, at) => {
+      for (let k = 0; k < popped; k++) {
+        const slot = slots[k]!;
+        out[at + k] = payloads[slot] as T;
+        payloads[slot] = undefined;
       }
-      return out;
-    }
-    let total = 0;
-    // At least one call, so that a disposed queue refuses even an empty request.
-    do {
-      const popped = arena.core.heap_popMany(this.#header, Math.min(count - total, arena.stagingItems));
-      if (popped === 0) break;
-      takePayloads(payloads, arena.stagingWords(), popped, out, total);
-      total += popped;
       this.#size -= popped;
-    } while (total < count);
-    if (total < count) out.length = total;
+    });
+    if (taken < count) out.length = taken;
     return out;
   }
 
@@ -372,25 +360,12 @@ export class PriorityQueue<T> implements Iterable<T> {
     const slots: number[] = [];
     const keys: number[] = [];
     try {
-      const drain = sortedDrain(arena, 'PriorityQueue.entries', copy, this.#size, this.#size);
-      if (drain !== undefined) {
-        try {
-          for (let k = 0; k < drain.items.length; k++) {
-            slots.push(drain.items[k]!);
-            keys.push(drain.keys[k]!);
-          }
-        } finally {
-          drain.release();
-        }
-      }
-      for (let count = arena.core.heap_popMany(copy, arena.stagingItems); count > 0; count = arena.core.heap_popMany(copy, arena.stagingItems)) {
-        const words = arena.stagingWords();
-        const numbers = arena.stagingNumbers();
+      drainHeap(arena, 'PriorityQueue.entries', copy, this.#size, Infinity, (copyKeys, copySlots, count) => {
         for (let k = 0; k < count; k++) {
-          slots.push(words[k]!);
-          keys.push(numbers[k]!);
+          slots.push(copySlots[k]!);
+          keys.push(copyKeys[k]!);
         }
-      }
+      });
     } finally {
       arena.core.heap_dispose(copy);
     }
@@ -434,11 +409,3 @@ export class PriorityQueue<T> implements Iterable<T> {
   }
 }
 
-/** Moves the payloads of `count` popped slots into `out` from `at`, and drops the table's references. */
-function takePayloads<T>(payloads: unknown[], slots: Uint32Array, count: number, out: T[], at: number): void {
-  for (let k = 0; k < count; k++) {
-    const slot = slots[k]!;
-    out[at + k] = payloads[slot] as T;
-    payloads[slot] = undefined;
-  }
-}
