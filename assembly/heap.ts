@@ -715,12 +715,18 @@ export function popMany(h: usize, max: u32): u32 {
   return size >= SORT_FROM && <u64>count * <u64>(32 - clz(size)) >= <u64>size << 3;
 }
 
-/** Adds each entry's bytes of a field (u64 key at 0, or u32 seq at 8) to their counts. */
+/** The field a sort orders by, of the entry at `at`: the u64 key (`field` 0) or the u32 seq (8). */
+// @ts-ignore: decorator
+@inline function fieldAt(at: usize, field: usize): u64 {
+  return field == 0 ? load<u64>(at) : <u64>load<u32>(at, 8);
+}
+
+/** Adds each entry's bytes of a field (see `fieldAt`) to their counts. */
 // @ts-ignore: decorator
 @inline function countBytes(data: usize, size: u32, counts: usize, field: usize, bytes: u32): void {
   memory.fill(counts, 0, <usize>bytes << 10);
   for (let i: u32 = 0; i < size; i++) {
-    let value = field == 0 ? keyAt(data, i) : <u64>seqAt(data, i);
+    let value = fieldAt(entryAt(data, i), field);
     for (let b: u32 = 0; b < bytes; b++) {
       let at = counts + (<usize>b << 10) + (<usize>((value >> (<u64>b << 3)) & 255) << 2);
       store<u32>(at, load<u32>(at) + 1);
@@ -742,7 +748,7 @@ function scatter(src: usize, dst: usize, size: u32, counts: usize, field: usize,
   }
   for (let i: u32 = 0; i < size; i++) {
     let from = entryAt(src, i);
-    let value = field == 0 ? load<u64>(from) : <u64>load<u32>(from, 8);
+    let value = fieldAt(from, field);
     let at = counts + (<usize>((value >> shift) & 255) << 2);
     let place = load<u32>(at);
     store<u32>(at, place + 1);
@@ -758,7 +764,7 @@ function scatter(src: usize, dst: usize, size: u32, counts: usize, field: usize,
  */
 function radixSort(data: usize, other: usize, size: u32, counts: usize, field: usize, bytes: u32): void {
   let src = data, dst = other;
-  let first = field == 0 ? keyAt(data, 0) : <u64>seqAt(data, 0);
+  let first = fieldAt(data, field);
   for (let b: u32 = 0; b < bytes; b++) {
     let byteCounts = counts + (<usize>b << 10);
     let shift = <u64>b << 3;
