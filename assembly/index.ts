@@ -65,6 +65,8 @@ export function heap_shrink(h: usize): void { heap.shrink(h); }
 export function heap_bytes(h: usize): f64 { return heap.bytes(h); }
 /** The fewest entries a heap must hold for `heap_drainSorted` to sort. */
 export const HEAP_SORT_FROM: u32 = heap.SORT_FROM;
+/** The fewest entries a heap must hold for `heap_popMany` to take a batch's entries before refilling their places. */
+export const HEAP_PARTIAL_FROM: u32 = heap.PARTIAL_FROM;
 /** Header field offsets in bytes and the item's offset in an entry (the tables in heap.ts), which src/structures/heap-words.ts mirrors. */
 export const HEAP_DATA: usize = heap.DATA;
 export const HEAP_SIZE: usize = heap.SIZE;

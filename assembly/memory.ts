@@ -37,10 +37,18 @@ export function bytesInUse(): f64 {
 
 /** Whether `bytes` more can be allocated (see layer 1 above). */
 export function canAllocate(bytes: u64): bool {
+  if (canAllocateSurely(bytes)) return true;
+  return bytes < BLOCK_LIMIT && liveBytes + bytes + SLACK <= (<u64>memory.size() << 16);
+}
+
+/**
+ * Whether `bytes` can be allocated without any risk of the allocator trapping: the memory can still
+ * grow by as much. For scratch space that an operation can do without.
+ */
+export function canAllocateSurely(bytes: u64): bool {
   if (bytes >= BLOCK_LIMIT) return false;
   let pages = <i64>((bytes + 0xffff) >> 16) + 1;
-  if (<i64>memory.size() + pages <= <i64>pageLimit) return true;
-  return liveBytes + bytes + SLACK <= (<u64>memory.size() << 16);
+  return <i64>memory.size() + pages <= <i64>pageLimit;
 }
 
 /** Allocates a block the caller has checked with `canAllocate`. */
