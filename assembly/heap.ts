@@ -691,15 +691,15 @@ export function popMany(h: usize, max: u32): u32 {
 // go first, so that each sift starts above subtrees that are heaps again (Floyd's order).
 //
 // Measured (bench/micro/hold-batch.mjs: raw heaps of N random keys; pop 100, push them back with
-// later keys; the two builds side by side, five runs on a noisy machine): the pops of a value heap
-// 1.2-1.7x faster at N = 1e6 (e.g. 367 -> 217 ns a pop), 2.2x at 3e6 (430 -> 198); of an indexed
-// heap 1.2-1.5x at 1e6 (each move also rewrites a slot's link, a random store). Below about half a
-// million entries the heap's lower levels are in the caches and popping one by one is as fast or
-// faster: the walk costs about what a pop's top levels do (at 1e5: 75 vs 120 ns a pop, this way).
+// later keys; the two builds side by side, several runs on a noisy machine): the pops of a value
+// heap 1.2-1.7x faster at N = 1e6 (e.g. 367 -> 217 ns a pop), 2.2x at 3e6 (430 -> 198), 1.15-1.3x
+// at 4e5; of an indexed heap 1.2-1.5x at 1e6 (each move also rewrites a slot's link, a random
+// store). Smaller heaps' lower levels are in the caches, and popping one by one is as fast or
+// faster: the walk costs about what a pop's top levels do (even at 3e5; at 1e5, 70 vs 107 ns a pop).
 
-/** Heaps smaller than this pop one by one (8 MiB of entries, past the second-level caches). */
+/** Heaps smaller than this pop one by one (6 MiB of entries; the crossing measured at 3-3.5e5). */
 // @ts-ignore: decorator
-@inline export const PARTIAL_FROM: u32 = 1 << 19;
+@inline export const PARTIAL_FROM: u32 = 3 << 17;
 // @ts-ignore: decorator
 @inline const PARTIAL_MIN: u32 = 4;
 
@@ -922,6 +922,9 @@ function popPartial(h: usize, count: u32): bool {
     let children = (i << 2) + 1;
     if (children + 4 <= size) {
       groupCandidate(data, children, 15, spare);
+      // The group's smallest may well be taken soon: its children's line on its way.
+      let grandchildren = ((children + (load<u32>(spare, 12) >> SMALLEST_SHIFT)) << 2) + 1;
+      if (grandchildren < size) load<u8>(entryAt(data, grandchildren));
       candidatePush(candidates, n++, load<u64>(spare), load<u32>(spare, 8), load<u32>(spare, 12));
     } else if (children < size) {
       // The last group, short: then the k smallest reach the last k places, and this is undone.

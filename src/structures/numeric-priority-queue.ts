@@ -136,7 +136,7 @@ export class NumericPriorityQueue implements Iterable<number> {
    * returns how many. Allocates nothing per id. Taking most of a queue of 512 or more sorts it in
    * the core (O(n) passes instead of a sift per id), with scratch memory as large as the queue's
    * entries (16 bytes each) for the call; otherwise one core call per 4,096 ids, which from a
-   * queue of half a million or more finds them first and then refills their places.
+   * queue of about 400,000 or more finds them first and then refills their places.
    */
   popMany(ids: Uint32Array, priorities?: Float64Array): number {
     if (!(ids instanceof Uint32Array)) throw new InvalidArgumentError(`NumericPriorityQueue.popMany: expected a Uint32Array, got ${describe(ids)}`);

@@ -240,7 +240,7 @@ export class PriorityQueue<T> implements Iterable<T> {
    * Removes and returns up to `max` items in order. Taking most of a queue of 512 or more sorts it
    * in the core (O(n) passes instead of a sift per item), with scratch memory as large as the
    * queue's entries (16 bytes each) for the call; otherwise one core call per 4,096 items, which
-   * from a queue of half a million or more finds them first and then refills their places.
+   * from a queue of about 400,000 or more finds them first and then refills their places.
    */
   popMany(max: number = this.#size): T[] {
     if (typeof max !== 'number' || !(max >= 0) || !Number.isInteger(max)) {

@@ -4,7 +4,7 @@ import { CapacityError, NumericQueue, type Arena } from '../../src/index.js';
 import type { CoreExports, DebugExports } from '../../src/core/exports.js';
 import { arenaOn, builds, type BuildName } from '../helpers/builds.js';
 
-// Batch pops from heaps of half a million entries and more find the batch's entries first and then
+// Batch pops from heaps of 393,216 entries and more find the batch's entries first and then
 // refill their places (assembly/heap.ts, "batch pops from a large heap"). The oracle is the core's
 // own single pop, which heap-order.test.ts checks against a model: before each batch the heap is
 // copied, and the copy popped one by one must give the same keys and items in the same order. After
