@@ -2,7 +2,8 @@
 // that check nothing is lost or duplicated and that memory stays flat. Not part of CI (it takes
 // minutes); its result goes in the notes.
 //
-// - structures: pushes, pops, updates and removes on a PriorityQueue, a Queue and a NumericQueue;
+// - structures: pushes, pops (single and batches), updates and removes on a PriorityQueue, a Queue
+//   and a NumericQueue (`--size 500000` holds the PriorityQueue where batches pop its large way);
 // - scheduler: jobs through submit / take / ack / fail with priorities, tenants, delays, retries
 //   with jittered backoff, dead letters (evicted past maxDeadLetters, requeued, purged), cancels,
 //   pause/resume and snapshot/restore with jobs in flight, on a fake clock.
@@ -89,6 +90,12 @@ function soakStructures() {
     if (pq.size < holdSize || r < 0.3) {
       const id = nextId++;
       handles.set(id, pq.push(id, Math.floor(random() * 1000)));
+    } else if (r < 0.301) {
+      // Batches too (from a queue of 393,216 or more, they take their entries before refilling).
+      for (const id of pq.popMany(1 + Math.floor(random() * 500))) {
+        handles.delete(id);
+        ledger.leave(id);
+      }
     } else if (r < 0.6) {
       const id = pq.pop()!;
       handles.delete(id);
