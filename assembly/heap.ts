@@ -931,10 +931,11 @@ function popPartial(h: usize, count: u32, offset: u32): bool {
       groupCandidate(data, first, members, spare);
       candidateReplaceTop(candidates, n, load<u64>(spare), load<u32>(spare, 8), load<u32>(spare, 12));
     } else {
+      // The group is used up: the last candidate takes its place, a sentinel the last's.
       n--;
       let last = candidates + (<usize>n << 4);
       let lastKey = load<u64>(last), lastSeq = load<u32>(last, 8), lastWord = load<u32>(last, 12);
-      memory.fill(last, 0xff, 16);
+      setCandidate(candidates, n, <u64>-1, <u32>-1, <u32>-1);
       if (n > 0) candidateReplaceTop(candidates, n, lastKey, lastSeq, lastWord);
     }
     let children = (i << 2) + 1;
@@ -945,7 +946,8 @@ function popPartial(h: usize, count: u32, offset: u32): bool {
       if (grandchildren < size) load<u8>(entryAt(data, grandchildren));
       candidatePush(candidates, n++, load<u64>(spare), load<u32>(spare, 8), load<u32>(spare, 12));
     } else if (children < size) {
-      // The last group, short: then the k smallest reach the last k places, and this is undone.
+      // The heap's last, short group, below the last k places' parents: give up on this batch
+      // (nothing has changed yet), so that candidates are always full groups.
       deepest = size;
       break;
     }
