@@ -123,7 +123,7 @@ export class NumericPriorityQueue implements Iterable<number> {
       const count = Math.min(arena.stagingItems, ids.length - start);
       stageKeys(arena.stagingNumbers(), priorities, start, count, this.#sign);
       const words = arena.stagingWords();
-      if (ids instanceof Uint32Array) words.set(ids.subarray(start, start + count));
+      if (ids instanceof Uint32Array) words.set(count === ids.length ? ids : ids.subarray(start, start + count));
       else for (let k = 0; k < count; k++) words[k] = ids[start + k]!;
       arena.core.heap_append(this.#header, count); // cannot fail: room was reserved
     }
