@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CapacityError, NumericQueue, type Arena } from '../../src/index.js';
+import type { Arena } from '../../src/index.js';
 import type { CoreExports, DebugExports } from '../../src/core/exports.js';
 import { arenaOn, builds, type BuildName } from '../helpers/builds.js';
+import { fillArena } from '../helpers/fill-arena.js';
 
 // Batch pops from heaps of 393,216 entries and more find the batch's entries first and then
 // refill their places (assembly/heap.ts, "batch pops from a large heap"). The oracle is the core's
@@ -254,16 +255,7 @@ describe('core heap batch pops: the cases that fall back to single pops', () => 
     const h = core.heap_create(0);
     pushAll(arena, h, false, keys, 0);
     // Fill the rest of the arena, so that its memory is at its limit.
-    const fillers: NumericQueue[] = [];
-    try {
-      for (;;) {
-        const filler = new NumericQueue({ arena });
-        fillers.push(filler);
-        filler.pushMany(new Uint32Array(1024));
-      }
-    } catch (error) {
-      expect(error).toBeInstanceOf(CapacityError);
-    }
+    const emptyFillers = fillArena(arena, 1024);
     // Less than the two pages a scratch space must be able to grow by.
     expect(arena.maxMemory - arena.memoryBytes).toBeLessThan(2 << 16);
     const order = keys.map((key, value) => ({ key, value })).sort((a, b) => a.key - b.key || a.value - b.value);
@@ -275,7 +267,7 @@ describe('core heap batch pops: the cases that fall back to single pops', () => 
       for (let k = 0; k < count; k++) expect(words[k]).toBe(order[taken + k]!.value);
       taken += count;
     }
-    for (const filler of fillers) filler.dispose();
+    emptyFillers();
     core.heap_dispose(h);
   });
 });

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CapacityError, NumericPriorityQueue, NumericQueue, PriorityQueue, type Handle } from '../../src/index.js';
+import { NumericPriorityQueue, PriorityQueue, type Handle } from '../../src/index.js';
 import { arenaOn, builds, type BuildName } from '../helpers/builds.js';
+import { fillArena } from '../helpers/fill-arena.js';
 
 // Taking most of a large queue at once (popMany, drain, iteration) sorts it in the core instead of
 // popping entry by entry. These runs use queues of hundreds to thousands of entries, so that the
@@ -174,16 +175,7 @@ describe('sorted drains and memory', () => {
     const n = 30_000;
     queue.pushMany(Array.from({ length: n }, (_, i) => i), Array.from({ length: n }, (_, i) => key(i)));
     // Then fill what is left of the arena with small queues, so that no 480 KB block can be had.
-    const fillers: NumericQueue[] = [];
-    try {
-      for (;;) {
-        const filler = new NumericQueue({ arena });
-        fillers.push(filler);
-        filler.pushMany(new Uint32Array(256));
-      }
-    } catch (error) {
-      expect(error).toBeInstanceOf(CapacityError);
-    }
+    const emptyFillers = fillArena(arena, 256);
     expect(arena.maxMemory - arena.bytesInUse).toBeLessThan(16 * n);
     const out = queue.drain();
     expect(out).toHaveLength(n);
@@ -191,7 +183,7 @@ describe('sorted drains and memory', () => {
       const a = key(out[i - 1]!), b = key(out[i]!);
       if (b < a || (b === a && out[i]! < out[i - 1]!)) expect.fail(`out of order at ${i}`);
     }
-    for (const filler of fillers) filler.dispose();
+    emptyFillers();
     queue.dispose();
   });
 });
