@@ -101,6 +101,7 @@ export interface CoreExports {
   readonly GEN_LIMIT: WebAssembly.Global;
   /** The fewest entries a heap must hold for `heap_drainSorted` to sort. */
   readonly HEAP_SORT_FROM: WebAssembly.Global;
+  /** The fewest entries a heap must hold for `heap_popMany` to find a batch first, then refill its places. */
   readonly HEAP_PARTIAL_FROM: WebAssembly.Global;
   /** Header field offsets in bytes (assembly/ring.ts, stack.ts), mirrored by src/structures/*-words.ts. */
   readonly HEAP_DATA: WebAssembly.Global;

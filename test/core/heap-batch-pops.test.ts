@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Arena } from '../../src/index.js';
+import { seededRandom, type Arena } from '../../src/index.js';
 import type { CoreExports, DebugExports } from '../../src/core/exports.js';
 import { arenaOn, builds, type BuildName } from '../helpers/builds.js';
 import { fillArena } from '../helpers/fill-arena.js';
@@ -20,16 +20,6 @@ const families = {
   'a few keys that do not pack, -0 among 0s': (random: () => number) => [0.1, -0.3, 0, -0, 1e300][Math.floor(random() * 5)]!,
 } as const;
 type FamilyName = keyof typeof families;
-
-function seeded(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 2 ** 32;
-  };
-}
 
 type Op =
   | { kind: 'popMany'; max: number }
@@ -117,7 +107,7 @@ function exercise(build: BuildName, indexed: boolean, family: FamilyName, seed: 
   const arena = arenaFor(build);
   const core = arena.core;
   const debug = build === 'debug' ? (core as DebugExports) : undefined;
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const key = () => families[family](random);
   const h = core.heap_create(indexed ? 1 : 0);
   try {
@@ -250,7 +240,7 @@ describe('core heap batch pops: the cases that fall back to single pops', () => 
     const arena = arenaOn('release', { maxMemory: 12 << 20 });
     const core = arena.core;
     const size = (core.HEAP_PARTIAL_FROM.value as number) + 1000;
-    const random = seeded(5);
+    const random = seededRandom(5);
     const keys = Array.from({ length: size }, () => Math.floor(random() * 1000));
     const h = core.heap_create(0);
     pushAll(arena, h, false, keys, 0);
