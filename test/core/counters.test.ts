@@ -114,4 +114,25 @@ describe('counters near their limits (debug build hooks)', () => {
     expect(pq.drain()).toEqual(Array.from({ length: 1000 }, (_, i) => i));
     pq.dispose();
   });
+
+  it('retired slots do not count as live: a drained table is still relinked lowest slot first', () => {
+    const { arena, core } = debugArena({ maxMemory: 64 << 20 });
+    const pq = new PriorityQueue<number>({ arena });
+    // A small queue's slots wear out their generations (a busy service's hot slots do): retire 1,000.
+    const small = Array.from({ length: 1000 }, (_, i) => i);
+    for (const h of pq.pushMany(small, small)) core.debug_setGeneration(h & 0xffffff, core.GEN_LIMIT.value);
+    expect(pq.drain()).toEqual(small);
+    expect(arena.core.arena_liveSlots()).toBe(0);
+    const count = 100_000;
+    pq.pushMany(Array.from({ length: count }, (_, i) => i), Array.from({ length: count }, (_, i) => (i * 7919) % count));
+    expect(arena.core.arena_liveSlots()).toBe(count);
+    expect(pq.drain()).toHaveLength(count); // in priority order: the slots leave scattered
+    expect(arena.core.arena_liveSlots()).toBe(0);
+    // Relinked, the free list hands the slots out in ascending order again (scattered, every
+    // push's slot and payload write would be a cache miss of its own).
+    const slots = pq.pushMany(small, small).map((h) => h & 0xffffff);
+    expect(slots.every((slot, i) => i === 0 || slot > slots[i - 1]!)).toBe(true);
+    expect(Math.min(...slots)).toBe(1000); // the retired ones stay out
+    pq.dispose();
+  });
 });
