@@ -53,7 +53,7 @@
 
 import { CAPACITY, EMPTY, FOREIGN, OUT_OF_RANGE } from "./status";
 import { allocate, canAllocate, canAllocateSurely, release } from "./memory";
-import { freeSlot, handleOf, indexOf, reserveSlots, resolve, setIndex, takeSlot } from "./slots";
+import { freeSlot, freeSlots, handleOf, indexOf, reserveSlots, resolve, setIndex, takeSlot } from "./slots";
 import { STAGING_ITEMS, stagingNumbers, stagingWords } from "./staging";
 
 // @ts-ignore: decorator
@@ -957,7 +957,7 @@ function popPartial(h: usize, count: u32, offset: u32): bool {
     return false;
   }
   let indexed = isIndexed(h);
-  if (indexed) for (let t: u32 = 0; t < count; t++) freeSlot(load<u32>(stagingWords + (<usize>(offset + t) << 2)));
+  if (indexed) freeSlots(stagingWords + (<usize>offset << 2), count);
   // Each hole's height among the holes (0: no hole below it), kept in its dead entry's seq: a
   // parent was taken before its children, so backwards every child comes before its parent.
   for (let t: u32 = 0; t < count; t++) store<u32>(entryAt(data, load<u32>(holes + (<usize>t << 2))), 0, 8);
@@ -1150,8 +1150,8 @@ export function drainSorted(h: usize, max: u32): usize {
     let item = itemAt(data, k);
     store<f64>(block + (<usize>k << 3), decode(keyAt(data, k), seqAt(data, k), packed));
     store<u32>(items + (<usize>k << 2), item);
-    if (indexed) freeSlot(item);
   }
+  if (indexed) freeSlots(items, count);
   let rest = size - count;
   memory.copy(data, entryAt(data, count), <usize>rest << 4);
   if (indexed) for (let i: u32 = 0; i < rest; i++) setIndex(itemAt(data, i), i);

@@ -160,6 +160,32 @@ export function freeSlot(slot: u32): void {
   }
 }
 
+/**
+ * Frees the `count` live slots listed as u32s at `list`, as `freeSlot` on each would. A batch that
+ * takes a large table past a relink threshold (a drain) only moves the generations on, then links
+ * the free list once, in order: linking each slot as it leaves would be undone by that relink, and
+ * the thresholds crossed on the way would each scan the table.
+ */
+export function freeSlots(list: usize, count: u32): void {
+  let circulating = used - retired;
+  let live = circulating - freeCount;
+  if (relinkAt == 0 && live > circulating >> 1) relinkAt = (circulating >> 3) + 1;
+  if (relinkAt == 0 || live - count >= relinkAt || used < RELINK_FROM) {
+    for (let k: u32 = 0; k < count; k++) freeSlot(load<u32>(list + (<usize>k << 2)));
+    return;
+  }
+  for (let k: u32 = 0; k < count; k++) {
+    let entry = table + <usize>load<u32>(list + (<usize>k << 2)) * SLOT_BYTES;
+    let generation = (load<u32>(entry) & GEN_MASK) + 1;
+    store<u32>(entry, generation);
+    if (generation > GEN_LIMIT) retired++;
+    else freeCount++;
+  }
+  relinkFree();
+  live = used - retired - freeCount;
+  relinkAt = live == 0 ? 0 : live >= RELINK_LAST ? (live >> 3) + 1 : 1;
+}
+
 /** Links the free slots in ascending order: O(used), a few times per drain of a large table. */
 function relinkFree(): void {
   let head = NONE;
