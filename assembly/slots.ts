@@ -155,8 +155,7 @@ export function freeSlot(slot: u32): void {
   if (relinkAt == 0) {
     if (live > circulating >> 1) relinkAt = (circulating >> 3) + 1;
   } else if (live < relinkAt && used >= RELINK_FROM) {
-    relinkFree();
-    relinkAt = live == 0 ? 0 : live >= RELINK_LAST ? (live >> 3) + 1 : 1;
+    relinkBelow(live);
   }
 }
 
@@ -181,12 +180,16 @@ export function freeSlots(list: usize, count: u32): void {
     if (generation > GEN_LIMIT) retired++;
     else freeCount++;
   }
+  relinkBelow(live - count);
+}
+
+/** Relinks the free list, and sets the next threshold an eighth of `live` lower (see `freeSlot`). */
+function relinkBelow(live: u32): void {
   relinkFree();
-  live = used - retired - freeCount;
   relinkAt = live == 0 ? 0 : live >= RELINK_LAST ? (live >> 3) + 1 : 1;
 }
 
-/** Links the free slots in ascending order: O(used), a few times per drain of a large table. */
+/** Links the free slots in ascending order: O(used), a few times per drain of a large table at most. */
 function relinkFree(): void {
   let head = NONE;
   for (let slot = used; slot > 0; ) {
