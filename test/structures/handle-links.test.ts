@@ -144,6 +144,15 @@ describe('handles find their items after any moves', () => {
     // A sorted drain of half the queue, which moves the rest to the front of the array.
     for (const item of pq.popMany(Math.ceil(pq.size / 2))) popped.add(item);
     expectFound();
+    // Down to 20,000: past the slot table's relink thresholds, so the drain frees its slots as a
+    // batch and relinks the free list once; new items then take the lowest free slots, in order.
+    for (const item of pq.popMany(pq.size - 20_000)) popped.add(item);
+    expectFound();
+    const fresh = pq.pushMany([-1, -2, -3, -4], [0, 0, 0, 0]).map((h) => h & 0xffffff);
+    expect(fresh).toEqual([...fresh].sort((a, b) => a - b));
+    expect(fresh[0]).toBeLessThan(100);
+    for (const item of pq.popMany(4)) expect(item).toBeLessThan(0);
+    expectFound();
     const last = [...Array(n).keys()].reverse().find((i) => !popped.has(i))!;
     pq.update(handles[last]!, -1);
     expect(pq.pop()).toBe(last);
