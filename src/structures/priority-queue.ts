@@ -283,6 +283,8 @@ export class PriorityQueue<T> implements Iterable<T> {
   /**
    * Gives a queued item a new priority. It keeps its place in arrival order among the items of
    * equal priority (unless `behindEquals`). Throws StaleHandleError when the item has left.
+   * The queue's first lookup by handle (this, `remove`, `has`, `get`, `priorityOf`) links every
+   * queued item to its place once, in O(n); pushes and pops skip that bookkeeping until then.
    */
   update(handle: Handle, priority: number, options?: UpdateOptions): void {
     checkPriority('PriorityQueue.update', priority);
