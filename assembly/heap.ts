@@ -757,7 +757,7 @@ export function popMany(h: usize, max: u32): u32 {
 // Measured (bench/micro/hold-batch.mjs: raw heaps of N random keys; pop 100, push them back with
 // later keys; the two builds side by side, several runs on a noisy machine): the pops of a value
 // heap 1.2-1.7x faster at N = 1e6 (e.g. 367 -> 217 ns a pop), 2.2x at 3e6 (430 -> 198), 1.15-1.3x
-// at 4e5; of an indexed heap 1.2-1.5x at 1e6 (each move also rewrites a slot's link, a random
+// at 4e5; of an indexed heap 1.2-1.5x at 1e6 (measured when every move rewrote a slot's link, a random
 // store). Smaller heaps' lower levels are in the caches, and popping one by one is as fast or
 // faster: the walk costs about what a pop's top levels do (even at 3e5; at 1e5, 70 vs 107 ns a pop).
 
