@@ -3,10 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, PriorityQueue, type Handle } from '../../src/index.js';
 import { arenaOn, builds, type BuildName } from '../helpers/builds.js';
 
-// Handles find their entries through the arena's slot table, shared by every queue in the arena:
-// each move of an entry rewrites its slot's link. These properties look items up after any mix of
-// pushes and pops in two queues of one arena, so that a sibling's links are there to be mistaken
-// for one's own, and again after more moves.
+// Handles find their entries through the arena's slot table, shared by every queue in the arena.
+// A queue links its entries' slots only at its first lookup by handle, and keeps them linked from
+// then on (assembly/heap.ts, LINKED); before it, moves leave the links stale. These properties
+// look items up after any mix of pushes and pops in two queues of one arena, so that a sibling's
+// stale links are there to be mistaken for one's own, and again after more moves.
 
 interface Entry {
   readonly queue: 0 | 1;
