@@ -1179,8 +1179,8 @@ export function drainSorted(h: usize, max: u32): usize {
   if (indexed) freeSlots(items, count);
   let rest = size - count;
   memory.copy(data, entryAt(data, count), <usize>rest << 4);
-  if (isLinked(h)) for (let i: u32 = 0; i < rest; i++) setIndex(itemAt(data, i), i);
   store<u32>(h, rest, SIZE);
+  if (isLinked(h)) link(h); // the rest moved to the front
   return block;
 }
 
