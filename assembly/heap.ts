@@ -28,9 +28,10 @@
 //          keeps the links. Until then moves skip them: a link is a write to a random place of
 //          the slot table, one per level of a sift, and a queue that never looks items up by
 //          handle (most do not) paid for it on every push and pop. Measured (PriorityQueue, hold
-//          model at N = 1e6, the two builds side by side in one process, ns an operation):
-//          374-403 -> 296-314 popped and pushed one by one, 213-221 -> 167-170 in batches of
-//          100; 5 % less at 1e5, the same at 1e3.
+//          model at N = 1e6, the two builds in one process on arenas of their own, six runs,
+//          each order three times, since whichever ran first was ~10 % slower): in batches of
+//          100 about a fifth less time an operation (0.73-1.02x of the linked build's, five of
+//          six runs below 0.9), one by one about 4 % (0.84-1.09x, within the noise); 1e3 the same.
 //          PACKED: every key's low 32 bits are zero (integers below 2^21, halves, quarters, ...:
 //          any number of at most 21 significant bits), so the low half of `key` holds the seq and
 //          no two keys are equal: one integer comparison orders (key, seq), and equal priorities
