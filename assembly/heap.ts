@@ -521,16 +521,17 @@ export function size(h: usize): u32 {
 /** Removes the top entry and returns its item (slot or value); the caller checked size > 0. */
 // @ts-ignore: decorator
 @inline function popTopWith(h: usize, indexed: bool, linked: bool): u32 {
-  // The slot is freed after the sift: unlinked, its line is cold, and freed first its miss came
-  // ahead of the sift's own (the raw indexed heap held at 1e6: 443 ns a pop + push, 323 after).
+  // The slot is freed before the sift: a free only writes the slot's link (slots.ts), so the miss
+  // on its cold line overlaps the sift's. (When a free still read the generation first, it was
+  // freed after the sift, as that read's miss came ahead of the sift's own.)
   let data = dataOf(h);
   let top = itemAt(data, 0);
   let size = sizeOf(h) - 1;
   store<u32>(h, size, SIZE);
+  if (indexed) freeSlot(top);
   if (size > 0) {
     siftDownWith(data, linked, size, 0, keyAt(data, size), seqAt(data, size), itemAt(data, size));
   }
-  if (indexed) freeSlot(top);
   return top;
 }
 
@@ -563,8 +564,8 @@ export function popValue(h: usize): f64 {
  */
 export function popPush(h: usize, key: f64): f64 {
   if (sizeOf(h) == 0) return EMPTY;
-  // A slot whose generation is spent is retired rather than freed, so the new entry may need a
-  // fresh one: reserve it before anything changes.
+  // The slot freed here comes straight back, unless its generation is spent: then the take
+  // retires it and needs another, so reserve one before anything changes.
   if (!reserveSlots(1)) return CAPACITY;
   let packed = packedFor(h, key);
   let seq = takeSequence(h) | negativeZero(key);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Arena, PriorityQueue, StaleHandleError } from '../../src/index.js';
+import { Arena, InvalidArgumentError, PriorityQueue, StaleHandleError, type Handle } from '../../src/index.js';
 import { debugArena } from '../helpers/builds.js';
 
 describe('counters near their limits (debug build hooks)', () => {
@@ -52,7 +52,8 @@ describe('counters near their limits (debug build hooks)', () => {
     const first = pq.push('first', 1);
     const slot = first & 0xffffff;
     expect(pq.pop()).toBe('first');
-    expect(core.debug_setGeneration(slot, core.GEN_LIMIT.value)).toBe(0);
+    // A free slot's generation is its last item's: the next push takes it with one more.
+    expect(core.debug_setGeneration(slot, core.GEN_LIMIT.value - 1)).toBe(0);
     const last = pq.push('last generation', 1);
     expect(last & 0xffffff).toBe(slot);
     expect(Math.floor(last / 2 ** 38)).toBe(core.GEN_LIMIT.value);
@@ -67,6 +68,41 @@ describe('counters near their limits (debug build hooks)', () => {
     expect(pq.remove(last)).toBe(false);
     expect(() => pq.update(first, 2)).toThrow(StaleHandleError);
     expect(pq.pop()).toBe('next');
+  });
+
+  it('a slot freed and not yet reused: its item\'s handle is stale, one generation ahead is forged until the reuse', () => {
+    const { arena } = debugArena({ maxMemory: 8 << 20 });
+    const pq = new PriorityQueue<string>({ arena });
+    const first = pq.push('first', 1);
+    expect(pq.pop()).toBe('first');
+    const ahead = (first + 2 ** 38) as Handle;
+    expect(pq.has(first)).toBe(false);
+    expect(() => pq.update(first, 2)).toThrow(StaleHandleError);
+    expect(() => pq.update(ahead, 2)).toThrow(InvalidArgumentError);
+    expect(pq.push('second', 1)).toBe(ahead); // the same slot, its generation moved on
+    expect(pq.priorityOf(ahead)).toBe(1);
+    expect(() => pq.update(first, 2)).toThrow(StaleHandleError);
+    expect(pq.pop()).toBe('second');
+  });
+
+  it('slots in their last generation are never counted on: a full table of them still takes every push', () => {
+    const { arena, core } = debugArena({ maxMemory: 8 << 20 });
+    const pq = new PriorityQueue<number>({ arena });
+    const count = 64; // the table's first size
+    const items = Array.from({ length: count }, (_, i) => i);
+    const handles = pq.pushMany(items, items);
+    for (const h of handles) core.debug_setGeneration(h & 0xffffff, core.GEN_LIMIT.value);
+    expect(pq.popMany(count / 2)).toEqual(items.slice(0, count / 2));
+    while (pq.size > 0) pq.pop(); // every slot free, all of them doomed
+    // A take that found only doomed slots on the free list would run past the table (debug builds trap).
+    expect(pq.popPush(-1, -1)).toBeUndefined();
+    const again = pq.pushMany(items, items);
+    for (let i = 0; i < count; i++) pq.push(count + i, count + i);
+    const slots = [...again].map((h) => h & 0xffffff);
+    expect(Math.min(...slots)).toBeGreaterThanOrEqual(count); // the doomed slots retired
+    for (const h of handles) expect(pq.has(h)).toBe(false);
+    expect(arena.core.arena_liveSlots()).toBe(2 * count + 1);
+    expect(pq.drain()).toEqual([-1, ...items, ...items.map((i) => count + i)]);
   });
 
   it('popPush whose popped slot is retired gives the new item a fresh slot and keeps both payloads right', () => {
