@@ -76,7 +76,7 @@ export class Scheduler<T = unknown> {
   readonly #max: boolean;
 
   /** The jobs held, by id: their rows in `#rows`. */
-  readonly #jobs = new JobTable<Job>();
+  readonly #jobs = new JobTable();
   /** Jobs created so far: the next job's `serial`. */
   #created = 0;
   readonly #rows: JobRows<T>;
@@ -479,6 +479,7 @@ export class Scheduler<T = unknown> {
     const where = 'Scheduler.shrink';
     this.#checkLive(where);
     this.#rows.shrink();
+    this.#jobs.shrink();
     this.#fair.shrink();
     this.#delayed.shrink();
     this.#dead.shrink();
