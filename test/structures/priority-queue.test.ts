@@ -11,8 +11,48 @@ import {
   StateError,
   type Handle,
 } from '../../src/index.js';
+import { seededRandom } from '../../src/balancer.js';
 
 describe('PriorityQueue', () => {
+  it('pops a large queue one by one in order with the right payloads, min and max, before and after a lookup', () => {
+    // Past 16,384 items `pop` reads the top's payload before the core pops: this checks that read.
+    for (const max of [false, true]) {
+      const random = seededRandom(max ? 11 : 12);
+      const pq = new PriorityQueue<{ n: number } | null | undefined>({ max });
+      const model: { key: number; seq: number; item: { n: number } | null | undefined }[] = [];
+      let seq = 0;
+      let extra = 0; // items outside the model, last out
+      const add = (count: number) => {
+        for (let k = 0; k < count; k++) {
+          const key = Math.floor(random() * 5000); // ties: FIFO among equals
+          const item = seq % 1000 === 7 ? null : seq % 1000 === 8 ? undefined : { n: seq };
+          pq.push(item, key);
+          model.push({ key, seq: seq++, item });
+        }
+        model.sort((a, b) => (max ? b.key - a.key : a.key - b.key) || a.seq - b.seq);
+      };
+      const popAndCheck = (count: number) => {
+        for (const expected of model.splice(0, count)) {
+          expect(pq.peekPriority()).toBe(expected.key);
+          expect(pq.pop()).toBe(expected.item);
+        }
+        expect(pq.size).toBe(model.length + extra);
+      };
+      add(40_000);
+      popAndCheck(15_000);
+      add(10_000);
+      const handle = pq.push({ n: -1 }, max ? -1 : 1e9);
+      extra = 1;
+      expect(pq.has(handle)).toBe(true); // the heap links its entries from here on
+      popAndCheck(35_000 - 16_000);
+      expect(pq.size).toBe(16_001);
+      popAndCheck(model.length);
+      expect(pq.pop()).toEqual({ n: -1 });
+      expect(pq.pop()).toBeUndefined();
+      pq.dispose();
+    }
+  });
+
   it('pops the lowest priority first, FIFO among equals', () => {
     const pq = new PriorityQueue<string>();
     pq.push('deploy-b', 2);
