@@ -151,6 +151,34 @@ describe('Scheduler retries', () => {
       expect(s.deadLetters().map((d) => d.payload)).toEqual(['b', 'a', 'c']);
     });
 
+    it('dead letters and long delays held while thousands of jobs pass are still found, requeued and acked', () => {
+      // Held far longer than the rest, they leave the job table's array (src/scheduler/job-table.ts).
+      const { s, clock } = scheduler();
+      const dead = [s.submit('dead-1'), s.submit('dead-2')];
+      for (const id of dead) {
+        expect(s.take()!.id).toBe(id);
+        expect(s.fail(id, 'x')).toBe('dead');
+      }
+      const late = s.submit('late', { delay: 60_000 });
+      for (let i = 0; i < 20_000; i++) {
+        const id = s.submit(i);
+        expect(s.take()!.id).toBe(id);
+        s.ack(id);
+      }
+      expect(s.get(dead[0]!)?.state).toBe('dead');
+      expect(s.get(late)?.state).toBe('delayed');
+      expect(s.cancel(dead[1]!)).toBe(true);
+      expect(s.get(dead[1]!)).toBeUndefined();
+      s.requeue(dead[0]!);
+      expect(s.take()!.id).toBe(dead[0]);
+      s.ack(dead[0]!);
+      clock.advance(60_000);
+      expect(s.take()!.id).toBe(late);
+      s.ack(late);
+      expect(s.stats()).toMatchObject({ waiting: 0, delayed: 0, inFlight: 0, dead: 0, size: 0 });
+      expect(s.get(dead[0]!)).toBeUndefined();
+    });
+
     it('requeue gives a dead letter fresh attempts and a fresh history', () => {
       const { s, clock } = scheduler({ backoff: 5 });
       const id = s.submit('deploy', { attempts: 2 });
