@@ -3,6 +3,7 @@
 // of the library: no call site is shared between contenders, as none would be in an application
 // that uses one of them (V8 keeps type feedback per function, and a call site that has seen two
 // Wasm instances' exports no longer inlines the call into either).
+import { readFileSync } from 'node:fs';
 import FlatQueue from 'flatqueue';
 import TinyQueue from 'tinyqueue';
 import { Heap as MnemonistHeap } from 'mnemonist';
@@ -312,6 +313,36 @@ function priorityQueue(build: string, module: WebAssembly.Module): Contender {
   };
 }
 
+/**
+ * A heap in a module of its own exporting `push(key, item)` and `pop()` (the item, -1 when empty),
+ * such as the run-heap experiment (bench/micro/run-heap): its raw exports, as `raw-value` uses the core's.
+ */
+function standaloneHeap(path: string): Contender {
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(path)), { env: { abort: () => { throw new Error(`${path} aborted`); } } });
+  const { push, pop } = instance.exports as { push(key: number, item: number): void; pop(): number };
+  return {
+    name: path.replace(/.*\//, '').replace(/\.wasm$/, ''),
+    fillDrain(n, start) {
+      for (let i = 0; i < n; i++) push(keyAt(start + i), i);
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += pop();
+      return sum;
+    },
+    prefill(n) {
+      for (let i = 0; i < n; i++) push(keyAt(i), i);
+    },
+    hold(n, t, count) {
+      let sum = 0;
+      for (let k = 0; k < count; k++) {
+        const item = pop();
+        sum += item;
+        push(holdKey(n, t + k), item);
+      }
+      return sum;
+    },
+  };
+}
+
 /** The contender named `kind`, keys drawn from `keys` (2^20 of them, shared by every contender; integers 0 .. 9 with `integers`). */
 export function make(kind: string, keys: Float64Array, integers: boolean, build?: { name: string; module: WebAssembly.Module }): Contender {
   random = keys;
@@ -323,6 +354,7 @@ export function make(kind: string, keys: Float64Array, integers: boolean, build?
     case 'mnemonist': return recordHeap(kind, () => new MnemonistHeap<Entry>(byKey));
     case 'heap-js': return recordHeap(kind, () => new HeapJs<Entry>(byKey));
   }
+  if (kind.startsWith('wasm-heap=')) return standaloneHeap(kind.slice('wasm-heap='.length));
   if (!build) throw new Error(`${kind} needs a core build`);
   switch (kind) {
     case 'raw-value': return rawValue(build.name, build.module);

@@ -5,6 +5,8 @@
 //   npx tsx bench/micro/heap.ts [--n 1e3,1e5,1e6] [--rounds 7] [--work fill,hold]
 //     [--pairs 2e6] [--only raw-value,raw-indexed,NumericPQ,PriorityQueue,raw-indexed+payload,arena-indexed+payload] [--wasm name=path.wasm,...] [--js] [--clock cpu|wall] [--keys uniform|ints]
 //     [--src name=dir,...]  also time the public classes built from a changed copy of src/
+//     `--only` also takes `wasm-heap=<path.wasm>`: a heap module of its own exporting push(key, item)
+//     and pop(), e.g. the run-heap experiment (`npx tsx bench/micro/run-heap/build.ts` prints its path)
 //
 // Workloads (random keys, ns per push+pop pair):
 //   fill  push N keys uniform in [0, 1), then pop them all; repeated until ~2e6 pairs a sample.

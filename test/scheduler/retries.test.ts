@@ -161,7 +161,7 @@ describe('Scheduler retries', () => {
       }
       const late = s.submit('late', { delay: 60_000 });
       for (let i = 0; i < 20_000; i++) {
-        const id = s.submit(i);
+        const id = s.submit(`job-${i}`);
         expect(s.take()!.id).toBe(id);
         s.ack(id);
       }
