@@ -1,9 +1,9 @@
 // Builds the run-heap experiment (assembly/run-heap.ts) with its constants set, for
 // bench/micro/heap.ts (`--only wasm-heap=<path>`) and the checks beside it:
 //
-//   npx tsx bench/micro/run-heap/build.ts [--insertion 4096] [--buffer 512] [--fan-in 4]
+//   npx tsx bench/micro/run-heap/build.ts [--insertion 4096] [--buffer 512]
 //
-// Writes build/micro/run-heap-<insertion>-<buffer>-<fan-in>.wasm and prints its path.
+// Writes build/micro/run-heap-<insertion>-<buffer>.wasm and prints its path.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,20 +13,18 @@ import asc from 'assemblyscript/asc';
 export interface RunHeapConstants {
   readonly insertion?: number;
   readonly buffer?: number;
-  readonly fanIn?: number;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
 
 /** Compiles the experiment with these constants; returns the .wasm path. */
-export async function buildRunHeap({ insertion = 4096, buffer = 512, fanIn = 4 }: RunHeapConstants = {}): Promise<string> {
+export async function buildRunHeap({ insertion = 4096, buffer = 512 }: RunHeapConstants = {}): Promise<string> {
   const source = readFileSync(resolve(here, 'assembly/run-heap.ts'), 'utf8')
     .replace(/(const INSERTION: u32 = )\d+/, `$1${insertion}`)
-    .replace(/(const BUFFER: u32 = )\d+/, `$1${buffer}`)
-    .replace(/(const FAN_IN: u32 = )\d+/, `$1${fanIn}`);
+    .replace(/(const BUFFER: u32 = )\d+/, `$1${buffer}`);
   const out = resolve('build/micro');
   mkdirSync(out, { recursive: true });
-  const name = `run-heap-${insertion}-${buffer}-${fanIn}`;
+  const name = `run-heap-${insertion}-${buffer}`;
   writeFileSync(resolve(out, `${name}.ts`), source);
   const wasm = resolve(out, `${name}.wasm`);
   const { error, stderr } = await asc.main([resolve(out, `${name}.ts`), '--config', resolve(here, 'assembly/asconfig.json'), '-o', wasm]);
@@ -35,10 +33,9 @@ export async function buildRunHeap({ insertion = 4096, buffer = 512, fanIn = 4 }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { insertion: { type: 'string' }, buffer: { type: 'string' }, 'fan-in': { type: 'string' } } });
+  const { values } = parseArgs({ options: { insertion: { type: 'string' }, buffer: { type: 'string' } } });
   console.log(await buildRunHeap({
     insertion: Number(values.insertion ?? 4096),
     buffer: Number(values.buffer ?? 512),
-    fanIn: Number(values['fan-in'] ?? 4),
   }));
 }

@@ -1,18 +1,18 @@
 // An experiment, not part of the core: a value heap for large queues that keeps most entries in
-// sorted runs instead of one tree (the idea of sequence heaps), measured against the
-// core's heap in bench/micro/heap.ts (`--only wasm-heap=<this build>`). One queue per instance.
+// sorted runs instead of one tree (the idea of sequence heaps), measured against the core's heap
+// in bench/micro/heap.ts (`--only wasm-heap=<this build>`). One queue per instance.
 //
 // Why: past the caches every level of a sift-down waits for the line the level before chose, so a
 // pop from a million entries is a chain of misses. Here a push goes into a small insertion heap
-// that stays in the cache; when it fills it is sorted into a run, runs of one level are merged
-// FAN_IN at a time into one run of the next, and pops are served from a small buffer refilled by
-// merging the runs' fronts. Every large move is a sequential pass that the hardware prefetches.
+// that stays in the cache; when it fills it is sorted into a run; two runs of a level are merged
+// into one run of the next, a slice at each flush; pops are served from a buffer refilled from the
+// runs' fronts by a tournament. Every large move is a sequential pass that the hardware prefetches.
 //
 //   the queue, in this instance's memory above __heap_base
-//   ╒══════════════════╤═══════════════════════╤═══════════════════╤═════════════════════════════╕
-//   │ free lists       │ insertion heap        │ buffer            │ scratch     │ run table     │
-//   │ 64 × usize       │ INSERTION entries     │ BUFFER entries    │ INSERTION   │ MAX_RUNS × 5  │
-//   └──────────────────┴───────────────────────┴───────────────────┴─────────────┴───────────────┘
+//   ╒════════════╤════════════════╤═════════════╤═════════════╤═══════════════╤══════════════════╕
+//   │ free lists │ insertion heap │ buffer      │ scratch     │ run slots     │ levels, sources, │
+//   │ 64 × usize │ INSERTION      │ BUFFER      │ INSERTION   │ MAX_RUNS × 5  │ tournament       │
+//   └────────────┴────────────────┴─────────────┴─────────────┴───────────────┴──────────────────┘
 //   then run blocks, 2^k entries each, from a bump pointer and a free list per size.
 //
 //   entry, 16 bytes (as the core's)
@@ -23,32 +23,33 @@
 //   tie-break among equal keys (first in, first out, as the core's heaps).
 //
 // Invariants
-//   - every buffer entry orders before every entry still in a run (refills take the runs' smallest),
-//     so the smallest entry is the insertion heap's top or the buffer's front;
-//   - a flush merges the buffer's rest into the new run, so no run ever holds an entry smaller than
-//     one left in the buffer.
+//   - every buffer entry orders before every entry still in a run (refills take the runs'
+//     smallest), so the smallest entry is the insertion heap's top or the buffer's front;
+//   - a flush merges the buffer's rest into the new run, so no run holds an entry smaller than one
+//     left in the buffer;
+//   - a merge's output holds only entries that order before its inputs' fronts.
 //
-// Measured (2026-11-26, bench/micro/heap.ts with `--only raw-value,wasm-heap=...`, ns per push +
-// pop, random keys, side by side with the core's raw value heap): held 48.6 vs 45.8 at 1e3 (no
-// flush below INSERTION), 92.5 vs 78.7 at 1e5, 110 vs 191 at 1e6; filled and drained 82.9 vs 74.1
-// at 1e5, 102 vs 126 at 1e6, 121 vs 315 at 1e7. Held at 1e7 the samples spread from 125 to 1,373
-// ns (one that holds the merge of the top level's ten million entries takes all of it).
-// `npx tsx bench/micro/run-heap/check.ts` checks the pop order against NumericPriorityQueue first.
-// The cost: the work comes in lumps. Single pop + push latency in the hold model at 1e6
-// (`npx tsx bench/micro/run-heap/latency.ts`): p50 50 ns, p99.9 11 µs with BUFFER = 512 (a refill
-// of 512 entries every 512 pops) and 2.0 µs with 64, and a maximum of 23-34 ms whatever the buffer:
-// the merge of the largest level. The core's p99.9 target (2 µs at 1e6) and its users' latency
-// need the merges done a slice at a time (incremental) before this could be the core's mode for
-// large heaps.
+// Measured (2026-11-26, bench/micro/heap.ts `--only raw-value,wasm-heap=...`, ns per push + pop,
+// random keys, side by side with the core's raw value heap):
+//   this version: held 107 vs 78 at 1e5, 125 vs 197 at 1e6; filled and drained 103 vs 79 at 1e5,
+//     122 vs 131 at 1e6. Single pop + push in the hold model at 1e6
+//     (`npx tsx bench/micro/run-heap/latency.ts`): p50 50 ns; p99.9 21 µs with BUFFER = 512,
+//     3.2 µs with 64 (a refill costs ~40 ns an entry); a flush (sort, then merge slices) every
+//     INSERTION pushes, 0.3 ms; maximum 0.6-3.6 ms.
+//   the first version, merges done at once, four runs a level (git history): held 92.5 vs 78.7
+//     at 1e5, 110 vs 191 at 1e6; filled and drained 82.9 vs 74.1 at 1e5, 102 vs 126 at 1e6, 121
+//     vs 315 at 1e7; but maximum 23-34 ms at 1e6 (the largest level's merge).
+// So: about 1.6x the core's throughput held at a million, bought with lumps of a few hundred µs.
+// `npx tsx bench/micro/run-heap/check.ts` checks the pop order against NumericPriorityQueue.
 
 // @ts-ignore: decorator
 @inline const INSERTION: u32 = 4096;
 // @ts-ignore: decorator
 @inline const BUFFER: u32 = 512;
 // @ts-ignore: decorator
-@inline const FAN_IN: u32 = 4;
+@inline const MAX_RUNS: u32 = 128;
 // @ts-ignore: decorator
-@inline const MAX_RUNS: u32 = 256;
+@inline const MAX_LEVELS: u32 = 32;
 
 // ── entries ──────────────────────────────────────────────────────────────────────────────────
 
@@ -84,9 +85,14 @@ const RUN_DATA: usize = SCRATCH + <usize>INSERTION * 16;
 const RUN_POS: usize = RUN_DATA + MAX_RUNS * 4;
 const RUN_END: usize = RUN_POS + MAX_RUNS * 4;
 const RUN_SIZE_LOG: usize = RUN_END + MAX_RUNS * 4;
-const RUN_LEVEL: usize = RUN_SIZE_LOG + MAX_RUNS * 4;
-const LEVEL_COUNT: usize = RUN_LEVEL + MAX_RUNS * 4;
-let bump: usize = (LEVEL_COUNT + 64 * 4 + 63) & ~<usize>63;
+const RUN_STATE: usize = RUN_SIZE_LOG + MAX_RUNS * 4;
+const LEVEL_WAITING: usize = RUN_STATE + MAX_RUNS * 4;
+const LEVEL_A: usize = LEVEL_WAITING + MAX_LEVELS * 4;
+const LEVEL_B: usize = LEVEL_A + MAX_LEVELS * 4;
+const LEVEL_OUTPUT: usize = LEVEL_B + MAX_LEVELS * 4;
+const SOURCES: usize = LEVEL_OUTPUT + MAX_LEVELS * 4;
+const TREE: usize = SOURCES + MAX_RUNS * 4;
+let bump: usize = (TREE + MAX_RUNS * 8 + 63) & ~<usize>63;
 
 function reach(end: usize): void {
   let have = <usize>memory.size() << 16;
@@ -171,8 +177,26 @@ function heapPopTo(out: usize): void {
 }
 
 // ── runs ─────────────────────────────────────────────────────────────────────────────────────
+//
+// Merges are incremental: a level holds at most one run waiting for a partner; when a second
+// arrives the two become the inputs of the level's merge, whose output (a run of the next level)
+// grows by a slice at each flush. Until it is done the merge's output front is a refill source
+// (it holds the smallest of its inputs' entries so far), and so are the inputs' fronts: a refill
+// may take from them directly, and the merge then goes on from there.
 
-let runs: u32 = 0, bufferFront: u32 = 0, bufferEnd: u32 = 0;
+/** What a run slot holds. */
+// @ts-ignore: decorator
+@inline const FREE: u32 = 0;
+// @ts-ignore: decorator
+@inline const WAITING: u32 = 1;
+// @ts-ignore: decorator
+@inline const INPUT: u32 = 2;
+// @ts-ignore: decorator
+@inline const OUTPUT: u32 = 3;
+// @ts-ignore: decorator
+@inline const NONE: u32 = 0xffff_ffff;
+
+let bufferFront: u32 = 0, bufferEnd: u32 = 0, levels: u32 = 0;
 
 // @ts-ignore: decorator
 @inline function field(table: usize, run: u32): usize { return table + (<usize>run << 2); }
@@ -183,41 +207,112 @@ let runs: u32 = 0, bufferFront: u32 = 0, bufferEnd: u32 = 0;
 // @ts-ignore: decorator
 @inline function runEnd(run: u32): u32 { return load<u32>(field(RUN_END, run)); }
 // @ts-ignore: decorator
-@inline function runLevel(run: u32): u32 { return load<u32>(field(RUN_LEVEL, run)); }
-// @ts-ignore: decorator
 @inline function runFront(run: u32): usize { return runData(run) + (<usize>runPos(run) << 4); }
 // @ts-ignore: decorator
-@inline function levelCount(level: u32): usize { return LEVEL_COUNT + (<usize>level << 2); }
+@inline function runBack(run: u32): usize { return runData(run) + (<usize>runEnd(run) << 4); }
+// @ts-ignore: decorator
+@inline function remaining(run: u32): u32 { return runEnd(run) - runPos(run); }
+// @ts-ignore: decorator
+@inline function levelField(table: usize, level: u32): usize { return table + (<usize>level << 2); }
+// @ts-ignore: decorator
+@inline function waitingAt(level: u32): u32 { return load<u32>(levelField(LEVEL_WAITING, level)); }
+// @ts-ignore: decorator
+@inline function mergeOutput(level: u32): u32 { return load<u32>(levelField(LEVEL_OUTPUT, level)); }
 
-function addRun(data: usize, entries: u32, level: u32): void {
-  let run = runs++;
-  store<usize>(field(RUN_DATA, run), data);
+/** A free run slot holding a new block for `entries`, empty (end 0) and in `state`. */
+function newRun(entries: u32, state: u32): u32 {
+  let run: u32 = 0;
+  while (load<u32>(field(RUN_STATE, run)) != FREE) run++;
+  store<usize>(field(RUN_DATA, run), takeBlock(entries));
   store<u32>(field(RUN_POS, run), 0);
-  store<u32>(field(RUN_END, run), entries);
+  store<u32>(field(RUN_END, run), 0);
   store<u32>(field(RUN_SIZE_LOG, run), sizeLog(entries));
-  store<u32>(field(RUN_LEVEL, run), level);
-  store<u32>(levelCount(level), load<u32>(levelCount(level)) + 1);
+  store<u32>(field(RUN_STATE, run), state);
+  return run;
 }
 
-/** Frees a run's block and moves the table's last run into its place. */
-function dropRun(run: u32): void {
+function freeRun(run: u32): void {
   giveBlock(runData(run), load<u32>(field(RUN_SIZE_LOG, run)));
-  let level = runLevel(run);
-  store<u32>(levelCount(level), load<u32>(levelCount(level)) - 1);
-  let last = --runs;
-  if (run == last) return;
-  store<usize>(field(RUN_DATA, run), runData(last));
-  store<u32>(field(RUN_POS, run), runPos(last));
-  store<u32>(field(RUN_END, run), runEnd(last));
-  store<u32>(field(RUN_SIZE_LOG, run), load<u32>(field(RUN_SIZE_LOG, last)));
-  store<u32>(field(RUN_LEVEL, run), runLevel(last));
+  store<u32>(field(RUN_STATE, run), FREE);
 }
 
-/**
- * Merges two sorted ranges into `out`. The winner is chosen by selects and both cursors move by
- * arithmetic: random keys would mispredict a branch on every other entry.
- */
-function mergeTwo(a: usize, aEnd: usize, b: usize, bEnd: usize, out: usize): void {
+/** A finished run arrives at `level`: it waits there, or starts the level's merge with the one waiting. */
+function arrive(run: u32, level: u32): void {
+  if (remaining(run) == 0) {
+    freeRun(run);
+    return;
+  }
+  if (level >= levels) {
+    for (let l = levels; l <= level; l++) {
+      store<u32>(levelField(LEVEL_WAITING, l), NONE);
+      store<u32>(levelField(LEVEL_OUTPUT, l), NONE);
+    }
+    levels = level + 1;
+  }
+  let partner = waitingAt(level);
+  if (partner == NONE) {
+    store<u32>(field(RUN_STATE, run), WAITING);
+    store<u32>(levelField(LEVEL_WAITING, level), run);
+    return;
+  }
+  // The level's merge should be done by now; if the partner came early, finish it at once.
+  if (mergeOutput(level) != NONE) advance(level, 0xffff_ffff);
+  store<u32>(levelField(LEVEL_WAITING, level), NONE);
+  let output = newRun(remaining(partner) + remaining(run), OUTPUT);
+  store<u32>(field(RUN_STATE, partner), INPUT);
+  store<u32>(field(RUN_STATE, run), INPUT);
+  store<u32>(levelField(LEVEL_A, level), partner);
+  store<u32>(levelField(LEVEL_B, level), run);
+  store<u32>(levelField(LEVEL_OUTPUT, level), output);
+}
+
+/** Moves up to `budget` entries of the level's merge into its output; ends the merge when its inputs are spent. */
+function advance(level: u32, budget: u32): void {
+  let output = mergeOutput(level);
+  let first = load<u32>(levelField(LEVEL_A, level)), second = load<u32>(levelField(LEVEL_B, level));
+  let a = runFront(first), aEnd = runBack(first);
+  let b = runFront(second), bEnd = runBack(second);
+  let out = runBack(output);
+  let stop = out + (<usize>min<u64>(<u64>budget, <u64>(((aEnd - a) + (bEnd - b)) >> 4)) << 4);
+  // Selects pick the winner and move both cursors: random keys would mispredict a branch on
+  // every other entry.
+  while (out < stop && a < aEnd && b < bEnd) {
+    let takeB = before(b, a);
+    copyEntry(out, select(b, a, takeB));
+    out += 16;
+    b += select<usize>(16, 0, takeB);
+    a += select<usize>(0, 16, takeB);
+  }
+  if (out < stop) {
+    let from = a < aEnd ? a : b;
+    let bytes = stop - out;
+    memory.copy(out, from, bytes);
+    out += bytes;
+    if (a < aEnd) a += bytes;
+    else b += bytes;
+  }
+  store<u32>(field(RUN_POS, first), <u32>((a - runData(first)) >> 4));
+  store<u32>(field(RUN_POS, second), <u32>((b - runData(second)) >> 4));
+  store<u32>(field(RUN_END, output), <u32>((out - runData(output)) >> 4));
+  if (a == aEnd && b == bEnd) finish(level);
+}
+
+function finish(level: u32): void {
+  let output = mergeOutput(level);
+  freeRun(load<u32>(levelField(LEVEL_A, level)));
+  freeRun(load<u32>(levelField(LEVEL_B, level)));
+  store<u32>(levelField(LEVEL_OUTPUT, level), NONE);
+  arrive(output, level + 1);
+}
+
+/** The full insertion heap, sorted, and the buffer's rest become one run of level 0. */
+function flush(): void {
+  let sorted = heapSize, rest = bufferEnd - bufferFront;
+  for (let k: u32 = 0; k < sorted; k++) heapPopTo(SCRATCH + (<usize>k << 4));
+  let run = newRun(sorted + rest, WAITING);
+  let a = SCRATCH, aEnd = SCRATCH + (<usize>sorted << 4);
+  let b = BUF + (<usize>bufferFront << 4), bEnd = BUF + (<usize>bufferEnd << 4);
+  let out = runData(run);
   while (a < aEnd && b < bEnd) {
     let takeB = before(b, a);
     copyEntry(out, select(b, a, takeB));
@@ -227,70 +322,86 @@ function mergeTwo(a: usize, aEnd: usize, b: usize, bEnd: usize, out: usize): voi
   }
   if (a < aEnd) memory.copy(out, a, aEnd - a);
   else if (b < bEnd) memory.copy(out, b, bEnd - b);
-}
-
-/** Merges the runs of `level` two at a time into one run of the level above, and so on up. */
-function mergeLevel(level: u32): void {
-  while (true) {
-    let first: i32 = -1, second: i32 = -1;
-    for (let run: u32 = 0; run < runs; run++) {
-      if (runLevel(run) != level) continue;
-      if (first < 0) first = <i32>run;
-      else {
-        second = <i32>run;
-        break;
-      }
-    }
-    if (second < 0) {
-      store<u32>(field(RUN_LEVEL, <u32>first), level + 1);
-      store<u32>(levelCount(level), 0);
-      store<u32>(levelCount(level + 1), load<u32>(levelCount(level + 1)) + 1);
-      break;
-    }
-    let a = runFront(<u32>first), aEnd = runData(<u32>first) + (<usize>runEnd(<u32>first) << 4);
-    let b = runFront(<u32>second), bEnd = runData(<u32>second) + (<usize>runEnd(<u32>second) << 4);
-    let entries = <u32>((aEnd - a + bEnd - b) >> 4);
-    let out = takeBlock(entries);
-    mergeTwo(a, aEnd, b, bEnd, out);
-    dropRun(<u32>second); // second > first: the first keeps its index
-    dropRun(<u32>first);
-    addRun(out, entries, level);
-  }
-  if (load<u32>(levelCount(level + 1)) >= FAN_IN) mergeLevel(level + 1);
-}
-
-/** The full insertion heap, sorted, and the buffer's rest become one run of level 0. */
-function flush(): void {
-  let sorted = heapSize, rest = bufferEnd - bufferFront;
-  for (let k: u32 = 0; k < sorted; k++) heapPopTo(SCRATCH + (<usize>k << 4));
-  let entries = sorted + rest;
-  let out = takeBlock(entries);
-  mergeTwo(SCRATCH, SCRATCH + (<usize>sorted << 4), BUF + (<usize>bufferFront << 4), BUF + (<usize>bufferEnd << 4), out);
+  store<u32>(field(RUN_END, run), sorted + rest);
   bufferFront = bufferEnd = 0;
-  addRun(out, entries, 0);
-  if (load<u32>(levelCount(0)) >= FAN_IN) mergeLevel(0);
+  arrive(run, 0);
+  // Each merge must be done before its level's next pair arrives: 2^(l+1) flushes bring the next
+  // pair at level l, whose merge moves 2^(l+1) · INSERTION entries: INSERTION a flush keeps pace.
+  for (let level: u32 = 0; level < levels; level++) {
+    if (mergeOutput(level) != NONE) advance(level, INSERTION + (INSERTION >> 1));
+  }
 }
 
-/** Fills the buffer with the runs' smallest entries (the smallest front of the runs, in turn). */
-function refill(): void {
-  let filled: u32 = 0;
-  while (filled < BUFFER && runs > 0) {
-    let best: u32 = 0;
-    let bestAt = runFront(0);
-    for (let run: u32 = 1; run < runs; run++) {
-      let at = runFront(run);
-      let better = before(at, bestAt);
-      bestAt = select(at, bestAt, better);
-      best = select(run, best, better);
+/** Lists the runs a refill takes from at `sources` (u32 each): every level's waiting run and its merge's output and inputs. */
+function listSources(sources: usize): u32 {
+  let count: u32 = 0;
+  for (let level: u32 = 0; level < levels; level++) {
+    let waiting = waitingAt(level);
+    if (waiting != NONE) count = addSource(sources, count, waiting);
+    let output = mergeOutput(level);
+    if (output != NONE) {
+      count = addSource(sources, count, output);
+      count = addSource(sources, count, load<u32>(levelField(LEVEL_A, level)));
+      count = addSource(sources, count, load<u32>(levelField(LEVEL_B, level)));
     }
-    copyEntry(BUF + (<usize>filled << 4), bestAt);
+  }
+  return count;
+}
+
+// @ts-ignore: decorator
+@inline function addSource(sources: usize, count: u32, run: u32): u32 {
+  store<u32>(sources + (<usize>count << 2), run);
+  return count + 1;
+}
+
+/** Of two sources (indexes into the list at SOURCES, NONE for none), the one whose front orders first; a spent one loses. */
+function better(x: u32, y: u32): u32 {
+  let liveX = x != NONE && remaining(load<u32>(SOURCES + (<usize>x << 2))) > 0;
+  let liveY = y != NONE && remaining(load<u32>(SOURCES + (<usize>y << 2))) > 0;
+  if (!liveX) return liveY ? y : NONE;
+  if (!liveY) return x;
+  return before(runFront(load<u32>(SOURCES + (<usize>y << 2))), runFront(load<u32>(SOURCES + (<usize>x << 2)))) ? y : x;
+}
+
+/**
+ * Fills the buffer with the runs' smallest entries: a tournament over the sources' fronts (node n
+ * holds the winner of nodes 2n and 2n + 1; leaves from `width`), so each entry costs a replay of one
+ * path, log2 of the sources, rather than a look at every source.
+ */
+function refill(): void {
+  let count = listSources(SOURCES);
+  let width: u32 = 2; // at least two leaves, so that the root is a node that is replayed
+  while (width < count) width <<= 1;
+  for (let leaf: u32 = 0; leaf < width; leaf++) store<u32>(TREE + (<usize>(width + leaf) << 2), leaf < count ? leaf : NONE);
+  for (let node = width - 1; node > 0; node--) {
+    store<u32>(TREE + (<usize>node << 2), better(load<u32>(TREE + (<usize>(node << 1) << 2)), load<u32>(TREE + (<usize>((node << 1) + 1) << 2))));
+  }
+  let filled: u32 = 0;
+  while (filled < BUFFER) {
+    let winner = load<u32>(TREE + 4);
+    if (winner == NONE) break;
+    let run = load<u32>(SOURCES + (<usize>winner << 2));
+    copyEntry(BUF + (<usize>filled << 4), runFront(run));
     filled++;
-    let pos = runPos(best) + 1;
-    store<u32>(field(RUN_POS, best), pos);
-    if (pos == runEnd(best)) dropRun(best);
+    store<u32>(field(RUN_POS, run), runPos(run) + 1);
+    for (let node = (width + winner) >> 1; node > 0; node >>= 1) {
+      store<u32>(TREE + (<usize>node << 2), better(load<u32>(TREE + (<usize>(node << 1) << 2)), load<u32>(TREE + (<usize>((node << 1) + 1) << 2))));
+    }
   }
   bufferFront = 0;
   bufferEnd = filled;
+  // Spent runs go: a waiting run frees its level; a merge whose inputs are spent ends.
+  for (let level: u32 = 0; level < levels; level++) {
+    let waiting = waitingAt(level);
+    if (waiting != NONE && remaining(waiting) == 0) {
+      freeRun(waiting);
+      store<u32>(levelField(LEVEL_WAITING, level), NONE);
+    }
+    if (mergeOutput(level) != NONE) {
+      let first = load<u32>(levelField(LEVEL_A, level)), second = load<u32>(levelField(LEVEL_B, level));
+      if (remaining(first) == 0 && remaining(second) == 0) finish(level);
+    }
+  }
 }
 
 // ── exports ──────────────────────────────────────────────────────────────────────────────────
@@ -304,8 +415,8 @@ export function push(key: f64, item: u32): void {
 /** The smallest entry's item, or -1 when empty. */
 export function pop(): i32 {
   if (total == 0) return -1;
+  if (bufferFront == bufferEnd && total > heapSize) refill();
   total--;
-  if (bufferFront == bufferEnd && runs > 0) refill();
   if (bufferFront == bufferEnd || (heapSize > 0 && before(HEAP, BUF + (<usize>bufferFront << 4)))) {
     let item = load<u32>(HEAP, 12);
     heapPopTo(SCRATCH);
