@@ -31,15 +31,15 @@
 //
 // Measured (2026-11-26, bench/micro/heap.ts `--only raw-value,wasm-heap=...`, ns per push + pop,
 // random keys, side by side with the core's raw value heap):
-//   this version: held 107 vs 78 at 1e5, 125 vs 197 at 1e6; filled and drained 103 vs 79 at 1e5,
-//     122 vs 131 at 1e6. Single pop + push in the hold model at 1e6
-//     (`npx tsx bench/micro/run-heap/latency.ts`): p50 50 ns; p99.9 21 µs with BUFFER = 512,
-//     3.2 µs with 64 (a refill costs ~40 ns an entry); a flush (sort, then merge slices) every
-//     INSERTION pushes, 0.3 ms; maximum 0.6-3.6 ms.
+//   this version: held 96 vs 77 at 1e5, 112 vs 221 at 1e6; filled and drained 87 vs 74 at 1e5,
+//     111 vs 141 at 1e6. Single pop + push in the hold model at 1e6
+//     (`npx tsx bench/micro/run-heap/latency.ts`): p50 50 ns; p99.9 14 µs with BUFFER = 512,
+//     2.0-2.1 µs with 64 (a refill costs ~25 ns an entry); a flush (sort, then merge slices)
+//     every INSERTION pushes, 0.3 ms; maximum 1-6 ms over five runs, at most five such a run.
 //   the first version, merges done at once, four runs a level (git history): held 92.5 vs 78.7
 //     at 1e5, 110 vs 191 at 1e6; filled and drained 82.9 vs 74.1 at 1e5, 102 vs 126 at 1e6, 121
 //     vs 315 at 1e7; but maximum 23-34 ms at 1e6 (the largest level's merge).
-// So: about 1.6x the core's throughput held at a million, bought with lumps of a few hundred µs.
+// So: about twice the core's throughput held at a million, bought with lumps of a few hundred µs.
 // `npx tsx bench/micro/run-heap/check.ts` checks the pop order against NumericPriorityQueue.
 
 // @ts-ignore: decorator
@@ -92,7 +92,9 @@ const LEVEL_B: usize = LEVEL_A + MAX_LEVELS * 4;
 const LEVEL_OUTPUT: usize = LEVEL_B + MAX_LEVELS * 4;
 const SOURCES: usize = LEVEL_OUTPUT + MAX_LEVELS * 4;
 const TREE: usize = SOURCES + MAX_RUNS * 4;
-let bump: usize = (TREE + MAX_RUNS * 8 + 63) & ~<usize>63;
+const LEAF_KEY: usize = TREE + MAX_RUNS * 8;
+const LEAF_SEQ: usize = LEAF_KEY + MAX_RUNS * 8;
+let bump: usize = (LEAF_SEQ + MAX_RUNS * 4 + 63) & ~<usize>63;
 
 function reach(end: usize): void {
   let have = <usize>memory.size() << 16;
@@ -354,39 +356,58 @@ function listSources(sources: usize): u32 {
   return count + 1;
 }
 
-/** Of two sources (indexes into the list at SOURCES, NONE for none), the one whose front orders first; a spent one loses. */
-function better(x: u32, y: u32): u32 {
-  let liveX = x != NONE && remaining(load<u32>(SOURCES + (<usize>x << 2))) > 0;
-  let liveY = y != NONE && remaining(load<u32>(SOURCES + (<usize>y << 2))) > 0;
-  if (!liveX) return liveY ? y : NONE;
-  if (!liveY) return x;
-  return before(runFront(load<u32>(SOURCES + (<usize>y << 2))), runFront(load<u32>(SOURCES + (<usize>x << 2)))) ? y : x;
+/** A spent source's front: orders after every entry (no key encodes to all ones; NaN never enters). */
+// @ts-ignore: decorator
+@inline const SPENT: u64 = 0xffff_ffff_ffff_ffff;
+
+/** Copies source `leaf`'s front key and seq beside the tournament, where its replays read them. */
+function loadLeaf(leaf: u32): void {
+  let run = load<u32>(SOURCES + (<usize>leaf << 2));
+  let live = remaining(run) > 0;
+  let front = runFront(run);
+  store<u64>(LEAF_KEY + (<usize>leaf << 3), live ? load<u64>(front) : SPENT);
+  store<u32>(LEAF_SEQ + (<usize>leaf << 2), live ? load<u32>(front, 8) : 0);
+}
+
+/** Of two leaves, the one whose front orders first (ties between spent leaves go either way). */
+// @ts-ignore: decorator
+@inline function winner(x: u32, y: u32): u32 {
+  let keyX = load<u64>(LEAF_KEY + (<usize>x << 3)), keyY = load<u64>(LEAF_KEY + (<usize>y << 3));
+  let takeY = keyY < keyX;
+  if (keyY == keyX) takeY = load<u32>(LEAF_SEQ + (<usize>y << 2)) < load<u32>(LEAF_SEQ + (<usize>x << 2));
+  return select(y, x, takeY);
+}
+
+// @ts-ignore: decorator
+@inline function replay(node: u32): void {
+  store<u32>(TREE + (<usize>node << 2), winner(load<u32>(TREE + (<usize>(node << 1) << 2)), load<u32>(TREE + (<usize>((node << 1) + 1) << 2))));
 }
 
 /**
  * Fills the buffer with the runs' smallest entries: a tournament over the sources' fronts (node n
- * holds the winner of nodes 2n and 2n + 1; leaves from `width`), so each entry costs a replay of one
- * path, log2 of the sources, rather than a look at every source.
+ * holds the winning leaf of nodes 2n and 2n + 1; leaves from `width`, each front's key and seq
+ * kept beside the tree), so each entry costs one replay of its leaf's path, log2 of the sources.
  */
 function refill(): void {
   let count = listSources(SOURCES);
   let width: u32 = 2; // at least two leaves, so that the root is a node that is replayed
   while (width < count) width <<= 1;
-  for (let leaf: u32 = 0; leaf < width; leaf++) store<u32>(TREE + (<usize>(width + leaf) << 2), leaf < count ? leaf : NONE);
-  for (let node = width - 1; node > 0; node--) {
-    store<u32>(TREE + (<usize>node << 2), better(load<u32>(TREE + (<usize>(node << 1) << 2)), load<u32>(TREE + (<usize>((node << 1) + 1) << 2))));
+  for (let leaf: u32 = 0; leaf < width; leaf++) {
+    if (leaf < count) loadLeaf(leaf);
+    else store<u64>(LEAF_KEY + (<usize>leaf << 3), SPENT);
+    store<u32>(TREE + (<usize>(width + leaf) << 2), leaf);
   }
+  for (let node = width - 1; node > 0; node--) replay(node);
   let filled: u32 = 0;
   while (filled < BUFFER) {
-    let winner = load<u32>(TREE + 4);
-    if (winner == NONE) break;
-    let run = load<u32>(SOURCES + (<usize>winner << 2));
+    let leaf = load<u32>(TREE + 4);
+    if (load<u64>(LEAF_KEY + (<usize>leaf << 3)) == SPENT) break;
+    let run = load<u32>(SOURCES + (<usize>leaf << 2));
     copyEntry(BUF + (<usize>filled << 4), runFront(run));
     filled++;
     store<u32>(field(RUN_POS, run), runPos(run) + 1);
-    for (let node = (width + winner) >> 1; node > 0; node >>= 1) {
-      store<u32>(TREE + (<usize>node << 2), better(load<u32>(TREE + (<usize>(node << 1) << 2)), load<u32>(TREE + (<usize>((node << 1) + 1) << 2))));
-    }
+    loadLeaf(leaf);
+    for (let node = (width + leaf) >> 1; node > 0; node >>= 1) replay(node);
   }
   bufferFront = 0;
   bufferEnd = filled;
