@@ -1,7 +1,7 @@
 // Builds the run-heap experiment (assembly/run-heap.ts) with its constants set, for
 // bench/micro/heap.ts (`--only wasm-heap=<path>`) and the checks beside it:
 //
-//   npx tsx bench/micro/run-heap/build.ts [--insertion 4096] [--buffer 512]
+//   npx tsx bench/micro/run-heap/build.ts [--insertion 4096] [--buffer 64]
 //
 // Writes build/micro/run-heap-<insertion>-<buffer>.wasm and prints its path.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,7 +18,7 @@ export interface RunHeapConstants {
 const here = dirname(fileURLToPath(import.meta.url));
 
 /** Compiles the experiment with these constants; returns the .wasm path. */
-export async function buildRunHeap({ insertion = 4096, buffer = 512 }: RunHeapConstants = {}): Promise<string> {
+export async function buildRunHeap({ insertion = 4096, buffer = 64 }: RunHeapConstants = {}): Promise<string> {
   const source = readFileSync(resolve(here, 'assembly/run-heap.ts'), 'utf8')
     .replace(/(const INSERTION: u32 = )\d+/, `$1${insertion}`)
     .replace(/(const BUFFER: u32 = )\d+/, `$1${buffer}`);
@@ -36,6 +36,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { values } = parseArgs({ options: { insertion: { type: 'string' }, buffer: { type: 'string' } } });
   console.log(await buildRunHeap({
     insertion: Number(values.insertion ?? 4096),
-    buffer: Number(values.buffer ?? 512),
+    buffer: Number(values.buffer ?? 64),
   }));
 }

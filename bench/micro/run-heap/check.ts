@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { NumericPriorityQueue } from '../../../src/index.js';
 import { buildRunHeap } from './build.js';
 
-const variants = [{ insertion: 16, buffer: 8 }, { insertion: 8, buffer: 4 }, { insertion: 8, buffer: 64 }, { insertion: 4096, buffer: 512 }];
+const variants = [{ insertion: 16, buffer: 8 }, { insertion: 8, buffer: 4 }, { insertion: 8, buffer: 64 }, { insertion: 4096, buffer: 64 }, { insertion: 4096, buffer: 512 }];
 for (const variant of variants) {
   const module = new WebAssembly.Module(readFileSync(await buildRunHeap(variant)));
   for (let trial = 0; trial < 20; trial++) {
