@@ -313,13 +313,18 @@ function priorityQueue(build: string, module: WebAssembly.Module): Contender {
   };
 }
 
+/** A heap in a module of its own exporting `push(key, item)` and `pop()` (the item, -1 when empty). */
+function standaloneExports(path: string): { push(key: number, item: number): void; pop(): number } {
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(path)), { env: { abort: () => { throw new Error(`${path} aborted`); } } });
+  return instance.exports as { push(key: number, item: number): void; pop(): number };
+}
+
 /**
- * A heap in a module of its own exporting `push(key, item)` and `pop()` (the item, -1 when empty),
- * such as the run-heap experiment (bench/micro/run-heap): its raw exports, as `raw-value` uses the core's.
+ * Such a heap, e.g. the run-heap experiment (bench/micro/run-heap), through its raw exports, as
+ * `raw-value` uses the core's.
  */
 function standaloneHeap(path: string): Contender {
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(path)), { env: { abort: () => { throw new Error(`${path} aborted`); } } });
-  const { push, pop } = instance.exports as { push(key: number, item: number): void; pop(): number };
+  const { push, pop } = standaloneExports(path);
   return {
     name: path.replace(/.*\//, '').replace(/\.wasm$/, ''),
     fillDrain(n, start) {
@@ -343,6 +348,49 @@ function standaloneHeap(path: string): Contender {
   };
 }
 
+/** Such a heap with a side payload array, as `flatqueue+payload` uses flatqueue: what a payload queue on it would cost. */
+function standaloneHeapPayloads(path: string): Contender {
+  const { push, pop } = standaloneExports(path);
+  let items: Payload[] = [];
+  const side: (Payload | undefined)[] = [];
+  return {
+    name: `${path.replace(/.*\//, '').replace(/\.wasm$/, '')}+payload`,
+    fillDrain(n, start) {
+      if (items.length < n) items = payloads(n);
+      for (let i = 0; i < n; i++) {
+        side[i] = items[i];
+        push(keyAt(start + i), i);
+      }
+      let sum = 0;
+      for (let i = 0; i < n; i++) {
+        const id = pop();
+        sum += side[id]!.id;
+        side[id] = undefined;
+      }
+      return sum;
+    },
+    prefill(n) {
+      items = payloads(n);
+      for (let i = 0; i < n; i++) {
+        side[i] = items[i];
+        push(keyAt(i), i);
+      }
+    },
+    hold(n, t, count) {
+      let sum = 0;
+      for (let k = 0; k < count; k++) {
+        const id = pop();
+        const item = side[id]!;
+        side[id] = undefined;
+        sum += item.id;
+        side[id] = item;
+        push(holdKey(n, t + k), id);
+      }
+      return sum;
+    },
+  };
+}
+
 /** The contender named `kind`, keys drawn from `keys` (2^20 of them, shared by every contender; integers 0 .. 9 with `integers`). */
 export function make(kind: string, keys: Float64Array, integers: boolean, build?: { name: string; module: WebAssembly.Module }): Contender {
   random = keys;
@@ -355,6 +403,7 @@ export function make(kind: string, keys: Float64Array, integers: boolean, build?
     case 'heap-js': return recordHeap(kind, () => new HeapJs<Entry>(byKey));
   }
   if (kind.startsWith('wasm-heap=')) return standaloneHeap(kind.slice('wasm-heap='.length));
+  if (kind.startsWith('wasm-heap+payload=')) return standaloneHeapPayloads(kind.slice('wasm-heap+payload='.length));
   if (!build) throw new Error(`${kind} needs a core build`);
   switch (kind) {
     case 'raw-value': return rawValue(build.name, build.module);

@@ -6,7 +6,8 @@
 //     [--pairs 2e6] [--only raw-value,raw-indexed,NumericPQ,PriorityQueue,raw-indexed+payload,arena-indexed+payload] [--wasm name=path.wasm,...] [--js] [--clock cpu|wall] [--keys uniform|ints]
 //     [--src name=dir,...]  also time the public classes built from a changed copy of src/
 //     `--only` also takes `wasm-heap=<path.wasm>`: a heap module of its own exporting push(key, item)
-//     and pop(), e.g. the run-heap experiment (`npx tsx bench/micro/run-heap/build.ts` prints its path)
+//     and pop(), e.g. the run-heap experiment (`npx tsx bench/micro/run-heap/build.ts` prints its path),
+//     and `wasm-heap+payload=<path.wasm>`: the same with a side payload array, as flatqueue+payload
 //
 // Workloads (random keys, ns per push+pop pair):
 //   fill  push N keys uniform in [0, 1), then pop them all; repeated until ~2e6 pairs a sample.
