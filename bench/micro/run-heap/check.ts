@@ -1,13 +1,21 @@
 // Checks the run-heap experiment's pop order against NumericPriorityQueue (the same FIFO among
-// equal keys) before it is timed, with small constants so that flushes, merges of every level (and
-// merges cut short when a level's next pair comes early) and refills all happen: keys with many ties and random ones, pushes and pops interleaved, then a drain.
+// equal keys) before it is timed, with small constants so that sorts, merges of every level (and
+// those finished at once when the next sort or pair comes early) and refills all happen: keys with many ties and random ones, pushes and pops interleaved, then a drain.
 //
 //   npx tsx bench/micro/run-heap/check.ts
 import { readFileSync } from 'node:fs';
 import { NumericPriorityQueue } from '../../../src/index.js';
 import { buildRunHeap } from './build.js';
 
-const variants = [{ insertion: 16, buffer: 8 }, { insertion: 8, buffer: 4 }, { insertion: 8, buffer: 64 }, { insertion: 4096, buffer: 64 }, { insertion: 4096, buffer: 512 }];
+const variants = [
+  { insertion: 16, buffer: 8, stepEvery: 1 },
+  { insertion: 16, buffer: 8, stepEvery: 4 },
+  { insertion: 8, buffer: 4, stepEvery: 2 },
+  { insertion: 8, buffer: 64, stepEvery: 8 },
+  { insertion: 64, buffer: 16, stepEvery: 64 },
+  { insertion: 4096, buffer: 64, stepEvery: 64 },
+  { insertion: 4096, buffer: 512, stepEvery: 4096 },
+];
 for (const variant of variants) {
   const module = new WebAssembly.Module(readFileSync(await buildRunHeap(variant)));
   for (let trial = 0; trial < 20; trial++) {

@@ -4,15 +4,16 @@
 //
 // Why: past the caches every level of a sift-down waits for the line the level before chose, so a
 // pop from a million entries is a chain of misses. Here a push goes into a small insertion heap
-// that stays in the cache; when it fills it is sorted into a run; two runs of a level are merged
-// into one run of the next, a slice at each flush; pops are served from a buffer refilled from the
-// runs' fronts by a tournament. Every large move is a sequential pass that the hardware prefetches.
+// that stays in the cache. When it fills, the other of two heap regions takes the pushes while the
+// full one gives its entries, smallest first, to a new run; two runs of a level are merged into
+// one run of the next; both move in steps every STEP_EVERY pushes. Pops are served from a small
+// buffer refilled from the runs' fronts by a tournament. Every large move is a sequential pass.
 //
 //   the queue, in this instance's memory above __heap_base
-//   ╒════════════╤════════════════╤═════════════╤═════════════╤═══════════════╤══════════════════╕
-//   │ free lists │ insertion heap │ buffer      │ scratch     │ run slots     │ levels, sources, │
-//   │ 64 × usize │ INSERTION      │ BUFFER      │ INSERTION   │ MAX_RUNS × 5  │ tournament       │
-//   └────────────┴────────────────┴─────────────┴─────────────┴───────────────┴──────────────────┘
+//   ╒════════════╤══════════════╤══════════════╤════════╤═════════╤═════════════╤════════════════╕
+//   │ free lists │ heap one     │ heap two     │ buffer │ scratch │ run slots   │ levels,        │
+//   │ 64 × usize │ HEAP_ENTRIES │ HEAP_ENTRIES │ BUFFER │ 1       │ MAX_RUNS×5  │ sources, tree  │
+//   └────────────┴──────────────┴──────────────┴────────┴─────────┴─────────────┴────────────────┘
 //   then run blocks, 2^k entries each, from a bump pointer and a free list per size.
 //
 //   entry, 16 bytes (as the core's)
@@ -23,35 +24,44 @@
 //   tie-break among equal keys (first in, first out, as the core's heaps).
 //
 // Invariants
-//   - every buffer entry orders before every entry still in a run (refills take the runs'
-//     smallest), so the smallest entry is the insertion heap's top or the buffer's front;
-//   - a flush merges the buffer's rest into the new run, so no run holds an entry smaller than one
-//     left in the buffer;
-//   - a merge's output holds only entries that order before its inputs' fronts.
+//   - every buffer entry orders before every entry a refill can take from (the heap being sorted,
+//     its run, the runs, the merges' outputs and inputs): refills take the smallest of those, and
+//     when a heap starts being sorted the buffer's rest joins it first. So the smallest entry is
+//     the insertion heap's top or the buffer's front.
+//   - a merge's output, and the run of the heap being sorted, hold only entries that order before
+//     what their inputs still hold.
 //
-// Measured (2026-11-26, bench/micro/heap.ts `--only raw-value,PriorityQueue,wasm-heap=...,
-// wasm-heap+payload=...`, ns per push + pop, random keys, side by side with the core's raw value
-// heap; `+payload` adds a side array of payload objects, as flatqueue + payload array does):
-//   this version: held 96-99 vs 77-81 at 1e5, 112-120 vs 221-250 at 1e6; filled and drained 87-91
-//     vs 74-78 at 1e5, 107-111 vs 141-150 at 1e6. With payloads, held at 1e6 353-401 ns against
-//     the core's PriorityQueue's 550-610 and flatqueue + payload array's 815-896 (2.2-2.3x where
-//     PriorityQueue has 1.5-1.6x); filled and drained at 1e6 253 vs 357. Single pop + push in the
-//     hold model at 1e6 (`npx tsx bench/micro/run-heap/latency.ts`): p50 50 ns; p99.9 2.0-2.1 µs
-//     (BUFFER 64; 14 µs with 512: a refill costs ~25 ns an entry); a flush (sort, then merge
-//     slices) every INSERTION pushes, 0.3 ms; maximum 1-6 ms. The core's NumericPriorityQueue
-//     in the same loop: p50 290 ns, p99.9 1.0 µs, p99.99 30 µs, maximum 0.2 ms.
-//   merges done at once, four runs a level (git history, 5540f4a): held 110 vs 191 at 1e6,
-//     filled and drained 121 vs 315 at 1e7; but 23-34 ms whenever the largest level merges.
-//   all work spread over the pushes, two heap regions (git history, bba84e7): no 0.3 ms flush
-//     (p99.9 2.7 µs, p99.99 7-10 µs) but held 141 at 1e6, and with payloads 482-504 ns: slices of
-//     eight entries from two dozen streams at a time defeat the prefetchers that whole slices use.
-// So: about twice the core's throughput at a million, bought with a 0.3 ms flush every 4,096
-// pushes. `npx tsx bench/micro/run-heap/check.ts` checks the pop order against NumericPriorityQueue.
+// Measured (2026-11-26; bench/micro/heap.ts `--only wasm-heap=...,wasm-heap+payload=...`, ns per
+// push + pop, random keys; `+payload` adds a side array of payload objects, as flatqueue + payload
+// array does; latency: `npx tsx bench/micro/run-heap/latency.ts`, single pop + push held at 1e6):
+//
+//   STEP_EVERY  held 1e6  + payload  p99.9    p99.99   pauses over 100 µs in 2e6 pops
+//   16          121       353        4.2 µs   7.7 µs   ~10 (as many as the core's, below)
+//   64          118-119   342-351    9.4 µs   13 µs    ~8
+//   4096        111       347        2.0 µs   293 µs   ~490 (a 0.3 ms step every 4,096 pushes)
+//
+// In the same runs: the core's raw value heap held 221-250 ns at 1e6, PriorityQueue 499-610 with
+// its payloads, flatqueue + payload array 716-896; at 1e5 this heap is slower than the core's
+// (held 96-102 vs 77-81). The core's NumericPriorityQueue in the latency loop: p50 290 ns, p99.9
+// 1.0 µs, p99.99 30 µs, a few pauses of 0.1-0.2 ms. Steps of two entries a push (STEP_EVERY 1-4)
+// made no pauses but held at 1e6 141 ns and 482-504 with payloads: slices of a few entries from
+// two dozen streams at a time defeat the prefetchers. Merging four runs at once per level (git
+// history, 5540f4a) was fastest, 121 vs 315 filled and drained at 1e7, but paused 23-34 ms.
+// `npx tsx bench/micro/run-heap/check.ts` checks the pop order against NumericPriorityQueue.
 
 // @ts-ignore: decorator
 @inline const INSERTION: u32 = 4096;
 // @ts-ignore: decorator
 @inline const BUFFER: u32 = 64;
+/**
+ * Every STEP_EVERY pushes (a power of two), the heap being sorted gives 2 · STEP_EVERY entries to
+ * its run and each merge under way moves as many: two a push, which keeps pace (see `arrive`).
+ * Fewer, larger steps stream better; more, smaller ones make shorter pauses (see the table above).
+ */
+// @ts-ignore: decorator
+@inline const STEP_EVERY: u32 = 64;
+// @ts-ignore: decorator
+@inline const STEP: u32 = 2 * STEP_EVERY;
 // @ts-ignore: decorator
 @inline const MAX_RUNS: u32 = 128;
 // @ts-ignore: decorator
@@ -82,12 +92,16 @@
 
 // ── memory ───────────────────────────────────────────────────────────────────────────────────
 
+/** Room for a full insertion heap and the buffer's rest, which joins it when it is sorted. */
+// @ts-ignore: decorator
+@inline const HEAP_ENTRIES: u32 = INSERTION + BUFFER;
 const FREE_LISTS: usize = (__heap_base + 63) & ~<usize>63;
 /** Entry 1 on a line boundary, so each group of four siblings is one line (as in the core). */
-const HEAP: usize = FREE_LISTS + 64 * 8 + 48;
-const BUF: usize = HEAP + <usize>INSERTION * 16 + 16;
+const HEAP_ONE: usize = FREE_LISTS + 64 * 8 + 48;
+const HEAP_TWO: usize = HEAP_ONE + <usize>HEAP_ENTRIES * 16 + 64;
+const BUF: usize = HEAP_TWO + <usize>HEAP_ENTRIES * 16 + 16;
 const SCRATCH: usize = BUF + <usize>BUFFER * 16;
-const RUN_DATA: usize = SCRATCH + <usize>INSERTION * 16;
+const RUN_DATA: usize = SCRATCH + 16;
 const RUN_POS: usize = RUN_DATA + MAX_RUNS * 4;
 const RUN_END: usize = RUN_POS + MAX_RUNS * 4;
 const RUN_SIZE_LOG: usize = RUN_END + MAX_RUNS * 4;
@@ -101,7 +115,6 @@ const TREE: usize = SOURCES + MAX_RUNS * 4;
 const LEAF_KEY: usize = TREE + MAX_RUNS * 8;
 const LEAF_SEQ: usize = LEAF_KEY + MAX_RUNS * 8;
 let bump: usize = (LEAF_SEQ + MAX_RUNS * 4 + 63) & ~<usize>63;
-
 function reach(end: usize): void {
   let have = <usize>memory.size() << 16;
   if (end > have) memory.grow(<i32>((end - have + 0xffff) >> 16));
@@ -130,65 +143,111 @@ function giveBlock(block: usize, log: u32): void {
   store<usize>(list, block);
 }
 
-// ── the insertion heap (4-ary, as the core's) ────────────────────────────────────────────────
+// ── heaps: the insertion heap, and the full one being sorted into a run (4-ary, as the core's) ──
 
-let heapSize: u32 = 0, nextSeq: u32 = 0, total: u32 = 0;
+let insertAt: usize = HEAP_ONE, insertSize: u32 = 0;
+let sortAt: usize = HEAP_TWO, sortSize: u32 = 0;
+/** The run the heap being sorted gives its entries to, smallest first; NONE while none is sorted. */
+let sortedRun: u32 = 0xffff_ffff;
+let nextSeq: u32 = 0, total: u32 = 0, pushes: u32 = 0;
 
 // @ts-ignore: decorator
-@inline function heapEntry(i: u32): usize { return HEAP + (<usize>i << 4); }
+@inline function entryOf(heap: usize, i: u32): usize { return heap + (<usize>i << 4); }
 
-function heapPush(key: u64, seq: u32, item: u32): void {
-  let i = heapSize++;
+/** Adds an entry to the heap at `heap` holding `size` (the caller counts it). */
+function heapPush(heap: usize, size: u32, key: u64, seq: u32, item: u32): void {
+  let i = size;
   while (i > 0) {
     let parent = (i - 1) >> 2;
-    let above = heapEntry(parent);
-    if (load<u64>(above) <= key) break; // the newest seq: an equal key above stays above
-    copyEntry(heapEntry(i), above);
+    let above = entryOf(heap, parent);
+    let aboveKey = load<u64>(above);
+    if (aboveKey < key || (aboveKey == key && load<u32>(above, 8) < seq)) break;
+    copyEntry(entryOf(heap, i), above);
     i = parent;
   }
-  let at = heapEntry(i);
+  let at = entryOf(heap, i);
   store<u64>(at, key);
   store<u32>(at, seq, 8);
   store<u32>(at, item, 12);
 }
 
-/** Copies the top entry to `out` and restores the heap. */
-function heapPopTo(out: usize): void {
-  copyEntry(out, HEAP);
-  let size = --heapSize;
-  if (size == 0) return;
-  let last = heapEntry(size);
+/** Copies the top entry of the heap at `heap` holding `size` to `out` and restores the rest (the caller counts it). */
+function heapPopTo(heap: usize, size: u32, out: usize): void {
+  copyEntry(out, heap);
+  let rest = size - 1;
+  if (rest == 0) return;
+  let last = entryOf(heap, rest);
   let key = load<u64>(last), seq = load<u32>(last, 8), item = load<u32>(last, 12);
   let i: u32 = 0;
   while (true) {
     let first = (i << 2) + 1;
-    if (first >= size) break;
-    let best = heapEntry(first);
-    if (first + 3 < size) {
+    if (first >= rest) break;
+    let best = entryOf(heap, first);
+    if (first + 3 < rest) {
       // The smallest of four by selects (pairs, then the winners), as the core's sift does.
       let e1 = best + 16, e2 = best + 32, e3 = best + 48;
       let b1 = before(e1, best), b3 = before(e3, e2);
       let low = select(e1, best, b1), high = select(e3, e2, b3);
       best = select(high, low, before(high, low));
     } else {
-      for (let child = first + 1; child < size; child++) best = select(heapEntry(child), best, before(heapEntry(child), best));
+      for (let child = first + 1; child < rest; child++) best = select(entryOf(heap, child), best, before(entryOf(heap, child), best));
     }
     let bestKey = load<u64>(best);
     if (bestKey > key || (bestKey == key && load<u32>(best, 8) > seq)) break;
-    copyEntry(heapEntry(i), best);
-    i = <u32>((best - HEAP) >> 4);
+    copyEntry(entryOf(heap, i), best);
+    i = <u32>((best - heap) >> 4);
   }
-  let at = heapEntry(i);
+  let at = entryOf(heap, i);
   store<u64>(at, key);
   store<u32>(at, seq, 8);
   store<u32>(at, item, 12);
+}
+
+/**
+ * The insertion heap is full: it becomes the heap being sorted, and the other region takes the
+ * pushes. The buffer's rest joins it first: once sorted, its entries are reached only by refills,
+ * and some may order before entries the buffer still holds.
+ */
+function startSort(): void {
+  if (sortSize > 0) sortSome(sortSize); // the last sort is not done: finish it now
+  for (let k = bufferFront; k < bufferEnd; k++) {
+    let entry = BUF + (<usize>k << 4);
+    heapPush(insertAt, insertSize++, load<u64>(entry), load<u32>(entry, 8), load<u32>(entry, 12));
+  }
+  bufferFront = bufferEnd = 0;
+  let full = insertAt;
+  insertAt = sortAt;
+  sortAt = full;
+  sortSize = insertSize;
+  insertSize = 0;
+  sortedRun = newRun(sortSize, OUTPUT);
+}
+
+/** Moves up to `count` entries of the heap being sorted to its run; a run sorted to the end arrives at level 0. */
+function sortSome(count: u32): void {
+  let run = sortedRun;
+  let out = runBack(run);
+  for (let k: u32 = 0; k < count && sortSize > 0; k++) {
+    heapPopTo(sortAt, sortSize--, out);
+    out += 16;
+  }
+  store<u32>(field(RUN_END, run), <u32>((out - runData(run)) >> 4));
+  if (sortSize == 0) endSort();
+}
+
+function endSort(): void {
+  let run = sortedRun;
+  sortedRun = NONE;
+  arrive(run, 0);
 }
 
 // ── runs ─────────────────────────────────────────────────────────────────────────────────────
 //
 // Merges are incremental: a level holds at most one run waiting for a partner; when a second
 // arrives the two become the inputs of the level's merge, whose output (a run of the next level)
-// grows by a slice at each flush. Until it is done the merge's output front is a refill source
+// grows by a slice every STEP_EVERY pushes. A level's next pair arrives 2^(level + 1) · INSERTION
+// pushes later and its merge moves at most 2^(level + 1) · HEAP_ENTRIES entries, so two a push
+// keep pace. Until it is done the merge's output front is a refill source
 // (it holds the smallest of its inputs' entries so far), and so are the inputs' fronts: a refill
 // may take from them directly, and the merge then goes on from there.
 
@@ -203,6 +262,9 @@ function heapPopTo(out: usize): void {
 @inline const OUTPUT: u32 = 3;
 // @ts-ignore: decorator
 @inline const NONE: u32 = 0xffff_ffff;
+/** The heap being sorted, among a refill's sources (its front is its top). */
+// @ts-ignore: decorator
+@inline const SORT_SOURCE: u32 = 0xffff_fffe;
 
 let bufferFront: u32 = 0, bufferEnd: u32 = 0, levels: u32 = 0;
 
@@ -313,36 +375,21 @@ function finish(level: u32): void {
   arrive(output, level + 1);
 }
 
-/** The full insertion heap, sorted, and the buffer's rest become one run of level 0. */
-function flush(): void {
-  let sorted = heapSize, rest = bufferEnd - bufferFront;
-  for (let k: u32 = 0; k < sorted; k++) heapPopTo(SCRATCH + (<usize>k << 4));
-  let run = newRun(sorted + rest, WAITING);
-  let a = SCRATCH, aEnd = SCRATCH + (<usize>sorted << 4);
-  let b = BUF + (<usize>bufferFront << 4), bEnd = BUF + (<usize>bufferEnd << 4);
-  let out = runData(run);
-  while (a < aEnd && b < bEnd) {
-    let takeB = before(b, a);
-    copyEntry(out, select(b, a, takeB));
-    out += 16;
-    b += select<usize>(16, 0, takeB);
-    a += select<usize>(0, 16, takeB);
-  }
-  if (a < aEnd) memory.copy(out, a, aEnd - a);
-  else if (b < bEnd) memory.copy(out, b, bEnd - b);
-  store<u32>(field(RUN_END, run), sorted + rest);
-  bufferFront = bufferEnd = 0;
-  arrive(run, 0);
-  // Each merge must be done before its level's next pair arrives: 2^(l+1) flushes bring the next
-  // pair at level l, whose merge moves 2^(l+1) · INSERTION entries: INSERTION a flush keeps pace.
+/** Advances every merge under way by a slice. */
+function slices(): void {
   for (let level: u32 = 0; level < levels; level++) {
-    if (mergeOutput(level) != NONE) advance(level, INSERTION + (INSERTION >> 1));
+    if (mergeOutput(level) != NONE) advance(level, STEP);
   }
 }
 
-/** Lists the runs a refill takes from at `sources` (u32 each): every level's waiting run and its merge's output and inputs. */
+/**
+ * Lists what a refill takes from at `sources` (u32 each): the heap being sorted (SORT_SOURCE) and
+ * its run, every level's waiting run, and its merge's output and inputs.
+ */
 function listSources(sources: usize): u32 {
   let count: u32 = 0;
+  if (sortSize > 0) count = addSource(sources, count, SORT_SOURCE);
+  if (sortedRun != NONE) count = addSource(sources, count, sortedRun);
   for (let level: u32 = 0; level < levels; level++) {
     let waiting = waitingAt(level);
     if (waiting != NONE) count = addSource(sources, count, waiting);
@@ -369,8 +416,9 @@ function listSources(sources: usize): u32 {
 /** Copies source `leaf`'s front key and seq beside the tournament, where its replays read them. */
 function loadLeaf(leaf: u32): void {
   let run = load<u32>(SOURCES + (<usize>leaf << 2));
-  let live = remaining(run) > 0;
-  let front = runFront(run);
+  let sorting = run == SORT_SOURCE;
+  let live = sorting ? sortSize > 0 : remaining(run) > 0;
+  let front = sorting ? sortAt : runFront(run);
   store<u64>(LEAF_KEY + (<usize>leaf << 3), live ? load<u64>(front) : SPENT);
   store<u32>(LEAF_SEQ + (<usize>leaf << 2), live ? load<u32>(front, 8) : 0);
 }
@@ -409,15 +457,21 @@ function refill(): void {
     let leaf = load<u32>(TREE + 4);
     if (load<u64>(LEAF_KEY + (<usize>leaf << 3)) == SPENT) break;
     let run = load<u32>(SOURCES + (<usize>leaf << 2));
-    copyEntry(BUF + (<usize>filled << 4), runFront(run));
+    if (run == SORT_SOURCE) {
+      heapPopTo(sortAt, sortSize--, BUF + (<usize>filled << 4));
+    } else {
+      copyEntry(BUF + (<usize>filled << 4), runFront(run));
+      store<u32>(field(RUN_POS, run), runPos(run) + 1);
+    }
     filled++;
-    store<u32>(field(RUN_POS, run), runPos(run) + 1);
     loadLeaf(leaf);
     for (let node = (width + leaf) >> 1; node > 0; node >>= 1) replay(node);
   }
   bufferFront = 0;
   bufferEnd = filled;
-  // Spent runs go: a waiting run frees its level; a merge whose inputs are spent ends.
+  // Spent runs go: a sort taken to its end ends; a waiting run frees its level; a merge whose
+  // inputs are spent ends.
+  if (sortedRun != NONE && sortSize == 0) endSort();
   for (let level: u32 = 0; level < levels; level++) {
     let waiting = waitingAt(level);
     if (waiting != NONE && remaining(waiting) == 0) {
@@ -434,19 +488,23 @@ function refill(): void {
 // ── exports ──────────────────────────────────────────────────────────────────────────────────
 
 export function push(key: f64, item: u32): void {
-  if (heapSize == INSERTION) flush();
-  heapPush(encode(key), nextSeq++, item);
+  if (insertSize == INSERTION) startSort();
+  heapPush(insertAt, insertSize++, encode(key), nextSeq++, item);
   total++;
+  if ((++pushes & (STEP_EVERY - 1)) == 0) {
+    if (sortSize > 0) sortSome(STEP);
+    slices();
+  }
 }
 
 /** The smallest entry's item, or -1 when empty. */
 export function pop(): i32 {
   if (total == 0) return -1;
-  if (bufferFront == bufferEnd && total > heapSize) refill();
+  if (bufferFront == bufferEnd && total > insertSize) refill();
   total--;
-  if (bufferFront == bufferEnd || (heapSize > 0 && before(HEAP, BUF + (<usize>bufferFront << 4)))) {
-    let item = load<u32>(HEAP, 12);
-    heapPopTo(SCRATCH);
+  if (bufferFront == bufferEnd || (insertSize > 0 && before(insertAt, BUF + (<usize>bufferFront << 4)))) {
+    let item = load<u32>(insertAt, 12);
+    heapPopTo(insertAt, insertSize--, SCRATCH);
     return <i32>item;
   }
   let item = load<u32>(BUF + (<usize>bufferFront << 4), 12);
