@@ -1,7 +1,7 @@
 // Builds the run-heap experiment (assembly/run-heap.ts) with its constants set, for
 // bench/micro/heap.ts (`--only wasm-heap=<path>`) and the checks beside it:
 //
-//   npx tsx bench/micro/run-heap/build.ts [--insertion 4096] [--buffer 64] [--step-every 64]
+//   npx tsx bench/micro/run-heap/build.ts [--insertion 4096] [--buffer 16] [--step-every 4096]
 //
 // Writes build/micro/run-heap-<insertion>-<buffer>-<step-every>.wasm and prints its path.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -20,7 +20,7 @@ export interface RunHeapConstants {
 const here = dirname(fileURLToPath(import.meta.url));
 
 /** Compiles the experiment with these constants; returns the .wasm path. */
-export async function buildRunHeap({ insertion = 4096, buffer = 64, stepEvery = 64 }: RunHeapConstants = {}): Promise<string> {
+export async function buildRunHeap({ insertion = 4096, buffer = 16, stepEvery = 4096 }: RunHeapConstants = {}): Promise<string> {
   const source = readFileSync(resolve(here, 'assembly/run-heap.ts'), 'utf8')
     .replace(/(const INSERTION: u32 = )\d+/, `$1${insertion}`)
     .replace(/(const BUFFER: u32 = )\d+/, `$1${buffer}`)
@@ -39,7 +39,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { values } = parseArgs({ options: { insertion: { type: 'string' }, buffer: { type: 'string' }, 'step-every': { type: 'string' } } });
   console.log(await buildRunHeap({
     insertion: Number(values.insertion ?? 4096),
-    buffer: Number(values.buffer ?? 64),
-    stepEvery: Number(values['step-every'] ?? 64),
+    buffer: Number(values.buffer ?? 16),
+    stepEvery: Number(values['step-every'] ?? 4096),
   }));
 }

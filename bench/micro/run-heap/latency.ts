@@ -1,14 +1,14 @@
 // Single push + pop latency of the run-heap experiment in the hold model (pop, then push a key in
 // the live window), to see the lumps its flushes, refills and merges make:
 //
-//   npx tsx bench/micro/run-heap/latency.ts [--n 1e6] [--buffer 64] [--step-every 64]
+//   npx tsx bench/micro/run-heap/latency.ts [--n 1e6] [--buffer 16] [--step-every 4096]
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { buildRunHeap } from './build.js';
 
 const { values } = parseArgs({ options: { n: { type: 'string' }, buffer: { type: 'string' }, 'step-every': { type: 'string' } } });
 const n = Number(values.n ?? 1e6);
-const wasm = await buildRunHeap({ buffer: Number(values.buffer ?? 64), stepEvery: Number(values['step-every'] ?? 64) });
+const wasm = await buildRunHeap({ buffer: Number(values.buffer ?? 16), stepEvery: Number(values['step-every'] ?? 4096) });
 const { push, pop } = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(wasm)), { env: { abort() {} } }).exports as { push(key: number, item: number): void; pop(): number };
 
 const keys = new Float64Array(1 << 22);

@@ -35,11 +35,15 @@
 // push + pop, random keys; `+payload` adds a side array of payload objects, as flatqueue + payload
 // array does; latency: `npx tsx bench/micro/run-heap/latency.ts`, single pop + push held at 1e6):
 //
-//   STEP_EVERY  held 1e6  + payload  p99.9    p99.99   pauses over 100 µs in 2e6 pops
-//   16          121       353        4.2 µs   7.7 µs   ~10 (as many as the core's, below)
-//   64          118-119   342-351    9.4 µs   13 µs    ~8
-//   4096        111       347        2.0 µs   293 µs   ~490 (a 0.3 ms step every 4,096 pushes)
+//   BUFFER  STEP_EVERY  held 1e6  + payload  p99.9    p99.99   pauses over 100 µs in 2e6 pops
+//   16      4096        117       375        0.9 µs   0.3 ms   ~500 (a 0.3 ms step every 4,096 pushes)
+//   64      4096        111       347        2.0 µs   0.3 ms   ~490
+//   64      64          118-119   342-351    9.4 µs   13 µs    ~8-14
+//   16      64          125       411        9.4 µs   13 µs    ~16
+//   64      16          121       353        4.2 µs   7.7 µs   ~10 (as many as the core's, below)
 //
+// A refill costs ~25 ns an entry, so a small buffer keeps p99.9 down; a step moves whole slices,
+// so steps far apart stream best but pause longest. The defaults are the first row.
 // In the same runs: the core's raw value heap held 221-250 ns at 1e6, PriorityQueue 499-610 with
 // its payloads, flatqueue + payload array 716-896; at 1e5 this heap is slower than the core's
 // (held 96-102 vs 77-81). The core's NumericPriorityQueue in the latency loop: p50 290 ns, p99.9
@@ -52,14 +56,14 @@
 // @ts-ignore: decorator
 @inline const INSERTION: u32 = 4096;
 // @ts-ignore: decorator
-@inline const BUFFER: u32 = 64;
+@inline const BUFFER: u32 = 16;
 /**
  * Every STEP_EVERY pushes (a power of two), the heap being sorted gives 2 · STEP_EVERY entries to
  * its run and each merge under way moves as many: two a push, which keeps pace (see `arrive`).
  * Fewer, larger steps stream better; more, smaller ones make shorter pauses (see the table above).
  */
 // @ts-ignore: decorator
-@inline const STEP_EVERY: u32 = 64;
+@inline const STEP_EVERY: u32 = 4096;
 // @ts-ignore: decorator
 @inline const STEP: u32 = 2 * STEP_EVERY;
 // @ts-ignore: decorator
