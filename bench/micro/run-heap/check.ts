@@ -14,6 +14,7 @@ const variants = [
   { insertion: 8, buffer: 64, stepEvery: 8 },
   { insertion: 64, buffer: 16, stepEvery: 64 },
   { insertion: 4096, buffer: 64, stepEvery: 64 },
+  { insertion: 4096, buffer: 16, stepEvery: 4096 },
   { insertion: 4096, buffer: 512, stepEvery: 4096 },
 ];
 for (const variant of variants) {
