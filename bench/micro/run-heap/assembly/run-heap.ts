@@ -51,6 +51,10 @@
 // made no pauses but held at 1e6 141 ns and 482-504 with payloads: slices of a few entries from
 // two dozen streams at a time defeat the prefetchers. Merging four runs at once per level (git
 // history, 5540f4a) was fastest, 121 vs 315 filled and drained at 1e7, but paused 23-34 ms.
+// At 1e7: filled and drained 127 vs 304 for the core's raw heap; held 121-160 ns alone, 146-446
+// beside the other ten-million contenders of bench/micro/heap.ts: blocks come from fresh memory
+// in power-of-two sizes (640 MB for 1e7 entries), so page faults; the core would use its arena's
+// allocator, exact sizes, reused.
 // `npx tsx bench/micro/run-heap/check.ts` checks the pop order against NumericPriorityQueue.
 
 // @ts-ignore: decorator
@@ -251,9 +255,10 @@ function endSort(): void {
 // arrives the two become the inputs of the level's merge, whose output (a run of the next level)
 // grows by a slice every STEP_EVERY pushes. A level's next pair arrives 2^(level + 1) · INSERTION
 // pushes later and its merge moves at most 2^(level + 1) · HEAP_ENTRIES entries, so two a push
-// keep pace. Until it is done the merge's output front is a refill source
-// (it holds the smallest of its inputs' entries so far), and so are the inputs' fronts: a refill
-// may take from them directly, and the merge then goes on from there.
+// keep pace. Until it is done the merge's output front is a refill source (it holds the smallest
+// of its inputs' entries so far), and so are the inputs' fronts: a refill may take from them
+// directly, and the merge then goes on from there. (Run slots are not bounds-checked: levels up
+// to MAX_RUNS / 4 hold far more entries than a benchmark pushes.)
 
 /** What a run slot holds. */
 // @ts-ignore: decorator
