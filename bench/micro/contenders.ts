@@ -313,10 +313,14 @@ function priorityQueue(build: string, module: WebAssembly.Module): Contender {
   };
 }
 
-/** A heap in a module of its own exporting `push(key, item)` and `pop()` (the item, -1 when empty). */
-function standaloneExports(path: string): { push(key: number, item: number): void; pop(): number } {
+/**
+ * A heap in a module of its own exporting `push(key, item)` and `pop()` (the item, -1 when empty),
+ * named after its file.
+ */
+function standaloneExports(path: string): { name: string; push(key: number, item: number): void; pop(): number } {
   const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(path)), { env: { abort: () => { throw new Error(`${path} aborted`); } } });
-  return instance.exports as { push(key: number, item: number): void; pop(): number };
+  const { push, pop } = instance.exports as { push(key: number, item: number): void; pop(): number };
+  return { name: path.replace(/.*\//, '').replace(/\.wasm$/, ''), push, pop };
 }
 
 /**
@@ -324,9 +328,9 @@ function standaloneExports(path: string): { push(key: number, item: number): voi
  * `raw-value` uses the core's.
  */
 function standaloneHeap(path: string): Contender {
-  const { push, pop } = standaloneExports(path);
+  const { name, push, pop } = standaloneExports(path);
   return {
-    name: path.replace(/.*\//, '').replace(/\.wasm$/, ''),
+    name,
     fillDrain(n, start) {
       for (let i = 0; i < n; i++) push(keyAt(start + i), i);
       let sum = 0;
@@ -350,11 +354,11 @@ function standaloneHeap(path: string): Contender {
 
 /** Such a heap with a side payload array, as `flatqueue+payload` uses flatqueue: what a payload queue on it would cost. */
 function standaloneHeapPayloads(path: string): Contender {
-  const { push, pop } = standaloneExports(path);
+  const { name, push, pop } = standaloneExports(path);
   let items: Payload[] = [];
   const side: (Payload | undefined)[] = [];
   return {
-    name: `${path.replace(/.*\//, '').replace(/\.wasm$/, '')}+payload`,
+    name: `${name}+payload`,
     fillDrain(n, start) {
       if (items.length < n) items = payloads(n);
       for (let i = 0; i < n; i++) {

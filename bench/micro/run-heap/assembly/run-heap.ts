@@ -228,7 +228,7 @@ function startSort(): void {
   sortAt = full;
   sortSize = insertSize;
   insertSize = 0;
-  sortedRun = newRun(sortSize, OUTPUT);
+  sortedRun = newRun(sortSize);
 }
 
 /** Moves up to `count` entries of the heap being sorted to its run; a run sorted to the end arrives at level 0. */
@@ -260,15 +260,11 @@ function endSort(): void {
 // directly, and the merge then goes on from there. (Run slots are not bounds-checked: levels up
 // to MAX_RUNS / 4 hold far more entries than a benchmark pushes.)
 
-/** What a run slot holds. */
+/** A run slot's state: free, or taken (what a taken run is for, the level tables say). */
 // @ts-ignore: decorator
 @inline const FREE: u32 = 0;
 // @ts-ignore: decorator
-@inline const WAITING: u32 = 1;
-// @ts-ignore: decorator
-@inline const INPUT: u32 = 2;
-// @ts-ignore: decorator
-@inline const OUTPUT: u32 = 3;
+@inline const TAKEN: u32 = 1;
 // @ts-ignore: decorator
 @inline const NONE: u32 = 0xffff_ffff;
 /** The heap being sorted, among a refill's sources (its front is its top). */
@@ -278,7 +274,7 @@ function endSort(): void {
 let bufferFront: u32 = 0, bufferEnd: u32 = 0, levels: u32 = 0;
 
 // @ts-ignore: decorator
-@inline function field(table: usize, run: u32): usize { return table + (<usize>run << 2); }
+@inline function field(table: usize, index: u32): usize { return table + (<usize>index << 2); }
 // @ts-ignore: decorator
 @inline function runData(run: u32): usize { return load<usize>(field(RUN_DATA, run)); }
 // @ts-ignore: decorator
@@ -292,21 +288,19 @@ let bufferFront: u32 = 0, bufferEnd: u32 = 0, levels: u32 = 0;
 // @ts-ignore: decorator
 @inline function remaining(run: u32): u32 { return runEnd(run) - runPos(run); }
 // @ts-ignore: decorator
-@inline function levelField(table: usize, level: u32): usize { return table + (<usize>level << 2); }
+@inline function waitingAt(level: u32): u32 { return load<u32>(field(LEVEL_WAITING, level)); }
 // @ts-ignore: decorator
-@inline function waitingAt(level: u32): u32 { return load<u32>(levelField(LEVEL_WAITING, level)); }
-// @ts-ignore: decorator
-@inline function mergeOutput(level: u32): u32 { return load<u32>(levelField(LEVEL_OUTPUT, level)); }
+@inline function mergeOutput(level: u32): u32 { return load<u32>(field(LEVEL_OUTPUT, level)); }
 
-/** A free run slot holding a new block for `entries`, empty (end 0) and in `state`. */
-function newRun(entries: u32, state: u32): u32 {
+/** A free run slot, taken, holding a new block for `entries`, empty (end 0). */
+function newRun(entries: u32): u32 {
   let run: u32 = 0;
   while (load<u32>(field(RUN_STATE, run)) != FREE) run++;
   store<usize>(field(RUN_DATA, run), takeBlock(entries));
   store<u32>(field(RUN_POS, run), 0);
   store<u32>(field(RUN_END, run), 0);
   store<u32>(field(RUN_SIZE_LOG, run), sizeLog(entries));
-  store<u32>(field(RUN_STATE, run), state);
+  store<u32>(field(RUN_STATE, run), TAKEN);
   return run;
 }
 
@@ -323,32 +317,29 @@ function arrive(run: u32, level: u32): void {
   }
   if (level >= levels) {
     for (let l = levels; l <= level; l++) {
-      store<u32>(levelField(LEVEL_WAITING, l), NONE);
-      store<u32>(levelField(LEVEL_OUTPUT, l), NONE);
+      store<u32>(field(LEVEL_WAITING, l), NONE);
+      store<u32>(field(LEVEL_OUTPUT, l), NONE);
     }
     levels = level + 1;
   }
   let partner = waitingAt(level);
   if (partner == NONE) {
-    store<u32>(field(RUN_STATE, run), WAITING);
-    store<u32>(levelField(LEVEL_WAITING, level), run);
+    store<u32>(field(LEVEL_WAITING, level), run);
     return;
   }
   // The level's merge should be done by now; if the partner came early, finish it at once.
   if (mergeOutput(level) != NONE) advance(level, 0xffff_ffff);
-  store<u32>(levelField(LEVEL_WAITING, level), NONE);
-  let output = newRun(remaining(partner) + remaining(run), OUTPUT);
-  store<u32>(field(RUN_STATE, partner), INPUT);
-  store<u32>(field(RUN_STATE, run), INPUT);
-  store<u32>(levelField(LEVEL_A, level), partner);
-  store<u32>(levelField(LEVEL_B, level), run);
-  store<u32>(levelField(LEVEL_OUTPUT, level), output);
+  store<u32>(field(LEVEL_WAITING, level), NONE);
+  let output = newRun(remaining(partner) + remaining(run));
+  store<u32>(field(LEVEL_A, level), partner);
+  store<u32>(field(LEVEL_B, level), run);
+  store<u32>(field(LEVEL_OUTPUT, level), output);
 }
 
 /** Moves up to `budget` entries of the level's merge into its output; ends the merge when its inputs are spent. */
 function advance(level: u32, budget: u32): void {
   let output = mergeOutput(level);
-  let first = load<u32>(levelField(LEVEL_A, level)), second = load<u32>(levelField(LEVEL_B, level));
+  let first = load<u32>(field(LEVEL_A, level)), second = load<u32>(field(LEVEL_B, level));
   let a = runFront(first), aEnd = runBack(first);
   let b = runFront(second), bEnd = runBack(second);
   let out = runBack(output);
@@ -378,9 +369,9 @@ function advance(level: u32, budget: u32): void {
 
 function finish(level: u32): void {
   let output = mergeOutput(level);
-  freeRun(load<u32>(levelField(LEVEL_A, level)));
-  freeRun(load<u32>(levelField(LEVEL_B, level)));
-  store<u32>(levelField(LEVEL_OUTPUT, level), NONE);
+  freeRun(load<u32>(field(LEVEL_A, level)));
+  freeRun(load<u32>(field(LEVEL_B, level)));
+  store<u32>(field(LEVEL_OUTPUT, level), NONE);
   arrive(output, level + 1);
 }
 
@@ -405,8 +396,8 @@ function listSources(sources: usize): u32 {
     let output = mergeOutput(level);
     if (output != NONE) {
       count = addSource(sources, count, output);
-      count = addSource(sources, count, load<u32>(levelField(LEVEL_A, level)));
-      count = addSource(sources, count, load<u32>(levelField(LEVEL_B, level)));
+      count = addSource(sources, count, load<u32>(field(LEVEL_A, level)));
+      count = addSource(sources, count, load<u32>(field(LEVEL_B, level)));
     }
   }
   return count;
@@ -485,10 +476,10 @@ function refill(): void {
     let waiting = waitingAt(level);
     if (waiting != NONE && remaining(waiting) == 0) {
       freeRun(waiting);
-      store<u32>(levelField(LEVEL_WAITING, level), NONE);
+      store<u32>(field(LEVEL_WAITING, level), NONE);
     }
     if (mergeOutput(level) != NONE) {
-      let first = load<u32>(levelField(LEVEL_A, level)), second = load<u32>(levelField(LEVEL_B, level));
+      let first = load<u32>(field(LEVEL_A, level)), second = load<u32>(field(LEVEL_B, level));
       if (remaining(first) == 0 && remaining(second) == 0) finish(level);
     }
   }
