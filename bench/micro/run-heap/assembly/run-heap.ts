@@ -6,15 +6,23 @@
 // pop from a million entries is a chain of misses. Here a push goes into a small insertion heap
 // that stays in the cache. When it fills, the other of two heap regions takes the pushes while the
 // full one gives its entries, smallest first, to a new run; two runs of a level are merged into
-// one run of the next; both move in steps every STEP_EVERY pushes. Pops are served from a small
-// buffer refilled from the runs' fronts by a tournament. Every large move is a sequential pass.
+// one run of the next. Pops are served from a small buffer refilled from the runs' fronts by a
+// tournament. Every large move is a sequential pass.
+//
+// Two choices keep it smooth and small:
+//   - paced work: a push does at most one chunk of work — SORT_CHUNK entries of the sort, or
+//     MERGE_CHUNK entries of one level's merge, the levels taking turns — and only the work that
+//     is owed (RATE entries a push since the task began). A chunk touches two or three streams, so
+//     the prefetchers keep up, and no push does the work of thousands.
+//   - paged runs: a run is a chain of PAGE-entry pages from one pool. A merge gives back each
+//     input page as it leaves it and takes output pages as it needs them, so a merge holds no
+//     second copy of its inputs, and every page fits every run.
 //
 //   the queue, in this instance's memory above __heap_base
-//   ╒════════════╤══════════════╤══════════════╤════════╤═════════╤═════════════╤════════════════╕
-//   │ free lists │ heap one     │ heap two     │ buffer │ scratch │ run slots   │ levels,        │
-//   │ 64 × usize │ HEAP_ENTRIES │ HEAP_ENTRIES │ BUFFER │ 1       │ MAX_RUNS×5  │ sources, tree  │
-//   └────────────┴──────────────┴──────────────┴────────┴─────────┴─────────────┴────────────────┘
-//   then run blocks, 2^k entries each, from a bump pointer and a free list per size.
+//   ╒══════════════╤══════════════╤════════╤═════════╤═══════════╤══════════════╤═══════════╤═══════╕
+//   │ heap one     │ heap two     │ buffer │ scratch │ run slots │ levels,      │ next page │ pages │
+//   │ HEAP_ENTRIES │ HEAP_ENTRIES │ BUFFER │ 1       │ MAX_RUNS  │ sources, tree│ MAX_PAGES │ ...   │
+//   └──────────────┴──────────────┴────────┴─────────┴───────────┴──────────────┴───────────┴───────┘
 //
 //   entry, 16 bytes (as the core's)
 //   ╒═══════════════════════════════╤═══════════════╤═══════════════╕
@@ -23,6 +31,10 @@
 //   key  the f64's bits in an order that unsigned comparison keeps; seq  arrival number, the
 //   tie-break among equal keys (first in, first out, as the core's heaps).
 //
+//   run slot, six u32 tables indexed by run: front page, front index, back page, back index,
+//   count, state. An index runs 0..PAGE; PAGE means "at the page's end": a reader moves to the
+//   next page (giving this one back) before it reads, a writer takes a new page before it writes.
+//
 // Invariants
 //   - every buffer entry orders before every entry a refill can take from (the heap being sorted,
 //     its run, the runs, the merges' outputs and inputs): refills take the smallest of those, and
@@ -30,50 +42,39 @@
 //     the insertion heap's top or the buffer's front.
 //   - a merge's output, and the run of the heap being sorted, hold only entries that order before
 //     what their inputs still hold.
+//   - a page is given back only by its run's reader once the writer has moved past it, or when
+//     the whole run is freed.
 //
-// Measured (2026-11-26; bench/micro/heap.ts `--only wasm-heap=...,wasm-heap+payload=...`, ns per
-// push + pop, random keys; `+payload` adds a side array of payload objects, as flatqueue + payload
-// array does; latency: `npx tsx bench/micro/run-heap/latency.ts`, single pop + push held at 1e6):
-//
-//   BUFFER  STEP_EVERY  held 1e6  + payload  p99.9    p99.99   pauses over 100 µs in 2e6 pops
-//   16      4096        117       375        0.9 µs   0.3 ms   ~500 (a 0.3 ms step every 4,096 pushes)
-//   64      4096        111       347        2.0 µs   0.3 ms   ~490
-//   64      64          118-119   342-351    9.4 µs   13 µs    ~8-14
-//   16      64          125       411        9.4 µs   13 µs    ~16
-//   64      16          121       353        4.2 µs   7.7 µs   ~10 (as many as the core's, below)
-//
-// A refill costs ~25 ns an entry, so a small buffer keeps p99.9 down; a step moves whole slices,
-// so steps far apart stream best but pause longest. The defaults are the first row.
-// In the same runs: the core's raw value heap held 221-250 ns at 1e6, PriorityQueue 499-610 with
-// its payloads, flatqueue + payload array 716-896; at 1e5 this heap is slower than the core's
-// (held 96-102 vs 77-81). The core's NumericPriorityQueue in the latency loop: p50 290 ns, p99.9
-// 1.0 µs, p99.99 30 µs, a few pauses of 0.1-0.2 ms. Steps of two entries a push (STEP_EVERY 1-4)
-// made no pauses but held at 1e6 141 ns and 482-504 with payloads: slices of a few entries from
-// two dozen streams at a time defeat the prefetchers. Merging four runs at once per level (git
-// history, 5540f4a) was fastest, 121 vs 315 filled and drained at 1e7, but paused 23-34 ms.
-// At 1e7: filled and drained 127 vs 304 for the core's raw heap; held 121-160 ns alone, 146-446
-// beside the other ten-million contenders of bench/micro/heap.ts: blocks come from fresh memory
-// in power-of-two sizes (640 MB for 1e7 entries), so page faults; the core would use its arena's
-// allocator, exact sizes, reused.
 // `npx tsx bench/micro/run-heap/check.ts` checks the pop order against NumericPriorityQueue.
 
 // @ts-ignore: decorator
 @inline const INSERTION: u32 = 4096;
 // @ts-ignore: decorator
 @inline const BUFFER: u32 = 16;
+/** Entries a run page holds (a power of two). */
+// @ts-ignore: decorator
+@inline const PAGE: u32 = 1024;
+/** Pushes between looks at the work owed (a power of two). */
+// @ts-ignore: decorator
+@inline const PACE_EVERY: u32 = 4;
+// @ts-ignore: decorator
+@inline const SORT_CHUNK: u32 = 8;
+// @ts-ignore: decorator
+@inline const MERGE_CHUNK: u32 = 128;
 /**
- * Every STEP_EVERY pushes (a power of two), the heap being sorted gives 2 · STEP_EVERY entries to
- * its run and each merge under way moves as many: two a push, which keeps pace (see `arrive`).
- * Fewer, larger steps stream better; more, smaller ones make shorter pauses (see the table above).
+ * Entries a push owes each task under way. A sort moves at most HEAP_ENTRIES entries before the
+ * next one starts INSERTION pushes later, and a level's merge at most 2^(level + 1) · HEAP_ENTRIES
+ * before its next pair arrives 2^(level + 1) · INSERTION pushes later, so about one a push keeps
+ * pace; two leave room for the chunks' turns.
  */
 // @ts-ignore: decorator
-@inline const STEP_EVERY: u32 = 4096;
-// @ts-ignore: decorator
-@inline const STEP: u32 = 2 * STEP_EVERY;
+@inline const RATE: u32 = 2;
 // @ts-ignore: decorator
 @inline const MAX_RUNS: u32 = 128;
 // @ts-ignore: decorator
 @inline const MAX_LEVELS: u32 = 32;
+// @ts-ignore: decorator
+@inline const MAX_PAGES: u32 = 1 << 20;
 
 // ── entries ──────────────────────────────────────────────────────────────────────────────────
 
@@ -103,52 +104,148 @@
 /** Room for a full insertion heap and the buffer's rest, which joins it when it is sorted. */
 // @ts-ignore: decorator
 @inline const HEAP_ENTRIES: u32 = INSERTION + BUFFER;
-const FREE_LISTS: usize = (__heap_base + 63) & ~<usize>63;
 /** Entry 1 on a line boundary, so each group of four siblings is one line (as in the core). */
-const HEAP_ONE: usize = FREE_LISTS + 64 * 8 + 48;
+const HEAP_ONE: usize = ((__heap_base + 63) & ~<usize>63) + 48;
 const HEAP_TWO: usize = HEAP_ONE + <usize>HEAP_ENTRIES * 16 + 64;
 const BUF: usize = HEAP_TWO + <usize>HEAP_ENTRIES * 16 + 16;
 const SCRATCH: usize = BUF + <usize>BUFFER * 16;
-const RUN_DATA: usize = SCRATCH + 16;
-const RUN_POS: usize = RUN_DATA + MAX_RUNS * 4;
-const RUN_END: usize = RUN_POS + MAX_RUNS * 4;
-const RUN_SIZE_LOG: usize = RUN_END + MAX_RUNS * 4;
-const RUN_STATE: usize = RUN_SIZE_LOG + MAX_RUNS * 4;
-const LEVEL_WAITING: usize = RUN_STATE + MAX_RUNS * 4;
+const FRONT_PAGE: usize = SCRATCH + 16;
+const FRONT_INDEX: usize = FRONT_PAGE + MAX_RUNS * 4;
+const BACK_PAGE: usize = FRONT_INDEX + MAX_RUNS * 4;
+const BACK_INDEX: usize = BACK_PAGE + MAX_RUNS * 4;
+const COUNT: usize = BACK_INDEX + MAX_RUNS * 4;
+const STATE: usize = COUNT + MAX_RUNS * 4;
+const LEVEL_WAITING: usize = STATE + MAX_RUNS * 4;
 const LEVEL_A: usize = LEVEL_WAITING + MAX_LEVELS * 4;
 const LEVEL_B: usize = LEVEL_A + MAX_LEVELS * 4;
 const LEVEL_OUTPUT: usize = LEVEL_B + MAX_LEVELS * 4;
-const SOURCES: usize = LEVEL_OUTPUT + MAX_LEVELS * 4;
+/** The push count when the level's merge began, and the entries it has moved since. */
+const LEVEL_BEGAN: usize = LEVEL_OUTPUT + MAX_LEVELS * 4;
+const LEVEL_MOVED: usize = LEVEL_BEGAN + MAX_LEVELS * 4;
+const SOURCES: usize = LEVEL_MOVED + MAX_LEVELS * 4;
 const TREE: usize = SOURCES + MAX_RUNS * 4;
 const LEAF_KEY: usize = TREE + MAX_RUNS * 8;
 const LEAF_SEQ: usize = LEAF_KEY + MAX_RUNS * 8;
-let bump: usize = (LEAF_SEQ + MAX_RUNS * 4 + 63) & ~<usize>63;
+const NEXT_PAGE: usize = LEAF_SEQ + MAX_RUNS * 4;
+const PAGES: usize = (NEXT_PAGE + <usize>MAX_PAGES * 4 + 63) & ~<usize>63;
+
 function reach(end: usize): void {
   let have = <usize>memory.size() << 16;
   if (end > have) memory.grow(<i32>((end - have + 0xffff) >> 16));
 }
-reach(bump);
+reach(PAGES);
+
+// ── pages ────────────────────────────────────────────────────────────────────────────────────
 
 // @ts-ignore: decorator
-@inline function sizeLog(entries: u32): u32 { return entries <= 1 ? 0 : 32 - clz(entries - 1); }
+@inline const NONE: u32 = 0xffff_ffff;
 
-function takeBlock(entries: u32): usize {
-  let list = FREE_LISTS + (<usize>sizeLog(entries) << 3);
-  let head = load<usize>(list);
-  if (head != 0) {
-    store<usize>(list, load<usize>(head));
-    return head;
+/** Pages ever taken from memory, pages given back (a list through NEXT_PAGE), pages in runs. */
+let pageTop: u32 = 0, freePage: u32 = NONE, livePages: u32 = 0, peakPages: u32 = 0;
+
+// @ts-ignore: decorator
+@inline function pageAt(page: u32): usize { return PAGES + (<usize>page << 4) * PAGE; }
+// @ts-ignore: decorator
+@inline function nextOf(page: u32): usize { return NEXT_PAGE + (<usize>page << 2); }
+
+function takePage(): u32 {
+  if (++livePages > peakPages) peakPages = livePages;
+  let page = freePage;
+  if (page != NONE) {
+    freePage = load<u32>(nextOf(page));
+    return page;
   }
-  let block = bump;
-  bump += (<usize>1 << sizeLog(entries)) << 4;
-  reach(bump);
-  return block;
+  page = pageTop++;
+  reach(pageAt(pageTop));
+  return page;
 }
 
-function giveBlock(block: usize, log: u32): void {
-  let list = FREE_LISTS + (<usize>log << 3);
-  store<usize>(block, load<usize>(list));
-  store<usize>(list, block);
+function givePage(page: u32): void {
+  store<u32>(nextOf(page), freePage);
+  freePage = page;
+  livePages--;
+}
+
+// ── runs ─────────────────────────────────────────────────────────────────────────────────────
+
+// @ts-ignore: decorator
+@inline const FREE: u32 = 0;
+// @ts-ignore: decorator
+@inline const TAKEN: u32 = 1;
+
+// @ts-ignore: decorator
+@inline function field(table: usize, index: u32): usize { return table + (<usize>index << 2); }
+// @ts-ignore: decorator
+@inline function get(table: usize, index: u32): u32 { return load<u32>(field(table, index)); }
+// @ts-ignore: decorator
+@inline function set(table: usize, index: u32, value: u32): void { store<u32>(field(table, index), value); }
+
+/** A free run slot, taken, empty, with one page to write to. */
+function newRun(): u32 {
+  let run: u32 = 0;
+  while (get(STATE, run) != FREE) run++;
+  let page = takePage();
+  set(FRONT_PAGE, run, page);
+  set(FRONT_INDEX, run, 0);
+  set(BACK_PAGE, run, page);
+  set(BACK_INDEX, run, 0);
+  set(COUNT, run, 0);
+  set(STATE, run, TAKEN);
+  return run;
+}
+
+function freeRun(run: u32): void {
+  let page = get(FRONT_PAGE, run), last = get(BACK_PAGE, run);
+  while (true) {
+    let next = load<u32>(nextOf(page));
+    givePage(page);
+    if (page == last) break;
+    page = next;
+  }
+  set(STATE, run, FREE);
+}
+
+/** The run's front entry (it has one), moving to its next page first if the front one is spent. */
+// @ts-ignore: decorator
+@inline function frontOf(run: u32): usize {
+  let index = get(FRONT_INDEX, run);
+  if (index == PAGE) return nextFront(run);
+  return pageAt(get(FRONT_PAGE, run)) + (<usize>index << 4);
+}
+
+function nextFront(run: u32): usize {
+  let page = get(FRONT_PAGE, run);
+  let next = load<u32>(nextOf(page));
+  givePage(page);
+  set(FRONT_PAGE, run, next);
+  set(FRONT_INDEX, run, 0);
+  return pageAt(next);
+}
+
+/** Where the run's next entry goes, taking a new page first if the back one is full. */
+function backOf(run: u32): usize {
+  let page = get(BACK_PAGE, run), index = get(BACK_INDEX, run);
+  if (index == PAGE) {
+    let next = takePage();
+    store<u32>(nextOf(page), next);
+    set(BACK_PAGE, run, page = next);
+    set(BACK_INDEX, run, index = 0);
+  }
+  return pageAt(page) + (<usize>index << 4);
+}
+
+/** Counts `entries` read from the run's front (within its front page). */
+// @ts-ignore: decorator
+@inline function consumed(run: u32, entries: u32): void {
+  set(FRONT_INDEX, run, get(FRONT_INDEX, run) + entries);
+  set(COUNT, run, get(COUNT, run) - entries);
+}
+
+/** Counts `entries` written at the run's back (within its back page). */
+// @ts-ignore: decorator
+@inline function written(run: u32, entries: u32): void {
+  set(BACK_INDEX, run, get(BACK_INDEX, run) + entries);
+  set(COUNT, run, get(COUNT, run) + entries);
 }
 
 // ── heaps: the insertion heap, and the full one being sorted into a run (4-ary, as the core's) ──
@@ -156,8 +253,12 @@ function giveBlock(block: usize, log: u32): void {
 let insertAt: usize = HEAP_ONE, insertSize: u32 = 0;
 let sortAt: usize = HEAP_TWO, sortSize: u32 = 0;
 /** The run the heap being sorted gives its entries to, smallest first; NONE while none is sorted. */
-let sortedRun: u32 = 0xffff_ffff;
+let sortedRun: u32 = NONE;
+/** The push count when the sort began, and the entries it has moved since. */
+let sortBegan: u32 = 0, sortMoved: u32 = 0;
 let nextSeq: u32 = 0, total: u32 = 0, pushes: u32 = 0;
+/** Tasks finished at once because the next sort or pair came before they were done (pauses). */
+let forcedTasks: u32 = 0;
 
 // @ts-ignore: decorator
 @inline function entryOf(heap: usize, i: u32): usize { return heap + (<usize>i << 4); }
@@ -217,7 +318,10 @@ function heapPopTo(heap: usize, size: u32, out: usize): void {
  * and some may order before entries the buffer still holds.
  */
 function startSort(): void {
-  if (sortSize > 0) sortSome(sortSize); // the last sort is not done: finish it now
+  if (sortSize > 0) {
+    forcedTasks++;
+    sortSome(sortSize);
+  }
   for (let k = bufferFront; k < bufferEnd; k++) {
     let entry = BUF + (<usize>k << 4);
     heapPush(insertAt, insertSize++, load<u64>(entry), load<u32>(entry, 8), load<u32>(entry, 12));
@@ -228,18 +332,26 @@ function startSort(): void {
   sortAt = full;
   sortSize = insertSize;
   insertSize = 0;
-  sortedRun = newRun(sortSize);
+  sortedRun = newRun();
+  sortBegan = pushes;
+  sortMoved = 0;
 }
 
 /** Moves up to `count` entries of the heap being sorted to its run; a run sorted to the end arrives at level 0. */
 function sortSome(count: u32): void {
   let run = sortedRun;
-  let out = runBack(run);
-  for (let k: u32 = 0; k < count && sortSize > 0; k++) {
-    heapPopTo(sortAt, sortSize--, out);
-    out += 16;
+  let left = min(count, sortSize);
+  sortMoved += left;
+  while (left > 0) {
+    let out = backOf(run);
+    let entries = min(left, PAGE - get(BACK_INDEX, run));
+    for (let k: u32 = 0; k < entries; k++) {
+      heapPopTo(sortAt, sortSize--, out);
+      out += 16;
+    }
+    written(run, entries);
+    left -= entries;
   }
-  store<u32>(field(RUN_END, run), <u32>((out - runData(run)) >> 4));
   if (sortSize == 0) endSort();
 }
 
@@ -249,138 +361,115 @@ function endSort(): void {
   arrive(run, 0);
 }
 
-// ── runs ─────────────────────────────────────────────────────────────────────────────────────
+// ── merges ───────────────────────────────────────────────────────────────────────────────────
 //
-// Merges are incremental: a level holds at most one run waiting for a partner; when a second
-// arrives the two become the inputs of the level's merge, whose output (a run of the next level)
-// grows by a slice every STEP_EVERY pushes. A level's next pair arrives 2^(level + 1) · INSERTION
-// pushes later and its merge moves at most 2^(level + 1) · HEAP_ENTRIES entries, so two a push
-// keep pace. Until it is done the merge's output front is a refill source (it holds the smallest
-// of its inputs' entries so far), and so are the inputs' fronts: a refill may take from them
-// directly, and the merge then goes on from there. (Run slots are not bounds-checked: levels up
-// to MAX_RUNS / 4 hold far more entries than a benchmark pushes.)
+// A level holds at most one run waiting for a partner; when a second arrives the two become the
+// inputs of the level's merge, whose output (a run of the next level) grows by a chunk on the
+// level's turns. Until it is done the merge's output front is a refill source (it holds the
+// smallest of its inputs' entries so far), and so are the inputs' fronts: a refill may take from
+// them directly, and the merge then goes on from there. (Run slots are not bounds-checked: levels
+// up to MAX_RUNS / 4 hold far more entries than a benchmark pushes.)
 
-/** A run slot's state: free, or taken (what a taken run is for, the level tables say). */
-// @ts-ignore: decorator
-@inline const FREE: u32 = 0;
-// @ts-ignore: decorator
-@inline const TAKEN: u32 = 1;
-// @ts-ignore: decorator
-@inline const NONE: u32 = 0xffff_ffff;
-/** The heap being sorted, among a refill's sources (its front is its top). */
-// @ts-ignore: decorator
-@inline const SORT_SOURCE: u32 = 0xffff_fffe;
-
-let bufferFront: u32 = 0, bufferEnd: u32 = 0, levels: u32 = 0;
-
-// @ts-ignore: decorator
-@inline function field(table: usize, index: u32): usize { return table + (<usize>index << 2); }
-// @ts-ignore: decorator
-@inline function runData(run: u32): usize { return load<usize>(field(RUN_DATA, run)); }
-// @ts-ignore: decorator
-@inline function runPos(run: u32): u32 { return load<u32>(field(RUN_POS, run)); }
-// @ts-ignore: decorator
-@inline function runEnd(run: u32): u32 { return load<u32>(field(RUN_END, run)); }
-// @ts-ignore: decorator
-@inline function runFront(run: u32): usize { return runData(run) + (<usize>runPos(run) << 4); }
-// @ts-ignore: decorator
-@inline function runBack(run: u32): usize { return runData(run) + (<usize>runEnd(run) << 4); }
-// @ts-ignore: decorator
-@inline function remaining(run: u32): u32 { return runEnd(run) - runPos(run); }
-// @ts-ignore: decorator
-@inline function waitingAt(level: u32): u32 { return load<u32>(field(LEVEL_WAITING, level)); }
-// @ts-ignore: decorator
-@inline function mergeOutput(level: u32): u32 { return load<u32>(field(LEVEL_OUTPUT, level)); }
-
-/** A free run slot, taken, holding a new block for `entries`, empty (end 0). */
-function newRun(entries: u32): u32 {
-  let run: u32 = 0;
-  while (load<u32>(field(RUN_STATE, run)) != FREE) run++;
-  store<usize>(field(RUN_DATA, run), takeBlock(entries));
-  store<u32>(field(RUN_POS, run), 0);
-  store<u32>(field(RUN_END, run), 0);
-  store<u32>(field(RUN_SIZE_LOG, run), sizeLog(entries));
-  store<u32>(field(RUN_STATE, run), TAKEN);
-  return run;
-}
-
-function freeRun(run: u32): void {
-  giveBlock(runData(run), load<u32>(field(RUN_SIZE_LOG, run)));
-  store<u32>(field(RUN_STATE, run), FREE);
-}
+let bufferFront: u32 = 0, bufferEnd: u32 = 0, levels: u32 = 0, turn: u32 = 0;
 
 /** A finished run arrives at `level`: it waits there, or starts the level's merge with the one waiting. */
 function arrive(run: u32, level: u32): void {
-  if (remaining(run) == 0) {
+  if (get(COUNT, run) == 0) {
     freeRun(run);
     return;
   }
   if (level >= levels) {
     for (let l = levels; l <= level; l++) {
-      store<u32>(field(LEVEL_WAITING, l), NONE);
-      store<u32>(field(LEVEL_OUTPUT, l), NONE);
+      set(LEVEL_WAITING, l, NONE);
+      set(LEVEL_OUTPUT, l, NONE);
     }
     levels = level + 1;
   }
-  let partner = waitingAt(level);
+  let partner = get(LEVEL_WAITING, level);
   if (partner == NONE) {
-    store<u32>(field(LEVEL_WAITING, level), run);
+    set(LEVEL_WAITING, level, run);
     return;
   }
   // The level's merge should be done by now; if the partner came early, finish it at once.
-  if (mergeOutput(level) != NONE) advance(level, 0xffff_ffff);
-  store<u32>(field(LEVEL_WAITING, level), NONE);
-  let output = newRun(remaining(partner) + remaining(run));
-  store<u32>(field(LEVEL_A, level), partner);
-  store<u32>(field(LEVEL_B, level), run);
-  store<u32>(field(LEVEL_OUTPUT, level), output);
+  if (get(LEVEL_OUTPUT, level) != NONE) {
+    forcedTasks++;
+    merge(level, NONE);
+  }
+  set(LEVEL_WAITING, level, NONE);
+  set(LEVEL_A, level, partner);
+  set(LEVEL_B, level, run);
+  set(LEVEL_OUTPUT, level, newRun());
+  set(LEVEL_BEGAN, level, pushes);
+  set(LEVEL_MOVED, level, 0);
 }
 
 /** Moves up to `budget` entries of the level's merge into its output; ends the merge when its inputs are spent. */
-function advance(level: u32, budget: u32): void {
-  let output = mergeOutput(level);
-  let first = load<u32>(field(LEVEL_A, level)), second = load<u32>(field(LEVEL_B, level));
-  let a = runFront(first), aEnd = runBack(first);
-  let b = runFront(second), bEnd = runBack(second);
-  let out = runBack(output);
-  let stop = out + (<usize>min<u64>(<u64>budget, <u64>(((aEnd - a) + (bEnd - b)) >> 4)) << 4);
-  // Selects pick the winner and move both cursors: random keys would mispredict a branch on
-  // every other entry.
-  while (out < stop && a < aEnd && b < bEnd) {
-    let takeB = before(b, a);
-    copyEntry(out, select(b, a, takeB));
-    out += 16;
-    b += select<usize>(16, 0, takeB);
-    a += select<usize>(0, 16, takeB);
+function merge(level: u32, budget: u32): void {
+  let output = get(LEVEL_OUTPUT, level);
+  let first = get(LEVEL_A, level), second = get(LEVEL_B, level);
+  let moved: u32 = 0;
+  while (moved < budget) {
+    let firstCount = get(COUNT, first), secondCount = get(COUNT, second);
+    if (firstCount == 0 && secondCount == 0) break;
+    let out = backOf(output);
+    let entries = min(budget - moved, PAGE - get(BACK_INDEX, output));
+    if (firstCount == 0 || secondCount == 0) {
+      let rest = firstCount == 0 ? second : first;
+      let from = frontOf(rest);
+      entries = min(entries, min(get(COUNT, rest), PAGE - get(FRONT_INDEX, rest)));
+      memory.copy(out, from, <usize>entries << 4);
+      consumed(rest, entries);
+    } else {
+      let a = frontOf(first), b = frontOf(second);
+      // Within this many steps no cursor leaves its page nor its run.
+      entries = min(entries, min(min(PAGE - get(FRONT_INDEX, first), PAGE - get(FRONT_INDEX, second)), min(firstCount, secondCount)));
+      let startA = a, startB = b, stop = out + (<usize>entries << 4);
+      // Selects pick the winner and move both cursors: random keys would mispredict a branch on
+      // every other entry.
+      while (out < stop) {
+        let takeB = before(b, a);
+        copyEntry(out, select(b, a, takeB));
+        out += 16;
+        b += select<usize>(16, 0, takeB);
+        a += select<usize>(0, 16, takeB);
+      }
+      consumed(first, <u32>((a - startA) >> 4));
+      consumed(second, <u32>((b - startB) >> 4));
+    }
+    written(output, entries);
+    moved += entries;
   }
-  if (out < stop) {
-    let from = a < aEnd ? a : b;
-    let bytes = stop - out;
-    memory.copy(out, from, bytes);
-    out += bytes;
-    if (a < aEnd) a += bytes;
-    else b += bytes;
-  }
-  store<u32>(field(RUN_POS, first), <u32>((a - runData(first)) >> 4));
-  store<u32>(field(RUN_POS, second), <u32>((b - runData(second)) >> 4));
-  store<u32>(field(RUN_END, output), <u32>((out - runData(output)) >> 4));
-  if (a == aEnd && b == bEnd) finish(level);
+  set(LEVEL_MOVED, level, get(LEVEL_MOVED, level) + moved);
+  if (get(COUNT, first) == 0 && get(COUNT, second) == 0) finish(level);
 }
 
 function finish(level: u32): void {
-  let output = mergeOutput(level);
-  freeRun(load<u32>(field(LEVEL_A, level)));
-  freeRun(load<u32>(field(LEVEL_B, level)));
-  store<u32>(field(LEVEL_OUTPUT, level), NONE);
+  let output = get(LEVEL_OUTPUT, level);
+  freeRun(get(LEVEL_A, level));
+  freeRun(get(LEVEL_B, level));
+  set(LEVEL_OUTPUT, level, NONE);
   arrive(output, level + 1);
 }
 
-/** Advances every merge under way by a slice. */
-function slices(): void {
-  for (let level: u32 = 0; level < levels; level++) {
-    if (mergeOutput(level) != NONE) advance(level, STEP);
+/**
+ * Every PACE_EVERY pushes, the chunks of work that are owed: the sort's, and the merge of the
+ * level whose turn it is (one level a time keeps each call short).
+ */
+function pace(): void {
+  if (sortSize > 0 && (pushes - sortBegan) * RATE - sortMoved >= SORT_CHUNK) sortSome(SORT_CHUNK);
+  if (levels == 0) return;
+  let level = turn;
+  turn = level + 1 == levels ? 0 : level + 1;
+  if (get(LEVEL_OUTPUT, level) != NONE && (pushes - get(LEVEL_BEGAN, level)) * RATE - get(LEVEL_MOVED, level) >= MERGE_CHUNK) {
+    merge(level, MERGE_CHUNK);
   }
 }
+
+// ── refills ──────────────────────────────────────────────────────────────────────────────────
+
+/** The heap being sorted, among a refill's sources (its front is its top). */
+// @ts-ignore: decorator
+@inline const SORT_SOURCE: u32 = 0xffff_fffe;
 
 /**
  * Lists what a refill takes from at `sources` (u32 each): the heap being sorted (SORT_SOURCE) and
@@ -391,13 +480,13 @@ function listSources(sources: usize): u32 {
   if (sortSize > 0) count = addSource(sources, count, SORT_SOURCE);
   if (sortedRun != NONE) count = addSource(sources, count, sortedRun);
   for (let level: u32 = 0; level < levels; level++) {
-    let waiting = waitingAt(level);
+    let waiting = get(LEVEL_WAITING, level);
     if (waiting != NONE) count = addSource(sources, count, waiting);
-    let output = mergeOutput(level);
+    let output = get(LEVEL_OUTPUT, level);
     if (output != NONE) {
       count = addSource(sources, count, output);
-      count = addSource(sources, count, load<u32>(field(LEVEL_A, level)));
-      count = addSource(sources, count, load<u32>(field(LEVEL_B, level)));
+      count = addSource(sources, count, get(LEVEL_A, level));
+      count = addSource(sources, count, get(LEVEL_B, level));
     }
   }
   return count;
@@ -416,11 +505,14 @@ function listSources(sources: usize): u32 {
 /** Copies source `leaf`'s front key and seq beside the tournament, where its replays read them. */
 function loadLeaf(leaf: u32): void {
   let run = load<u32>(SOURCES + (<usize>leaf << 2));
-  let sorting = run == SORT_SOURCE;
-  let live = sorting ? sortSize > 0 : remaining(run) > 0;
-  let front = sorting ? sortAt : runFront(run);
-  store<u64>(LEAF_KEY + (<usize>leaf << 3), live ? load<u64>(front) : SPENT);
-  store<u32>(LEAF_SEQ + (<usize>leaf << 2), live ? load<u32>(front, 8) : 0);
+  let key = SPENT, seq: u32 = 0;
+  if (run == SORT_SOURCE ? sortSize > 0 : get(COUNT, run) > 0) {
+    let front = run == SORT_SOURCE ? sortAt : frontOf(run);
+    key = load<u64>(front);
+    seq = load<u32>(front, 8);
+  }
+  store<u64>(LEAF_KEY + (<usize>leaf << 3), key);
+  store<u32>(LEAF_SEQ + (<usize>leaf << 2), seq);
 }
 
 /** Of two leaves, the one whose front orders first (ties between spent leaves go either way). */
@@ -460,8 +552,8 @@ function refill(): void {
     if (run == SORT_SOURCE) {
       heapPopTo(sortAt, sortSize--, BUF + (<usize>filled << 4));
     } else {
-      copyEntry(BUF + (<usize>filled << 4), runFront(run));
-      store<u32>(field(RUN_POS, run), runPos(run) + 1);
+      copyEntry(BUF + (<usize>filled << 4), frontOf(run));
+      consumed(run, 1);
     }
     filled++;
     loadLeaf(leaf);
@@ -473,15 +565,12 @@ function refill(): void {
   // inputs are spent ends.
   if (sortedRun != NONE && sortSize == 0) endSort();
   for (let level: u32 = 0; level < levels; level++) {
-    let waiting = waitingAt(level);
-    if (waiting != NONE && remaining(waiting) == 0) {
+    let waiting = get(LEVEL_WAITING, level);
+    if (waiting != NONE && get(COUNT, waiting) == 0) {
       freeRun(waiting);
-      store<u32>(field(LEVEL_WAITING, level), NONE);
+      set(LEVEL_WAITING, level, NONE);
     }
-    if (mergeOutput(level) != NONE) {
-      let first = load<u32>(field(LEVEL_A, level)), second = load<u32>(field(LEVEL_B, level));
-      if (remaining(first) == 0 && remaining(second) == 0) finish(level);
-    }
+    if (get(LEVEL_OUTPUT, level) != NONE && get(COUNT, get(LEVEL_A, level)) == 0 && get(COUNT, get(LEVEL_B, level)) == 0) finish(level);
   }
 }
 
@@ -491,10 +580,7 @@ export function push(key: f64, item: u32): void {
   if (insertSize == INSERTION) startSort();
   heapPush(insertAt, insertSize++, encode(key), nextSeq++, item);
   total++;
-  if ((++pushes & (STEP_EVERY - 1)) == 0) {
-    if (sortSize > 0) sortSome(STEP);
-    slices();
-  }
+  if ((++pushes & (PACE_EVERY - 1)) == 0) pace();
 }
 
 /** The smallest entry's item, or -1 when empty. */
@@ -514,4 +600,19 @@ export function pop(): i32 {
 
 export function length(): u32 {
   return total;
+}
+
+/** Run pages in use now, and at most so far (PAGE entries of 16 bytes each). */
+export function pages(): u32 {
+  return livePages;
+}
+export function peakPagesUsed(): u32 {
+  return peakPages;
+}
+export function pageEntries(): u32 {
+  return PAGE;
+}
+/** Sorts and merges finished at once because the next came first: each a pause. */
+export function forced(): u32 {
+  return forcedTasks;
 }
