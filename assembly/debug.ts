@@ -4,6 +4,7 @@
 
 export * from "./index";
 import * as heap from "./heap";
+import * as heapRuns from "./heap-runs";
 import * as slots from "./slots";
 import * as ring from "./ring";
 import { growPages } from "./memory";
@@ -11,6 +12,9 @@ import * as stack from "./stack";
 
 export function debug_heapSetNextSequence(h: usize, seq: u32): void { heap.setNextSequence(h, seq); }
 export function debug_heapCheck(h: usize): bool { return heap.check(h); }
+export function debug_heapInRuns(h: usize): bool { return heap.inRuns(h); }
+/** Runs mode from `from` entries, with insertion heaps of `insertion`, pages of `page` and chunks of `sortChunk` and `mergeChunk`. */
+export function debug_heapRunsShape(from: u32, insertion: u32, page: u32, sortChunk: u32, mergeChunk: u32): void { heapRuns.setShape(from, insertion, page, sortChunk, mergeChunk); }
 export function debug_ringCheck(h: usize): bool { return ring.check(h); }
 export function debug_stackCheck(h: usize): bool { return stack.check(h); }
 export function debug_setGeneration(slot: u32, generation: u32): i32 { return slots.setGeneration(slot, generation); }

@@ -1,11 +1,11 @@
 // Indexed 4-ary min-heap ordered by (key, seq): the smallest key first, and among equal keys the
 // earliest arrival (the lowest sequence number), as a stable sort would order them.
 //
-//   header, 24 bytes
-//   ╒═══════════════╤═══════════════╤═══════════════╤═══════════════╤═══════════════╤═══════════════╕
-//   │ data    usize │ size      u32 │ capacity  u32 │ nextSeq   u32 │ flags     u32 │ block   usize │
-//   └───────────────┴───────────────┴───────────────┴───────────────┴───────────────┴───────────────┘
-//   0               4               8               12              16              20              24
+//   header, 28 bytes
+//   ╒═══════════════╤═══════════════╤═══════════════╤═══════════════╤═══════════════╤═══════════════╤═══════════════╕
+//   │ data    usize │ size      u32 │ capacity  u32 │ nextSeq   u32 │ flags     u32 │ block   usize │ runs    usize │
+//   └───────────────┴───────────────┴───────────────┴───────────────┴───────────────┴───────────────┴───────────────┘
+//   0               4               8               12              16              20              24              28
 //
 //   data, entry[capacity], 16 bytes an entry
 //   ╒═══════════════════════════════╤═══════════════╤═══════════════╕
@@ -15,6 +15,9 @@
 //
 //   block  the allocation holding `data`: capacity · 16 + 48 bytes, `data` placed in it so that
 //          entry 1, and so every group of four siblings (4i + 1 .. 4i + 4), starts a 64-byte line.
+//   runs   RUNS heaps: their record (heap-runs.ts); `data` then points at its top cell, a copy of
+//          the smallest entry, `size` counts every entry, and block and capacity are 0 (the
+//          record keeps the heap's own array while it drains).
 //   key    the priority's bits, mapped so that unsigned integer order is the number order
 //          (`encode`). -0 is stored as 0, so that the two are one key, as they are equal.
 //          PACKED heaps store the high half of that and the seq in the low half instead.
@@ -40,6 +43,12 @@
 //          arrives. Measured with integer priorities 0 .. 9 (value heap, push + pop, N = 1e3 /
 //          1e5): hold 72 / 114 -> 47 / 81 ns, fill-then-drain 73 / 108 -> 47 / 72 ns; random keys
 //          (never packed) unchanged.
+//          RUNS: a value heap that must grow while it holds `runs.runsFrom` (2^18) entries or more,
+//          past the caches, keeps its entries in sorted runs instead of one tree (heap-runs.ts has
+//          why and how); push, pop, popPush, peek and batch pops and pushes work on the runs, and the
+//          operations that need one array (iteration's copy, shrink, the sequence wrap) first put
+//          the entries back into one (`settle`). It leaves the mode when it is empty. Indexed heaps
+//          do not enter it (a lookup by handle needs the entry's place).
 //
 // Invariants
 //   - entries 0 .. size-1 form a 4-ary heap: no entry orders before its parent, (i - 1) >> 2.
@@ -64,9 +73,10 @@ import { CAPACITY, EMPTY, FOREIGN, OUT_OF_RANGE } from "./status";
 import { allocate, canAllocate, canAllocateSurely, release } from "./memory";
 import { freeSlot, freeSlots, handleOf, indexOf, reserveSlots, resolve, setIndex, takeSlot } from "./slots";
 import { STAGING_ITEMS, stagingNumbers, stagingWords } from "./staging";
+import * as runs from "./heap-runs";
 
 // @ts-ignore: decorator
-@inline const HEADER_BYTES: usize = 24;
+@inline const HEADER_BYTES: usize = 28;
 // @ts-ignore: decorator
 @inline export const DATA: usize = 0;
 // @ts-ignore: decorator
@@ -88,6 +98,8 @@ import { STAGING_ITEMS, stagingNumbers, stagingWords } from "./staging";
 @inline const PACKED: u32 = 2;
 // @ts-ignore: decorator
 @inline const LINKED: u32 = 4;
+// @ts-ignore: decorator
+@inline const RUNS: u32 = 8;
 // @ts-ignore: decorator
 @inline const HIGH: u64 = 0xffff_ffff_0000_0000;
 // @ts-ignore: decorator
@@ -293,9 +305,9 @@ import { STAGING_ITEMS, stagingNumbers, stagingWords } from "./staging";
 }
 
 function siftUpLinked(data: usize, i: u32, key: u64, seq: u32, item: u32): void { siftUpWith(data, true, false, i, key, seq, item); }
-function siftUpValue(data: usize, i: u32, key: u64, seq: u32, item: u32): void { siftUpWith(data, false, false, i, key, seq, item); }
+export function siftUpValue(data: usize, i: u32, key: u64, seq: u32, item: u32): void { siftUpWith(data, false, false, i, key, seq, item); }
 function siftDownLinked(data: usize, size: u32, i: u32, key: u64, seq: u32, item: u32): void { siftDownWith(data, true, size, i, key, seq, item); }
-function siftDownValue(data: usize, size: u32, i: u32, key: u64, seq: u32, item: u32): void { siftDownWith(data, false, size, i, key, seq, item); }
+export function siftDownValue(data: usize, size: u32, i: u32, key: u64, seq: u32, item: u32): void { siftDownWith(data, false, size, i, key, seq, item); }
 
 // @ts-ignore: decorator
 @inline function siftUp(data: usize, linked: bool, i: u32, key: u64, seq: u32, item: u32): void {
@@ -322,6 +334,10 @@ function siftDownValue(data: usize, size: u32, i: u32, key: u64, seq: u32, item:
 // @ts-ignore: decorator
 @inline function isLinked(h: usize): bool { return (load<u32>(h, FLAGS) & LINKED) != 0; }
 // @ts-ignore: decorator
+@inline function isRuns(h: usize): bool { return (load<u32>(h, FLAGS) & RUNS) != 0; }
+// @ts-ignore: decorator
+@inline function runsOf(h: usize): usize { return load<usize>(h, runs.H_RUNS); }
+// @ts-ignore: decorator
 @inline function dataOf(h: usize): usize { return load<usize>(h, DATA); }
 // @ts-ignore: decorator
 @inline function blockBytes(capacity: u32): u64 { return <u64>capacity * ENTRY_BYTES + ALIGN_SLACK; }
@@ -344,11 +360,16 @@ function resize(h: usize, capacity: u32): bool {
   return true;
 }
 
-/** Makes room for `extra` more entries, doubling; false (nothing changed) if memory refuses. */
+/**
+ * Makes room for `extra` more entries, doubling, or by entering runs mode (a RUNS heap's pushes
+ * need no room in the array); false (nothing changed) if memory refuses.
+ */
 function grow(h: usize, extra: u32): bool {
+  if (isRuns(h)) return true;
   let needed = <u64>sizeOf(h) + extra;
   let capacity = capacityOf(h);
   if (needed <= capacity) return true;
+  if (sizeOf(h) >= runs.runsFrom && (load<u32>(h, FLAGS) & (INDEXED | LINKED)) == 0 && enterRuns(h)) return true;
   let next = max<u64>(max<u64>(<u64>capacity << 1, needed), MIN_CAPACITY);
   if (next > 0xffff_ffff) return false;
   return resize(h, <u32>next);
@@ -357,6 +378,102 @@ function grow(h: usize, extra: u32): bool {
 // @ts-ignore: decorator
 @inline function reserveOne(h: usize): bool {
   return sizeOf(h) < capacityOf(h) || grow(h, 1);
+}
+
+// ── runs mode (heap-runs.ts) ──────────────────────────────────────────────────────────────────
+
+/** Puts the heap into runs mode (unpacking its keys first); false if memory refuses. */
+function enterRuns(h: usize): bool {
+  if (isPacked(h)) unpack(h);
+  if (!runs.enter(h)) return false;
+  store<u32>(h, load<u32>(h, FLAGS) | RUNS, FLAGS);
+  return true;
+}
+
+/** Gives back everything runs mode holds; the heap is an empty one without a block. */
+function leaveRuns(h: usize): void {
+  runs.leave(h);
+  store<u32>(h, load<u32>(h, FLAGS) & ~RUNS, FLAGS);
+}
+
+/**
+ * Puts a RUNS heap's entries back into one array, exactly as large, and leaves the mode. False,
+ * with nothing changed, if memory refuses the array.
+ */
+function settle(h: usize): bool {
+  let size = sizeOf(h);
+  let capacity = max(size, MIN_CAPACITY);
+  let bytes = blockBytes(capacity);
+  if (!canAllocate(bytes)) return false;
+  let block = allocate(<usize>bytes);
+  let data = ((block + 16 + 63) & ~<usize>63) - 16;
+  runs.gather(runsOf(h), data);
+  leaveRuns(h);
+  store<usize>(h, data, DATA);
+  store<usize>(h, block, BLOCK);
+  store<u32>(h, capacity, CAPACITY_FIELD);
+  heapify(data, size, false);
+  return true;
+}
+
+/** Floyd's bottom-up heapify of `size` entries at `data` (O(n)). */
+function heapify(data: usize, size: u32, linked: bool): void {
+  if (size < 2) return;
+  for (let i = (size - 2) >> 2; ; i--) {
+    siftDown(data, linked, size, i, keyAt(data, i), seqAt(data, i), itemAt(data, i));
+    if (i == 0) break;
+  }
+}
+
+/**
+ * Makes the next arrival numbers safe to take in runs mode: at the wrap, renumbering orders every
+ * entry, so they go back into one array first (and return to runs on the next growth). False if
+ * memory refuses that array; the entries and their order are unchanged either way.
+ */
+function renumberForRuns(h: usize, count: u32): bool {
+  if (<u64>load<u32>(h, NEXT_SEQ) + (<u64>count << 1) < SEQ_LIMIT) return true;
+  if (!settle(h)) return false;
+  renumber(h);
+  return true;
+}
+
+/** A value heap's push in runs mode (`pushValue` has reserved). */
+function pushValueRuns(h: usize, key: f64, value: u32): i32 {
+  if (!renumberForRuns(h, 1)) return CAPACITY;
+  if (!isRuns(h)) return reserveOne(h) ? pushValueInto(h, key, value) : CAPACITY;
+  let r = runsOf(h);
+  if (!runs.readyForPush(r)) return CAPACITY;
+  let seq = takeSequence(h) | negativeZero(key);
+  runs.push(r, keyFor(key, seq, false), seq, value);
+  let size = sizeOf(h) + 1;
+  store<u32>(h, size, SIZE);
+  if (!runs.showPushed(r)) runs.showTop(h, r);
+  return <i32>size;
+}
+
+/** Pops a RUNS heap's smallest entry; leaves the mode when that was the last. */
+function popTopRuns(h: usize): u32 {
+  let r = runsOf(h);
+  let item = runs.pop(r);
+  let size = sizeOf(h) - 1;
+  store<u32>(h, size, SIZE);
+  if (size == 0) leaveRuns(h);
+  else runs.showTop(h, r);
+  return item;
+}
+
+/** `append` in runs mode: each staged entry pushed in turn (`reserveFor` made sure none is refused). */
+function appendRuns(h: usize, count: u32): i32 {
+  let r = runsOf(h);
+  if (!runs.reserve(r, count)) return CAPACITY;
+  for (let k: u32 = 0; k < count; k++) {
+    let key = load<f64>(stagingNumbers + (<usize>k << 3));
+    let seq = takeSequence(h) | negativeZero(key);
+    runs.push(r, keyFor(key, seq, false), seq, load<u32>(stagingWords + (<usize>k << 2)));
+  }
+  store<u32>(h, sizeOf(h) + count, SIZE);
+  runs.showTop(h, r);
+  return <i32>count;
 }
 
 /** Sorts the entries by (key, seq) in place (a sorted array is a heap) and renumbers them. */
@@ -475,6 +592,7 @@ export function create(indexed: bool): usize {
 
 /** Frees the heap, its entries' slots included. */
 export function dispose(h: usize): void {
+  if (isRuns(h)) leaveRuns(h);
   if (isIndexed(h)) {
     let data = dataOf(h);
     for (let i: u32 = 0, size = sizeOf(h); i < size; i++) freeSlot(itemAt(data, i));
@@ -509,7 +627,20 @@ export function size(h: usize): u32 {
 /** Value heaps: pushes `value` with `key`; returns the new size, or CAPACITY. */
 // @ts-ignore: decorator
 @inline export function pushValue(h: usize, key: f64, value: u32): i32 {
-  if (!reserveOne(h)) return CAPACITY;
+  if (sizeOf(h) >= capacityOf(h)) return pushValueSlow(h, key, value);
+  return pushValueInto(h, key, value);
+}
+
+/** `pushValue` without room in the array (always so in runs mode, whose capacity is 0): it grows, or enters runs mode. */
+function pushValueSlow(h: usize, key: f64, value: u32): i32 {
+  if (!isRuns(h) && !grow(h, 1)) return CAPACITY;
+  if (isRuns(h)) return pushValueRuns(h, key, value);
+  return pushValueInto(h, key, value);
+}
+
+/** `pushValue` into the array, which has room. */
+// @ts-ignore: decorator
+@inline function pushValueInto(h: usize, key: f64, value: u32): i32 {
   let packed = packedFor(h, key);
   let size = sizeOf(h);
   let seq = takeSequence(h) | negativeZero(key);
@@ -542,7 +673,8 @@ function popTopValue(h: usize): u32 { return popTopWith(h, false, false); }
 // @ts-ignore: decorator
 @inline function popTop(h: usize): u32 {
   let flags = load<u32>(h, FLAGS);
-  return flags & LINKED ? popTopLinked(h) : flags & INDEXED ? popTopIndexed(h) : popTopValue(h);
+  if (flags & (LINKED | RUNS)) return flags & RUNS ? popTopRuns(h) : popTopLinked(h);
+  return flags & INDEXED ? popTopIndexed(h) : popTopValue(h);
 }
 
 /** Indexed heaps: pops the top entry and returns its slot, or EMPTY. */
@@ -578,9 +710,25 @@ export function popPush(h: usize, key: f64): f64 {
   return <f64>top * SLOT_SPAN + <f64>slot;
 }
 
-/** Value heaps: pop then push in one sift; returns the popped value, or -1 when empty. */
+/**
+ * Value heaps: pop then push in one sift; returns the popped value, or -1 when empty. In runs mode
+ * also -1 (CAPACITY), with nothing changed, when memory refuses the pages the push may need; the
+ * caller tells the two apart by the size.
+ */
 export function popPushValue(h: usize, key: f64, value: u32): f64 {
   if (sizeOf(h) == 0) return -1;
+  if (isRuns(h)) {
+    if (!renumberForRuns(h, 1)) return CAPACITY;
+    if (isRuns(h)) {
+      let r = runsOf(h);
+      if (!runs.readyForPush(r)) return CAPACITY;
+      let top = runs.pop(r);
+      let seq = takeSequence(h) | negativeZero(key);
+      runs.push(r, keyFor(key, seq, false), seq, value);
+      runs.showTop(h, r);
+      return <f64>top;
+    }
+  }
   let packed = packedFor(h, key);
   let seq = takeSequence(h) | negativeZero(key);
   let data = dataOf(h);
@@ -654,7 +802,10 @@ export function remove(h: usize, handle: f64): i32 {
  * that follow cannot fail halfway. False, with nothing changed, if memory refuses.
  */
 export function reserveFor(h: usize, extra: u32): bool {
-  return grow(h, extra) && (!isIndexed(h) || reserveSlots(extra));
+  if (isRuns(h) && !renumberForRuns(h, extra)) return false;
+  if (!grow(h, extra)) return false;
+  if (isRuns(h)) return runs.reserve(runsOf(h), extra);
+  return !isIndexed(h) || reserveSlots(extra);
 }
 
 /**
@@ -667,6 +818,11 @@ export function append(h: usize, count: u32): i32 {
   if (count > STAGING_ITEMS) return OUT_OF_RANGE;
   let indexed = isIndexed(h);
   if (!grow(h, count) || (indexed && !reserveSlots(count))) return CAPACITY;
+  if (isRuns(h)) {
+    if (!renumberForRuns(h, count)) return CAPACITY;
+    if (isRuns(h)) return appendRuns(h, count);
+    if (!grow(h, count)) return CAPACITY; // back in one array, renumbered
+  }
   let packed = true;
   for (let k: u32 = 0; k < count; k++) packed &= packs(load<f64>(stagingNumbers + (<usize>k << 3)));
   if (isPacked(h) && !packed) unpack(h);
@@ -694,15 +850,15 @@ export function append(h: usize, count: u32): i32 {
  * of each appended entry (O(k log n)).
  */
 export function restore(h: usize, from: u32): void {
+  if (isRuns(h)) {
+    runs.endBatch(runsOf(h)); // the appends kept the runs in order
+    return;
+  }
   let size = sizeOf(h);
   let data = dataOf(h);
   let linked = isLinked(h);
   if (size - from > from) {
-    if (size < 2) return;
-    for (let i = (size - 2) >> 2; ; i--) {
-      siftDown(data, linked, size, i, keyAt(data, i), seqAt(data, i), itemAt(data, i));
-      if (i == 0) break;
-    }
+    heapify(data, size, linked);
   } else {
     for (let i = from; i < size; i++) {
       siftUp(data, linked, i, keyAt(data, i), seqAt(data, i), itemAt(data, i));
@@ -719,7 +875,7 @@ export function popMany(h: usize, max: u32): u32 {
   let taken: u32 = 0;
   while (taken < count) {
     let chunk = min(count - taken, PARTIAL_CHUNK);
-    if (!partialPays(sizeOf(h), chunk) || !popPartial(h, chunk, taken)) break;
+    if (isRuns(h) || !partialPays(sizeOf(h), chunk) || !popPartial(h, chunk, taken)) break;
     taken += chunk;
   }
   if (taken == count) return count;
@@ -1165,7 +1321,7 @@ function sortEntries(data: usize, other: usize, size: u32, counts: usize): void 
 export function drainSorted(h: usize, max: u32): usize {
   let size = sizeOf(h);
   let count = min(max, size);
-  if (!sortPays(size, count)) return 0;
+  if (isRuns(h) || !sortPays(size, count)) return 0;
   let bytes = (<u64>size << 4) + COUNTS_BYTES;
   if (!canAllocate(bytes)) return 0;
   let block = allocate(<usize>bytes);
@@ -1198,6 +1354,10 @@ export function releaseDrained(block: usize, size: u32): void {
 export function drainUnordered(h: usize, max: u32): u32 {
   let size = sizeOf(h);
   let count = min(min(max, size), STAGING_ITEMS);
+  if (isRuns(h)) {
+    for (let k: u32 = 0; k < count; k++) store<u32>(stagingWords + (<usize>k << 2), popTopRuns(h));
+    return count;
+  }
   let data = dataOf(h);
   let indexed = isIndexed(h);
   for (let k: u32 = 0; k < count; k++) {
@@ -1211,7 +1371,9 @@ export function drainUnordered(h: usize, max: u32): u32 {
 
 /** Value heaps: empties the heap (indexed heaps drain through `drainUnordered`). */
 export function clear(h: usize): void {
-  if (!isIndexed(h)) store<u32>(h, 0, SIZE);
+  if (isIndexed(h)) return;
+  if (isRuns(h)) leaveRuns(h);
+  store<u32>(h, 0, SIZE);
 }
 
 /**
@@ -1226,22 +1388,40 @@ export function copy(h: usize): usize {
     release(c, HEADER_BYTES);
     return 0;
   }
-  memory.copy(dataOf(c), dataOf(h), <usize>size << 4);
+  if (isRuns(h)) {
+    runs.gather(runsOf(h), dataOf(c));
+    heapify(dataOf(c), size, false);
+  } else {
+    memory.copy(dataOf(c), dataOf(h), <usize>size << 4);
+  }
   store<u32>(c, load<u32>(h, FLAGS) & PACKED, FLAGS);
   store<u32>(c, size, SIZE);
   store<u32>(c, load<u32>(h, NEXT_SEQ), NEXT_SEQ);
   return c;
 }
 
-/** Gives back the block's slack: capacity becomes the size (at least MIN_CAPACITY). */
+/**
+ * Gives back the block's slack: capacity becomes the size (at least MIN_CAPACITY). A RUNS heap
+ * goes back into one array of that size, when memory allows one more copy of its entries.
+ */
 export function shrink(h: usize): void {
+  if (isRuns(h)) {
+    settle(h);
+    return;
+  }
   let target = max(sizeOf(h), MIN_CAPACITY);
   if (target < capacityOf(h)) resize(h, target);
 }
 
 /** Bytes the heap holds: header plus its block. */
 export function bytes(h: usize): f64 {
-  return <f64>HEADER_BYTES + (load<usize>(h, BLOCK) ? <f64>blockBytes(capacityOf(h)) : 0);
+  let array = load<usize>(h, BLOCK) ? <f64>blockBytes(capacityOf(h)) : 0;
+  return <f64>HEADER_BYTES + array + (isRuns(h) ? runs.bytes(runsOf(h)) : 0);
+}
+
+/** Debug builds: whether the heap keeps its entries in runs (see RUNS). */
+export function inRuns(h: usize): bool {
+  return isRuns(h);
 }
 
 /** Debug builds: moves the sequence counter so a test can cross the wrap. */
@@ -1251,6 +1431,7 @@ export function setNextSequence(h: usize, seq: u32): void {
 
 /** Debug builds: whether every entry orders after its parent and, when linked, every slot points back at it. */
 export function check(h: usize): bool {
+  if (isRuns(h)) return runs.check(runsOf(h), sizeOf(h), load<u32>(h, NEXT_SEQ));
   let size = sizeOf(h);
   let data = dataOf(h);
   let linked = isLinked(h);

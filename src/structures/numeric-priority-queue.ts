@@ -90,6 +90,8 @@ export class NumericPriorityQueue implements Iterable<number> {
       throw arena.trapped('NumericPriorityQueue.popPush', error);
     }
     if (first >= 0) return first;
+    // -1 from a queue that holds items: memory refused what the push needed, and nothing changed.
+    if (this.size > 0) throw this.#capacity('NumericPriorityQueue.popPush');
     this.push(id, priority);
     return undefined;
   }

@@ -66,11 +66,14 @@ function pushAll(arena: Arena, h: number, indexed: boolean, keys: number[], firs
 
 /**
  * Whether no entry orders before its parent, read from the arena's memory (the layout table in
- * assembly/heap.ts: the header's first word is the entries' address, the second the size; an entry
- * is a u64 key, whose unsigned order is the order, then a u32 seq, the tie-break).
+ * assembly/heap.ts: the header's first word is the entries' address, the second the size, the
+ * fifth the flags; an entry is a u64 key, whose unsigned order is the order, then a u32 seq, the
+ * tie-break). A value heap that grew past 2^18 entries keeps them in runs instead (flag RUNS, 8),
+ * which pops one by one; `checkedPopMany` still checks its order, and debug builds its runs.
  */
 function heapOrdered(arena: Arena, h: number): boolean {
   const words = arena.words();
+  if (words[(h >>> 2) + 4]! & 8) return true;
   const size = words[(h >>> 2) + 1]!;
   const data = words[h >>> 2]! >>> 2;
   for (let i = 1; i < size; i++) {

@@ -8,6 +8,8 @@ import { arenaOn, builds, debugArena, type BuildName } from '../helpers/builds.j
 // sort by key puts them: heaps big enough to have several levels, full and partial sibling groups,
 // many equal keys, -0 (equal to 0, yet given back as -0), and heaps that store keys packed with
 // their sequence numbers, unpack when a key that does not pack arrives, and pack again once empty.
+// Value heaps that grow past a threshold keep their entries in runs (assembly/heap-runs.ts); the
+// debug build shrinks that threshold and the runs' shape so that short sequences reach every path.
 
 interface Entry {
   key: number;
@@ -50,7 +52,10 @@ type Op =
   | { kind: 'batch'; keys: number[] }
   | { kind: 'drainSorted'; max: number }
   /** A drain of this share of the heap, rounded up: mostly partial drains that sort. */
-  | { kind: 'drainShare'; share: number };
+  | { kind: 'drainShare'; share: number }
+  | { kind: 'popPush'; key: number }
+  | { kind: 'shrink' }
+  | { kind: 'clear' };
 
 const ops = (key: fc.Arbitrary<number>, largeBatches = false): fc.Arbitrary<Op[]> => fc.array(fc.oneof(
   { weight: 4, arbitrary: key.map((k) => ({ kind: 'push' as const, key: k })) },
@@ -64,6 +69,9 @@ const ops = (key: fc.Arbitrary<number>, largeBatches = false): fc.Arbitrary<Op[]
   { weight: 1, arbitrary: fc.constant({ kind: 'popMany' as const, max: 4096 }) },
   { weight: largeBatches ? 4 : 1, arbitrary: fc.nat(largeBatches ? 8000 : 1000).map((max) => ({ kind: 'drainSorted' as const, max })) },
   { weight: largeBatches ? 4 : 1, arbitrary: fc.double({ min: 0.3, max: 1, noNaN: true }).map((share) => ({ kind: 'drainShare' as const, share })) },
+  { weight: 2, arbitrary: key.map((k) => ({ kind: 'popPush' as const, key: k })) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'shrink' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'clear' as const }) },
 ), { maxLength: largeBatches ? 30 : 80, size: 'max' });
 
 function staged(core: CoreExports, arena: { stagingNumbers(): Float64Array; stagingWords(): Uint32Array }) {
@@ -82,10 +90,30 @@ const arenas = new Map<BuildName, Arena>();
  */
 const shrinkFor60s = () => fc.interruptAfterTimeLimit(60_000);
 
-/** Runs `ops` on a fresh heap and checks every answer against the model. */
-function run(build: BuildName, indexed: boolean, ops: Op[]): void {
-  let arena = arenas.get(build);
-  if (arena === undefined || arena.poisoned) arenas.set(build, (arena = arenaOn(build, { maxMemory: 16 << 20 })));
+/**
+ * Runs mode's shapes for these sequences (from, insertion, page, sort chunk, merge chunk): value
+ * heaps enter runs from 48 entries, with insertion heaps of 64 entries and pages of 4; and a
+ * starved shape, whose merges cannot keep pace (a sort of 16 + 16 entries every 16 pushes, a
+ * level's chunk of 64 only every 4 · levels pushes), so that runs pile up, pass to higher levels
+ * and are caught up when a sort starts.
+ */
+const runsShapes = { small: [48, 64, 4, 8, 256], starved: [48, 16, 4, 4, 64] } as const;
+type RunsShape = keyof typeof runsShapes;
+const runsArenas = new Map<RunsShape, Arena>();
+/** Operations after which a heap was in runs mode, so that the runs tests can tell they reached it. */
+let opsInRuns = 0;
+
+/** Runs `ops` on a fresh heap and checks every answer against the model; `runs`: on a debug arena with that runs shape. */
+function run(build: BuildName, indexed: boolean, ops: Op[], runs?: RunsShape): void {
+  let arena = runs === undefined ? arenas.get(build) : runsArenas.get(runs);
+  if (arena === undefined || arena.poisoned) {
+    arena = arenaOn(build, { maxMemory: 16 << 20 });
+    if (runs === undefined) arenas.set(build, arena);
+    else {
+      (arena.core as DebugExports).debug_heapRunsShape(...runsShapes[runs]);
+      runsArenas.set(runs, arena);
+    }
+  }
   const h = arena.core.heap_create(indexed ? 1 : 0);
   try {
     exercise(arena, build, h, indexed, ops);
@@ -152,10 +180,12 @@ function exercise(arena: Arena, build: BuildName, h: number, indexed: boolean, o
         const size = model.entries.length;
         const max = o.kind === 'drainShare' ? Math.ceil(o.share * size) : o.max;
         const count = Math.min(max, size);
+        const inRuns = debug !== undefined && debug.debug_heapInRuns(h) === 1;
         const block = core.heap_drainSorted(h, max);
         // The core sorts when `count` pops of about log2(size) levels each would cost more than its
         // eight passes over the heap; 16 MiB is room enough for the scratch space of these heaps.
-        const pays = size >= arena.heapSortFrom && count * (32 - Math.clz32(size)) >= 8 * size;
+        // Runs are drained by pops (their refills already merge sorted runs).
+        const pays = !inRuns && size >= arena.heapSortFrom && count * (32 - Math.clz32(size)) >= 8 * size;
         expect(block !== 0).toBe(pays);
         if (block === 0) break;
         const keys = arena.numbersAt(block, count).slice();
@@ -184,10 +214,31 @@ function exercise(arena: Arena, build: BuildName, h: number, indexed: boolean, o
         core.heap_restore(h, from);
         break;
       }
+      case 'popPush': {
+        if (indexed) break;
+        const want = model.entries.shift();
+        const got = core.heap_popPushValue(h, o.key, nextValue);
+        if (want === undefined) {
+          expect(got).toBe(-1);
+          break;
+        }
+        expect(got).toBe(want.id);
+        model.insert({ key: o.key, rank: model.rank++, id: nextValue++ });
+        break;
+      }
+      case 'shrink':
+        core.heap_shrink(h);
+        break;
+      case 'clear':
+        if (indexed) break;
+        core.heap_clear(h);
+        model.entries.length = 0;
+        break;
     }
     expect(core.heap_size(h)).toBe(model.entries.length);
     if (model.entries.length > 0) expect(Object.is(core.heap_peekKey(h), model.entries[0]!.key)).toBe(true);
     if (debug) expect(debug.debug_heapCheck(h)).toBe(1);
+    if (debug?.debug_heapInRuns(h) === 1) opsInRuns++;
   }
   if (indexed) for (const e of model.entries) expect(Object.is(core.heap_keyOf(h, e.id), e.key)).toBe(true);
   // A copy pops the whole order (and leaves the heap alone); then the heap itself drains the same way.
@@ -228,6 +279,73 @@ describe.each(Object.keys(builds) as BuildName[])('core heap order (%s build)', 
       fc.property(ops(key, true), (sequence) => run(build, indexed, sequence)),
       { numRuns: build === 'debug' ? 8 : 20, plugins: [shrinkFor60s()] },
     );
+  });
+});
+
+describe('core heap order in runs mode (debug build, runs from 48 entries)', () => {
+  it.each(['small', 'starved'] as const)('pops in stable-sort order over random operation sequences, runs entered and left (%s shape)', (shape) => {
+    const before = opsInRuns;
+    fc.assert(
+      fc.property(ops(anyKey), (sequence) => run('debug', false, sequence, shape)),
+      { numRuns: 30, plugins: [shrinkFor60s()] },
+    );
+    expect(opsInRuns - before).toBeGreaterThan(100);
+  });
+
+  it.each(['small', 'starved'] as const)('batches in and out of runs, with ties and -0, in the same order (%s shape)', (shape) => {
+    fc.assert(
+      fc.property(ops(fewUnpackable, true), (sequence) => run('debug', false, sequence, shape)),
+      { numRuns: 12, plugins: [shrinkFor60s()] },
+    );
+  });
+
+  it('enters runs mode when a large value heap grows, leaves it when empty, and settles on shrink', () => {
+    const { core } = debugArena({ maxMemory: 16 << 20 });
+    core.debug_heapRunsShape(...runsShapes.small);
+    const h = core.heap_create(0);
+    for (let i = 0; i < 1000; i++) core.heap_pushValue(h, (i * 7919) % 1000, i);
+    expect(core.debug_heapInRuns(h)).toBe(1);
+    expect(core.debug_heapCheck(h)).toBe(1);
+    const bytesInRuns = core.heap_bytes(h);
+    core.heap_shrink(h);
+    expect(core.debug_heapInRuns(h)).toBe(0);
+    expect(core.heap_bytes(h)).toBeLessThan(bytesInRuns);
+    expect(core.debug_heapCheck(h)).toBe(1);
+    core.heap_pushValue(h, 5, 1000); // grows again: back into runs
+    expect(core.debug_heapInRuns(h)).toBe(1);
+    const popped: number[] = [];
+    for (let i = 0; i < 1001; i++) popped.push(core.heap_popValue(h));
+    expect(core.debug_heapInRuns(h)).toBe(0);
+    expect(core.heap_size(h)).toBe(0);
+    const keyOf = (id: number) => (id === 1000 ? 5 : (id * 7919) % 1000);
+    for (let i = 1; i < popped.length; i++) expect(keyOf(popped[i]!)).toBeGreaterThanOrEqual(keyOf(popped[i - 1]!));
+    core.heap_dispose(h);
+  });
+
+  it('refuses a push with CapacityError status and nothing changed when memory refuses the pages a sort needs', () => {
+    const { arena, core } = debugArena({ maxMemory: 2 << 20 });
+    core.debug_heapRunsShape(64, 256, 64, 8, 128);
+    const h = core.heap_create(0);
+    let size = 0;
+    let status = 0;
+    for (let i = 0; i < 200_000 && status >= 0; i++) {
+      status = core.heap_pushValue(h, (i * 7919) % 10007, i);
+      if (status >= 0) size = status;
+    }
+    expect(status).toBe(core.STATUS_CAPACITY.value);
+    expect(core.debug_heapInRuns(h)).toBe(1);
+    expect(core.heap_size(h)).toBe(size);
+    expect(core.debug_heapCheck(h)).toBe(1);
+    expect(arena.poisoned).toBe(false);
+    // Everything pushed is still there, in order.
+    let last = -Infinity;
+    for (let i = 0; i < size; i++) {
+      const id = core.heap_popValue(h);
+      expect((id * 7919) % 10007).toBeGreaterThanOrEqual(last);
+      last = (id * 7919) % 10007;
+    }
+    expect(core.heap_popValue(h)).toBe(-1);
+    core.heap_dispose(h);
   });
 });
 

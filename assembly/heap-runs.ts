@@ -1,0 +1,933 @@
+// Runs: how a large value heap keeps its entries once it outgrows the caches (heap.ts enters this
+// mode; the idea is that of sequence heaps).
+//
+// Past the caches every level of a sift-down waits for the line the level before chose, so a pop
+// from a million entries is a chain of misses. In runs mode a push goes into a small insertion heap
+// that stays in the cache. When it fills, the other of two heap regions takes the pushes while the
+// full one gives its entries, smallest first, to a new sorted run; two runs of a level merge into
+// one run of the next. Pops come from a small buffer, refilled from the runs' fronts by a
+// tournament. Every large move is a sequential pass, and the work is paced: every PACE_EVERY
+// pushes, at most one chunk of the sort and one chunk of one level's merge, and only what is owed
+// (RATE entries a push since the task began), so no push does the work of thousands.
+//
+// The heap's own array stays as one more source, the "old heap": it only drains, and is given back
+// when empty. The header's `data` points at the record's top cell, a copy of the smallest entry, so
+// the JS reads of the top and the size (src/structures/heap-words.ts) need no change.
+//
+//   record (the header's RUNS field), one block
+//   ╒══════════╤══════════╤════════╤════════════╤═════════════╤═══════════╤══════════════╤══════════════╕
+//   │ top cell │ state    │ buffer │ run tables │ level tables│ tournament│ insertion one│ insertion two│
+//   │ 16       │ 96       │ 16 × 16│ 6 × 128 u32│ 6 × 48 u32  │           │ (I + 16) · 16│ (I + 16) · 16│
+//   └──────────┴──────────┴────────┴────────────┴─────────────┴───────────┴──────────────┴──────────────┘
+//   I = `insertion` entries (4,096), each region line-aligned as the heap's array is.
+//
+//   page, one block each: the next page's address (16 bytes with padding), then `pageEntries`
+//   entries (1,024: 16 KiB). A run is a chain of pages, read from its front and written at its
+//   back; a front or back index runs 0 .. pageEntries, and pageEntries means "at the page's end":
+//   a reader moves to the next page (giving this one back) before it reads, a writer takes a new
+//   page before it writes. So a merge holds no second copy of its inputs: each input page goes
+//   back as the merge leaves it. Pages come from a pool the record keeps, topped up from the
+//   arena on pushes, so that no step of the work can meet a refusal halfway.
+//
+// Invariants
+//   - every buffer entry orders before every entry a refill can take from (the old heap, the heap
+//     being sorted, its run, the waiting runs, the merges' outputs and inputs): refills take the
+//     smallest of those, and when a heap starts being sorted the buffer's rest joins it first. So
+//     the smallest entry is the insertion heap's top or the buffer's front; the top cell holds a
+//     copy of it after every operation.
+//   - a merge's output, and the run of the heap being sorted, hold only entries that order before
+//     what their inputs still hold.
+//   - a page is given back only by its run's reader once the writer has moved past it, or when the
+//     whole run is freed.
+//   - keys are never packed here (the heap unpacks on entering), so (key, seq) order is two compares.
+//
+// Measured as bench/micro/run-heap (the same design in a module of its own; its header has the
+// table): held at 1e6 132 ns a push + pop against 241 for the one tree, p99.9 1.3-1.5 µs, no pause
+// over 10 µs from the work itself, pages at 16.2 bytes an entry at their peak.
+
+import { allocate, canAllocate, release } from "./memory";
+import { siftDownValue, siftUpValue } from "./heap";
+
+// ── shape (fixed in release builds; debug builds shrink it so that tests reach every path) ──────
+
+/** A value heap enters runs mode when it must grow while holding at least this many entries. */
+export let runsFrom: u32 = 1 << 18;
+let insertion: u32 = 4096;
+let pageEntries: u32 = 1024;
+let sortChunk: u32 = 8;
+let mergeChunk: u32 = 128;
+
+/** Debug builds: a smaller shape for tests. Only while no heap is in runs mode. */
+export function setShape(from: u32, insertionEntries: u32, page: u32, sortStep: u32, mergeStep: u32): void {
+  runsFrom = from;
+  insertion = insertionEntries;
+  pageEntries = page;
+  sortChunk = sortStep;
+  mergeChunk = mergeStep;
+}
+
+// @ts-ignore: decorator
+@inline const BUFFER: u32 = 16;
+// @ts-ignore: decorator
+@inline const PACE_EVERY: u32 = 4;
+/**
+ * Entries a push owes each task under way. A sort moves at most `insertion` + BUFFER entries before
+ * the next one starts `insertion` pushes later, and a level's merge about 2^(level + 1) times as
+ * many before its next pair arrives 2^(level + 1) times as late, so one a push keeps pace; two
+ * leave room for the chunks' turns.
+ */
+// @ts-ignore: decorator
+@inline const RATE: u32 = 2;
+// @ts-ignore: decorator
+@inline const MAX_RUNS: u32 = 128;
+/**
+ * A level passes a run on to the next only while it holds four (one waiting, a merge's two inputs
+ * and its output), and `catchUp` keeps the runs below MAX_RUNS, so levels stay below
+ * MAX_RUNS / 4 + 1.
+ */
+// @ts-ignore: decorator
+@inline const MAX_LEVELS: u32 = 48;
+// @ts-ignore: decorator
+@inline const NONE: u32 = 0xffff_ffff;
+/** A run slot's state. */
+// @ts-ignore: decorator
+@inline const FREE: u32 = 0;
+// @ts-ignore: decorator
+@inline const TAKEN: u32 = 1;
+
+// ── record layout ────────────────────────────────────────────────────────────────────────────
+
+// @ts-ignore: decorator
+@inline const TOP: usize = 0;
+// @ts-ignore: decorator
+@inline const INSERT_AT: usize = 16;
+// @ts-ignore: decorator
+@inline const INSERT_SIZE: usize = 20;
+// @ts-ignore: decorator
+@inline const SORT_AT: usize = 24;
+// @ts-ignore: decorator
+@inline const SORT_SIZE: usize = 28;
+/** The run the heap being sorted gives its entries to, smallest first; NONE while none is sorted. */
+// @ts-ignore: decorator
+@inline const SORTED_RUN: usize = 32;
+/** The push count when the sort began, and the entries it has moved since. */
+// @ts-ignore: decorator
+@inline const SORT_BEGAN: usize = 36;
+// @ts-ignore: decorator
+@inline const SORT_MOVED: usize = 40;
+// @ts-ignore: decorator
+@inline const PUSHES: usize = 44;
+// @ts-ignore: decorator
+@inline const BUFFER_FRONT: usize = 48;
+// @ts-ignore: decorator
+@inline const BUFFER_END: usize = 52;
+// @ts-ignore: decorator
+@inline const LEVELS: usize = 56;
+// @ts-ignore: decorator
+@inline const TURN: usize = 60;
+// @ts-ignore: decorator
+@inline const OLD_DATA: usize = 64;
+// @ts-ignore: decorator
+@inline const OLD_SIZE: usize = 68;
+/** Pages at hand: a list through each page's first word, and its length. */
+// @ts-ignore: decorator
+@inline const POOL: usize = 72;
+// @ts-ignore: decorator
+@inline const POOL_COUNT: usize = 76;
+/** Pages the runs hold. */
+// @ts-ignore: decorator
+@inline const LIVE_PAGES: usize = 80;
+// @ts-ignore: decorator
+@inline const TAKEN_RUNS: usize = 84;
+/** The record's size. */
+// @ts-ignore: decorator
+@inline const RECORD_BYTES: usize = 88;
+/** Pages kept for a batch of pushes (`reserve`): the pool does not give them back until it ends. */
+// @ts-ignore: decorator
+@inline const RESERVED: usize = 92;
+/** The heap's own array while it drains: its block and capacity (the header's are 0 in runs mode). */
+// @ts-ignore: decorator
+@inline const OLD_BLOCK: usize = 96;
+// @ts-ignore: decorator
+@inline const OLD_CAPACITY: usize = 100;
+// @ts-ignore: decorator
+@inline const BUF: usize = 112;
+// @ts-ignore: decorator
+@inline const FRONT_PAGE: usize = BUF + BUFFER * 16;
+// @ts-ignore: decorator
+@inline const FRONT_INDEX: usize = FRONT_PAGE + MAX_RUNS * 4;
+// @ts-ignore: decorator
+@inline const BACK_PAGE: usize = FRONT_INDEX + MAX_RUNS * 4;
+// @ts-ignore: decorator
+@inline const BACK_INDEX: usize = BACK_PAGE + MAX_RUNS * 4;
+// @ts-ignore: decorator
+@inline const COUNT: usize = BACK_INDEX + MAX_RUNS * 4;
+// @ts-ignore: decorator
+@inline const STATE: usize = COUNT + MAX_RUNS * 4;
+// @ts-ignore: decorator
+@inline const LEVEL_WAITING: usize = STATE + MAX_RUNS * 4;
+// @ts-ignore: decorator
+@inline const LEVEL_A: usize = LEVEL_WAITING + MAX_LEVELS * 4;
+// @ts-ignore: decorator
+@inline const LEVEL_B: usize = LEVEL_A + MAX_LEVELS * 4;
+// @ts-ignore: decorator
+@inline const LEVEL_OUTPUT: usize = LEVEL_B + MAX_LEVELS * 4;
+/** The push count when the level's merge began, and the entries it has moved since. */
+// @ts-ignore: decorator
+@inline const LEVEL_BEGAN: usize = LEVEL_OUTPUT + MAX_LEVELS * 4;
+// @ts-ignore: decorator
+@inline const LEVEL_MOVED: usize = LEVEL_BEGAN + MAX_LEVELS * 4;
+/** A refill's sources (runs, or OLD_SOURCE / SORT_SOURCE), its tree, and each leaf's front key and seq. */
+// @ts-ignore: decorator
+@inline const SOURCES: usize = LEVEL_MOVED + MAX_LEVELS * 4;
+// @ts-ignore: decorator
+@inline const TREE: usize = SOURCES + MAX_RUNS * 4;
+// @ts-ignore: decorator
+@inline const LEAF_KEY: usize = TREE + MAX_RUNS * 8;
+// @ts-ignore: decorator
+@inline const LEAF_SEQ: usize = LEAF_KEY + MAX_RUNS * 8;
+// @ts-ignore: decorator
+@inline const REGIONS: usize = LEAF_SEQ + MAX_RUNS * 4;
+
+// @ts-ignore: decorator
+@inline function get(r: usize, field: usize): u32 { return load<u32>(r + field); }
+// @ts-ignore: decorator
+@inline function set(r: usize, field: usize, value: u32): void { store<u32>(r + field, value); }
+/** Entry `index` of a u32 table. */
+// @ts-ignore: decorator
+@inline function getAt(r: usize, table: usize, index: u32): u32 { return load<u32>(r + table + (<usize>index << 2)); }
+// @ts-ignore: decorator
+@inline function setAt(r: usize, table: usize, index: u32, value: u32): void { store<u32>(r + table + (<usize>index << 2), value); }
+
+// @ts-ignore: decorator
+@inline function regionBytes(entries: u32): usize { return (<usize>entries + BUFFER) * 16 + 64; }
+// @ts-ignore: decorator
+@inline function pageBytes(): usize { return 16 + (<usize>pageEntries << 4); }
+
+// ── entries ──────────────────────────────────────────────────────────────────────────────────
+
+/** Whether the entry at `a` orders before the one at `b`; the seq is read only for equal keys. */
+// @ts-ignore: decorator
+@inline function before(a: usize, b: usize): bool {
+  let ka = load<u64>(a), kb = load<u64>(b);
+  let result = ka < kb; // a value, not a branch: which key is smaller is a coin toss
+  if (ka == kb) result = load<u32>(a, 8) < load<u32>(b, 8);
+  return result;
+}
+
+// @ts-ignore: decorator
+@inline function copyEntry(to: usize, from: usize): void {
+  store<u64>(to, load<u64>(from));
+  store<u64>(to, load<u64>(from, 8), 8);
+}
+
+// @ts-ignore: decorator
+@inline function entryOf(data: usize, i: u32): usize { return data + (<usize>i << 4); }
+
+/** Copies the top of the heap at `data` holding `size` to `out` and restores the rest (the caller counts it). */
+function popTo(data: usize, size: u32, out: usize): void {
+  copyEntry(out, data);
+  let rest = size - 1;
+  if (rest == 0) return;
+  let last = entryOf(data, rest);
+  siftDownValue(data, rest, 0, load<u64>(last), load<u32>(last, 8), load<u32>(last, 12));
+}
+
+// ── pages ────────────────────────────────────────────────────────────────────────────────────
+
+/** Fills the pool to `want` pages from the arena; false if memory refuses before that. */
+function topUp(r: usize, want: u32): bool {
+  let bytes = pageBytes();
+  while (get(r, POOL_COUNT) < want) {
+    if (!canAllocate(bytes)) return false;
+    let page = allocate(bytes);
+    store<usize>(page, load<usize>(r + POOL));
+    store<usize>(r + POOL, page);
+    set(r, POOL_COUNT, get(r, POOL_COUNT) + 1);
+  }
+  return true;
+}
+
+/** A page from the pool (the caller made sure there is one). */
+function takePage(r: usize): usize {
+  let page = load<usize>(r + POOL);
+  store<usize>(r + POOL, load<usize>(page));
+  set(r, POOL_COUNT, get(r, POOL_COUNT) - 1);
+  set(r, LIVE_PAGES, get(r, LIVE_PAGES) + 1);
+  return page;
+}
+
+/** Gives a page back: to the pool, or to the arena when the pool holds well more than it keeps. */
+function givePage(r: usize, page: usize): void {
+  set(r, LIVE_PAGES, get(r, LIVE_PAGES) - 1);
+  if (get(r, POOL_COUNT) >= keep(r) + POOL_SLACK) {
+    release(page, pageBytes());
+    return;
+  }
+  store<usize>(page, load<usize>(r + POOL));
+  store<usize>(r + POOL, page);
+  set(r, POOL_COUNT, get(r, POOL_COUNT) + 1);
+}
+
+/** Pages the pool may hold beyond what it keeps, so that pages taken and given back in turn do not go to the arena and back each time. */
+// @ts-ignore: decorator
+@inline const POOL_SLACK: u32 = 8;
+
+/** Pages the pool keeps: what a sort's start and a pace can take, or what a batch was promised. */
+// @ts-ignore: decorator
+@inline function keep(r: usize): u32 {
+  return max(get(r, RESERVED), startNeed() + paceNeed());
+}
+
+/**
+ * Pages one pace can take: a chunk of the sort (and the merge its run starts as it arrives), a
+ * chunk of a merge (and the merge its output starts).
+ */
+function paceNeed(): u32 {
+  return (sortChunk + pageEntries - 1) / pageEntries + (mergeChunk + pageEntries - 1) / pageEntries + 3;
+}
+
+/**
+ * Pages starting a sort can take: the rest of the last sort if it is not done (entries it still
+ * holds, and its run's partial page), the run the new one writes to, the merge its arrival may
+ * start, and merges finished to catch up (`catchUp`: each can take two pages ahead of giving
+ * them back, and leaves one partial page).
+ */
+function startNeed(): u32 {
+  return (insertion + BUFFER + pageEntries - 1) / pageEntries + 3 + CATCH_UP_PAGES;
+}
+
+// @ts-ignore: decorator
+@inline const CATCH_UP_PAGES: u32 = 8;
+
+// @ts-ignore: decorator
+@inline function pageEntry(page: usize, index: u32): usize { return page + 16 + (<usize>index << 4); }
+
+// ── runs ─────────────────────────────────────────────────────────────────────────────────────
+
+/** A free run slot, taken, empty, with one page to write to. */
+function newRun(r: usize): u32 {
+  let run: u32 = 0;
+  while (getAt(r, STATE, run) != FREE) run++;
+  let page = takePage(r);
+  setAt(r, FRONT_PAGE, run, <u32>page);
+  setAt(r, FRONT_INDEX, run, 0);
+  setAt(r, BACK_PAGE, run, <u32>page);
+  setAt(r, BACK_INDEX, run, 0);
+  setAt(r, COUNT, run, 0);
+  setAt(r, STATE, run, TAKEN);
+  set(r, TAKEN_RUNS, get(r, TAKEN_RUNS) + 1);
+  return run;
+}
+
+function freeRun(r: usize, run: u32): void {
+  let page = <usize>getAt(r, FRONT_PAGE, run), last = <usize>getAt(r, BACK_PAGE, run);
+  while (true) {
+    let next = load<usize>(page);
+    givePage(r, page);
+    if (page == last) break;
+    page = next;
+  }
+  setAt(r, STATE, run, FREE);
+  set(r, TAKEN_RUNS, get(r, TAKEN_RUNS) - 1);
+}
+
+/** The run's front entry (it has one), moving to its next page first if the front one is spent. */
+// @ts-ignore: decorator
+@inline function frontOf(r: usize, run: u32): usize {
+  let index = getAt(r, FRONT_INDEX, run);
+  if (index == pageEntries) return nextFront(r, run);
+  return pageEntry(<usize>getAt(r, FRONT_PAGE, run), index);
+}
+
+function nextFront(r: usize, run: u32): usize {
+  let page = <usize>getAt(r, FRONT_PAGE, run);
+  let next = load<usize>(page);
+  givePage(r, page);
+  setAt(r, FRONT_PAGE, run, <u32>next);
+  setAt(r, FRONT_INDEX, run, 0);
+  return pageEntry(next, 0);
+}
+
+/** Where the run's next entry goes, taking a new page first if the back one is full. */
+function backOf(r: usize, run: u32): usize {
+  let page = <usize>getAt(r, BACK_PAGE, run), index = getAt(r, BACK_INDEX, run);
+  if (index == pageEntries) {
+    let next = takePage(r);
+    store<usize>(page, next);
+    setAt(r, BACK_PAGE, run, <u32>next);
+    setAt(r, BACK_INDEX, run, 0);
+    return pageEntry(next, 0);
+  }
+  return pageEntry(page, index);
+}
+
+/** Counts `entries` read from the run's front (within its front page). */
+// @ts-ignore: decorator
+@inline function consumed(r: usize, run: u32, entries: u32): void {
+  setAt(r, FRONT_INDEX, run, getAt(r, FRONT_INDEX, run) + entries);
+  setAt(r, COUNT, run, getAt(r, COUNT, run) - entries);
+}
+
+/** Counts `entries` written at the run's back (within its back page). */
+// @ts-ignore: decorator
+@inline function written(r: usize, run: u32, entries: u32): void {
+  setAt(r, BACK_INDEX, run, getAt(r, BACK_INDEX, run) + entries);
+  setAt(r, COUNT, run, getAt(r, COUNT, run) + entries);
+}
+
+// ── sorts: the full insertion heap given to a run ────────────────────────────────────────────
+
+/**
+ * The insertion heap is full: it becomes the heap being sorted, and the other region takes the
+ * pushes. The buffer's rest joins it first: once sorted, its entries are reached only by refills,
+ * and some may order before entries the buffer still holds.
+ */
+function startSort(r: usize): void {
+  if (get(r, SORT_SIZE) > 0) sortSome(r, get(r, SORT_SIZE)); // the last sort is not done: finish it now
+  catchUp(r);
+  let insertAt = <usize>get(r, INSERT_AT), size = get(r, INSERT_SIZE);
+  for (let k = get(r, BUFFER_FRONT), end = get(r, BUFFER_END); k < end; k++) {
+    let entry = r + BUF + (<usize>k << 4);
+    siftUpValue(insertAt, size++, load<u64>(entry), load<u32>(entry, 8), load<u32>(entry, 12));
+  }
+  set(r, BUFFER_FRONT, 0);
+  set(r, BUFFER_END, 0);
+  set(r, INSERT_AT, get(r, SORT_AT));
+  set(r, INSERT_SIZE, 0);
+  set(r, SORT_AT, <u32>insertAt);
+  set(r, SORT_SIZE, size);
+  set(r, SORTED_RUN, newRun(r));
+  set(r, SORT_BEGAN, get(r, PUSHES));
+  set(r, SORT_MOVED, 0);
+}
+
+/** Moves up to `count` entries of the heap being sorted to its run; a run sorted to the end arrives at level 0. */
+function sortSome(r: usize, count: u32): void {
+  let run = get(r, SORTED_RUN), sortAt = <usize>get(r, SORT_AT), size = get(r, SORT_SIZE);
+  let left = min(count, size);
+  set(r, SORT_MOVED, get(r, SORT_MOVED) + left);
+  while (left > 0) {
+    let out = backOf(r, run);
+    let entries = min(left, pageEntries - getAt(r, BACK_INDEX, run));
+    for (let k: u32 = 0; k < entries; k++) {
+      popTo(sortAt, size--, out);
+      out += 16;
+    }
+    written(r, run, entries);
+    left -= entries;
+  }
+  set(r, SORT_SIZE, size);
+  if (size == 0) endSort(r);
+}
+
+function endSort(r: usize): void {
+  let run = get(r, SORTED_RUN);
+  set(r, SORTED_RUN, NONE);
+  arrive(r, run, 0);
+}
+
+// ── merges ───────────────────────────────────────────────────────────────────────────────────
+//
+// A level holds at most one run waiting for a partner; when a second arrives the two become the
+// inputs of the level's merge, whose output (a run of the next level) grows by a chunk on the
+// level's turns. A run that arrives while its level's merge is still under way and a run waits
+// goes on to the next level (merging runs of unequal sizes is still right), so no merge is ever
+// finished at once. Until it is done the merge's output front is a refill source (it holds the
+// smallest of its inputs' entries so far), and so are the inputs' fronts: a refill may take from
+// them directly, and the merge then goes on from there.
+
+/** A finished run arrives at `level`: it waits there, or starts the level's merge with the one waiting. */
+function arrive(r: usize, run: u32, level: u32): void {
+  if (getAt(r, COUNT, run) == 0) {
+    freeRun(r, run);
+    return;
+  }
+  while (true) {
+    let levels = get(r, LEVELS);
+    if (level >= levels) {
+      setAt(r, LEVEL_WAITING, level, NONE);
+      setAt(r, LEVEL_OUTPUT, level, NONE);
+      set(r, LEVELS, level + 1);
+    }
+    let partner = getAt(r, LEVEL_WAITING, level);
+    if (partner == NONE) {
+      setAt(r, LEVEL_WAITING, level, run);
+      return;
+    }
+    if (getAt(r, LEVEL_OUTPUT, level) == NONE) {
+      setAt(r, LEVEL_WAITING, level, NONE);
+      setAt(r, LEVEL_A, level, partner);
+      setAt(r, LEVEL_B, level, run);
+      setAt(r, LEVEL_OUTPUT, level, newRun(r));
+      setAt(r, LEVEL_BEGAN, level, get(r, PUSHES));
+      setAt(r, LEVEL_MOVED, level, 0);
+      return;
+    }
+    level++;
+  }
+}
+
+/** Moves up to `budget` entries of the level's merge into its output; ends the merge when its inputs are spent. */
+function merge(r: usize, level: u32, budget: u32): void {
+  let output = getAt(r, LEVEL_OUTPUT, level);
+  let first = getAt(r, LEVEL_A, level), second = getAt(r, LEVEL_B, level);
+  let moved: u32 = 0;
+  while (moved < budget) {
+    let firstCount = getAt(r, COUNT, first), secondCount = getAt(r, COUNT, second);
+    if (firstCount == 0 && secondCount == 0) break;
+    let out = backOf(r, output);
+    let entries = min(budget - moved, pageEntries - getAt(r, BACK_INDEX, output));
+    if (firstCount == 0 || secondCount == 0) {
+      let rest = firstCount == 0 ? second : first;
+      let from = frontOf(r, rest);
+      entries = min(entries, min(getAt(r, COUNT, rest), pageEntries - getAt(r, FRONT_INDEX, rest)));
+      memory.copy(out, from, <usize>entries << 4);
+      consumed(r, rest, entries);
+    } else {
+      let a = frontOf(r, first), b = frontOf(r, second);
+      // Within this many steps no cursor leaves its page nor its run.
+      let room = min(pageEntries - getAt(r, FRONT_INDEX, first), pageEntries - getAt(r, FRONT_INDEX, second));
+      entries = min(entries, min(room, min(firstCount, secondCount)));
+      let startA = a, startB = b, stop = out + (<usize>entries << 4);
+      // Selects pick the winner and move both cursors: random keys would mispredict a branch on
+      // every other entry.
+      while (out < stop) {
+        let takeB = before(b, a);
+        copyEntry(out, select(b, a, takeB));
+        out += 16;
+        b += select<usize>(16, 0, takeB);
+        a += select<usize>(0, 16, takeB);
+      }
+      consumed(r, first, <u32>((a - startA) >> 4));
+      consumed(r, second, <u32>((b - startB) >> 4));
+    }
+    written(r, output, entries);
+    moved += entries;
+  }
+  setAt(r, LEVEL_MOVED, level, getAt(r, LEVEL_MOVED, level) + moved);
+  if (getAt(r, COUNT, first) == 0 && getAt(r, COUNT, second) == 0) finish(r, level);
+}
+
+/**
+ * Finishes merges, lowest level first, while the runs fill the table but for RUNS_SPARE slots. The
+ * paced work keeps far below that; runs pile up only when it waited for pages, and then a level
+ * that holds four runs passes the next on to the level above.
+ */
+function catchUp(r: usize): void {
+  while (get(r, TAKEN_RUNS) > MAX_RUNS - RUNS_SPARE) {
+    let level: u32 = 0, levels = get(r, LEVELS);
+    while (level < levels && getAt(r, LEVEL_OUTPUT, level) == NONE) level++;
+    if (level == levels) return;
+    merge(r, level, NONE);
+  }
+}
+
+/** Run slots a sort's start keeps free: its own run, and the merges its arrival can start. */
+// @ts-ignore: decorator
+@inline const RUNS_SPARE: u32 = 8;
+
+function finish(r: usize, level: u32): void {
+  let output = getAt(r, LEVEL_OUTPUT, level);
+  freeRun(r, getAt(r, LEVEL_A, level));
+  freeRun(r, getAt(r, LEVEL_B, level));
+  setAt(r, LEVEL_OUTPUT, level, NONE);
+  arrive(r, output, level + 1);
+}
+
+/**
+ * The chunks of work that are owed: the sort's, and the merge of the level whose turn it is (one
+ * level a time keeps each call short). Skipped while the pool is short of pages: the work waits,
+ * and a sort not done when the next starts is finished then.
+ */
+function pace(r: usize): void {
+  if (get(r, POOL_COUNT) < paceNeed()) return;
+  let pushes = get(r, PUSHES);
+  if (get(r, SORT_SIZE) > 0 && (pushes - get(r, SORT_BEGAN)) * RATE - get(r, SORT_MOVED) >= sortChunk) sortSome(r, sortChunk);
+  let levels = get(r, LEVELS);
+  if (levels == 0) return;
+  let level = get(r, TURN);
+  if (level >= levels) level = 0;
+  set(r, TURN, level + 1);
+  if (getAt(r, LEVEL_OUTPUT, level) != NONE && (pushes - getAt(r, LEVEL_BEGAN, level)) * RATE - getAt(r, LEVEL_MOVED, level) >= mergeChunk) {
+    merge(r, level, mergeChunk);
+  }
+}
+
+// ── refills ──────────────────────────────────────────────────────────────────────────────────
+
+/** The heaps among a refill's sources (a heap's front is its top). */
+// @ts-ignore: decorator
+@inline const SORT_SOURCE: u32 = 0xffff_fffe;
+// @ts-ignore: decorator
+@inline const OLD_SOURCE: u32 = 0xffff_fffd;
+
+/** A spent source's front: orders after every entry (no key encodes to all ones; NaN never enters). */
+// @ts-ignore: decorator
+@inline const SPENT: u64 = 0xffff_ffff_ffff_ffff;
+
+// @ts-ignore: decorator
+@inline function addSource(r: usize, count: u32, source: u32): u32 {
+  setAt(r, SOURCES, count, source);
+  return count + 1;
+}
+
+/**
+ * Lists what a refill takes from: the old heap, the heap being sorted and its run, every level's
+ * waiting run, and its merge's output and inputs.
+ */
+function listSources(r: usize): u32 {
+  let count: u32 = 0;
+  if (get(r, OLD_SIZE) > 0) count = addSource(r, count, OLD_SOURCE);
+  if (get(r, SORT_SIZE) > 0) count = addSource(r, count, SORT_SOURCE);
+  let sorted = get(r, SORTED_RUN);
+  if (sorted != NONE) count = addSource(r, count, sorted);
+  for (let level: u32 = 0, levels = get(r, LEVELS); level < levels; level++) {
+    let waiting = getAt(r, LEVEL_WAITING, level);
+    if (waiting != NONE) count = addSource(r, count, waiting);
+    let output = getAt(r, LEVEL_OUTPUT, level);
+    if (output != NONE) {
+      count = addSource(r, count, output);
+      count = addSource(r, count, getAt(r, LEVEL_A, level));
+      count = addSource(r, count, getAt(r, LEVEL_B, level));
+    }
+  }
+  return count;
+}
+
+/** Copies source `leaf`'s front key and seq beside the tournament, where its replays read them. */
+function loadLeaf(r: usize, leaf: u32): void {
+  let source = getAt(r, SOURCES, leaf);
+  let front: usize = 0;
+  if (source == OLD_SOURCE) {
+    if (get(r, OLD_SIZE) > 0) front = <usize>get(r, OLD_DATA);
+  } else if (source == SORT_SOURCE) {
+    if (get(r, SORT_SIZE) > 0) front = <usize>get(r, SORT_AT);
+  } else if (getAt(r, COUNT, source) > 0) {
+    front = frontOf(r, source);
+  }
+  store<u64>(r + LEAF_KEY + (<usize>leaf << 3), front ? load<u64>(front) : SPENT);
+  store<u32>(r + LEAF_SEQ + (<usize>leaf << 2), front ? load<u32>(front, 8) : 0);
+}
+
+/** Of two leaves, the one whose front orders first (ties between spent leaves go either way). */
+// @ts-ignore: decorator
+@inline function winner(r: usize, x: u32, y: u32): u32 {
+  let keyX = load<u64>(r + LEAF_KEY + (<usize>x << 3)), keyY = load<u64>(r + LEAF_KEY + (<usize>y << 3));
+  let takeY = keyY < keyX;
+  if (keyY == keyX) takeY = getAt(r, LEAF_SEQ, y) < getAt(r, LEAF_SEQ, x);
+  return select(y, x, takeY);
+}
+
+// @ts-ignore: decorator
+@inline function replay(r: usize, node: u32): void {
+  setAt(r, TREE, node, winner(r, getAt(r, TREE, node << 1), getAt(r, TREE, (node << 1) + 1)));
+}
+
+/**
+ * Fills the buffer with the sources' smallest entries: a tournament over their fronts (node n holds
+ * the winning leaf of nodes 2n and 2n + 1; leaves from `width`, each front's key and seq kept beside
+ * the tree), so each entry costs one replay of its leaf's path, log2 of the sources.
+ */
+function refill(r: usize): void {
+  let count = listSources(r);
+  let width: u32 = 2; // at least two leaves, so that the root is a node that is replayed
+  while (width < count) width <<= 1;
+  for (let leaf: u32 = 0; leaf < width; leaf++) {
+    if (leaf < count) loadLeaf(r, leaf);
+    else store<u64>(r + LEAF_KEY + (<usize>leaf << 3), SPENT);
+    setAt(r, TREE, width + leaf, leaf);
+  }
+  for (let node = width - 1; node > 0; node--) replay(r, node);
+  let filled: u32 = 0;
+  while (filled < BUFFER) {
+    let leaf = getAt(r, TREE, 1);
+    if (load<u64>(r + LEAF_KEY + (<usize>leaf << 3)) == SPENT) break;
+    let source = getAt(r, SOURCES, leaf);
+    let out = r + BUF + (<usize>filled << 4);
+    if (source == OLD_SOURCE) {
+      let size = get(r, OLD_SIZE);
+      popTo(<usize>get(r, OLD_DATA), size, out);
+      set(r, OLD_SIZE, size - 1);
+    } else if (source == SORT_SOURCE) {
+      let size = get(r, SORT_SIZE);
+      popTo(<usize>get(r, SORT_AT), size, out);
+      set(r, SORT_SIZE, size - 1);
+    } else {
+      copyEntry(out, frontOf(r, source));
+      consumed(r, source, 1);
+    }
+    filled++;
+    loadLeaf(r, leaf);
+    for (let node = (width + leaf) >> 1; node > 0; node >>= 1) replay(r, node);
+  }
+  set(r, BUFFER_FRONT, 0);
+  set(r, BUFFER_END, filled);
+  // Spent sources go: the old heap's block; a sort taken to its end ends; a waiting run frees its
+  // level; a merge whose inputs are spent ends.
+  if (get(r, OLD_SIZE) == 0 && get(r, OLD_BLOCK) != 0) releaseOld(r);
+  if (get(r, SORTED_RUN) != NONE && get(r, SORT_SIZE) == 0) endSort(r);
+  for (let level: u32 = 0; level < get(r, LEVELS); level++) {
+    let waiting = getAt(r, LEVEL_WAITING, level);
+    if (waiting != NONE && getAt(r, COUNT, waiting) == 0) {
+      freeRun(r, waiting);
+      setAt(r, LEVEL_WAITING, level, NONE);
+    }
+    let output = getAt(r, LEVEL_OUTPUT, level);
+    if (output != NONE && getAt(r, COUNT, getAt(r, LEVEL_A, level)) == 0 && getAt(r, COUNT, getAt(r, LEVEL_B, level)) == 0) finish(r, level);
+  }
+}
+
+// ── the heap's header, as heap.ts lays it out (only what this file touches) ────────────────────
+
+// @ts-ignore: decorator
+@inline const H_DATA: usize = 0;
+// @ts-ignore: decorator
+@inline const H_SIZE: usize = 4;
+// @ts-ignore: decorator
+@inline const H_CAPACITY: usize = 8;
+// @ts-ignore: decorator
+@inline const H_BLOCK: usize = 20;
+// @ts-ignore: decorator
+@inline export const H_RUNS: usize = 24;
+/** The bytes of a heap array's block of `capacity` entries (heap.ts: capacity · 16 + 48). */
+// @ts-ignore: decorator
+@inline function arrayBytes(capacity: u32): usize { return (<usize>capacity << 4) + 48; }
+
+/** Gives back the old heap's block, now empty. */
+function releaseOld(r: usize): void {
+  release(<usize>get(r, OLD_BLOCK), arrayBytes(get(r, OLD_CAPACITY)));
+  set(r, OLD_BLOCK, 0);
+  set(r, OLD_DATA, 0);
+}
+
+// ── the mode's operations, called by heap.ts ─────────────────────────────────────────────────
+
+// @ts-ignore: decorator
+@inline function recordBytes(): usize { return REGIONS + 2 * regionBytes(insertion); }
+
+/**
+ * Puts the heap (unpacked, unlinked, holding `size` entries at `data`) into runs mode: its array
+ * becomes the old heap, the header's data the record's top cell, and its block and capacity 0 (so
+ * that every push takes heap.ts's slow path, which sends it here). False, with nothing changed, if
+ * memory refuses the record and the pages a first push may need.
+ */
+export function enter(h: usize): bool {
+  let bytes = recordBytes();
+  if (!canAllocate(<u64>bytes + <u64>(startNeed() + paceNeed()) * pageBytes())) return false;
+  let r = allocate(bytes);
+  memory.fill(r, 0, REGIONS);
+  // Entry 1 of each region on a line boundary, as the heap's array places it.
+  let one = ((r + REGIONS + 16 + 63) & ~<usize>63) - 16;
+  set(r, INSERT_AT, <u32>one);
+  set(r, SORT_AT, <u32>(one + regionBytes(insertion)));
+  set(r, SORTED_RUN, NONE);
+  set(r, RECORD_BYTES, <u32>bytes);
+  let data = load<usize>(h, H_DATA);
+  set(r, OLD_DATA, <u32>data);
+  set(r, OLD_SIZE, load<u32>(h, H_SIZE));
+  set(r, OLD_BLOCK, <u32>load<usize>(h, H_BLOCK));
+  set(r, OLD_CAPACITY, load<u32>(h, H_CAPACITY));
+  copyEntry(r + TOP, data);
+  if (!topUp(r, startNeed() + paceNeed())) {
+    // canAllocate said yes for the whole; the allocator's rounding refused a page: undo.
+    drop(r);
+    return false;
+  }
+  store<usize>(h, r, H_RUNS);
+  store<usize>(h, r + TOP, H_DATA);
+  store<usize>(h, 0, H_BLOCK);
+  store<u32>(h, 0, H_CAPACITY);
+  return true;
+}
+
+/** Whether a push can go ahead: when it starts a sort, the pages that can take are at hand. */
+// @ts-ignore: decorator
+@inline export function readyForPush(r: usize): bool {
+  return get(r, INSERT_SIZE) < insertion || topUp(r, startNeed());
+}
+
+/**
+ * Makes sure `count` pushes in a row (`push` without `readyForPush`) find every page they can take:
+ * pages for their entries, a partial page for every run their sorts and merges start, the rest of
+ * a sort under way, a page a merge under way can take ahead of giving one back, and a pace.
+ */
+export function reserve(r: usize, count: u32): bool {
+  let sorts = (<u64>get(r, INSERT_SIZE) + count) / insertion + 1;
+  let pages = (<u64>count + insertion + BUFFER + pageEntries - 1) / pageEntries + 2 * sorts + 3 * (<u64>get(r, LEVELS) + 2) + paceNeed();
+  if (pages > 0xffff_ffff || !topUp(r, <u32>pages)) return false;
+  set(r, RESERVED, <u32>pages);
+  return true;
+}
+
+/** Ends a batch: the pool may give back what it kept for it. */
+export function endBatch(r: usize): void {
+  set(r, RESERVED, 0);
+}
+
+/**
+ * Adds an entry; the caller checked `readyForPush` (or `reserve`d) and counts it in the header,
+ * then shows the top (`showTop`, or `showPushed` when this push started no sort).
+ */
+export function push(r: usize, key: u64, seq: u32, item: u32): void {
+  if (get(r, INSERT_SIZE) == insertion) startSort(r);
+  let size = get(r, INSERT_SIZE);
+  siftUpValue(<usize>get(r, INSERT_AT), size, key, seq, item);
+  set(r, INSERT_SIZE, size + 1);
+  let pushes = get(r, PUSHES) + 1;
+  set(r, PUSHES, pushes);
+  if ((pushes & (PACE_EVERY - 1)) == 0) {
+    if (get(r, POOL_COUNT) < keep(r)) topUp(r, keep(r)); // best effort: the work can wait
+    pace(r);
+  }
+}
+
+/** Removes the smallest entry and returns its item; the caller counts it in the header (size > 0 before). */
+export function pop(r: usize): u32 {
+  let insertAt = <usize>get(r, INSERT_AT), front = get(r, BUFFER_FRONT);
+  let buffered = r + BUF + (<usize>front << 4);
+  let size = get(r, INSERT_SIZE);
+  if (front == get(r, BUFFER_END) || (size > 0 && before(insertAt, buffered))) {
+    let item = load<u32>(insertAt, 12);
+    popTo(insertAt, size, r + TOP);
+    set(r, INSERT_SIZE, size - 1);
+    return item;
+  }
+  set(r, BUFFER_FRONT, front + 1);
+  return load<u32>(buffered, 12);
+}
+
+/**
+ * After a push whose insertion heap had room: the smallest entry is the one the top cell shows,
+ * or the new one, now the insertion heap's top. Returns false when the push started a sort (the
+ * buffer's rest went into the heap being sorted): then `showTop` has to look.
+ */
+// @ts-ignore: decorator
+@inline export function showPushed(r: usize): bool {
+  if (get(r, INSERT_SIZE) == 1 && get(r, BUFFER_END) == 0) return false;
+  let insertAt = <usize>get(r, INSERT_AT);
+  if (before(insertAt, r + TOP)) copyEntry(r + TOP, insertAt);
+  return true;
+}
+
+/** Copies the smallest entry to the top cell, refilling the buffer first if the runs hold it. */
+export function showTop(h: usize, r: usize): void {
+  let size = get(r, INSERT_SIZE);
+  if (get(r, BUFFER_FRONT) == get(r, BUFFER_END) && load<u32>(h, H_SIZE) > size) refill(r);
+  let insertAt = <usize>get(r, INSERT_AT), front = get(r, BUFFER_FRONT);
+  let buffered = r + BUF + (<usize>front << 4);
+  let fromInsert = front == get(r, BUFFER_END) || (size > 0 && before(insertAt, buffered));
+  copyEntry(r + TOP, fromInsert ? insertAt : buffered);
+}
+
+/** Copies every entry (in no order) to `to`; returns how many. */
+export function gather(r: usize, to: usize): u32 {
+  let at = to;
+  let front = get(r, BUFFER_FRONT), end = get(r, BUFFER_END);
+  memory.copy(at, r + BUF + (<usize>front << 4), <usize>(end - front) << 4);
+  at += <usize>(end - front) << 4;
+  at = copyHeap(at, <usize>get(r, INSERT_AT), get(r, INSERT_SIZE));
+  at = copyHeap(at, <usize>get(r, SORT_AT), get(r, SORT_SIZE));
+  at = copyHeap(at, <usize>get(r, OLD_DATA), get(r, OLD_SIZE));
+  for (let run: u32 = 0; run < MAX_RUNS; run++) {
+    if (getAt(r, STATE, run) != TAKEN) continue;
+    let left = getAt(r, COUNT, run);
+    let page = <usize>getAt(r, FRONT_PAGE, run), index = getAt(r, FRONT_INDEX, run);
+    while (left > 0) {
+      if (index == pageEntries) {
+        page = load<usize>(page);
+        index = 0;
+      }
+      let entries = min(left, pageEntries - index);
+      memory.copy(at, pageEntry(page, index), <usize>entries << 4);
+      at += <usize>entries << 4;
+      index += entries;
+      left -= entries;
+    }
+  }
+  return <u32>((at - to) >> 4);
+}
+
+// @ts-ignore: decorator
+@inline function copyHeap(at: usize, data: usize, size: u32): usize {
+  if (size > 0) memory.copy(at, data, <usize>size << 4);
+  return at + (<usize>size << 4);
+}
+
+/** Gives back everything the mode holds (the old heap's block too) and leaves the header's data, size and runs at 0. */
+export function leave(h: usize): void {
+  let r = load<usize>(h, H_RUNS);
+  if (get(r, OLD_BLOCK) != 0) releaseOld(r);
+  drop(r);
+  store<usize>(h, 0, H_RUNS);
+  store<usize>(h, 0, H_DATA);
+}
+
+/** Gives back the record, its runs' pages and its pool. */
+function drop(r: usize): void {
+  for (let run: u32 = 0; run < MAX_RUNS; run++) {
+    if (getAt(r, STATE, run) == TAKEN) freeRun(r, run);
+  }
+  let bytes = pageBytes();
+  for (let page = load<usize>(r + POOL); page != 0; ) {
+    let next = load<usize>(page);
+    release(page, bytes);
+    page = next;
+  }
+  release(r, <usize>get(r, RECORD_BYTES));
+}
+
+/** Bytes the mode holds besides the header: the record, its pages and the old heap's block. */
+export function bytes(r: usize): f64 {
+  let old = get(r, OLD_BLOCK) ? <f64>arrayBytes(get(r, OLD_CAPACITY)) : 0;
+  return <f64>get(r, RECORD_BYTES) + <f64>(get(r, LIVE_PAGES) + get(r, POOL_COUNT)) * <f64>pageBytes() + old;
+}
+
+/**
+ * Debug builds: whether the parts are in order and hold `size` entries with seqs below `nextSeq`,
+ * and the top cell is the smallest of them.
+ */
+export function check(r: usize, size: u32, nextSeq: u32): bool {
+  let count = get(r, BUFFER_END) - get(r, BUFFER_FRONT) + get(r, INSERT_SIZE) + get(r, SORT_SIZE) + get(r, OLD_SIZE);
+  if (!heapOrdered(<usize>get(r, INSERT_AT), get(r, INSERT_SIZE))) return false;
+  if (!heapOrdered(<usize>get(r, SORT_AT), get(r, SORT_SIZE))) return false;
+  if (!heapOrdered(<usize>get(r, OLD_DATA), get(r, OLD_SIZE))) return false;
+  let smallest = r + TOP;
+  for (let run: u32 = 0; run < MAX_RUNS; run++) {
+    if (getAt(r, STATE, run) != TAKEN) continue;
+    count += getAt(r, COUNT, run);
+    let left = getAt(r, COUNT, run);
+    let page = <usize>getAt(r, FRONT_PAGE, run), index = getAt(r, FRONT_INDEX, run);
+    let previous: usize = 0;
+    while (left > 0) {
+      if (index == pageEntries) {
+        page = load<usize>(page);
+        index = 0;
+      }
+      let entry = pageEntry(page, index);
+      if (previous != 0 && before(entry, previous)) return false;
+      if (before(entry, smallest) || load<u32>(entry, 8) >= nextSeq) return false;
+      previous = entry;
+      index++;
+      left--;
+    }
+  }
+  if (count != size) return false;
+  // The top cell is one of the two places the smallest entry can be, and no part holds a smaller one.
+  let front = get(r, BUFFER_FRONT);
+  for (let k = front; k < get(r, BUFFER_END); k++) {
+    let entry = r + BUF + (<usize>k << 4);
+    if (before(entry, smallest) || (k > front && before(entry, entry - 16))) return false;
+  }
+  if (get(r, INSERT_SIZE) > 0 && before(<usize>get(r, INSERT_AT), smallest)) return false;
+  if (get(r, SORT_SIZE) > 0 && before(<usize>get(r, SORT_AT), smallest)) return false;
+  if (get(r, OLD_SIZE) > 0 && before(<usize>get(r, OLD_DATA), smallest)) return false;
+  return true;
+}
+
+function heapOrdered(data: usize, size: u32): bool {
+  for (let i: u32 = 1; i < size; i++) {
+    if (before(entryOf(data, i), entryOf(data, (i - 1) >> 2))) return false;
+  }
+  return true;
+}
