@@ -4,6 +4,8 @@
 //
 // - structures: pushes, pops (single and batches), updates and removes on a PriorityQueue, a Queue
 //   and a NumericQueue (`--size 500000` holds the PriorityQueue where batches pop its large way);
+//   pushes, pops, popPush and batches on a NumericPriorityQueue held at the same size (past 2^18
+//   entries it keeps them in runs), every pop checked against the priority `peekPriority` showed;
 // - scheduler: jobs through submit / take / ack / fail with priorities, tenants, delays, retries
 //   with jittered backoff, dead letters (evicted past maxDeadLetters, requeued, purged), cancels,
 //   pause/resume and snapshot/restore with jobs in flight, on a fake clock.
@@ -11,7 +13,7 @@
 // Memory is sampled after a garbage collection when one can be asked for (`npm run soak` passes
 // --expose-gc); the slope is fitted over the second half of the run, after the warm-up growth.
 import { parseArgs } from 'node:util';
-import { Arena, NumericQueue, PriorityQueue, Queue, Scheduler, type Handle, type JobId } from '../src/index.js';
+import { Arena, NumericPriorityQueue, NumericQueue, PriorityQueue, Queue, Scheduler, type Handle, type JobId } from '../src/index.js';
 
 const { values } = parseArgs({
   options: {
@@ -83,6 +85,16 @@ function soakStructures() {
   const handles = new Map<number, Handle>();
   const ledger = new Ledger(totalOps);
   let nextId = 0;
+  const numeric = new NumericPriorityQueue({ arena });
+  const numericLedger = new Ledger(totalOps + 1);
+  /** Each numeric id's priority, to check what a pop returns against what `peekPriority` showed. */
+  const priorities = new Float64Array(totalOps + 1);
+  let numericNext = 0;
+  let misordered = 0;
+  const numericLeave = (id: number, shown: number | undefined) => {
+    if (priorities[id] !== shown) misordered++;
+    numericLedger.leave(id);
+  };
   const samples: Sample[] = [];
   const started = performance.now();
   for (let op = 0; op < totalOps; op++) {
@@ -118,13 +130,56 @@ function soakStructures() {
       ids.push(op >>> 0);
       if (ids.size > holdSize) ids.shift();
     }
+    const n = random();
+    if (numeric.size < holdSize || n < 0.2) {
+      priorities[numericNext] = Math.floor(random() * 1e6) / 8;
+      numeric.push(numericNext, priorities[numericNext]!);
+      numericNext++;
+    } else if (n < 0.45) {
+      const shown = numeric.peekPriority();
+      numericLeave(numeric.pop()!, shown);
+    } else if (n < 0.7) {
+      const shown = numeric.peekPriority();
+      priorities[numericNext] = Math.floor(random() * 1e6) / 8;
+      numericLeave(numeric.popPush(numericNext, priorities[numericNext]!)!, shown);
+      numericNext++;
+    } else if (n < 0.7005) {
+      const count = 1 + Math.floor(random() * 300);
+      const batch = new Uint32Array(count);
+      const batchPriorities = new Float64Array(count);
+      for (let k = 0; k < count; k++) {
+        batch[k] = numericNext;
+        batchPriorities[k] = priorities[numericNext] = Math.floor(random() * 1e6) / 8;
+        numericNext++;
+      }
+      numeric.pushMany(batch, batchPriorities);
+    } else if (n < 0.701) {
+      const out = new Uint32Array(1 + Math.floor(random() * 300));
+      const outPriorities = new Float64Array(out.length);
+      const count = numeric.popMany(out, outPriorities);
+      for (let k = 0; k < count; k++) {
+        if (k > 0 && outPriorities[k]! < outPriorities[k - 1]!) misordered++;
+        numericLeave(out[k]!, outPriorities[k]);
+      }
+    }
     if (op % 1_000_000 === 0) samples.push(sample(op, arena));
   }
   for (const id of pq.drain()) ledger.leave(id);
+  let lastPriority = -Infinity;
+  while (numeric.size > 0) {
+    const shown = numeric.peekPriority()!;
+    if (shown < lastPriority) misordered++;
+    lastPriority = shown;
+    numericLeave(numeric.pop()!, shown);
+  }
   return {
     ops: totalOps,
     seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
     pushed: nextId,
+    numericPushed: numericNext,
+    numericLost: numericNext - numericLedger.left,
+    numericDuplicated: numericLedger.duplicated,
+    numericMisordered: misordered,
     takenOut: ledger.left,
     lost: nextId - ledger.left,
     duplicated: ledger.duplicated,
@@ -287,6 +342,7 @@ if (values.part === 'all' || values.part === 'structures') {
   const structures = soakStructures();
   report.structures = structures;
   failed ||= structures.lost !== 0 || structures.duplicated !== 0;
+  failed ||= structures.numericLost !== 0 || structures.numericDuplicated !== 0 || structures.numericMisordered !== 0;
 }
 if (values.part === 'all' || values.part === 'scheduler') {
   const scheduler = soakScheduler();

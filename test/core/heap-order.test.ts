@@ -97,8 +97,11 @@ const shrinkFor60s = () => fc.interruptAfterTimeLimit(60_000);
  * level's chunk of 64 only every 4 · levels pushes), so that runs pile up, pass to higher levels
  * and are caught up when a sort starts.
  */
-const runsShapes = { small: [48, 64, 4, 8, 256], starved: [48, 16, 4, 4, 64] } as const;
-type RunsShape = keyof typeof runsShapes;
+type RunsShape = 'small' | 'starved';
+const runsShapes: Record<RunsShape, [from: number, insertion: number, page: number, sortChunk: number, mergeChunk: number]> = {
+  small: [48, 64, 4, 8, 256],
+  starved: [48, 16, 4, 4, 64],
+};
 const runsArenas = new Map<RunsShape, Arena>();
 /** Operations after which a heap was in runs mode, so that the runs tests can tell they reached it. */
 let opsInRuns = 0;
