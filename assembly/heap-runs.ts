@@ -10,8 +10,8 @@
 // pushes, at most one chunk of the sort and one chunk of one level's merge, and only what is owed
 // (RATE entries a push since the task began), so no push does the work of thousands.
 //
-// The heap's own array stays as one more source, the "old heap": it only drains, and is given back
-// when empty. The header's `data` points at the record's top cell, a copy of the smallest entry, so
+// The heap's own array stays as the "old heap": it only drains, a pop at a time (not through the
+// buffer), and is given back when empty. The header's `data` points at the record's top cell, a copy of the smallest entry, so
 // the JS reads of the top and the size (src/structures/heap-words.ts) need no change.
 //
 //   record (the header's RUNS field), one block
@@ -30,11 +30,11 @@
 //   arena on pushes, so that no step of the work can meet a refusal halfway.
 //
 // Invariants
-//   - every buffer entry orders before every entry a refill can take from (the old heap, the heap
-//     being sorted, its run, the waiting runs, the merges' outputs and inputs): refills take the
-//     smallest of those, and when a heap starts being sorted the buffer's rest joins it first. So
-//     the smallest entry is the insertion heap's top or the buffer's front; the top cell holds a
-//     copy of it after every operation.
+//   - every buffer entry orders before every entry a refill can take from (the heap being sorted,
+//     its run, the waiting runs, the merges' outputs and inputs): refills take the smallest of
+//     those, and when a heap starts being sorted the buffer's rest joins it first. So the smallest
+//     entry is the insertion heap's top, the buffer's front or the old heap's top; the top cell
+//     holds a copy of it after every operation.
 //   - a merge's output, and the run of the heap being sorted, hold only entries that order before
 //     what their inputs still hold.
 //   - a page is given back only by its run's reader once the writer has moved past it, or when the
@@ -177,7 +177,7 @@ export function setShape(from: u32, insertionEntries: u32, page: u32, sortStep: 
 @inline const LEVEL_BEGAN: usize = LEVEL_OUTPUT + MAX_LEVELS * 4;
 // @ts-ignore: decorator
 @inline const LEVEL_MOVED: usize = LEVEL_BEGAN + MAX_LEVELS * 4;
-/** A refill's sources (runs, or OLD_SOURCE / SORT_SOURCE), its tree, and each leaf's front key and seq. */
+/** A refill's sources (runs, or SORT_SOURCE), its tree, and each leaf's front key and seq. */
 // @ts-ignore: decorator
 @inline const SOURCES: usize = LEVEL_MOVED + MAX_LEVELS * 4;
 // @ts-ignore: decorator
@@ -556,11 +556,9 @@ function pace(r: usize): void {
 
 // ── refills ──────────────────────────────────────────────────────────────────────────────────
 
-/** The heaps among a refill's sources (a heap's front is its top). */
+/** The heap being sorted, among a refill's sources (its front is its top). */
 // @ts-ignore: decorator
 @inline const SORT_SOURCE: u32 = 0xffff_fffe;
-// @ts-ignore: decorator
-@inline const OLD_SOURCE: u32 = 0xffff_fffd;
 
 /** A spent source's front: orders after every entry (no key encodes to all ones; NaN never enters). */
 // @ts-ignore: decorator
@@ -573,12 +571,13 @@ function pace(r: usize): void {
 }
 
 /**
- * Lists what a refill takes from: the old heap, the heap being sorted and its run, every level's
- * waiting run, and its merge's output and inputs.
+ * Lists what a refill takes from: the heap being sorted and its run, every level's waiting run,
+ * and its merge's output and inputs. (Not the old heap: each of its pops is a chain of misses
+ * through an array past the caches, and sixteen in one refill made a pop of ~2.5 µs; pops take
+ * from it one at a time instead, as they did before the heap entered runs mode.)
  */
 function listSources(r: usize): u32 {
   let count: u32 = 0;
-  if (get(r, OLD_SIZE) > 0) count = addSource(r, count, OLD_SOURCE);
   if (get(r, SORT_SIZE) > 0) count = addSource(r, count, SORT_SOURCE);
   let sorted = get(r, SORTED_RUN);
   if (sorted != NONE) count = addSource(r, count, sorted);
@@ -599,9 +598,7 @@ function listSources(r: usize): u32 {
 function loadLeaf(r: usize, leaf: u32): void {
   let source = getAt(r, SOURCES, leaf);
   let front: usize = 0;
-  if (source == OLD_SOURCE) {
-    if (get(r, OLD_SIZE) > 0) front = <usize>get(r, OLD_DATA);
-  } else if (source == SORT_SOURCE) {
+  if (source == SORT_SOURCE) {
     if (get(r, SORT_SIZE) > 0) front = <usize>get(r, SORT_AT);
   } else if (getAt(r, COUNT, source) > 0) {
     front = frontOf(r, source);
@@ -645,11 +642,7 @@ function refill(r: usize): void {
     if (load<u64>(r + LEAF_KEY + (<usize>leaf << 3)) == SPENT) break;
     let source = getAt(r, SOURCES, leaf);
     let out = r + BUF + (<usize>filled << 4);
-    if (source == OLD_SOURCE) {
-      let size = get(r, OLD_SIZE);
-      popTo(<usize>get(r, OLD_DATA), size, out);
-      set(r, OLD_SIZE, size - 1);
-    } else if (source == SORT_SOURCE) {
+    if (source == SORT_SOURCE) {
       let size = get(r, SORT_SIZE);
       popTo(<usize>get(r, SORT_AT), size, out);
       set(r, SORT_SIZE, size - 1);
@@ -663,9 +656,8 @@ function refill(r: usize): void {
   }
   set(r, BUFFER_FRONT, 0);
   set(r, BUFFER_END, filled);
-  // Spent sources go: the old heap's block; a sort taken to its end ends; a waiting run frees its
-  // level; a merge whose inputs are spent ends.
-  if (get(r, OLD_SIZE) == 0 && get(r, OLD_BLOCK) != 0) releaseOld(r);
+  // Spent sources go: a sort taken to its end ends; a waiting run frees its level; a merge whose
+  // inputs are spent ends.
   if (get(r, SORTED_RUN) != NONE && get(r, SORT_SIZE) == 0) endSort(r);
   for (let level: u32 = 0; level < get(r, LEVELS); level++) {
     let waiting = getAt(r, LEVEL_WAITING, level);
@@ -782,19 +774,40 @@ export function push(r: usize, key: u64, seq: u32, item: u32): void {
   }
 }
 
+/**
+ * Where the smallest entry is: the insertion heap's top, the buffer's front or the old heap's top
+ * (the buffer holds the smallest of everything else while anything else holds entries, `showTop`
+ * sees to that). The caller knows there is an entry.
+ */
+// @ts-ignore: decorator
+@inline function smallestAt(r: usize): usize {
+  let front = get(r, BUFFER_FRONT);
+  let best: usize = front < get(r, BUFFER_END) ? r + BUF + (<usize>front << 4) : 0;
+  let insertAt = <usize>get(r, INSERT_AT);
+  if (get(r, INSERT_SIZE) > 0 && (best == 0 || before(insertAt, best))) best = insertAt;
+  let old = <usize>get(r, OLD_DATA);
+  if (get(r, OLD_SIZE) > 0 && (best == 0 || before(old, best))) best = old;
+  return best;
+}
+
 /** Removes the smallest entry and returns its item; the caller counts it in the header (size > 0 before). */
 export function pop(r: usize): u32 {
-  let insertAt = <usize>get(r, INSERT_AT), front = get(r, BUFFER_FRONT);
-  let buffered = r + BUF + (<usize>front << 4);
-  let size = get(r, INSERT_SIZE);
-  if (front == get(r, BUFFER_END) || (size > 0 && before(insertAt, buffered))) {
-    let item = load<u32>(insertAt, 12);
+  let at = smallestAt(r);
+  let item = load<u32>(at, 12);
+  let insertAt = <usize>get(r, INSERT_AT);
+  if (at == insertAt) {
+    let size = get(r, INSERT_SIZE);
     popTo(insertAt, size, r + TOP);
     set(r, INSERT_SIZE, size - 1);
-    return item;
+  } else if (at == <usize>get(r, OLD_DATA)) {
+    let size = get(r, OLD_SIZE);
+    popTo(at, size, r + TOP);
+    set(r, OLD_SIZE, size - 1);
+    if (size == 1) releaseOld(r);
+  } else {
+    set(r, BUFFER_FRONT, get(r, BUFFER_FRONT) + 1);
   }
-  set(r, BUFFER_FRONT, front + 1);
-  return load<u32>(buffered, 12);
+  return item;
 }
 
 /**
@@ -812,12 +825,9 @@ export function pop(r: usize): u32 {
 
 /** Copies the smallest entry to the top cell, refilling the buffer first if the runs hold it. */
 export function showTop(h: usize, r: usize): void {
-  let size = get(r, INSERT_SIZE);
-  if (get(r, BUFFER_FRONT) == get(r, BUFFER_END) && load<u32>(h, H_SIZE) > size) refill(r);
-  let insertAt = <usize>get(r, INSERT_AT), front = get(r, BUFFER_FRONT);
-  let buffered = r + BUF + (<usize>front << 4);
-  let fromInsert = front == get(r, BUFFER_END) || (size > 0 && before(insertAt, buffered));
-  copyEntry(r + TOP, fromInsert ? insertAt : buffered);
+  let outside = get(r, INSERT_SIZE) + get(r, OLD_SIZE);
+  if (get(r, BUFFER_FRONT) == get(r, BUFFER_END) && load<u32>(h, H_SIZE) > outside) refill(r);
+  copyEntry(r + TOP, smallestAt(r));
 }
 
 /** Copies every entry (in no order) to `to`; returns how many. */

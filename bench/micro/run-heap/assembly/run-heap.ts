@@ -1,6 +1,9 @@
-// An experiment, not part of the core: a value heap for large queues that keeps most entries in
-// sorted runs instead of one tree (the idea of sequence heaps), measured against the core's heap
-// in bench/micro/heap.ts (`--only wasm-heap=<this build>`). One queue per instance.
+// An experiment: a value heap for large queues that keeps most entries in sorted runs instead of
+// one tree (the idea of sequence heaps), measured against the core's heap in bench/micro/heap.ts
+// (`--only wasm-heap=<this build>`). One queue per instance, its shape fixed at build time, so that
+// variants are quick to compare. The core's value heaps use this design past 2^18 entries
+// (assembly/heap-runs.ts: a record per heap, pages from the arena, the heap's own array as one
+// more source, a top cell for the JS reads).
 //
 // Why: past the caches every level of a sift-down waits for the line the level before chose, so a
 // pop from a million entries is a chain of misses. Here a push goes into a small insertion heap
@@ -44,6 +47,32 @@
 //     what their inputs still hold.
 //   - a page is given back only by its run's reader once the writer has moved past it, or when
 //     the whole run is freed.
+//
+// Measured (2026-11-26; bench/micro/heap.ts `--only wasm-heap=...,wasm-heap+payload=...`, ns per
+// push + pop, random keys, side by side in one run; `+payload` adds a side array of payload objects,
+// as flatqueue + payload array does; latency: `npx tsx bench/micro/run-heap/latency.ts`, single
+// pop + push held at 1e6, 2e6 of them). "Stepped" is this heap's earlier form (git history,
+// 7cd0511): all work every 4,096 pushes, runs in power-of-two blocks.
+//
+//                        held 1e5  held 1e6  + payload  filled and drained 1e6  + payload  held 1e7
+//   paced, paged (this)  108       132       414        126                     276        154-160
+//   stepped              101       116       375        115                     288        144
+//   core raw value heap   78       241                  148
+//   PriorityQueue                            594                                384
+//   flatqueue + payload                      839                                641
+//
+//                        p50     p99       p99.9       p99.99      over 100 µs   memory of runs
+//   paced, paged (this)  60 ns   0.9 µs    1.3-1.5 µs  3.0-3.9 µs  3-7           16.2 B an entry
+//   stepped              60 ns   0.6 µs    0.9 µs      0.3 ms      ~500          up to ~32 B
+//   core NumericPriorityQueue (same loop, earlier)  p99.9 1.0 µs, p99.99 30 µs, 3-4 over 100 µs
+//
+// Pacing costs ~15 % of the heap's own time: chunks of 8 sort pops and 128 merged entries instead of
+// thousands at once, and a refill's tournament built again for every 16 entries (a 64-entry buffer:
+// 122 ns held at 1e6, p99.9 2.2 µs; 32: 126-132 ns, 1.6 µs). Chunk sizes barely move the time
+// (sort 8-64, merge 128-4,096, pages 1,024-4,096: 128-137 ns) but set the tail (sort 64 and merge
+// 4,096: p99.9 14 µs). Profile (perf, held 1e6): the sort's heap pops 28 %, refills 27 %, merges
+// 20 %, pushes 8 %. Pages hold the runs in 16.2 bytes an entry at 1e6 and 16.0 at 1e7, counted at
+// their peak (a merge gives back each input page it leaves). At 1e5 the one tree is faster.
 //
 // `npx tsx bench/micro/run-heap/check.ts` checks the pop order against NumericPriorityQueue.
 
