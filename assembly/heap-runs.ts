@@ -7,8 +7,8 @@
 // full one gives its entries, smallest first, to a new sorted run; two runs of a level merge into
 // one run of the next. Pops come from a small buffer, refilled from the runs' fronts by a
 // tournament. Every large move is a sequential pass, and the work is paced: every PACE_EVERY
-// pushes, at most one chunk of the sort and one chunk of one level's merge, and only what is owed
-// (RATE entries a push since the task began), so no push does the work of thousands.
+// pushes, either a chunk of the sort or one of a merge (the levels taking turns), and only what is
+// owed (RATE entries a push since the task began), so no push does the work of thousands.
 //
 // The heap's own array stays as the "old heap": it only drains, a pop at a time (not through the
 // buffer), and is given back when empty. The header's `data` points at the record's top cell, a copy of the smallest entry, so
@@ -69,7 +69,7 @@ export function setShape(from: u32, insertionEntries: u32, page: u32, sortStep: 
 // @ts-ignore: decorator
 @inline const BUFFER: u32 = 16;
 // @ts-ignore: decorator
-@inline const PACE_EVERY: u32 = 4;
+@inline const PACE_EVERY: u32 = 2;
 /**
  * Entries a push owes each task under way. A sort moves at most `insertion` + BUFFER entries before
  * the next one starts `insertion` pushes later, and a level's merge about 2^(level + 1) times as
@@ -536,14 +536,18 @@ function finish(r: usize, level: u32): void {
 }
 
 /**
- * The chunks of work that are owed: the sort's, and the merge of the level whose turn it is (one
- * level a time keeps each call short). Skipped while the pool is short of pages: the work waits,
+ * A chunk of the work that is owed: the sort's, or on the next call the merge of the level whose
+ * turn it is (one chunk a call keeps each push short). Skipped while the pool is short of pages: the work waits,
  * and a sort not done when the next starts is finished then.
  */
 function pace(r: usize): void {
   if (get(r, POOL_COUNT) < paceNeed()) return;
   let pushes = get(r, PUSHES);
-  if (get(r, SORT_SIZE) > 0 && (pushes - get(r, SORT_BEGAN)) * RATE - get(r, SORT_MOVED) >= sortChunk) sortSome(r, sortChunk);
+  // The sort's chunk and a merge's take turns, so that no push does both.
+  if (pushes & PACE_EVERY) {
+    if (get(r, SORT_SIZE) > 0 && (pushes - get(r, SORT_BEGAN)) * RATE - get(r, SORT_MOVED) >= sortChunk) sortSome(r, sortChunk);
+    return;
+  }
   let levels = get(r, LEVELS);
   if (levels == 0) return;
   let level = get(r, TURN);
