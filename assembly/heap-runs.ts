@@ -751,8 +751,11 @@ export function enter(h: usize): bool {
 export function reserve(r: usize, count: u32): bool {
   let sorts = (<u64>get(r, INSERT_SIZE) + count) / insertion + 1;
   let pages = (<u64>count + insertion + BUFFER + pageEntries - 1) / pageEntries + 2 * sorts + 3 * (<u64>get(r, LEVELS) + 2) + paceNeed();
-  if (pages > 0xffff_ffff || !topUp(r, <u32>pages)) return false;
-  set(r, RESERVED, <u32>pages);
+  if (pages > 0xffff_ffff) return false;
+  // A batch reserves for all its pushes, then each of its chunks for its own: keep the larger.
+  let want = max(<u32>pages, get(r, RESERVED));
+  if (!topUp(r, want)) return false;
+  set(r, RESERVED, want);
   return true;
 }
 

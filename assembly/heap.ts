@@ -440,7 +440,7 @@ function renumberForRuns(h: usize, count: u32): bool {
 /** A value heap's push in runs mode (`pushValue` has reserved). */
 function pushValueRuns(h: usize, key: f64, value: u32): i32 {
   if (!renumberForRuns(h, 1)) return CAPACITY;
-  if (!isRuns(h)) return reserveOne(h) ? pushValueInto(h, key, value) : CAPACITY;
+  if (!isRuns(h)) return pushValueSlow(h, key, value); // renumbered in one full array: it grows, or enters runs again
   let r = runsOf(h);
   if (!runs.readyForPush(r)) return CAPACITY;
   let seq = takeSequence(h) | negativeZero(key);
@@ -821,7 +821,8 @@ export function append(h: usize, count: u32): i32 {
   if (isRuns(h)) {
     if (!renumberForRuns(h, count)) return CAPACITY;
     if (isRuns(h)) return appendRuns(h, count);
-    if (!grow(h, count)) return CAPACITY; // back in one array, renumbered
+    if (!grow(h, count)) return CAPACITY; // back in one array, renumbered; growing may enter runs again
+    if (isRuns(h)) return appendRuns(h, count);
   }
   let packed = true;
   for (let k: u32 = 0; k < count; k++) packed &= packs(load<f64>(stagingNumbers + (<usize>k << 3)));

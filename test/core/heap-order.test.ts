@@ -325,6 +325,43 @@ describe('core heap order in runs mode (debug build, runs from 48 entries)', () 
     core.heap_dispose(h);
   });
 
+  it('keeps FIFO among equal keys when the arrival counter wraps in runs mode, one by one and in batches', () => {
+    const { arena, core } = debugArena({ maxMemory: 16 << 20 });
+    core.debug_heapRunsShape(...runsShapes.small);
+    const h = core.heap_create(0);
+    const model = new Model();
+    let id = 0;
+    const push = (k: number) => {
+      core.heap_pushValue(h, k, id);
+      model.insert({ key: k, rank: model.rank++, id: id++ });
+    };
+    for (let i = 0; i < 500; i++) push(i % 7);
+    expect(core.debug_heapInRuns(h)).toBe(1);
+    core.debug_heapSetNextSequence(h, 2 ** 32 - 60);
+    for (let i = 0; i < 200; i++) {
+      push(i % 5);
+      if (i % 3 === 0) expect(core.heap_popValue(h)).toBe(model.entries.shift()!.id);
+      expect(core.debug_heapCheck(h)).toBe(1);
+    }
+    // A batch across the wrap too: the reserve puts the entries back into one array to renumber them.
+    core.debug_heapSetNextSequence(h, 2 ** 32 - 600);
+    const from = core.heap_size(h);
+    expect(core.heap_reserve(h, 400)).toBe(1);
+    const numbers = arena.stagingNumbers();
+    const words = arena.stagingWords();
+    for (let k = 0; k < 400; k++) {
+      numbers[k] = k % 3;
+      words[k] = id + k;
+    }
+    expect(core.heap_append(h, 400)).toBe(400);
+    core.heap_restore(h, from);
+    for (let k = 0; k < 400; k++) model.insert({ key: k % 3, rank: model.rank++, id: id++ });
+    expect(core.debug_heapCheck(h)).toBe(1);
+    for (const want of model.entries) expect(core.heap_popValue(h)).toBe(want.id);
+    expect(core.heap_size(h)).toBe(0);
+    core.heap_dispose(h);
+  });
+
   it('refuses a push with CapacityError status and nothing changed when memory refuses the pages a sort needs', () => {
     const { arena, core } = debugArena({ maxMemory: 2 << 20 });
     core.debug_heapRunsShape(64, 256, 64, 8, 128);
