@@ -746,11 +746,13 @@ export function enter(h: usize): bool {
 /**
  * Makes sure `count` pushes in a row (`push` without `readyForPush`) find every page they can take:
  * pages for their entries, a partial page for every run their sorts and merges start, the rest of
- * a sort under way, a page a merge under way can take ahead of giving one back, and a pace.
+ * a sort under way, for every level (those the batch adds too) a merge's page taken ahead of giving
+ * one back and the run its arrival starts, and a pace.
  */
 export function reserve(r: usize, count: u32): bool {
   let sorts = (<u64>get(r, INSERT_SIZE) + count) / insertion + 1;
-  let pages = (<u64>count + insertion + BUFFER + pageEntries - 1) / pageEntries + 2 * sorts + 3 * (<u64>get(r, LEVELS) + 2) + paceNeed();
+  let levels = <u64>get(r, LEVELS) + 2 + (32 - clz(<u32>sorts)); // the levels a batch can add, too
+  let pages = (<u64>count + insertion + BUFFER + pageEntries - 1) / pageEntries + 2 * sorts + 3 * levels + paceNeed();
   if (pages > 0xffff_ffff) return false;
   // A batch reserves for all its pushes, then each of its chunks for its own: keep the larger.
   let want = max(<u32>pages, get(r, RESERVED));
