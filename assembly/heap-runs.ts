@@ -46,7 +46,7 @@
 // over 10 µs from the work itself, pages at 16.2 bytes an entry at their peak.
 
 import { allocate, canAllocate, release } from "./memory";
-import { siftDownValue, siftUpValue } from "./heap";
+import { BLOCK, CAPACITY_FIELD, DATA, RUNS_RECORD, SIZE, blockBytes, lineAligned, siftDownValue, siftUpValue } from "./heap";
 
 // ── shape (fixed in release builds; debug builds shrink it so that tests reach every path) ──────
 
@@ -64,6 +64,7 @@ export function setShape(from: u32, insertionEntries: u32, page: u32, sortStep: 
   pageEntries = page;
   sortChunk = sortStep;
   mergeChunk = mergeStep;
+  countNeeds();
 }
 
 // @ts-ignore: decorator
@@ -276,16 +277,15 @@ function givePage(r: usize, page: usize): void {
 /** Pages the pool keeps: what a sort's start and a pace can take, or what a batch was promised. */
 // @ts-ignore: decorator
 @inline function keep(r: usize): u32 {
-  return max(get(r, RESERVED), startNeed() + paceNeed());
+  return max(get(r, RESERVED), startNeed + paceNeed);
 }
 
 /**
  * Pages one pace can take: a chunk of the sort (and the merge its run starts as it arrives), a
- * chunk of a merge (and the merge its output starts).
+ * chunk of a merge (and the merge its output starts). Set with the shape (`countNeeds`), as it
+ * is read on every other push.
  */
-function paceNeed(): u32 {
-  return (sortChunk + pageEntries - 1) / pageEntries + (mergeChunk + pageEntries - 1) / pageEntries + 3;
-}
+let paceNeed: u32 = 0;
 
 /**
  * Pages starting a sort can take: the rest of the last sort if it is not done (entries it still
@@ -293,12 +293,17 @@ function paceNeed(): u32 {
  * start, and merges finished to catch up (`catchUp`: each can take two pages ahead of giving
  * them back, and leaves one partial page).
  */
-function startNeed(): u32 {
-  return (insertion + BUFFER + pageEntries - 1) / pageEntries + 3 + CATCH_UP_PAGES;
-}
+let startNeed: u32 = 0;
 
 // @ts-ignore: decorator
 @inline const CATCH_UP_PAGES: u32 = 8;
+
+function countNeeds(): void {
+  paceNeed = (sortChunk + pageEntries - 1) / pageEntries + (mergeChunk + pageEntries - 1) / pageEntries + 3;
+  startNeed = (insertion + BUFFER + pageEntries - 1) / pageEntries + 3 + CATCH_UP_PAGES;
+}
+countNeeds();
+
 
 // @ts-ignore: decorator
 @inline function pageEntry(page: usize, index: u32): usize { return page + 16 + (<usize>index << 4); }
@@ -541,7 +546,7 @@ function finish(r: usize, level: u32): void {
  * and a sort not done when the next starts is finished then.
  */
 function pace(r: usize): void {
-  if (get(r, POOL_COUNT) < paceNeed()) return;
+  if (get(r, POOL_COUNT) < paceNeed) return;
   let pushes = get(r, PUSHES);
   // The sort's chunk and a merge's take turns, so that no push does both.
   if (pushes & PACE_EVERY) {
@@ -674,25 +679,11 @@ function refill(r: usize): void {
   }
 }
 
-// ── the heap's header, as heap.ts lays it out (only what this file touches) ────────────────────
-
-// @ts-ignore: decorator
-@inline const H_DATA: usize = 0;
-// @ts-ignore: decorator
-@inline const H_SIZE: usize = 4;
-// @ts-ignore: decorator
-@inline const H_CAPACITY: usize = 8;
-// @ts-ignore: decorator
-@inline const H_BLOCK: usize = 20;
-// @ts-ignore: decorator
-@inline export const H_RUNS: usize = 24;
-/** The bytes of a heap array's block of `capacity` entries (heap.ts: capacity · 16 + 48). */
-// @ts-ignore: decorator
-@inline function arrayBytes(capacity: u32): usize { return (<usize>capacity << 4) + 48; }
+// ── the old heap ─────────────────────────────────────────────────────────────────────────────
 
 /** Gives back the old heap's block, now empty. */
 function releaseOld(r: usize): void {
-  release(<usize>get(r, OLD_BLOCK), arrayBytes(get(r, OLD_CAPACITY)));
+  release(<usize>get(r, OLD_BLOCK), <usize>blockBytes(get(r, OLD_CAPACITY)));
   set(r, OLD_BLOCK, 0);
   set(r, OLD_DATA, 0);
 }
@@ -710,37 +701,36 @@ function releaseOld(r: usize): void {
  */
 export function enter(h: usize): bool {
   let bytes = recordBytes();
-  if (!canAllocate(<u64>bytes + <u64>(startNeed() + paceNeed()) * pageBytes())) return false;
+  if (!canAllocate(<u64>bytes + <u64>(startNeed + paceNeed) * pageBytes())) return false;
   let r = allocate(bytes);
   memory.fill(r, 0, REGIONS);
-  // Entry 1 of each region on a line boundary, as the heap's array places it.
-  let one = ((r + REGIONS + 16 + 63) & ~<usize>63) - 16;
+  let one = lineAligned(r + REGIONS); // each region laid out as the heap's array is
   set(r, INSERT_AT, <u32>one);
   set(r, SORT_AT, <u32>(one + regionBytes(insertion)));
   set(r, SORTED_RUN, NONE);
   set(r, RECORD_BYTES, <u32>bytes);
-  let data = load<usize>(h, H_DATA);
+  let data = load<usize>(h, DATA);
   set(r, OLD_DATA, <u32>data);
-  set(r, OLD_SIZE, load<u32>(h, H_SIZE));
-  set(r, OLD_BLOCK, <u32>load<usize>(h, H_BLOCK));
-  set(r, OLD_CAPACITY, load<u32>(h, H_CAPACITY));
+  set(r, OLD_SIZE, load<u32>(h, SIZE));
+  set(r, OLD_BLOCK, <u32>load<usize>(h, BLOCK));
+  set(r, OLD_CAPACITY, load<u32>(h, CAPACITY_FIELD));
   copyEntry(r + TOP, data);
-  if (!topUp(r, startNeed() + paceNeed())) {
+  if (!topUp(r, startNeed + paceNeed)) {
     // canAllocate said yes for the whole; the allocator's rounding refused a page: undo.
     drop(r);
     return false;
   }
-  store<usize>(h, r, H_RUNS);
-  store<usize>(h, r + TOP, H_DATA);
-  store<usize>(h, 0, H_BLOCK);
-  store<u32>(h, 0, H_CAPACITY);
+  store<usize>(h, r, RUNS_RECORD);
+  store<usize>(h, r + TOP, DATA);
+  store<usize>(h, 0, BLOCK);
+  store<u32>(h, 0, CAPACITY_FIELD);
   return true;
 }
 
 /** Whether a push can go ahead: when it starts a sort, the pages that can take are at hand. */
 // @ts-ignore: decorator
 @inline export function readyForPush(r: usize): bool {
-  return get(r, INSERT_SIZE) < insertion || topUp(r, startNeed());
+  return get(r, INSERT_SIZE) < insertion || topUp(r, startNeed);
 }
 
 /**
@@ -752,7 +742,7 @@ export function enter(h: usize): bool {
 export function reserve(r: usize, count: u32): bool {
   let sorts = (<u64>get(r, INSERT_SIZE) + count) / insertion + 1;
   let levels = <u64>get(r, LEVELS) + 2 + (32 - clz(<u32>sorts)); // the levels a batch can add, too
-  let pages = (<u64>count + insertion + BUFFER + pageEntries - 1) / pageEntries + 2 * sorts + 3 * levels + paceNeed();
+  let pages = (<u64>count + insertion + BUFFER + pageEntries - 1) / pageEntries + 2 * sorts + 3 * levels + paceNeed;
   if (pages > 0xffff_ffff) return false;
   // A batch reserves for all its pushes, then each of its chunks for its own: keep the larger.
   let want = max(<u32>pages, get(r, RESERVED));
@@ -835,7 +825,7 @@ export function pop(r: usize): u32 {
 /** Copies the smallest entry to the top cell, refilling the buffer first if the runs hold it. */
 export function showTop(h: usize, r: usize): void {
   let outside = get(r, INSERT_SIZE) + get(r, OLD_SIZE);
-  if (get(r, BUFFER_FRONT) == get(r, BUFFER_END) && load<u32>(h, H_SIZE) > outside) refill(r);
+  if (get(r, BUFFER_FRONT) == get(r, BUFFER_END) && load<u32>(h, SIZE) > outside) refill(r);
   copyEntry(r + TOP, smallestAt(r));
 }
 
@@ -875,11 +865,11 @@ export function gather(r: usize, to: usize): u32 {
 
 /** Gives back everything the mode holds (the old heap's block too) and leaves the header's data, size and runs at 0. */
 export function leave(h: usize): void {
-  let r = load<usize>(h, H_RUNS);
+  let r = load<usize>(h, RUNS_RECORD);
   if (get(r, OLD_BLOCK) != 0) releaseOld(r);
   drop(r);
-  store<usize>(h, 0, H_RUNS);
-  store<usize>(h, 0, H_DATA);
+  store<usize>(h, 0, RUNS_RECORD);
+  store<usize>(h, 0, DATA);
 }
 
 /** Gives back the record, its runs' pages and its pool. */
@@ -898,7 +888,7 @@ function drop(r: usize): void {
 
 /** Bytes the mode holds besides the header: the record, its pages and the old heap's block. */
 export function bytes(r: usize): f64 {
-  let old = get(r, OLD_BLOCK) ? <f64>arrayBytes(get(r, OLD_CAPACITY)) : 0;
+  let old = get(r, OLD_BLOCK) ? <f64>blockBytes(get(r, OLD_CAPACITY)) : 0;
   return <f64>get(r, RECORD_BYTES) + <f64>(get(r, LIVE_PAGES) + get(r, POOL_COUNT)) * <f64>pageBytes() + old;
 }
 

@@ -85,13 +85,16 @@ import * as runs from "./heap-runs";
 // @ts-ignore: decorator
 @inline export const ENTRY_ITEM: usize = 12;
 // @ts-ignore: decorator
-@inline const CAPACITY_FIELD: usize = 8;
+@inline export const CAPACITY_FIELD: usize = 8;
 // @ts-ignore: decorator
 @inline const NEXT_SEQ: usize = 12;
 // @ts-ignore: decorator
 @inline const FLAGS: usize = 16;
 // @ts-ignore: decorator
-@inline const BLOCK: usize = 20;
+@inline export const BLOCK: usize = 20;
+/** RUNS heaps' record (heap-runs.ts). */
+// @ts-ignore: decorator
+@inline export const RUNS_RECORD: usize = 24;
 // @ts-ignore: decorator
 @inline export const INDEXED: u32 = 1;
 // @ts-ignore: decorator
@@ -336,19 +339,22 @@ export function siftDownValue(data: usize, size: u32, i: u32, key: u64, seq: u32
 // @ts-ignore: decorator
 @inline function isRuns(h: usize): bool { return (load<u32>(h, FLAGS) & RUNS) != 0; }
 // @ts-ignore: decorator
-@inline function runsOf(h: usize): usize { return load<usize>(h, runs.H_RUNS); }
+@inline function runsOf(h: usize): usize { return load<usize>(h, RUNS_RECORD); }
 // @ts-ignore: decorator
 @inline function dataOf(h: usize): usize { return load<usize>(h, DATA); }
 // @ts-ignore: decorator
-@inline function blockBytes(capacity: u32): u64 { return <u64>capacity * ENTRY_BYTES + ALIGN_SLACK; }
+@inline export function blockBytes(capacity: u32): u64 { return <u64>capacity * ENTRY_BYTES + ALIGN_SLACK; }
+
+/** Where entry 0 goes in memory from `start` (with ALIGN_SLACK to spare) so that entry 1, and so every group of four siblings, starts a 64-byte line. */
+// @ts-ignore: decorator
+@inline export function lineAligned(start: usize): usize { return ((start + 16 + 63) & ~<usize>63) - 16; }
 
 /** Moves the entries into a block of `capacity` entries (at least `size`). False if it cannot. */
 function resize(h: usize, capacity: u32): bool {
   let bytes = blockBytes(capacity);
   if (!canAllocate(bytes)) return false;
   let block = allocate(<usize>bytes);
-  // Entry 1 on a line boundary: data + 16 ≡ 0 (mod 64).
-  let data = ((block + 16 + 63) & ~<usize>63) - 16;
+  let data = lineAligned(block);
   let oldBlock = load<usize>(h, BLOCK);
   if (oldBlock) {
     memory.copy(data, dataOf(h), <usize>sizeOf(h) << 4);
@@ -406,7 +412,7 @@ function settle(h: usize): bool {
   let bytes = blockBytes(capacity);
   if (!canAllocate(bytes)) return false;
   let block = allocate(<usize>bytes);
-  let data = ((block + 16 + 63) & ~<usize>63) - 16;
+  let data = lineAligned(block);
   runs.gather(runsOf(h), data);
   leaveRuns(h);
   store<usize>(h, data, DATA);
@@ -1091,7 +1097,7 @@ function popPartial(h: usize, count: u32, offset: u32): bool {
   let bytes: usize = 48 + candidateBytes + 16 + (<usize>count << 3);
   if (!canAllocateSurely(bytes)) return false;
   let scratch = allocate(bytes);
-  let candidates = ((scratch + 16 + 63) & ~<usize>63) - 16;
+  let candidates = lineAligned(scratch);
   let spare = candidates + candidateBytes;
   let holes = spare + 16;
   let byHeight = holes + (<usize>count << 2);
