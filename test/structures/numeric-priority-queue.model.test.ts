@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { NumericPriorityQueue } from '../../src/index.js';
-import { arenaOn, builds, type BuildName } from '../helpers/builds.js';
+import { CapacityError, NumericPriorityQueue } from '../../src/index.js';
+import { arenaOn, builds, debugArena, type BuildName } from '../helpers/builds.js';
 
 interface Entry {
   id: number;
@@ -94,5 +94,35 @@ describe.each(Object.keys(builds) as BuildName[])('NumericPriorityQueue model (%
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('NumericPriorityQueue past 2^18 ids (runs mode, shrunk in a debug arena)', () => {
+  it('push and popPush refuse with CapacityError, nothing changed, when memory refuses what the push needs', () => {
+    const { arena, core } = debugArena({ maxMemory: 2 << 20 });
+    core.debug_heapRunsShape(64, 256, 64, 8, 128);
+    const queue = new NumericPriorityQueue({ arena });
+    const priority = (id: number) => (id * 7919) % 10007;
+    let pushed = 0;
+    let refusal: unknown;
+    try {
+      for (; pushed < 200_000; pushed++) queue.push(pushed, priority(pushed));
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(CapacityError);
+    expect(queue.size).toBe(pushed);
+    const first = queue.peek();
+    expect(() => queue.popPush(pushed, 0)).toThrow(CapacityError);
+    expect(queue.size).toBe(pushed);
+    expect(queue.peek()).toBe(first);
+    let last = -Infinity;
+    for (let i = 0; i < pushed; i++) {
+      const id = queue.pop()!;
+      expect(priority(id)).toBeGreaterThanOrEqual(last);
+      last = priority(id);
+    }
+    expect(queue.pop()).toBeUndefined();
+    queue.dispose();
   });
 });
