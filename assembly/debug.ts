@@ -13,6 +13,7 @@ import * as stack from "./stack";
 export function debug_heapSetNextSequence(h: usize, seq: u32): void { heap.setNextSequence(h, seq); }
 export function debug_heapCheck(h: usize): bool { return heap.check(h); }
 export function debug_heapInRuns(h: usize): bool { return heap.inRuns(h); }
+export function debug_heapInSortedRuns(h: usize): bool { return heap.inSortedRuns(h); }
 /** Runs mode from `from` entries, with insertion heaps of `insertion`, pages of `page` and chunks of `sortChunk` and `mergeChunk`. */
 export function debug_heapRunsShape(from: u32, insertion: u32, page: u32, sortChunk: u32, mergeChunk: u32): void { heapRuns.setShape(from, insertion, page, sortChunk, mergeChunk); }
 export function debug_ringCheck(h: usize): bool { return ring.check(h); }

@@ -11,7 +11,8 @@
 // owed (RATE entries a push since the task began), so no push does the work of thousands.
 //
 // The heap's own array stays as the "old heap": it only drains, a pop at a time (not through the
-// buffer), and is given back when empty. The header's `data` points at the record's top cell, a copy of the smallest entry, so
+// buffer), and is given back when empty. A heap that a large batch filled enters with that array
+// sorted (heap.ts), and then the old heap's pops just step along it. The header's `data` points at the record's top cell, a copy of the smallest entry, so
 // the JS reads of the top and the size (src/structures/heap-words.ts) need no change.
 //
 //   record (the header's RUNS field), one block
@@ -151,6 +152,9 @@ export function setShape(from: u32, insertionEntries: u32, page: u32, sortStep: 
 @inline const OLD_BLOCK: usize = 96;
 // @ts-ignore: decorator
 @inline const OLD_CAPACITY: usize = 100;
+/** 1 when the old heap is sorted (a batch sorted it, `enter`): its pops then step `OLD_DATA` on. */
+// @ts-ignore: decorator
+@inline const OLD_SORTED: usize = 104;
 // @ts-ignore: decorator
 @inline const BUF: usize = 112;
 // @ts-ignore: decorator
@@ -696,10 +700,11 @@ function releaseOld(r: usize): void {
 /**
  * Puts the heap (unpacked, unlinked, holding `size` entries at `data`) into runs mode: its array
  * becomes the old heap, the header's data the record's top cell, and its block and capacity 0 (so
- * that every push takes heap.ts's slow path, which sends it here). False, with nothing changed, if
- * memory refuses the record and the pages a first push may need.
+ * that every push takes heap.ts's slow path, which sends it here). `sorted`: the array is in order,
+ * so the old heap pops from its front. False, with nothing changed, if memory refuses the record
+ * and the pages a first push may need.
  */
-export function enter(h: usize): bool {
+export function enter(h: usize, sorted: bool): bool {
   let bytes = recordBytes();
   if (!canAllocate(<u64>bytes + <u64>(startNeed + paceNeed) * pageBytes())) return false;
   let r = allocate(bytes);
@@ -714,6 +719,7 @@ export function enter(h: usize): bool {
   set(r, OLD_SIZE, load<u32>(h, SIZE));
   set(r, OLD_BLOCK, <u32>load<usize>(h, BLOCK));
   set(r, OLD_CAPACITY, load<u32>(h, CAPACITY_FIELD));
+  set(r, OLD_SORTED, <u32>sorted);
   copyEntry(r + TOP, data);
   if (!topUp(r, startNeed + paceNeed)) {
     // canAllocate said yes for the whole; the allocator's rounding refused a page: undo.
@@ -800,7 +806,8 @@ export function pop(r: usize): u32 {
     set(r, INSERT_SIZE, size - 1);
   } else if (at == <usize>get(r, OLD_DATA)) {
     let size = get(r, OLD_SIZE);
-    popTo(at, size, r + TOP);
+    if (get(r, OLD_SORTED)) set(r, OLD_DATA, <u32>(at + 16)); // its next entry is its smallest
+    else popTo(at, size, r + TOP);
     set(r, OLD_SIZE, size - 1);
     if (size == 1) releaseOld(r);
   } else {
@@ -820,6 +827,19 @@ export function pop(r: usize): u32 {
   let insertAt = <usize>get(r, INSERT_AT);
   if (before(insertAt, r + TOP)) copyEntry(r + TOP, insertAt);
   return true;
+}
+
+/** The sorted old heap's front when it holds all `size` entries, else 0. */
+export function sortedOld(r: usize, size: u32): usize {
+  return get(r, OLD_SORTED) && get(r, OLD_SIZE) == size ? <usize>get(r, OLD_DATA) : 0;
+}
+
+/** Drops the first `count` entries of the sorted old heap (`sortedOld`), which the caller took; gives its block back when empty. */
+export function dropOld(r: usize, count: u32): void {
+  let size = get(r, OLD_SIZE) - count;
+  set(r, OLD_SIZE, size);
+  set(r, OLD_DATA, get(r, OLD_DATA) + (count << 4));
+  if (size == 0) releaseOld(r);
 }
 
 /** Copies the smallest entry to the top cell, refilling the buffer first if the runs hold it. */

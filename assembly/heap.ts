@@ -44,8 +44,9 @@
 //          1e5): hold 72 / 114 -> 47 / 81 ns, fill-then-drain 73 / 108 -> 47 / 72 ns; random keys
 //          (never packed) unchanged.
 //          RUNS: a value heap that must grow while it holds `runs.runsFrom` (2^18) entries or more,
-//          past the caches, keeps its entries in sorted runs instead of one tree (heap-runs.ts has
-//          why and how); push, pop, popPush, peek and batch pops and pushes work on the runs, and the
+//          past the caches, or that a batch larger than itself filled past that, keeps its entries
+//          in sorted runs instead of one tree (heap-runs.ts has why and how; the batch's heap is
+//          sorted first, `sortIntoRuns`); push, pop, popPush, peek and batch pops and pushes work on the runs, and the
 //          operations that need one array (iteration's copy, shrink, the sequence wrap) first put
 //          the entries back into one (`settle`). It leaves the mode when it is empty. Indexed heaps
 //          do not enter it (a lookup by handle needs the entry's place).
@@ -375,7 +376,8 @@ function grow(h: usize, extra: u32): bool {
   let needed = <u64>sizeOf(h) + extra;
   let capacity = capacityOf(h);
   if (needed <= capacity) return true;
-  if (sizeOf(h) >= runs.runsFrom && (load<u32>(h, FLAGS) & (INDEXED | LINKED)) == 0 && enterRuns(h)) return true;
+  // A batch larger than the heap grows the array instead: `restore` then sorts it all into runs mode.
+  if (sizeOf(h) >= runs.runsFrom && extra <= sizeOf(h) && (load<u32>(h, FLAGS) & (INDEXED | LINKED)) == 0 && enterRuns(h)) return true;
   let next = max<u64>(max<u64>(<u64>capacity << 1, needed), MIN_CAPACITY);
   if (next > 0xffff_ffff) return false;
   return resize(h, <u32>next);
@@ -388,11 +390,28 @@ function grow(h: usize, extra: u32): bool {
 
 // ── runs mode (heap-runs.ts) ──────────────────────────────────────────────────────────────────
 
-/** Puts the heap into runs mode (unpacking its keys first); false if memory refuses. */
-function enterRuns(h: usize): bool {
+/** Puts the heap into runs mode (unpacking its keys first); false if memory refuses. `sorted`: see `runs.enter`. */
+function enterRuns(h: usize, sorted: bool = false): bool {
   if (isPacked(h)) unpack(h);
-  if (!runs.enter(h)) return false;
+  if (!runs.enter(h, sorted)) return false;
   store<u32>(h, load<u32>(h, FLAGS) | RUNS, FLAGS);
+  return true;
+}
+
+/**
+ * After a batch that filled most of a heap past `runs.runsFrom`: sorts its entries (a sorted array
+ * is a heap) and enters runs mode with them as an old heap that pops from its front, so the queue
+ * skips the chain of misses of every pop from one large tree at once, rather than after its array
+ * has drained a pop at a time. False, with nothing changed, if memory refuses the sort's scratch.
+ */
+function sortIntoRuns(h: usize): bool {
+  let size = sizeOf(h);
+  let bytes = (<u64>size << 4) + COUNTS_BYTES;
+  if (!canAllocate(bytes)) return false;
+  let scratch = allocate(<usize>bytes);
+  sortEntries(dataOf(h), scratch, size, scratch + (<usize>size << 4));
+  release(scratch, <usize>bytes);
+  enterRuns(h, true); // if memory refuses, the sorted array is a heap as it stands
   return true;
 }
 
@@ -865,6 +884,7 @@ export function restore(h: usize, from: u32): void {
   let data = dataOf(h);
   let linked = isLinked(h);
   if (size - from > from) {
+    if (size >= runs.runsFrom && (load<u32>(h, FLAGS) & (INDEXED | LINKED)) == 0 && sortIntoRuns(h)) return;
     heapify(data, size, linked);
   } else {
     for (let i = from; i < size; i++) {
@@ -1328,7 +1348,8 @@ function sortEntries(data: usize, other: usize, size: u32, counts: usize): void 
 export function drainSorted(h: usize, max: u32): usize {
   let size = sizeOf(h);
   let count = min(max, size);
-  if (isRuns(h) || !sortPays(size, count)) return 0;
+  if (isRuns(h)) return drainSortedRuns(h, count);
+  if (!sortPays(size, count)) return 0;
   let bytes = (<u64>size << 4) + COUNTS_BYTES;
   if (!canAllocate(bytes)) return 0;
   let block = allocate(<usize>bytes);
@@ -1346,6 +1367,31 @@ export function drainSorted(h: usize, max: u32): usize {
   memory.copy(data, entryAt(data, count), <usize>rest << 4);
   store<u32>(h, rest, SIZE);
   if (isLinked(h)) link(h); // the rest moved to the front
+  return block;
+}
+
+/**
+ * `drainSorted` of a RUNS heap: when its old heap is sorted and holds every entry (a batch filled
+ * it), the entries are in order already and only copied out; otherwise 0 (pops it is).
+ */
+function drainSortedRuns(h: usize, count: u32): usize {
+  let size = sizeOf(h);
+  let r = runsOf(h);
+  let data = runs.sortedOld(r, size);
+  if (data == 0) return 0;
+  let bytes = (<u64>size << 4) + COUNTS_BYTES;
+  if (!canAllocate(bytes)) return 0;
+  let block = allocate(<usize>bytes);
+  let items = block + (<usize>count << 3);
+  for (let k: u32 = 0; k < count; k++) {
+    store<f64>(block + (<usize>k << 3), decode(keyAt(data, k), seqAt(data, k), false));
+    store<u32>(items + (<usize>k << 2), itemAt(data, k));
+  }
+  if (isIndexed(h)) freeSlots(items, count);
+  runs.dropOld(r, count);
+  store<u32>(h, size - count, SIZE);
+  if (size == count) leaveRuns(h);
+  else runs.showTop(h, r);
   return block;
 }
 
@@ -1429,6 +1475,11 @@ export function bytes(h: usize): f64 {
 /** Debug builds: whether the heap keeps its entries in runs (see RUNS). */
 export function inRuns(h: usize): bool {
   return isRuns(h);
+}
+
+/** Debug builds: whether the heap is in runs mode with every entry in its sorted old heap (a batch sorted it), so `drainSorted` copies them out. */
+export function inSortedRuns(h: usize): bool {
+  return isRuns(h) && runs.sortedOld(runsOf(h), sizeOf(h)) != 0;
 }
 
 /** Debug builds: moves the sequence counter so a test can cross the wrap. */

@@ -184,11 +184,13 @@ function exercise(arena: Arena, build: BuildName, h: number, indexed: boolean, o
         const max = o.kind === 'drainShare' ? Math.ceil(o.share * size) : o.max;
         const count = Math.min(max, size);
         const inRuns = debug !== undefined && debug.debug_heapInRuns(h) === 1;
+        const sortedRuns = debug !== undefined && debug.debug_heapInSortedRuns(h) === 1;
         const block = core.heap_drainSorted(h, max);
         // The core sorts when `count` pops of about log2(size) levels each would cost more than its
         // eight passes over the heap; 16 MiB is room enough for the scratch space of these heaps.
-        // Runs are drained by pops (their refills already merge sorted runs).
-        const pays = !inRuns && size >= arena.heapSortFrom && count * (32 - Math.clz32(size)) >= 8 * size;
+        // Runs are drained by pops (their refills already merge sorted runs), unless a batch left
+        // every entry in one sorted array: then they are copied out.
+        const pays = inRuns ? sortedRuns : size >= arena.heapSortFrom && count * (32 - Math.clz32(size)) >= 8 * size;
         expect(block !== 0).toBe(pays);
         if (block === 0) break;
         const keys = arena.numbersAt(block, count).slice();
@@ -322,6 +324,55 @@ describe('core heap order in runs mode (debug build, runs from 48 entries)', () 
     expect(core.heap_size(h)).toBe(0);
     const keyOf = (id: number) => (id === 1000 ? 5 : (id * 7919) % 1000);
     for (let i = 1; i < popped.length; i++) expect(keyOf(popped[i]!)).toBeGreaterThanOrEqual(keyOf(popped[i - 1]!));
+    core.heap_dispose(h);
+  });
+
+  it('sorts a heap a batch filled past the threshold into runs mode: pops step along it, a drain copies it out', () => {
+    const { arena, core } = debugArena({ maxMemory: 16 << 20 });
+    core.debug_heapRunsShape(...runsShapes.small);
+    const batch = (h: number, keys: number[], firstId: number) => {
+      const from = core.heap_size(h);
+      expect(core.heap_reserve(h, keys.length)).toBe(1);
+      keys.forEach((k, i) => {
+        arena.stagingNumbers()[i] = k;
+        arena.stagingWords()[i] = firstId + i;
+      });
+      expect(core.heap_append(h, keys.length)).toBe(keys.length);
+      core.heap_restore(h, from);
+    };
+    const keys = Array.from({ length: 600 }, (_, i) => (i * 7919) % 97); // ties: FIFO among equal keys
+    const order = keys.map((k, id) => ({ k, id })).sort((a, b) => a.k - b.k || a.id - b.id).map((e) => e.id);
+    const h = core.heap_create(0);
+    batch(h, keys, 0);
+    expect(core.debug_heapInSortedRuns(h)).toBe(1);
+    expect(core.debug_heapCheck(h)).toBe(1);
+    for (let i = 0; i < 100; i++) expect(core.heap_popValue(h)).toBe(order[i]);
+    expect(core.debug_heapInSortedRuns(h)).toBe(1);
+    // All of the rest in one drain: copied out of the sorted array, in order, and the heap is empty.
+    const block = core.heap_drainSorted(h, 1000);
+    expect(block).not.toBe(0);
+    expect(Array.from(arena.wordsAt(block + 8 * 500, 500))).toEqual(order.slice(100));
+    expect(Array.from(arena.numbersAt(block, 500))).toEqual(order.slice(100).map((id) => keys[id]));
+    core.heap_releaseDrained(block, 500);
+    expect(core.heap_size(h)).toBe(0);
+    expect(core.debug_heapInRuns(h)).toBe(0);
+    // Below the threshold, or small beside what the heap holds, a batch leaves one array as before.
+    batch(h, keys.slice(0, 40), 0);
+    batch(h, keys.slice(0, 10), 40);
+    expect(core.heap_size(h)).toBeGreaterThan(runsShapes.small[0]);
+    expect(core.debug_heapInRuns(h)).toBe(0);
+    // Pushes after a sorting batch go to the runs, and everything comes out in order.
+    batch(h, keys.slice(50), 50);
+    expect(core.debug_heapInSortedRuns(h)).toBe(1);
+    const all = [...keys.slice(0, 40), ...keys.slice(0, 10), ...keys.slice(50)];
+    for (let i = 0; i < 50; i++) {
+      core.heap_pushValue(h, i % 97, all.length);
+      all.push(i % 97);
+    }
+    expect(core.debug_heapInSortedRuns(h)).toBe(0);
+    expect(core.debug_heapCheck(h)).toBe(1);
+    const want = all.map((k, id) => ({ k, id })).sort((a, b) => a.k - b.k || a.id - b.id).map((e) => e.id);
+    for (const id of want) expect(core.heap_popValue(h)).toBe(id);
     core.heap_dispose(h);
   });
 
