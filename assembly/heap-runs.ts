@@ -12,7 +12,9 @@
 //
 // The heap's own array stays as the "old heap": it only drains, a pop at a time (not through the
 // buffer), and is given back when empty. A heap that a large batch filled enters with that array
-// sorted (heap.ts), and then the old heap's pops just step along it. The header's `data` points at the record's top cell, a copy of the smallest entry, so
+// sorted (heap.ts), and then the old heap's pops just step along it. An indexed heap keeps the
+// block, grown with its size, so that the first lookup by handle, which needs one array (heap.ts
+// `locate`), can always put the entries back into it: that lookup never meets a refusal. The header's `data` points at the record's top cell, a copy of the smallest entry, so
 // the JS reads of the top and the size (src/structures/heap-words.ts) need no change.
 //
 //   record (the header's RUNS field), one block
@@ -53,6 +55,16 @@ import { BLOCK, CAPACITY_FIELD, DATA, RUNS_RECORD, SIZE, blockBytes, lineAligned
 
 /** A value heap enters runs mode when it must grow while holding at least this many entries. */
 export let runsFrom: u32 = 1 << 18;
+
+/**
+ * Where an indexed heap enters: four times later. Its queue reads each popped entry's payload from
+ * JS, a miss that a pop from one tree overlaps with its own (src/structures/priority-queue.ts reads
+ * the payload first) and a pop from the runs does not, so runs pay later. Measured (PriorityQueue,
+ * ns a push or pop, one tree -> runs from 2^18, bench/micro/heap.ts): at 1e6 filled and drained
+ * 331 -> 354, held 509 -> 496; at 3e6 462 -> 402 and 668 -> 558.
+ */
+// @ts-ignore: decorator
+@inline export function runsFromFor(indexed: bool): u32 { return indexed ? runsFrom << 2 : runsFrom; }
 let insertion: u32 = 4096;
 let pageEntries: u32 = 1024;
 let sortChunk: u32 = 8;
@@ -155,6 +167,12 @@ export function setShape(from: u32, insertionEntries: u32, page: u32, sortStep: 
 /** 1 when the old heap is sorted (a batch sorted it, `enter`): its pops then step `OLD_DATA` on. */
 // @ts-ignore: decorator
 @inline const OLD_SORTED: usize = 104;
+/**
+ * 1 for an indexed heap: its block is kept, empty or not, with room for every entry (`keepRoom`),
+ * so that the first lookup by handle can put the entries back into it without asking for memory.
+ */
+// @ts-ignore: decorator
+@inline const KEEP_BLOCK: usize = 108;
 // @ts-ignore: decorator
 @inline const BUF: usize = 112;
 // @ts-ignore: decorator
@@ -701,10 +719,10 @@ function releaseOld(r: usize): void {
  * Puts the heap (unpacked, unlinked, holding `size` entries at `data`) into runs mode: its array
  * becomes the old heap, the header's data the record's top cell, and its block and capacity 0 (so
  * that every push takes heap.ts's slow path, which sends it here). `sorted`: the array is in order,
- * so the old heap pops from its front. False, with nothing changed, if memory refuses the record
- * and the pages a first push may need.
+ * so the old heap pops from its front. `keep`: the block stays (KEEP_BLOCK). False, with nothing
+ * changed, if memory refuses the record and the pages a first push may need.
  */
-export function enter(h: usize, sorted: bool): bool {
+export function enter(h: usize, sorted: bool, keep: bool): bool {
   let bytes = recordBytes();
   if (!canAllocate(<u64>bytes + <u64>(startNeed + paceNeed) * pageBytes())) return false;
   let r = allocate(bytes);
@@ -720,6 +738,7 @@ export function enter(h: usize, sorted: bool): bool {
   set(r, OLD_BLOCK, <u32>load<usize>(h, BLOCK));
   set(r, OLD_CAPACITY, load<u32>(h, CAPACITY_FIELD));
   set(r, OLD_SORTED, <u32>sorted);
+  set(r, KEEP_BLOCK, <u32>keep);
   copyEntry(r + TOP, data);
   if (!topUp(r, startNeed + paceNeed)) {
     // canAllocate said yes for the whole; the allocator's rounding refused a page: undo.
@@ -809,7 +828,7 @@ export function pop(r: usize): u32 {
     if (get(r, OLD_SORTED)) set(r, OLD_DATA, <u32>(at + 16)); // its next entry is its smallest
     else popTo(at, size, r + TOP);
     set(r, OLD_SIZE, size - 1);
-    if (size == 1) releaseOld(r);
+    if (size == 1 && !get(r, KEEP_BLOCK)) releaseOld(r);
   } else {
     set(r, BUFFER_FRONT, get(r, BUFFER_FRONT) + 1);
   }
@@ -839,8 +858,46 @@ export function dropOld(r: usize, count: u32): void {
   let size = get(r, OLD_SIZE) - count;
   set(r, OLD_SIZE, size);
   set(r, OLD_DATA, get(r, OLD_DATA) + (count << 4));
-  if (size == 0) releaseOld(r);
+  if (size == 0 && !get(r, KEEP_BLOCK)) releaseOld(r);
 }
+
+/**
+ * KEEP_BLOCK heaps: makes the kept block hold at least `size` entries, moving the old heap into a
+ * larger one if need be. False, with nothing changed, if memory refuses.
+ */
+export function keepRoom(r: usize, size: u64): bool {
+  let capacity = <u64>get(r, OLD_CAPACITY);
+  if (size <= capacity) return true;
+  let next = max<u64>(capacity << 1, size);
+  if (next > 0xffff_ffff || !canAllocate(blockBytes(<u32>next))) return false;
+  let block = allocate(<usize>blockBytes(<u32>next));
+  let data = lineAligned(block);
+  memory.copy(data, <usize>get(r, OLD_DATA), <usize>get(r, OLD_SIZE) << 4);
+  releaseOld(r);
+  set(r, OLD_BLOCK, <u32>block);
+  set(r, OLD_CAPACITY, <u32>next);
+  set(r, OLD_DATA, <u32>data);
+  return true;
+}
+
+/**
+ * KEEP_BLOCK heaps: puts every entry (in no order) into the kept block, from its first line, and
+ * gives the block up to the caller (so leaving the mode keeps it). Returns the entries' address;
+ * the block and its capacity are `keptBlock` and `keptCapacity`, read before.
+ */
+export function gatherIntoBlock(r: usize): usize {
+  let data = lineAligned(<usize>get(r, OLD_BLOCK));
+  gather(r, data);
+  set(r, OLD_BLOCK, 0);
+  set(r, OLD_DATA, 0);
+  set(r, OLD_SIZE, 0);
+  return data;
+}
+
+// @ts-ignore: decorator
+@inline export function keptBlock(r: usize): usize { return <usize>get(r, OLD_BLOCK); }
+// @ts-ignore: decorator
+@inline export function keptCapacity(r: usize): u32 { return get(r, OLD_CAPACITY); }
 
 /** Copies the smallest entry to the top cell, refilling the buffer first if the runs hold it. */
 export function showTop(h: usize, r: usize): void {
@@ -851,13 +908,14 @@ export function showTop(h: usize, r: usize): void {
 
 /** Copies every entry (in no order) to `to`; returns how many. */
 export function gather(r: usize, to: usize): u32 {
-  let at = to;
+  // The old heap first: gathering into its own block (`gatherIntoBlock`) moves it down to `to`
+  // (memory.copy allows the overlap) before anything lands after it.
+  let at = copyHeap(to, <usize>get(r, OLD_DATA), get(r, OLD_SIZE));
   let front = get(r, BUFFER_FRONT), end = get(r, BUFFER_END);
   memory.copy(at, r + BUF + (<usize>front << 4), <usize>(end - front) << 4);
   at += <usize>(end - front) << 4;
   at = copyHeap(at, <usize>get(r, INSERT_AT), get(r, INSERT_SIZE));
   at = copyHeap(at, <usize>get(r, SORT_AT), get(r, SORT_SIZE));
-  at = copyHeap(at, <usize>get(r, OLD_DATA), get(r, OLD_SIZE));
   for (let run: u32 = 0; run < MAX_RUNS; run++) {
     if (getAt(r, STATE, run) != TAKEN) continue;
     let left = getAt(r, COUNT, run);
@@ -918,6 +976,7 @@ export function bytes(r: usize): f64 {
  */
 export function check(r: usize, size: u32, nextSeq: u32): bool {
   let count = get(r, BUFFER_END) - get(r, BUFFER_FRONT) + get(r, INSERT_SIZE) + get(r, SORT_SIZE) + get(r, OLD_SIZE);
+  if (get(r, KEEP_BLOCK) && (get(r, OLD_BLOCK) == 0 || get(r, OLD_CAPACITY) < size)) return false;
   if (!heapOrdered(<usize>get(r, INSERT_AT), get(r, INSERT_SIZE))) return false;
   if (!heapOrdered(<usize>get(r, SORT_AT), get(r, SORT_SIZE))) return false;
   if (!heapOrdered(<usize>get(r, OLD_DATA), get(r, OLD_SIZE))) return false;

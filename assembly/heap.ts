@@ -43,13 +43,16 @@
 //          arrives. Measured with integer priorities 0 .. 9 (value heap, push + pop, N = 1e3 /
 //          1e5): hold 72 / 114 -> 47 / 81 ns, fill-then-drain 73 / 108 -> 47 / 72 ns; random keys
 //          (never packed) unchanged.
-//          RUNS: a value heap that must grow while it holds `runs.runsFrom` (2^18) entries or more,
-//          past the caches, or that a batch larger than itself filled past that, keeps its entries
-//          in sorted runs instead of one tree (heap-runs.ts has why and how; the batch's heap is
-//          sorted first, `sortIntoRuns`); push, pop, popPush, peek and batch pops and pushes work on the runs, and the
-//          operations that need one array (iteration's copy, shrink, the sequence wrap) first put
-//          the entries back into one (`settle`). It leaves the mode when it is empty. Indexed heaps
-//          do not enter it (a lookup by handle needs the entry's place).
+//          RUNS: a heap that must grow while it holds `runs.runsFrom` (2^18) entries or more (an
+//          indexed heap: 2^20, `runs.runsFromFor`), past the caches, or that a batch larger than
+//          itself filled past that, keeps its entries in sorted runs instead of one tree
+//          (heap-runs.ts has why and how; the batch's heap is sorted first, `sortIntoRuns`).
+//          Push, pop, popPush, peek and batch pops and pushes work on the runs, and the operations
+//          that need one array (iteration's copy, shrink, the sequence wrap, and an indexed heap's
+//          first lookup by handle, which needs the entry's place) first put the entries back into
+//          one (`settle`; an indexed heap's go into the block the mode keeps for them, so that a
+//          lookup never needs memory). It leaves the mode when it is empty. A LINKED heap does not
+//          enter it.
 //
 // Invariants
 //   - entries 0 .. size-1 form a 4-ary heap: no entry orders before its parent, (i - 1) >> 2.
@@ -377,15 +380,13 @@ function grow(h: usize, extra: u32): bool {
   let capacity = capacityOf(h);
   if (needed <= capacity) return true;
   // A batch larger than the heap grows the array instead: `restore` then sorts it all into runs mode.
-  if (sizeOf(h) >= runs.runsFrom && extra <= sizeOf(h) && (load<u32>(h, FLAGS) & (INDEXED | LINKED)) == 0 && enterRuns(h)) return true;
+  let toRuns = sizeOf(h) >= runs.runsFromFor(isIndexed(h)) && extra <= sizeOf(h) && !isLinked(h);
+  if (toRuns && !isIndexed(h) && enterRuns(h)) return true;
   let next = max<u64>(max<u64>(<u64>capacity << 1, needed), MIN_CAPACITY);
-  if (next > 0xffff_ffff) return false;
-  return resize(h, <u32>next);
-}
-
-// @ts-ignore: decorator
-@inline function reserveOne(h: usize): bool {
-  return sizeOf(h) < capacityOf(h) || grow(h, 1);
+  if (next > 0xffff_ffff || !resize(h, <u32>next)) return false;
+  // An indexed heap keeps its block, with room for every entry, in runs mode (see runs.KEEP_BLOCK).
+  if (toRuns && isIndexed(h)) enterRuns(h); // if memory refuses, the array has room as it stands
+  return true;
 }
 
 // ── runs mode (heap-runs.ts) ──────────────────────────────────────────────────────────────────
@@ -393,7 +394,7 @@ function grow(h: usize, extra: u32): bool {
 /** Puts the heap into runs mode (unpacking its keys first); false if memory refuses. `sorted`: see `runs.enter`. */
 function enterRuns(h: usize, sorted: bool = false): bool {
   if (isPacked(h)) unpack(h);
-  if (!runs.enter(h, sorted)) return false;
+  if (!runs.enter(h, sorted, isIndexed(h))) return false;
   store<u32>(h, load<u32>(h, FLAGS) | RUNS, FLAGS);
   return true;
 }
@@ -422,11 +423,25 @@ function leaveRuns(h: usize): void {
 }
 
 /**
- * Puts a RUNS heap's entries back into one array, exactly as large, and leaves the mode. False,
- * with nothing changed, if memory refuses the array.
+ * Puts a RUNS heap's entries back into one array, exactly as large (an indexed heap's: the block
+ * the mode kept for this), and leaves the mode. False, with nothing changed, if memory refuses the
+ * array (never for an indexed heap).
  */
 function settle(h: usize): bool {
   let size = sizeOf(h);
+  let r = runsOf(h);
+  let kept = runs.keptBlock(r);
+  if (isIndexed(h) && kept != 0) {
+    // Into the block the mode kept for this, with room for every entry: nothing to ask memory for.
+    let keptCapacity = runs.keptCapacity(r);
+    let entries = runs.gatherIntoBlock(r);
+    leaveRuns(h);
+    store<usize>(h, entries, DATA);
+    store<usize>(h, kept, BLOCK);
+    store<u32>(h, keptCapacity, CAPACITY_FIELD);
+    heapify(entries, size, false);
+    return true;
+  }
   let capacity = max(size, MIN_CAPACITY);
   let bytes = blockBytes(capacity);
   if (!canAllocate(bytes)) return false;
@@ -462,24 +477,53 @@ function renumberForRuns(h: usize, count: u32): bool {
   return true;
 }
 
-/** A value heap's push in runs mode (`pushValue` has reserved). */
-function pushValueRuns(h: usize, key: f64, value: u32): i32 {
+/**
+ * A push in runs mode: the new entry's handle (indexed heaps) or the new size (value heaps, with
+ * `value`), or CAPACITY with nothing changed.
+ */
+function pushRuns(h: usize, key: f64, value: u32): f64 {
   if (!renumberForRuns(h, 1)) return CAPACITY;
-  if (!isRuns(h)) return pushValueSlow(h, key, value); // renumbered in one full array: it grows, or enters runs again
+  let indexed = isIndexed(h);
+  if (!isRuns(h)) { // renumbered in one array: it grows, or enters runs again
+    return indexed ? pushSlow(h, key) : <f64>pushValueSlow(h, key, value);
+  }
   let r = runsOf(h);
+  let size = sizeOf(h);
   if (!runs.readyForPush(r)) return CAPACITY;
+  if (indexed && (!runs.keepRoom(r, <u64>size + 1) || !reserveSlots(1))) return CAPACITY;
   let seq = takeSequence(h) | negativeZero(key);
-  runs.push(r, keyFor(key, seq, false), seq, value);
-  let size = sizeOf(h) + 1;
-  store<u32>(h, size, SIZE);
+  let item = indexed ? takeSlot(0) : value; // the link is set only when the heap links (LINKED)
+  runs.push(r, keyFor(key, seq, false), seq, item);
+  store<u32>(h, size + 1, SIZE);
   if (!runs.showPushed(r)) runs.showTop(h, r);
-  return <i32>size;
+  return indexed ? handleOf(item) : <f64>(size + 1);
 }
 
-/** Pops a RUNS heap's smallest entry; leaves the mode when that was the last. */
+/**
+ * Pop then push in runs mode (the caller renumbered if need be): what `popPush` (indexed heaps) or
+ * `popPushValue` (value heaps, with `value`) returns, or CAPACITY with nothing changed.
+ */
+function popPushRuns(h: usize, key: f64, value: u32): f64 {
+  let r = runsOf(h);
+  if (!runs.readyForPush(r)) return CAPACITY;
+  let indexed = isIndexed(h);
+  let top = runs.pop(r);
+  let seq = takeSequence(h) | negativeZero(key);
+  let item = value;
+  if (indexed) {
+    freeSlot(top);
+    item = takeSlot(0);
+  }
+  runs.push(r, keyFor(key, seq, false), seq, item);
+  runs.showTop(h, r);
+  return indexed ? <f64>top * SLOT_SPAN + <f64>item : <f64>top;
+}
+
+/** Pops a RUNS heap's smallest entry (freeing its slot, indexed heaps); leaves the mode when that was the last. */
 function popTopRuns(h: usize): u32 {
   let r = runsOf(h);
   let item = runs.pop(r);
+  if (isIndexed(h)) freeSlot(item);
   let size = sizeOf(h) - 1;
   store<u32>(h, size, SIZE);
   if (size == 0) leaveRuns(h);
@@ -490,11 +534,15 @@ function popTopRuns(h: usize): u32 {
 /** `append` in runs mode: each staged entry pushed in turn (`reserveFor` made sure none is refused). */
 function appendRuns(h: usize, count: u32): i32 {
   let r = runsOf(h);
-  if (!runs.reserve(r, count)) return CAPACITY;
+  let indexed = isIndexed(h);
+  if (!runs.reserve(r, count) || (indexed && !runs.keepRoom(r, <u64>sizeOf(h) + count))) return CAPACITY;
   for (let k: u32 = 0; k < count; k++) {
-    let key = load<f64>(stagingNumbers + (<usize>k << 3));
+    let at = stagingNumbers + (<usize>k << 3);
+    let key = load<f64>(at);
     let seq = takeSequence(h) | negativeZero(key);
-    runs.push(r, keyFor(key, seq, false), seq, load<u32>(stagingWords + (<usize>k << 2)));
+    let item = indexed ? takeSlot(0) : load<u32>(stagingWords + (<usize>k << 2));
+    runs.push(r, keyFor(key, seq, false), seq, item);
+    if (indexed) store<f64>(at, handleOf(item));
   }
   store<u32>(h, sizeOf(h) + count, SIZE);
   runs.showTop(h, r);
@@ -577,7 +625,10 @@ function changePacking(h: usize, packed: bool): bool {
 function locate(h: usize, handle: f64): i32 {
   let slot = resolve(handle);
   if (slot < 0) return slot;
-  if (!isLinked(h)) link(h);
+  if (!isLinked(h)) {
+    if (isRuns(h) && !settle(h)) return CAPACITY; // an indexed heap's settle is never refused
+    link(h);
+  }
   let i = indexOf(<u32>slot);
   if (i >= sizeOf(h) || itemAt(dataOf(h), i) != <u32>slot) return FOREIGN;
   return <i32>i;
@@ -617,7 +668,7 @@ export function create(indexed: bool): usize {
 
 /** Frees the heap, its entries' slots included. */
 export function dispose(h: usize): void {
-  if (isRuns(h)) leaveRuns(h);
+  if (isRuns(h) && !(isIndexed(h) && settle(h))) leaveRuns(h); // the slots are freed from one array
   if (isIndexed(h)) {
     let data = dataOf(h);
     for (let i: u32 = 0, size = sizeOf(h); i < size; i++) freeSlot(itemAt(data, i));
@@ -638,7 +689,21 @@ export function size(h: usize): u32 {
  */
 // @ts-ignore: decorator
 @inline export function push(h: usize, key: f64): f64 {
-  if (!reserveOne(h) || !reserveSlots(1)) return CAPACITY;
+  if (sizeOf(h) >= capacityOf(h)) return pushSlow(h, key);
+  return pushInto(h, key);
+}
+
+/** `push` without room in the array (always so in runs mode, whose capacity is 0): it grows, or enters runs mode. */
+function pushSlow(h: usize, key: f64): f64 {
+  if (!isRuns(h) && !grow(h, 1)) return CAPACITY;
+  if (isRuns(h)) return pushRuns(h, key, 0);
+  return pushInto(h, key);
+}
+
+/** `push` into the array, which has room. */
+// @ts-ignore: decorator
+@inline function pushInto(h: usize, key: f64): f64 {
+  if (!reserveSlots(1)) return CAPACITY;
   let packed = packedFor(h, key);
   let size = sizeOf(h);
   let seq = takeSequence(h) | negativeZero(key);
@@ -659,7 +724,7 @@ export function size(h: usize): u32 {
 /** `pushValue` without room in the array (always so in runs mode, whose capacity is 0): it grows, or enters runs mode. */
 function pushValueSlow(h: usize, key: f64, value: u32): i32 {
   if (!isRuns(h) && !grow(h, 1)) return CAPACITY;
-  if (isRuns(h)) return pushValueRuns(h, key, value);
+  if (isRuns(h)) return <i32>pushRuns(h, key, value);
   return pushValueInto(h, key, value);
 }
 
@@ -724,6 +789,10 @@ export function popPush(h: usize, key: f64): f64 {
   // The slot freed here comes straight back, unless its generation is spent: then the take
   // retires it and needs another, so reserve one before anything changes.
   if (!reserveSlots(1)) return CAPACITY;
+  if (isRuns(h)) {
+    if (!renumberForRuns(h, 1)) return CAPACITY;
+    if (isRuns(h)) return popPushRuns(h, key, 0);
+  }
   let packed = packedFor(h, key);
   let seq = takeSequence(h) | negativeZero(key);
   let data = dataOf(h);
@@ -744,15 +813,7 @@ export function popPushValue(h: usize, key: f64, value: u32): f64 {
   if (sizeOf(h) == 0) return -1;
   if (isRuns(h)) {
     if (!renumberForRuns(h, 1)) return CAPACITY;
-    if (isRuns(h)) {
-      let r = runsOf(h);
-      if (!runs.readyForPush(r)) return CAPACITY;
-      let top = runs.pop(r);
-      let seq = takeSequence(h) | negativeZero(key);
-      runs.push(r, keyFor(key, seq, false), seq, value);
-      runs.showTop(h, r);
-      return <f64>top;
-    }
+    if (isRuns(h)) return popPushRuns(h, key, value);
   }
   let packed = packedFor(h, key);
   let seq = takeSequence(h) | negativeZero(key);
@@ -829,8 +890,12 @@ export function remove(h: usize, handle: f64): i32 {
 export function reserveFor(h: usize, extra: u32): bool {
   if (isRuns(h) && !renumberForRuns(h, extra)) return false;
   if (!grow(h, extra)) return false;
-  if (isRuns(h)) return runs.reserve(runsOf(h), extra);
-  return !isIndexed(h) || reserveSlots(extra);
+  let indexed = isIndexed(h);
+  if (isRuns(h)) {
+    let r = runsOf(h);
+    if (!runs.reserve(r, extra) || (indexed && !runs.keepRoom(r, <u64>sizeOf(h) + extra))) return false;
+  }
+  return !indexed || reserveSlots(extra);
 }
 
 /**
@@ -884,7 +949,7 @@ export function restore(h: usize, from: u32): void {
   let data = dataOf(h);
   let linked = isLinked(h);
   if (size - from > from) {
-    if (size >= runs.runsFrom && (load<u32>(h, FLAGS) & (INDEXED | LINKED)) == 0 && sortIntoRuns(h)) return;
+    if (size >= runs.runsFromFor(isIndexed(h)) && !linked && sortIntoRuns(h)) return;
     heapify(data, size, linked);
   } else {
     for (let i = from; i < size; i++) {
@@ -1458,10 +1523,7 @@ export function copy(h: usize): usize {
  * goes back into one array of that size, when memory allows one more copy of its entries.
  */
 export function shrink(h: usize): void {
-  if (isRuns(h)) {
-    settle(h);
-    return;
-  }
+  if (isRuns(h) && !settle(h)) return;
   let target = max(sizeOf(h), MIN_CAPACITY);
   if (target < capacityOf(h)) resize(h, target);
 }

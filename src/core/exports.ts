@@ -124,6 +124,8 @@ export interface DebugExports extends CoreExports {
   debug_heapCheck(h: number): number;
   /** Whether a heap keeps its entries in runs: 1, or 0. */
   debug_heapInRuns(h: number): number;
+  /** Whether a heap is in runs mode with every entry in the sorted array a batch left: 1, or 0. */
+  debug_heapInSortedRuns(h: number): number;
   /** Shrinks runs mode's shape so that tests reach every path (assembly/heap-runs.ts `setShape`). */
   debug_heapRunsShape(from: number, insertion: number, page: number, sortChunk: number, mergeChunk: number): void;
   /** Whether a ring's or stack's header keeps its invariants: 1, or 0. */

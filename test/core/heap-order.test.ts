@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Arena } from '../../src/index.js';
+import { CapacityError, type Arena } from '../../src/index.js';
 import type { CoreExports, DebugExports } from '../../src/core/exports.js';
 import { arenaOn, builds, debugArena, type BuildName } from '../helpers/builds.js';
 
@@ -57,13 +57,13 @@ type Op =
   | { kind: 'shrink' }
   | { kind: 'clear' };
 
-const ops = (key: fc.Arbitrary<number>, largeBatches = false): fc.Arbitrary<Op[]> => fc.array(fc.oneof(
+const ops = (key: fc.Arbitrary<number>, largeBatches = false, lookups = true): fc.Arbitrary<Op[]> => fc.array(fc.oneof(
   { weight: 4, arbitrary: key.map((k) => ({ kind: 'push' as const, key: k })) },
   { weight: 1, arbitrary: fc.array(key, { maxLength: 400, size: 'max' }).map((keys) => ({ kind: 'pushRun' as const, keys })) },
   { weight: 3, arbitrary: fc.constant({ kind: 'pop' as const }) },
   { weight: 1, arbitrary: fc.nat(60).map((max) => ({ kind: 'popMany' as const, max })) },
-  { weight: 2, arbitrary: fc.tuple(fc.nat(), key, fc.boolean()).map(([pick, k, restamp]) => ({ kind: 'update' as const, pick, key: k, restamp })) },
-  { weight: 2, arbitrary: fc.nat().map((pick) => ({ kind: 'remove' as const, pick })) },
+  { weight: lookups ? 2 : 0, arbitrary: fc.tuple(fc.nat(), key, fc.boolean()).map(([pick, k, restamp]) => ({ kind: 'update' as const, pick, key: k, restamp })) },
+  { weight: lookups ? 2 : 0, arbitrary: fc.nat().map((pick) => ({ kind: 'remove' as const, pick })) },
   { weight: largeBatches ? 4 : 1, arbitrary: fc.array(key, { maxLength: largeBatches ? 3000 : 600, size: 'max' }).map((keys) => ({ kind: 'batch' as const, keys })) },
   // Empties the heap now and then: an empty heap packs again.
   { weight: 1, arbitrary: fc.constant({ kind: 'popMany' as const, max: 4096 }) },
@@ -130,6 +130,8 @@ function exercise(arena: Arena, build: BuildName, h: number, indexed: boolean, o
   const debug = build === 'debug' ? (core as DebugExports) : undefined;
   const model = new Model();
   let nextValue = 0;
+  // Every earlier run's heap was disposed, its slots with it.
+  expect(core.arena_liveSlots()).toBe(0);
 
   const push = (k: number) => {
     const id = indexed ? core.heap_push(h, k) : nextValue++;
@@ -244,8 +246,8 @@ function exercise(arena: Arena, build: BuildName, h: number, indexed: boolean, o
     if (model.entries.length > 0) expect(Object.is(core.heap_peekKey(h), model.entries[0]!.key)).toBe(true);
     if (debug) expect(debug.debug_heapCheck(h)).toBe(1);
     if (debug?.debug_heapInRuns(h) === 1) opsInRuns++;
+    if (indexed) expect(core.arena_liveSlots()).toBe(model.entries.length); // every pop freed its slot
   }
-  if (indexed) for (const e of model.entries) expect(Object.is(core.heap_keyOf(h, e.id), e.key)).toBe(true);
   // A copy pops the whole order (and leaves the heap alone); then the heap itself drains the same way.
   const copy = core.heap_copy(h);
   try {
@@ -253,6 +255,8 @@ function exercise(arena: Arena, build: BuildName, h: number, indexed: boolean, o
   } finally {
     core.heap_dispose(copy);
   }
+  // Every live handle finds its key (in runs mode, the first lookup puts the entries back into one array).
+  if (indexed) for (const e of model.entries) expect(Object.is(core.heap_keyOf(h, e.id), e.key)).toBe(true);
   expect(core.heap_size(h)).toBe(model.entries.length);
   for (const want of model.entries) {
     if (indexed) expect(core.heap_pop(h)).toBe(want.id & 0xffffff);
@@ -297,11 +301,28 @@ describe('core heap order in runs mode (debug build, runs from 48 entries)', () 
     expect(opsInRuns - before).toBeGreaterThan(100);
   });
 
-  it.each(['small', 'starved'] as const)('batches in and out of runs, with ties and -0, in the same order (%s shape)', (shape) => {
+  // An indexed heap stays in runs mode until its first lookup by handle, which puts the entries
+  // back into the block the mode kept: so lookups come only after a stretch without them.
+  it.each(['small', 'starved'] as const)('indexed: pops in stable-sort order, handles issued and freed in runs mode, then looked up (%s shape)', (shape) => {
+    const before = opsInRuns;
+    const sequences = fc.tuple(ops(anyKey, false, false), ops(anyKey)).map(([quiet, any]) => [...quiet, ...any]);
     fc.assert(
-      fc.property(ops(fewUnpackable, true), (sequence) => run('debug', false, sequence, shape)),
+      fc.property(sequences, (sequence) => run('debug', true, sequence, shape)),
+      { numRuns: 30, plugins: [shrinkFor60s()] },
+    );
+    expect(opsInRuns - before).toBeGreaterThan(100);
+  });
+
+  it.each([
+    ['small', false], ['starved', false], ['small', true],
+  ] as const)('batches in and out of runs, with ties and -0, in the same order (%s shape, indexed: %s)', (shape, indexed) => {
+    const before = opsInRuns;
+    const sequences = indexed ? fc.tuple(ops(fewUnpackable, true, false), ops(fewUnpackable, true)).map(([quiet, any]) => [...quiet, ...any]) : ops(fewUnpackable, true);
+    fc.assert(
+      fc.property(sequences, (sequence) => run('debug', indexed, sequence, shape)),
       { numRuns: 12, plugins: [shrinkFor60s()] },
     );
+    expect(opsInRuns - before).toBeGreaterThan(20);
   });
 
   it('enters runs mode when a large value heap grows, leaves it when empty, and settles on shrink', () => {
@@ -436,6 +457,47 @@ describe('core heap order in runs mode (debug build, runs from 48 entries)', () 
       last = (id * 7919) % 10007;
     }
     expect(core.heap_popValue(h)).toBe(-1);
+    core.heap_dispose(h);
+  });
+
+  it('indexed: a lookup by handle in runs mode succeeds even when the arena is full, into the block the mode kept', () => {
+    const { arena, core } = debugArena({ maxMemory: 2 << 20 });
+    core.debug_heapRunsShape(64, 256, 64, 8, 128); // indexed heaps from 256 entries
+    const h = core.heap_create(1);
+    const handles: number[] = [];
+    let status = 0;
+    for (let i = 0; i < 200_000; i++) {
+      status = core.heap_push(h, (i * 7919) % 10007);
+      if (status < 0) break;
+      handles.push(status);
+    }
+    expect(status).toBe(core.STATUS_CAPACITY.value);
+    expect(core.debug_heapInRuns(h)).toBe(1);
+    expect(core.heap_size(h)).toBe(handles.length);
+    expect(core.arena_liveSlots()).toBe(handles.length);
+    expect(arena.poisoned).toBe(false);
+    // No room for a copy of the entries is left (iteration's copy is refused), yet the first lookup finds its entry.
+    expect(() => {
+      const copy = core.heap_copy(h);
+      if (copy === 0) throw new CapacityError('refused');
+    }).toThrow(CapacityError);
+    expect(arena.poisoned).toBe(false);
+    const probe = handles.length >> 1;
+    expect(core.heap_keyOf(h, handles[probe]!)).toBe((probe * 7919) % 10007);
+    expect(core.debug_heapInRuns(h)).toBe(0);
+    expect(core.debug_heapCheck(h)).toBe(1);
+    expect(core.heap_update(h, handles[probe]!, -1, 0)).toBe(0);
+    expect(core.heap_pop(h)).toBe(handles[probe]! & 0xffffff);
+    let last = -Infinity;
+    for (let i = 1; i < handles.length; i++) {
+      const slot = core.heap_pop(h);
+      const id = handles.findIndex((handle) => (handle & 0xffffff) === slot);
+      const key = (id * 7919) % 10007;
+      expect(key).toBeGreaterThanOrEqual(last);
+      last = key;
+    }
+    expect(core.heap_pop(h)).toBe(core.STATUS_EMPTY.value);
+    expect(core.arena_liveSlots()).toBe(0);
     core.heap_dispose(h);
   });
 });
