@@ -1,4 +1,4 @@
-// Runs: how a large value heap keeps its entries once it outgrows the caches (heap.ts enters this
+// Runs: how a large heap keeps its entries once it outgrows the caches (heap.ts enters this
 // mode; the idea is that of sequence heaps).
 //
 // Past the caches every level of a sift-down waits for the line the level before chose, so a pop
@@ -980,6 +980,10 @@ export function check(r: usize, size: u32, nextSeq: u32): bool {
   if (!heapOrdered(<usize>get(r, INSERT_AT), get(r, INSERT_SIZE))) return false;
   if (!heapOrdered(<usize>get(r, SORT_AT), get(r, SORT_SIZE))) return false;
   if (!heapOrdered(<usize>get(r, OLD_DATA), get(r, OLD_SIZE))) return false;
+  if (get(r, OLD_SORTED)) { // and in order, as its pops take it
+    let old = <usize>get(r, OLD_DATA);
+    for (let i: u32 = 1; i < get(r, OLD_SIZE); i++) if (before(entryOf(old, i), entryOf(old, i - 1))) return false;
+  }
   let smallest = r + TOP;
   for (let run: u32 = 0; run < MAX_RUNS; run++) {
     if (getAt(r, STATE, run) != TAKEN) continue;

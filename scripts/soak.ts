@@ -5,7 +5,9 @@
 // - structures: pushes, pops (single and batches), updates and removes on a PriorityQueue, a Queue
 //   and a NumericQueue (`--size 500000` holds the PriorityQueue where batches pop its large way);
 //   pushes, pops, popPush and batches on a NumericPriorityQueue held at the same size (past 2^18
-//   entries it keeps them in runs), every pop checked against the priority `peekPriority` showed;
+//   entries it keeps them in runs), every pop checked against the priority `peekPriority` showed,
+//   and the same on a second PriorityQueue that is never looked up by handle until the end (past
+//   2^20 entries it keeps them in runs; the first lookup puts them back into one array);
 // - scheduler: jobs through submit / take / ack / fail with priorities, tenants, delays, retries
 //   with jittered backoff, dead letters (evicted past maxDeadLetters, requeued, purged), cancels,
 //   pause/resume and snapshot/restore with jobs in flight, on a fake clock.
@@ -95,6 +97,18 @@ function soakStructures() {
     if (priorities[id] !== shown) misordered++;
     numericLedger.leave(id);
   };
+  // The queue without lookups: ids are items, and each id's priority a function of it.
+  const quiet = new PriorityQueue<number>({ arena });
+  const quietLedger = new Ledger(totalOps + 1);
+  const quietPriority = (id: number) => ((Math.imul(id, 0x9e3779b1) >>> 0) % 1_000_000) / 8;
+  let quietNext = 0;
+  let quietMisordered = 0;
+  const quietLeave = (id: number, shown: number | undefined) => {
+    if (quietPriority(id) !== shown) quietMisordered++;
+    quietLedger.leave(id);
+  };
+  /** The last pushes' handles, looked up at the end. */
+  const recent: { id: number; handle: Handle }[] = [];
   const samples: Sample[] = [];
   const started = performance.now();
   for (let op = 0; op < totalOps; op++) {
@@ -162,7 +176,44 @@ function soakStructures() {
         numericLeave(out[k]!, outPriorities[k]);
       }
     }
+    const q = random();
+    if (quiet.size < holdSize || q < 0.2) {
+      const handle = quiet.push(quietNext, quietPriority(quietNext));
+      if (op >= totalOps - 1000) recent.push({ id: quietNext, handle });
+      quietNext++;
+    } else if (q < 0.45) {
+      const shown = quiet.peekPriority();
+      quietLeave(quiet.pop()!, shown);
+    } else if (q < 0.7) {
+      const shown = quiet.peekPriority();
+      quietLeave(quiet.popPush(quietNext, quietPriority(quietNext))!, shown);
+      quietNext++;
+    } else if (q < 0.7005) {
+      const batch = Array.from({ length: 1 + Math.floor(random() * 300) }, () => quietNext++);
+      quiet.pushMany(batch, batch.map(quietPriority));
+    } else if (q < 0.701) {
+      let last = -Infinity;
+      for (const id of quiet.popMany(1 + Math.floor(random() * 300))) {
+        if (quietPriority(id) < last) quietMisordered++;
+        last = quietPriority(id);
+        quietLeave(id, last);
+      }
+    }
     if (op % 1_000_000 === 0) samples.push(sample(op, arena));
+  }
+  // The first lookups by handle: every recent handle still queued is found, with its priority.
+  let quietFound = 0;
+  for (const { id, handle } of recent) {
+    if (!quiet.has(handle)) continue;
+    quietFound++;
+    if (quiet.priorityOf(handle) !== quietPriority(id)) quietMisordered++;
+  }
+  let quietLast = -Infinity;
+  while (quiet.size > 0) {
+    const shown = quiet.peekPriority()!;
+    if (shown < quietLast) quietMisordered++;
+    quietLast = shown;
+    quietLeave(quiet.pop()!, shown);
   }
   for (const id of pq.drain()) ledger.leave(id);
   let lastPriority = -Infinity;
@@ -180,6 +231,11 @@ function soakStructures() {
     numericLost: numericNext - numericLedger.left,
     numericDuplicated: numericLedger.duplicated,
     numericMisordered: misordered,
+    quietPushed: quietNext,
+    quietLost: quietNext - quietLedger.left,
+    quietDuplicated: quietLedger.duplicated,
+    quietMisordered,
+    quietFoundByRecentHandles: quietFound,
     takenOut: ledger.left,
     lost: nextId - ledger.left,
     duplicated: ledger.duplicated,
@@ -343,6 +399,7 @@ if (values.part === 'all' || values.part === 'structures') {
   report.structures = structures;
   failed ||= structures.lost !== 0 || structures.duplicated !== 0;
   failed ||= structures.numericLost !== 0 || structures.numericDuplicated !== 0 || structures.numericMisordered !== 0;
+  failed ||= structures.quietLost !== 0 || structures.quietDuplicated !== 0 || structures.quietMisordered !== 0;
 }
 if (values.part === 'all' || values.part === 'scheduler') {
   const scheduler = soakScheduler();
