@@ -14,8 +14,9 @@
 // buffer), and is given back when empty. A heap that a large batch filled enters with that array
 // sorted (heap.ts), and then the old heap's pops just step along it. An indexed heap keeps the
 // block, grown with its size, so that the first lookup by handle, which needs one array (heap.ts
-// `locate`), can always put the entries back into it: that lookup never meets a refusal. The header's `data` points at the record's top cell, a copy of the smallest entry, so
-// the JS reads of the top and the size (src/structures/heap-words.ts) need no change.
+// `locate`), can always put the entries back into it: that lookup never meets a refusal. The
+// header's `data` points at the record's top cell, a copy of the smallest entry, so the JS reads
+// of the top and the size (src/structures/heap-words.ts) need no change.
 //
 //   record (the header's RUNS field), one block
 //   ╒══════════╤══════════╤════════╤════════════╤═════════════╤═══════════╤══════════════╤══════════════╕
@@ -882,8 +883,8 @@ export function keepRoom(r: usize, size: u64): bool {
 
 /**
  * KEEP_BLOCK heaps: puts every entry (in no order) into the kept block, from its first line, and
- * gives the block up to the caller (so leaving the mode keeps it). Returns the entries' address;
- * the block and its capacity are `keptBlock` and `keptCapacity`, read before.
+ * gives the block up to the caller, so that leaving the mode keeps it (read `keptBlock` and
+ * `keptCapacity` first). Returns the entries' address.
  */
 export function gatherIntoBlock(r: usize): usize {
   let data = lineAligned(<usize>get(r, OLD_BLOCK));

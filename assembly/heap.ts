@@ -400,10 +400,11 @@ function enterRuns(h: usize, sorted: bool = false): bool {
 }
 
 /**
- * After a batch that filled most of a heap past `runs.runsFrom`: sorts its entries (a sorted array
- * is a heap) and enters runs mode with them as an old heap that pops from its front, so the queue
- * skips the chain of misses of every pop from one large tree at once, rather than after its array
- * has drained a pop at a time. False, with nothing changed, if memory refuses the sort's scratch.
+ * After a batch that filled most of a heap past its threshold (`runs.runsFromFor`): sorts its
+ * entries (a sorted array is a heap) and enters runs mode with them as an old heap that pops from
+ * its front, so the queue skips the chain of misses of every pop from one large tree at once,
+ * rather than after its array has drained a pop at a time. False, with nothing changed, if memory
+ * refuses the sort's scratch.
  */
 function sortIntoRuns(h: usize): bool {
   let size = sizeOf(h);
