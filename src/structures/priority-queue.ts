@@ -58,6 +58,15 @@ interface HeapBlock {
  */
 const EARLY_READ_FROM = 1 << 14;
 
+/**
+ * From the same size, `pop` and `popPush` end by loading the next top's entry of the payload table
+ * (a comparison stored in a field, so that the load is not dropped as unused; not the payload
+ * itself, which the queue must not keep alive): its miss is then under way while the caller works
+ * on the item just popped, and the next pop finds the line in the cache. Measured (held after a
+ * `pushMany`, ns a push or pop, the two versions alternating, three times): at 1e6 288-325 ->
+ * 257-274, at 3e6 (runs mode) 338-347 -> 253-272.
+ */
+
 /** Drops the payloads of every entry (their slots are freed by the core as it hands them over). */
 function dropPayloads(arena: Arena, header: number): void {
   const { core, payloads } = arena;
@@ -83,6 +92,8 @@ export class PriorityQueue<T> implements Iterable<T> {
   readonly #header: number;
   /** The header's address in u32 words, for the reads that need no core call (heap-words.ts). */
   readonly #at: number;
+  /** Written by the read-ahead of `pop` and `popPush` (see READ_AHEAD); never read. */
+  #ahead = false;
   /** Keys are priorities, negated for a max queue, so the core is always a min-heap. */
   readonly #sign: 1 | -1;
   #size = 0;
@@ -199,6 +210,11 @@ export class PriorityQueue<T> implements Iterable<T> {
     return handles;
   }
 
+  /** READ_AHEAD: the next top's entry of the payload table, loaded now so that its miss overlaps the caller's work. */
+  #readAhead(arena: Arena): void {
+    if (this.#size > 0) this.#ahead = arena.payloads[heapTop(arena.words(), this.#at)] === undefined;
+  }
+
   /** Removes and returns the first item, or undefined when the queue is empty. */
   pop(): T | undefined {
     const arena = this.#arena;
@@ -221,6 +237,7 @@ export class PriorityQueue<T> implements Iterable<T> {
     const item = (slot === top ? early : payloads[slot]) as T;
     payloads[slot] = undefined;
     this.#size--;
+    if (top >= 0) this.#readAhead(arena);
     return item;
   }
 
@@ -251,6 +268,7 @@ export class PriorityQueue<T> implements Iterable<T> {
     const first = payloads[popped] as T;
     payloads[popped] = undefined;
     payloads[slot] = item;
+    if (this.#size > EARLY_READ_FROM && arena.memoryOpen === true) this.#readAhead(arena);
     return first;
   }
 

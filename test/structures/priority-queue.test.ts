@@ -53,6 +53,37 @@ describe('PriorityQueue', () => {
     }
   });
 
+  it('keeps order and payloads past 2^20 items, where a batch-loaded queue keeps sorted runs, through its first lookup', () => {
+    const random = seededRandom(21);
+    const n = (1 << 20) + 50_000;
+    const keys = Float64Array.from({ length: n }, () => Math.floor(random() * 1e6)); // ties: FIFO
+    const items = Array.from({ length: n }, (_, i) => ({ id: i }));
+    const pq = new PriorityQueue<{ id: number }>();
+    const handles = pq.pushMany(items, keys);
+    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => keys[a]! - keys[b]! || a - b);
+    let next = 0;
+    let wrong = 0;
+    // The hold pattern, one by one and by popPush; every new item orders after all the loaded ones.
+    for (let i = 0; i < 100_000; i++) {
+      const later = { id: n + i };
+      const popped = i % 2 === 0 ? pq.pop() : pq.popPush(later, 1e6 + i);
+      if (popped !== items[order[next++]!]) wrong++;
+      if (i % 2 === 0) pq.push(later, 1e6 + i);
+    }
+    expect(wrong).toBe(0);
+    expect(pq.size).toBe(n);
+    // The first lookup by handle puts the items back into one array; order and payloads hold.
+    const probe = order[next + 5]!;
+    expect(pq.priorityOf(handles[probe]!)).toBe(keys[probe]);
+    expect(pq.get(handles[probe]!)).toBe(items[probe]);
+    expect(pq.has(handles[order[0]!]!)).toBe(false);
+    for (; next < n; next++) if (pq.pop() !== items[order[next]!]) wrong++;
+    for (let i = 0; i < 100_000; i++) if (pq.pop()?.id !== n + i) wrong++;
+    expect(wrong).toBe(0);
+    expect(pq.pop()).toBeUndefined();
+    pq.dispose();
+  });
+
   it('pops the lowest priority first, FIFO among equals', () => {
     const pq = new PriorityQueue<string>();
     pq.push('deploy-b', 2);
