@@ -431,24 +431,21 @@ function leaveRuns(h: usize): void {
 function settle(h: usize): bool {
   let size = sizeOf(h);
   let r = runsOf(h);
-  let kept = runs.keptBlock(r);
-  if (isIndexed(h) && kept != 0) {
+  let block = runs.keptBlock(r);
+  let capacity: u32;
+  let data: usize;
+  if (isIndexed(h) && block != 0) {
     // Into the block the mode kept for this, with room for every entry: nothing to ask memory for.
-    let keptCapacity = runs.keptCapacity(r);
-    let entries = runs.gatherIntoBlock(r);
-    leaveRuns(h);
-    store<usize>(h, entries, DATA);
-    store<usize>(h, kept, BLOCK);
-    store<u32>(h, keptCapacity, CAPACITY_FIELD);
-    heapify(entries, size, false);
-    return true;
+    capacity = runs.keptCapacity(r);
+    data = runs.gatherIntoBlock(r);
+  } else {
+    capacity = max(size, MIN_CAPACITY);
+    let bytes = blockBytes(capacity);
+    if (!canAllocate(bytes)) return false;
+    block = allocate(<usize>bytes);
+    data = lineAligned(block);
+    runs.gather(r, data);
   }
-  let capacity = max(size, MIN_CAPACITY);
-  let bytes = blockBytes(capacity);
-  if (!canAllocate(bytes)) return false;
-  let block = allocate(<usize>bytes);
-  let data = lineAligned(block);
-  runs.gather(runsOf(h), data);
   leaveRuns(h);
   store<usize>(h, data, DATA);
   store<usize>(h, block, BLOCK);
