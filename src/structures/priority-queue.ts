@@ -58,15 +58,6 @@ interface HeapBlock {
  */
 const EARLY_READ_FROM = 1 << 14;
 
-/**
- * From the same size, `pop` and `popPush` end by loading the next top's entry of the payload table
- * (a comparison stored in a field, so that the load is not dropped as unused; not the payload
- * itself, which the queue must not keep alive): its miss is then under way while the caller works
- * on the item just popped, and the next pop finds the line in the cache. Measured (held after a
- * `pushMany`, ns a push or pop, the two versions alternating, three times): at 1e6 288-325 ->
- * 257-274, at 3e6 (runs mode) 338-347 -> 253-272.
- */
-
 /** Drops the payloads of every entry (their slots are freed by the core as it hands them over). */
 function dropPayloads(arena: Arena, header: number): void {
   const { core, payloads } = arena;
@@ -92,7 +83,7 @@ export class PriorityQueue<T> implements Iterable<T> {
   readonly #header: number;
   /** The header's address in u32 words, for the reads that need no core call (heap-words.ts). */
   readonly #at: number;
-  /** Written by the read-ahead of `pop` and `popPush` (see READ_AHEAD); never read. */
+  /** Written by `#readAhead`; never read. */
   #ahead = false;
   /** Keys are priorities, negated for a max queue, so the core is always a min-heap. */
   readonly #sign: 1 | -1;
@@ -210,7 +201,15 @@ export class PriorityQueue<T> implements Iterable<T> {
     return handles;
   }
 
-  /** READ_AHEAD: the next top's entry of the payload table, loaded now so that its miss overlaps the caller's work. */
+  /**
+   * From EARLY_READ_FROM items, `pop` and `popPush` end here: loads the next top's entry of the
+   * payload table (a comparison kept in a field, so that the load is not dropped as unused; not the
+   * payload itself, which the queue must not keep alive), so that its miss is under way while the
+   * caller works on the item just popped, and the next pop finds the line in the cache. Measured
+   * (held after a `pushMany`, ns a push or pop, the two versions alternating): 1e5 148-163 ->
+   * 109-121, 1e6 303-325 -> 231-274, 3e6 (runs mode) 322-347 -> 253-273. (Dropping the early read
+   * of `pop` once this was in: 1e5 101-122 -> 142-154, so both stay.)
+   */
   #readAhead(arena: Arena): void {
     if (this.#size > 0) this.#ahead = arena.payloads[heapTop(arena.words(), this.#at)] === undefined;
   }
