@@ -408,11 +408,10 @@ function enterRuns(h: usize, sorted: bool = false): bool {
  */
 function sortIntoRuns(h: usize): bool {
   let size = sizeOf(h);
-  let bytes = (<u64>size << 4) + COUNTS_BYTES;
-  if (!canAllocate(bytes)) return false;
-  let scratch = allocate(<usize>bytes);
+  let scratch = takeSortBlock(size);
+  if (scratch == 0) return false;
   sortEntries(dataOf(h), scratch, size, scratch + (<usize>size << 4));
-  release(scratch, <usize>bytes);
+  releaseSortBlock(scratch, size);
   enterRuns(h, true); // if memory refuses, the sorted array is a heap as it stands
   return true;
 }
@@ -1304,6 +1303,30 @@ function popPartial(h: usize, count: u32, offset: u32): bool {
 // @ts-ignore: decorator
 @inline const COUNTS_BYTES: u64 = 12 << 10;
 
+/** A sort's block for `size` entries (scratch entries, then the counts; `drainSorted` hands entries over in it), or 0 if memory refuses. */
+function takeSortBlock(size: u32): usize {
+  let bytes = (<u64>size << 4) + COUNTS_BYTES;
+  return canAllocate(bytes) ? allocate(<usize>bytes) : 0;
+}
+
+// @ts-ignore: decorator
+@inline function releaseSortBlock(block: usize, size: u32): void {
+  release(block, (<usize>size << 4) + <usize>COUNTS_BYTES);
+}
+
+/**
+ * Writes the first `count` entries at `data`, in order, into `block` as `drainSorted` hands them
+ * over: keys (f64[count]) then items (u32[count]); an indexed heap's slots are freed.
+ */
+function handOver(block: usize, data: usize, count: u32, packed: bool, indexed: bool): void {
+  let items = block + (<usize>count << 3);
+  for (let k: u32 = 0; k < count; k++) {
+    store<f64>(block + (<usize>k << 3), decode(keyAt(data, k), seqAt(data, k), packed));
+    store<u32>(items + (<usize>k << 2), itemAt(data, k));
+  }
+  if (indexed) freeSlots(items, count);
+}
+
 /**
  * Whether a drain of `count` of `size` entries should sort: when count pops, each about
  * log2(size) levels, would cost more than the sort's eight passes over every entry.
@@ -1413,19 +1436,11 @@ export function drainSorted(h: usize, max: u32): usize {
   let count = min(max, size);
   if (isRuns(h)) return drainSortedRuns(h, count);
   if (!sortPays(size, count)) return 0;
-  let bytes = (<u64>size << 4) + COUNTS_BYTES;
-  if (!canAllocate(bytes)) return 0;
-  let block = allocate(<usize>bytes);
+  let block = takeSortBlock(size);
+  if (block == 0) return 0;
   let data = dataOf(h);
   sortEntries(data, block, size, block + (<usize>size << 4));
-  let indexed = isIndexed(h), packed = isPacked(h);
-  let items = block + (<usize>count << 3);
-  for (let k: u32 = 0; k < count; k++) {
-    let item = itemAt(data, k);
-    store<f64>(block + (<usize>k << 3), decode(keyAt(data, k), seqAt(data, k), packed));
-    store<u32>(items + (<usize>k << 2), item);
-  }
-  if (indexed) freeSlots(items, count);
+  handOver(block, data, count, isPacked(h), isIndexed(h));
   let rest = size - count;
   memory.copy(data, entryAt(data, count), <usize>rest << 4);
   store<u32>(h, rest, SIZE);
@@ -1442,15 +1457,9 @@ function drainSortedRuns(h: usize, count: u32): usize {
   let r = runsOf(h);
   let data = runs.sortedOld(r, size);
   if (data == 0) return 0;
-  let bytes = (<u64>size << 4) + COUNTS_BYTES;
-  if (!canAllocate(bytes)) return 0;
-  let block = allocate(<usize>bytes);
-  let items = block + (<usize>count << 3);
-  for (let k: u32 = 0; k < count; k++) {
-    store<f64>(block + (<usize>k << 3), decode(keyAt(data, k), seqAt(data, k), false));
-    store<u32>(items + (<usize>k << 2), itemAt(data, k));
-  }
-  if (isIndexed(h)) freeSlots(items, count);
+  let block = takeSortBlock(size);
+  if (block == 0) return 0;
+  handOver(block, data, count, false, isIndexed(h)); // runs mode never packs
   runs.dropOld(r, count);
   store<u32>(h, size - count, SIZE);
   if (size == count) leaveRuns(h);
@@ -1460,7 +1469,7 @@ function drainSortedRuns(h: usize, count: u32): usize {
 
 /** Gives back the block `drainSorted` returned for a heap that had `size` entries. */
 export function releaseDrained(block: usize, size: u32): void {
-  release(block, (<usize>size << 4) + <usize>COUNTS_BYTES);
+  releaseSortBlock(block, size);
 }
 
 /**
