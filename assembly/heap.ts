@@ -1277,31 +1277,38 @@ function popPartial(h: usize, count: u32, offset: u32): bool {
 //
 // A drain of most of a heap sorts it rather than popping entry by entry: a pop costs more as the
 // heap grows (a sift-down: 27, 40, 57 and 110 ns an entry at 1e3, 1e4, 1e5 and 1e6 entries), while
-// an LSD radix sort costs about the same per entry at every size (eight passes of 256 buckets over
-// the key's bytes). Raw value heap, random keys, fill then drain everything, ns an entry
-// (bench/micro/drain.mjs): 34 / 48 / 64 / 119 popping, 29 / 29 / 30 / 41 sorting. Digits of 11 bits
-// (six passes) were no faster: their counts outgrow the first-level cache, and at 1e6 the scatter
-// to 2,048 places missed more. Below SORT_FROM entries the counts' set-up outweighs the passes
-// (at 256 entries: 33 ns sorting, 30 popping).
+// the sort costs about the same per entry at every size. It is a radix sort, most significant digit
+// first, over the keys' own range rather than their bytes: a counting pass spreads the entries into
+// up to 2^11 buckets of equal width by the high bits of (key - lowest key), and each bucket is
+// sorted the same way over its own range, until most buckets hold one entry or none (a few entries
+// are ordered by insertion, equal keys by their seqs). Random keys take two or three such passes,
+// where the least-significant-first radix sort before it made eight, one per byte of the key, each
+// reading and writing every entry. Measured (raw value heap filled by one batch then drained whole,
+// ns an entry, the two builds side by side, 15 rounds): uniform keys 35 -> 27 at 1e3, 40 -> 34 at
+// 1e5, 82 -> 47 at 1e6 (where the batch itself sorts the heap into runs mode); keys of 10 values
+// (packed) 30 -> 30, 39 -> 37, 62 -> 48; of 1,000 values that do not pack (long runs of equal keys)
+// 44 -> 28, 67 -> 52, 83 -> 60; exponential 37 -> 26, 43 -> 34, 82 -> 45; random exponents
+// 37 -> 26, 47 -> 36, 89 -> 42. Its worst case is a spread that fills only two buckets at each
+// level (clusters inside clusters, bits 11 apart): 45 -> 74, 59 -> 72, 58 -> 80, still O(n), as each
+// level takes at least 2 bits (11 from large ranges) off the range's width. Below SORT_FROM
+// entries the counts' set-up outweighs the passes.
 
 // @ts-ignore: decorator
 @inline export const SORT_FROM: u32 = 512;
-/**
- * Runs of equal keys up to this long are put in seq order by insertion, longer ones by radix (whose
- * counts cost more than insertion below this: runs of 33 entries, 41 vs 48 ns an entry drained).
- */
-// @ts-ignore: decorator
-@inline const INSERTION_RUN: u32 = 64;
 
 /**
- * The counts a sort needs after its scratch entries: the key's eight bytes (256 u32 each, filled in
- * one read of the entries), then the seq's four bytes, for a long run of equal keys. Taken with the
- * scratch space rather than kept as static data, which would add 12 KiB to the module.
+ * The counts a sort needs after its scratch entries (one level's buckets at a time: a level's sorts
+ * of its buckets reuse them). Taken with the scratch space rather than kept as static data, which
+ * would add 8 KiB to the module.
  */
 // @ts-ignore: decorator
-@inline const KEY_COUNTS_BYTES: usize = 8 << 10;
+@inline const COUNTS_BYTES: u64 = 8 << 10;
+/** The most buckets one pass spreads a range into: 2^11 counts, COUNTS_BYTES. */
 // @ts-ignore: decorator
-@inline const COUNTS_BYTES: u64 = 12 << 10;
+@inline const MAX_BUCKET_BITS: u32 = 11;
+/** Ranges of at most this many entries are sorted by insertion. */
+// @ts-ignore: decorator
+@inline const INSERTION_SORT: u32 = 8;
 
 /** A sort's block for `size` entries (scratch entries, then the counts; `drainSorted` hands entries over in it), or 0 if memory refuses. */
 function takeSortBlock(size: u32): usize {
@@ -1329,98 +1336,128 @@ function handOver(block: usize, data: usize, count: u32, packed: bool, indexed: 
 
 /**
  * Whether a drain of `count` of `size` entries should sort: when count pops, each about
- * log2(size) levels, would cost more than the sort's eight passes over every entry.
+ * log2(size) levels, would cost more than about eight passes over every entry.
  */
 // @ts-ignore: decorator
 @inline function sortPays(size: u32, count: u32): bool {
   return size >= SORT_FROM && <u64>count * <u64>(32 - clz(size)) >= <u64>size << 3;
 }
 
-/** The field a sort orders by, of the entry at `at`: the u64 key (`field` 0) or the u32 seq (8). */
+/** What a sort level orders by, of the entry at `at`: the key (`BY_KEY`), or the seq (`BY_SEQ`, among equal keys). */
+// @ts-ignore: decorator
+@inline const BY_KEY: usize = 0;
+// @ts-ignore: decorator
+@inline const BY_SEQ: usize = 8;
 // @ts-ignore: decorator
 @inline function fieldAt(at: usize, field: usize): u64 {
-  return field == 0 ? load<u64>(at) : <u64>load<u32>(at, 8);
+  return field == BY_KEY ? load<u64>(at) : <u64>load<u32>(at, BY_SEQ);
 }
 
-/** Adds each entry's bytes of a field (see `fieldAt`) to their counts. */
-// @ts-ignore: decorator
-@inline function countBytes(data: usize, size: u32, counts: usize, field: usize, bytes: u32): void {
-  memory.fill(counts, 0, <usize>bytes << 10);
+/**
+ * Sorts `size` entries by (key, seq) into `to`, each inserted among the sorted ones before it, from
+ * `from` (which may be `to`: an entry is read before the ones before it shift up into its place).
+ */
+function insertionSort(from: usize, to: usize, size: u32): void {
   for (let i: u32 = 0; i < size; i++) {
-    let value = fieldAt(entryAt(data, i), field);
-    for (let b: u32 = 0; b < bytes; b++) {
-      let at = counts + (<usize>b << 10) + (<usize>((value >> (<u64>b << 3)) & 255) << 2);
-      store<u32>(at, load<u32>(at) + 1);
+    let key = keyAt(from, i), seq = seqAt(from, i), item = itemAt(from, i);
+    let j = i;
+    while (j > 0) {
+      let before = keyAt(to, j - 1);
+      if (!orders(key, seq, before, seqAt(to, j - 1))) break;
+      move(to, false, j - 1, before, j);
+      j--;
     }
+    place(to, false, j, key, seq, item);
   }
+}
+
+/** Sorts the `size` entries at `data` by (key, seq), with `other` (as long) as scratch. */
+function sortEntries(data: usize, other: usize, size: u32, counts: usize): void {
+  let low = keyAt(data, 0), high = low;
+  for (let i: u32 = 1; i < size; i++) {
+    let key = keyAt(data, i);
+    low = min(low, key);
+    high = max(high, key);
+  }
+  sortRange(data, other, size, counts, false, BY_KEY, low, high);
 }
 
 /**
- * One stable counting pass: moves `size` entries from `src` to `dst` ordered by the byte at `shift`
- * of the field at `field`; `counts`, that byte's 256 counts, become the buckets' next places.
+ * Sorts the `size` entries at `from`, whose `field` lies in `low` .. `high` (a range of equal keys
+ * is sorted by seq), as the section's head says. The result lands at `from` (`to`, as long, is
+ * scratch), or at `to` when `moving` (then `from` is left as scratch): each level spreads its
+ * entries into the other buffer, and its buckets' sorts bring them back where the level's belong.
  */
-function scatter(src: usize, dst: usize, size: u32, counts: usize, field: usize, shift: u64): void {
-  bucketStarts(counts, 256);
-  for (let i: u32 = 0; i < size; i++) {
-    let from = entryAt(src, i);
-    let value = fieldAt(from, field);
-    let at = counts + (<usize>((value >> shift) & 255) << 2);
-    let place = load<u32>(at);
-    store<u32>(at, place + 1);
-    let to = entryAt(dst, place);
-    store<u64>(to, load<u64>(from));
-    store<u64>(to, load<u64>(from, 8), 8);
-  }
-}
-
-/**
- * LSD radix sort of `size` entries at `data` by a field whose byte counts are filled, with `other`
- * (as long) as the second buffer; a byte every entry shares is skipped. The result is in `data`.
- */
-function radixSort(data: usize, other: usize, size: u32, counts: usize, field: usize, bytes: u32): void {
-  let src = data, dst = other;
-  let first = fieldAt(data, field);
-  for (let b: u32 = 0; b < bytes; b++) {
-    let byteCounts = counts + (<usize>b << 10);
-    let shift = <u64>b << 3;
-    if (load<u32>(byteCounts + (<usize>((first >> shift) & 255) << 2)) == size) continue;
-    scatter(src, dst, size, byteCounts, field, shift);
-    let swap = src;
-    src = dst;
-    dst = swap;
-  }
-  if (src != data) memory.copy(data, src, <usize>size << 4);
-}
-
-/** Puts a run of entries with equal keys in seq order, with `other` (as long) as scratch. */
-function sortRunBySeq(run: usize, other: usize, size: u32, seqCounts: usize): void {
-  if (size > INSERTION_RUN) {
-    countBytes(run, size, seqCounts, 8, 4);
-    radixSort(run, other, size, seqCounts, 8, 4);
+function sortRange(from: usize, to: usize, size: u32, counts: usize, moving: bool, field: usize, low: u64, high: u64): void {
+  if (size <= INSERTION_SORT && low != high) {
+    insertionSort(from, moving ? to : from, size);
     return;
   }
-  for (let i: u32 = 1; i < size; i++) {
-    let key = keyAt(run, i), seq = seqAt(run, i), item = itemAt(run, i);
-    let j = i;
-    for (; j > 0 && seqAt(run, j - 1) > seq; j--) move(run, false, j - 1, key, j);
-    place(run, false, j, key, seq, item);
+  if (low == high) {
+    let data = from, scratch = to;
+    if (moving) {
+      memory.copy(to, from, <usize>size << 4);
+      data = to;
+      scratch = from;
+    }
+    if (field == BY_KEY) {
+      // Equal keys: by seq, over the seqs' range (seqs are unique, so that level ends it).
+      let first = seqAt(data, 0), last = first;
+      for (let i: u32 = 1; i < size; i++) {
+        let seq = seqAt(data, i);
+        first = min(first, seq);
+        last = max(last, seq);
+      }
+      sortRange(data, scratch, size, counts, false, BY_SEQ, first, last);
+    }
+    return;
   }
-}
-
-/**
- * Sorts the `size` entries at `data` by (key, seq), with `other` (as long) as scratch. Keys first
- * (stable, so equal keys keep their heap order), then each run of equal keys by seq: random keys
- * have no such runs, and packed keys (the seq inside the key) never do.
- */
-function sortEntries(data: usize, other: usize, size: u32, counts: usize): void {
-  let keyCounts = counts, seqCounts = counts + KEY_COUNTS_BYTES;
-  countBytes(data, size, keyCounts, 0, 8);
-  radixSort(data, other, size, keyCounts, 0, 8);
+  // About two buckets an entry (most hold one or none: no insertion sort to mispredict), up to
+  // the most buckets; the top bits of (value - low) pick the bucket.
+  let bucketBits = min<u32>(MAX_BUCKET_BITS, max<u32>(2, 32 - clz(size)));
+  let widthBits: u32 = 64 - <u32>clz(high - low);
+  let shift = <u64>(widthBits > bucketBits ? widthBits - bucketBits : 0);
+  let buckets = <usize>1 << bucketBits;
+  memory.fill(counts, 0, buckets << 2);
+  for (let i: u32 = 0; i < size; i++) {
+    let at = counts + (<usize>((fieldAt(entryAt(from, i), field) - low) >> shift) << 2);
+    store<u32>(at, load<u32>(at) + 1);
+  }
+  bucketStarts(counts, buckets);
+  for (let i: u32 = 0; i < size; i++) {
+    let entry = entryAt(from, i);
+    let at = counts + (<usize>((fieldAt(entry, field) - low) >> shift) << 2);
+    let place = load<u32>(at);
+    store<u32>(at, place + 1);
+    let target = entryAt(to, place);
+    store<u64>(target, load<u64>(entry));
+    store<u64>(target, load<u64>(entry, 8), 8);
+  }
+  // The buckets lie in order at `to`; each one's end (and its range) is found by reading it, as
+  // the sorts of the buckets before it reuse the counts.
   let start: u32 = 0;
-  for (let i: u32 = 1; i <= size; i++) {
-    if (i < size && keyAt(data, i) == keyAt(data, start)) continue;
-    if (i - start > 1) sortRunBySeq(entryAt(data, start), other, i - start, seqCounts);
-    start = i;
+  while (start < size) {
+    let first = fieldAt(entryAt(to, start), field);
+    let bucket = (first - low) >> shift;
+    let bucketLow = first, bucketHigh = first;
+    let end = start + 1;
+    while (end < size) {
+      let value = fieldAt(entryAt(to, end), field);
+      if ((value - low) >> shift != bucket) break;
+      bucketLow = min(bucketLow, value);
+      bucketHigh = max(bucketHigh, value);
+      end++;
+    }
+    let spread = entryAt(to, start), back = entryAt(from, start), count = end - start;
+    if (count == 1) {
+      if (!moving) {
+        store<u64>(back, load<u64>(spread));
+        store<u64>(back, load<u64>(spread, 8), 8);
+      }
+    } else {
+      sortRange(spread, back, count, counts, !moving, field, bucketLow, bucketHigh);
+    }
+    start = end;
   }
 }
 
@@ -1429,7 +1466,7 @@ function sortEntries(data: usize, other: usize, size: u32, counts: usize): void 
  * They come out in a block that the caller reads and then gives back with `releaseDrained`:
  * keys (f64[count], as `popMany` stages them) then items (u32[count]). The entries left move to
  * the front, still sorted, which is a heap. Returns the block, or 0 with nothing changed when
- * pops are cheaper or memory refuses the scratch space (the block: size · 16 bytes + 12 KiB).
+ * pops are cheaper or memory refuses the scratch space (the block: size · 16 bytes + 8 KiB).
  */
 export function drainSorted(h: usize, max: u32): usize {
   let size = sizeOf(h);

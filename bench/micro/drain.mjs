@@ -13,6 +13,9 @@ x.arena_init(16384, 1);
 const S = x.STAGING_ITEMS.value;
 const ints = process.argv.includes('--ints');
 function fill(h, keys) {
+  // Room for the whole batch first, as the queues' pushMany reserves it: a heap growing chunk by
+  // chunk past the runs threshold would enter runs mode halfway and take the rest one at a time.
+  if (!x.heap_reserve(h, keys.length)) throw new Error('reserve refused');
   for (let s = 0; s < keys.length; s += S) {
     const c = Math.min(S, keys.length - s);
     new Float64Array(memory.buffer, x.staging_numbers(), S).set(keys.subarray(s, s + c));

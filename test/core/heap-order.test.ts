@@ -291,6 +291,72 @@ describe.each(Object.keys(builds) as BuildName[])('core heap order (%s build)', 
   });
 });
 
+/**
+ * Keys spread every way the sort's buckets (over the keys' own range, assembly/heap.ts `sortRange`)
+ * must cope with: all of a double's range, clusters inside clusters (bits set 11 apart, so each
+ * level of buckets splits a range in two only), most keys in a narrow band beside a far outlier,
+ * long runs of equal keys that do not pack, and all keys equal.
+ */
+const bits = new Float64Array(1);
+const bitsView = new BigUint64Array(bits.buffer);
+const spreads = {
+  'any doubles': fc.double({ noNaN: true }),
+  'clusters inside clusters': fc.tuple(fc.nat(63), fc.boolean()).map(([picks, negative]) => {
+    let code = 0x3000_0000_0000_0000n;
+    for (let j = 0n; j < 6n; j++) if ((picks >> Number(j)) & 1) code |= 1n << (11n * j);
+    bitsView[0] = code;
+    return negative ? -bits[0]! : bits[0]!;
+  }),
+  'a narrow band and an outlier': fc.oneof(
+    { weight: 50, arbitrary: fc.integer({ min: 0, max: 5000 }).map((i) => 1 + i * 2 ** -40) },
+    { weight: 1, arbitrary: fc.constantFrom(1e300, -Infinity) },
+  ),
+  'equal keys in long runs': fc.constantFrom(0.1, 0.2, -0.3, 0, -0),
+  'one key': fc.constant(0.7),
+};
+
+describe.each(Object.keys(builds) as BuildName[])('core sorted drain, keys of any spread (%s build)', (build) => {
+  it.each(Object.keys(spreads) as (keyof typeof spreads)[])('%s: drains in stable-sort order, all at once and in part', (spread) => {
+    fc.assert(
+      fc.property(fc.array(spreads[spread], { minLength: 512, maxLength: 3000 }), fc.double({ min: 0.25, max: 1, noNaN: true }), (keys, share) => {
+        const arena = arenaOn(build, { maxMemory: 16 << 20 });
+        const core = arena.core;
+        const h = core.heap_create(0);
+        try {
+          expect(core.heap_reserve(h, keys.length)).toBe(1);
+          keys.forEach((key, i) => {
+            arena.stagingNumbers()[i] = key;
+            arena.stagingWords()[i] = i;
+          });
+          expect(core.heap_append(h, keys.length)).toBe(keys.length);
+          core.heap_restore(h, 0);
+          const order = keys.map((key, id) => ({ key, id })).sort((a, b) => a.key - b.key || a.id - b.id);
+          let taken = 0;
+          for (const count of [Math.ceil(share * keys.length), keys.length]) {
+            const size = core.heap_size(h);
+            const want = order.slice(taken, taken + Math.min(count, size));
+            const block = core.heap_drainSorted(h, count);
+            if (block === 0) {
+              // Too few left for a sort to pay: pops give the rest, in the same order.
+              for (const entry of want) expect(core.heap_popValue(h)).toBe(entry.id);
+            } else {
+              expect(Array.from(arena.wordsAt(block + 8 * want.length, want.length))).toEqual(want.map((e) => e.id));
+              const drained = arena.numbersAt(block, want.length);
+              want.forEach((entry, k) => expect(Object.is(drained[k], entry.key)).toBe(true));
+              core.heap_releaseDrained(block, size);
+            }
+            taken += want.length;
+          }
+          expect(core.heap_size(h)).toBe(0);
+        } finally {
+          core.heap_dispose(h);
+        }
+      }),
+      { numRuns: build === 'debug' ? 10 : 25, plugins: [shrinkFor60s()] },
+    );
+  });
+});
+
 describe('core heap order in runs mode (debug build, runs from 48 entries)', () => {
   it.each(['small', 'starved'] as const)('pops in stable-sort order over random operation sequences, runs entered and left (%s shape)', (shape) => {
     const before = opsInRuns;
