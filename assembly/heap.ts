@@ -1373,13 +1373,18 @@ function insertionSort(from: usize, to: usize, size: u32): void {
 
 /** Sorts the `size` entries at `data` by (key, seq), with `other` (as long) as scratch. */
 function sortEntries(data: usize, other: usize, size: u32, counts: usize): void {
-  let low = keyAt(data, 0), high = low;
+  sortByField(data, other, size, counts, BY_KEY);
+}
+
+/** `sortRange` of the `size` entries at `data`, in place, over their `field`'s range. */
+function sortByField(data: usize, other: usize, size: u32, counts: usize, field: usize): void {
+  let low = fieldAt(data, field), high = low;
   for (let i: u32 = 1; i < size; i++) {
-    let key = keyAt(data, i);
-    low = min(low, key);
-    high = max(high, key);
+    let value = fieldAt(entryAt(data, i), field);
+    low = min(low, value);
+    high = max(high, value);
   }
-  sortRange(data, other, size, counts, false, BY_KEY, low, high);
+  sortRange(data, other, size, counts, false, field, low, high);
 }
 
 /**
@@ -1400,16 +1405,8 @@ function sortRange(from: usize, to: usize, size: u32, counts: usize, moving: boo
       data = to;
       scratch = from;
     }
-    if (field == BY_KEY) {
-      // Equal keys: by seq, over the seqs' range (seqs are unique, so that level ends it).
-      let first = seqAt(data, 0), last = first;
-      for (let i: u32 = 1; i < size; i++) {
-        let seq = seqAt(data, i);
-        first = min(first, seq);
-        last = max(last, seq);
-      }
-      sortRange(data, scratch, size, counts, false, BY_SEQ, first, last);
-    }
+    // Equal keys: by seq (seqs are unique, so that level ends it).
+    if (field == BY_KEY) sortByField(data, scratch, size, counts, BY_SEQ);
     return;
   }
   // About two buckets an entry (most hold one or none: no insertion sort to mispredict), up to
