@@ -12,7 +12,9 @@
 //
 // The heap's own array stays as the "old heap": it only drains, a pop at a time (not through the
 // buffer), and is given back when empty. A heap that a large batch filled enters with that array
-// sorted (heap.ts), and then the old heap's pops just step along it. An indexed heap keeps the
+// sorted (heap.ts), and then the old heap's pops just step along it; so does a heap in this mode
+// that takes a batch larger than itself (heap.ts `reserveFor` puts its entries back into one array
+// first, and the batch's `restore` sorts them all). An indexed heap keeps the
 // block, grown with its size, so that the first lookup by handle, which needs one array (heap.ts
 // `locate`), can always put the entries back into it: that lookup never meets a refusal. The
 // header's `data` points at the record's top cell, a copy of the smallest entry, so the JS reads

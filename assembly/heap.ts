@@ -885,6 +885,12 @@ export function remove(h: usize, handle: f64): i32 {
  * that follow cannot fail halfway. False, with nothing changed, if memory refuses.
  */
 export function reserveFor(h: usize, extra: u32): bool {
+  // A batch larger than a heap in runs mode: the entries go back into one array first, so that
+  // `restore` sorts them all into runs again (O(n)) instead of the batch passing through the
+  // insertion heap one by one. If memory refuses the array, the batch takes the runs' way.
+  // Measured (NumericPriorityQueue of a million in runs mode drained to 100,000, then `pushMany` of
+  // 900,000 and `popMany` of everything): 137 -> 68 ns an id pushed, 72 -> 5.5 ns an id drained.
+  if (isRuns(h) && extra > sizeOf(h)) settle(h);
   if (isRuns(h) && !renumberForRuns(h, extra)) return false;
   if (!grow(h, extra)) return false;
   let indexed = isIndexed(h);

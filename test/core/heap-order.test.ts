@@ -463,6 +463,50 @@ describe('core heap order in runs mode (debug build, runs from 48 entries)', () 
     core.heap_dispose(h);
   });
 
+  it.each([false, true])('a batch larger than a heap in runs mode sorts everything into runs again (indexed: %s)', (indexed) => {
+    const { arena, core } = debugArena({ maxMemory: 16 << 20 });
+    core.debug_heapRunsShape(...runsShapes.small);
+    const h = core.heap_create(indexed ? 1 : 0);
+    const model = new Model();
+    let id = 0;
+    const push = (key: number) => {
+      const handle = indexed ? core.heap_push(h, key) : id;
+      if (!indexed) core.heap_pushValue(h, key, id);
+      model.insert({ key, rank: model.rank++, id: handle });
+      id++;
+    };
+    const pop = () => {
+      const want = model.entries.shift()!;
+      if (indexed) expect(core.heap_pop(h)).toBe(want.id & 0xffffff);
+      else expect(core.heap_popValue(h)).toBe(want.id);
+    };
+    for (let i = 0; i < 900; i++) push((i * 7919) % 101); // one by one: into runs mode, unsorted
+    expect(core.debug_heapInRuns(h)).toBe(1);
+    expect(core.debug_heapInSortedRuns(h)).toBe(0);
+    for (let i = 0; i < 700; i++) pop();
+    // 600 more in one batch, more than the 200 held: all 800 are sorted into runs mode's old heap.
+    const keys = Array.from({ length: 600 }, (_, i) => (i * 31) % 97);
+    expect(core.heap_reserve(h, keys.length)).toBe(1);
+    keys.forEach((key, k) => {
+      arena.stagingNumbers()[k] = key;
+      arena.stagingWords()[k] = id + k;
+    });
+    const from = core.heap_size(h);
+    expect(core.heap_append(h, keys.length)).toBe(keys.length);
+    const staged = arena.stagingNumbers();
+    keys.forEach((key, k) => model.insert({ key, rank: model.rank++, id: indexed ? staged[k]! : id + k }));
+    id += keys.length;
+    core.heap_restore(h, from);
+    expect(core.debug_heapInSortedRuns(h)).toBe(1);
+    expect(core.debug_heapCheck(h)).toBe(1);
+    for (let i = 0; i < 100; i++) pop();
+    for (let i = 0; i < 100; i++) push(i % 13); // pushes after it go to the runs
+    while (model.entries.length > 0) pop();
+    expect(core.heap_size(h)).toBe(0);
+    expect(core.arena_liveSlots()).toBe(0);
+    core.heap_dispose(h);
+  });
+
   it('keeps FIFO among equal keys when the arrival counter wraps in runs mode, one by one and in batches', () => {
     const { arena, core } = debugArena({ maxMemory: 16 << 20 });
     core.debug_heapRunsShape(...runsShapes.small);
