@@ -188,21 +188,22 @@ export function freeSlot(slot: u32): void {
 }
 
 /**
- * Frees the `count` live slots listed as u32s at `list`, as `freeSlot` on each would. A batch that
+ * Frees the `count` live slots listed as u32s at `list`, `stride` bytes apart (a heap's entries
+ * can be read in place), as `freeSlot` on each would. A batch that
  * takes a large table past a relink threshold (a drain) only marks the slots free, then links
  * the free list once, in order: linking each slot as it leaves would be undone by that relink, and
  * the thresholds crossed on the way would each scan the table.
  */
-export function freeSlots(list: usize, count: u32): void {
+export function freeSlots(list: usize, count: u32, stride: usize = 4): void {
   let circulating = used - retired;
   let live = circulating - freeCount;
   armRelink(live, circulating);
   if (relinkAt == 0 || live - count >= relinkAt || used < RELINK_FROM) {
-    for (let k: u32 = 0; k < count; k++) freeSlot(load<u32>(list + (<usize>k << 2)));
+    for (let k: u32 = 0; k < count; k++) freeSlot(load<u32>(list + <usize>k * stride));
     return;
   }
   for (let k: u32 = 0; k < count; k++) {
-    store<u32>(table + <usize>load<u32>(list + (<usize>k << 2)) * SLOT_BYTES, FREE, 4);
+    store<u32>(table + <usize>load<u32>(list + <usize>k * stride) * SLOT_BYTES, FREE, 4);
   }
   freeCount += count;
   relinkBelow(live - count);

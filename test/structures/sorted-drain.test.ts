@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { NumericPriorityQueue, PriorityQueue, type Handle } from '../../src/index.js';
+import { NumericPriorityQueue, PriorityQueue, StaleHandleError, type Handle } from '../../src/index.js';
 import { arenaOn, builds, type BuildName } from '../helpers/builds.js';
 import { fillArena } from '../helpers/fill-arena.js';
 
@@ -17,9 +17,12 @@ interface Entry {
 
 class Model {
   live: Entry[] = [];
+  /** Entries taken out, whose handles must be stale from then on (their slots may hold new items). */
+  gone: Entry[] = [];
   nextSeq = 0;
   nextItem = 0;
-  constructor(readonly max: boolean) {}
+  /** `slots`: the arena's live handle slots the queue holds (each live entry one, every other freed). */
+  constructor(readonly max: boolean, readonly slots?: () => number) {}
   sorted(): Entry[] {
     const sign = this.max ? -1 : 1;
     return [...this.live].sort((a, b) => sign * a.priority - sign * b.priority || a.seq - b.seq);
@@ -28,6 +31,7 @@ class Model {
     const taken = this.sorted().slice(0, n);
     const gone = new Set(taken);
     this.live = this.live.filter((e) => !gone.has(e));
+    this.gone.push(...taken);
     return taken;
   }
 }
@@ -44,6 +48,7 @@ type Real = PriorityQueue<number>;
 
 const check = (model: Model, real: Real) => {
   expect(real.size).toBe(model.live.length);
+  if (model.slots) expect(model.slots()).toBe(model.live.length);
   expect(real.peek()).toBe(model.sorted()[0]?.item);
 };
 
@@ -98,6 +103,17 @@ const commands: fc.Arbitrary<fc.Command<Model, Real>>[] = [
     },
     toString: () => `remove(#${pick})`,
   })),
+  // A drain frees the slots of what it took (a whole drain before its sort; `check` counts them): their handles are stale.
+  fc.nat().map((pick) => ({
+    check: (model: Readonly<Model>) => model.gone.length > 0,
+    run: (model: Model, real: Real) => {
+      const entry = model.gone[pick % model.gone.length]!;
+      expect(real.has(entry.handle)).toBe(false);
+      expect(() => real.update(entry.handle, 0)).toThrow(StaleHandleError);
+      check(model, real);
+    },
+    toString: () => `stale(#${pick})`,
+  })),
   fc.constant({
     check: () => true,
     run: (model: Model, real: Real) => {
@@ -114,9 +130,13 @@ describe.each(Object.keys(builds) as BuildName[])('sorted drains (%s build)', (b
   it.each([false, true])('PriorityQueue: large popMany, drain and iteration match a stable sort; handles still work after (max: %s)', (max) => {
     fc.assert(
       fc.property(fc.commands(commands, { maxCommands: 25 }), (cmds) => {
+        const before = arena.core.arena_liveSlots();
         const real = new PriorityQueue<number>({ arena, max });
-        fc.modelRun(() => ({ model: new Model(max), real }), cmds);
-        real.dispose();
+        try {
+          fc.modelRun(() => ({ model: new Model(max, () => arena.core.arena_liveSlots() - before), real }), cmds);
+        } finally {
+          real.dispose(); // a failing run, shrunk many times, must not fill the shared arena
+        }
       }),
       { numRuns: build === 'debug' ? 15 : 40 },
     );
