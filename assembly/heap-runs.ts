@@ -52,7 +52,7 @@
 // over 10 µs from the work itself, pages at 16.2 bytes an entry at their peak.
 
 import { allocate, canAllocate, release } from "./memory";
-import { BLOCK, CAPACITY_FIELD, DATA, RUNS_RECORD, SIZE, blockBytes, lineAligned, siftDownValue, siftUpValue } from "./heap";
+import { BLOCK, CAPACITY_FIELD, DATA, RUNS_RECORD, SIZE, blockBytes, copyEntry, entryAt, lineAligned, siftDownValue, siftUpValue } from "./heap";
 
 // ── shape (fixed in release builds; debug builds shrink it so that tests reach every path) ──────
 
@@ -249,21 +249,12 @@ export function setShape(from: u32, insertionEntries: u32, page: u32, sortStep: 
   return result;
 }
 
-// @ts-ignore: decorator
-@inline function copyEntry(to: usize, from: usize): void {
-  store<u64>(to, load<u64>(from));
-  store<u64>(to, load<u64>(from, 8), 8);
-}
-
-// @ts-ignore: decorator
-@inline function entryOf(data: usize, i: u32): usize { return data + (<usize>i << 4); }
-
 /** Copies the top of the heap at `data` holding `size` to `out` and restores the rest (the caller counts it). */
 function popTo(data: usize, size: u32, out: usize): void {
   copyEntry(out, data);
   let rest = size - 1;
   if (rest == 0) return;
-  let last = entryOf(data, rest);
+  let last = entryAt(data, rest);
   siftDownValue(data, rest, 0, load<u64>(last), load<u32>(last, 8), load<u32>(last, 12));
 }
 
@@ -993,7 +984,7 @@ export function check(r: usize, size: u32, nextSeq: u32): bool {
   if (!heapOrdered(<usize>get(r, OLD_DATA), get(r, OLD_SIZE))) return false;
   if (get(r, OLD_SORTED)) { // and in order, as its pops take it
     let old = <usize>get(r, OLD_DATA);
-    for (let i: u32 = 1; i < get(r, OLD_SIZE); i++) if (before(entryOf(old, i), entryOf(old, i - 1))) return false;
+    for (let i: u32 = 1; i < get(r, OLD_SIZE); i++) if (before(entryAt(old, i), entryAt(old, i - 1))) return false;
   }
   let smallest = r + TOP;
   for (let run: u32 = 0; run < MAX_RUNS; run++) {
@@ -1030,7 +1021,7 @@ export function check(r: usize, size: u32, nextSeq: u32): bool {
 
 function heapOrdered(data: usize, size: u32): bool {
   for (let i: u32 = 1; i < size; i++) {
-    if (before(entryOf(data, i), entryOf(data, (i - 1) >> 2))) return false;
+    if (before(entryAt(data, i), entryAt(data, (i - 1) >> 2))) return false;
   }
   return true;
 }

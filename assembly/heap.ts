@@ -175,7 +175,13 @@ import * as runs from "./heap-runs";
 // ── entries ──────────────────────────────────────────────────────────────────────────────────
 
 // @ts-ignore: decorator
-@inline function entryAt(data: usize, i: u32): usize { return data + (<usize>i << 4); }
+@inline export function entryAt(data: usize, i: u32): usize { return data + (<usize>i << 4); }
+/** Copies the 16-byte entry at `from` to `to` (addresses; heap-runs.ts moves entries between its parts with it). */
+// @ts-ignore: decorator
+@inline export function copyEntry(to: usize, from: usize): void {
+  store<u64>(to, load<u64>(from));
+  store<u64>(to, load<u64>(from, 8), 8);
+}
 // @ts-ignore: decorator
 @inline function keyAt(data: usize, i: u32): u64 { return load<u64>(entryAt(data, i)); }
 // @ts-ignore: decorator
@@ -1432,9 +1438,7 @@ function sortRange(from: usize, to: usize, size: u32, counts: usize, moving: boo
     let at = counts + (<usize>((fieldAt(entry, field) - low) >> shift) << 2);
     let place = load<u32>(at);
     store<u32>(at, place + 1);
-    let target = entryAt(to, place);
-    store<u64>(target, load<u64>(entry));
-    store<u64>(target, load<u64>(entry, 8), 8);
+    copyEntry(entryAt(to, place), entry);
   }
   // The buckets lie in order at `to`; each one's end (and its range) is found by reading it, as
   // the sorts of the buckets before it reuse the counts.
@@ -1453,10 +1457,7 @@ function sortRange(from: usize, to: usize, size: u32, counts: usize, moving: boo
     }
     let spread = entryAt(to, start), back = entryAt(from, start), count = end - start;
     if (count == 1) {
-      if (!moving) {
-        store<u64>(back, load<u64>(spread));
-        store<u64>(back, load<u64>(spread, 8), 8);
-      }
+      if (!moving) copyEntry(back, spread);
     } else {
       sortRange(spread, back, count, counts, !moving, field, bucketLow, bucketHigh);
     }

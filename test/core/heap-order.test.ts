@@ -79,6 +79,24 @@ function staged(core: CoreExports, arena: { stagingNumbers(): Float64Array; stag
 }
 
 /**
+ * Pushes `keys` in one batch, as the queues' `pushMany` does (reserve, stage, append, restore):
+ * items `firstId`, `firstId + 1`, ... for a value heap; an indexed heap issues handles, left in the
+ * staging numbers after the call.
+ */
+function pushBatch(arena: Arena, h: number, keys: readonly number[], firstId: number): void {
+  const { core } = arena;
+  const from = core.heap_size(h);
+  expect(core.heap_reserve(h, keys.length)).toBe(1);
+  const { numbers, words } = staged(core, arena);
+  keys.forEach((key, i) => {
+    numbers[i] = key;
+    words[i] = firstId + i;
+  });
+  expect(core.heap_append(h, keys.length)).toBe(keys.length);
+  core.heap_restore(h, from);
+}
+
+/**
  * One arena per build for every run, each run's heap disposed even when a check fails: shrinking a
  * failure re-runs it thousands of times, and an arena apiece would reach the limit of live arenas.
  */
@@ -336,13 +354,7 @@ describe.each(Object.keys(builds) as BuildName[])('core sorted drain, keys of an
         const core = arena.core;
         const h = core.heap_create(0);
         try {
-          expect(core.heap_reserve(h, keys.length)).toBe(1);
-          keys.forEach((key, i) => {
-            arena.stagingNumbers()[i] = key;
-            arena.stagingWords()[i] = i;
-          });
-          expect(core.heap_append(h, keys.length)).toBe(keys.length);
-          core.heap_restore(h, 0);
+          pushBatch(arena, h, keys, 0);
           const order = keys.map((key, id) => ({ key, id })).sort((a, b) => a.key - b.key || a.id - b.id);
           let taken = 0;
           for (const count of [Math.ceil(share * keys.length), keys.length]) {
@@ -415,20 +427,10 @@ describe('core heap order in runs mode (debug build, runs from 48 entries)', () 
   it('sorts a heap a batch filled past the threshold into runs mode: pops step along it, a drain copies it out', () => {
     const { arena, core } = debugArena({ maxMemory: 16 << 20 });
     core.debug_heapRunsShape(...runsShapes.small);
-    const batch = (h: number, keys: number[], firstId: number) => {
-      const from = core.heap_size(h);
-      expect(core.heap_reserve(h, keys.length)).toBe(1);
-      keys.forEach((k, i) => {
-        arena.stagingNumbers()[i] = k;
-        arena.stagingWords()[i] = firstId + i;
-      });
-      expect(core.heap_append(h, keys.length)).toBe(keys.length);
-      core.heap_restore(h, from);
-    };
     const keys = Array.from({ length: 600 }, (_, i) => (i * 7919) % 97); // ties: FIFO among equal keys
     const order = keys.map((k, id) => ({ k, id })).sort((a, b) => a.k - b.k || a.id - b.id).map((e) => e.id);
     const h = core.heap_create(0);
-    batch(h, keys, 0);
+    pushBatch(arena, h, keys, 0);
     expect(core.debug_heapInSortedRuns(h)).toBe(1);
     expect(core.debug_heapCheck(h)).toBe(1);
     for (let i = 0; i < 100; i++) expect(core.heap_popValue(h)).toBe(order[i]);
@@ -442,12 +444,12 @@ describe('core heap order in runs mode (debug build, runs from 48 entries)', () 
     expect(core.heap_size(h)).toBe(0);
     expect(core.debug_heapInRuns(h)).toBe(0);
     // Below the threshold, or small beside what the heap holds, a batch leaves one array as before.
-    batch(h, keys.slice(0, 40), 0);
-    batch(h, keys.slice(0, 10), 40);
+    pushBatch(arena, h, keys.slice(0, 40), 0);
+    pushBatch(arena, h, keys.slice(0, 10), 40);
     expect(core.heap_size(h)).toBeGreaterThan(runsShapes.small[0]);
     expect(core.debug_heapInRuns(h)).toBe(0);
     // Pushes after a sorting batch go to the runs, and everything comes out in order.
-    batch(h, keys.slice(50), 50);
+    pushBatch(arena, h, keys.slice(50), 50);
     expect(core.debug_heapInSortedRuns(h)).toBe(1);
     const all = [...keys.slice(0, 40), ...keys.slice(0, 10), ...keys.slice(50)];
     for (let i = 0; i < 50; i++) {
@@ -484,17 +486,10 @@ describe('core heap order in runs mode (debug build, runs from 48 entries)', () 
     for (let i = 0; i < 700; i++) pop();
     // 600 more in one batch, more than the 200 held: all 800 are sorted into runs mode's old heap.
     const keys = Array.from({ length: 600 }, (_, i) => (i * 31) % 97);
-    expect(core.heap_reserve(h, keys.length)).toBe(1);
-    keys.forEach((key, k) => {
-      arena.stagingNumbers()[k] = key;
-      arena.stagingWords()[k] = id + k;
-    });
-    const from = core.heap_size(h);
-    expect(core.heap_append(h, keys.length)).toBe(keys.length);
-    const staged = arena.stagingNumbers();
-    keys.forEach((key, k) => model.insert({ key, rank: model.rank++, id: indexed ? staged[k]! : id + k }));
+    pushBatch(arena, h, keys, id);
+    const handles = arena.stagingNumbers();
+    keys.forEach((key, k) => model.insert({ key, rank: model.rank++, id: indexed ? handles[k]! : id + k }));
     id += keys.length;
-    core.heap_restore(h, from);
     expect(core.debug_heapInSortedRuns(h)).toBe(1);
     expect(core.debug_heapCheck(h)).toBe(1);
     for (let i = 0; i < 100; i++) pop();
