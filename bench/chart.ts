@@ -4,7 +4,7 @@
  * a few rectangles and labels need no library.
  */
 import type { Results } from './results.js';
-import { formatRatio, formatSize } from './print.js';
+import { formatRatio, formatRatioRange, formatSize } from './print.js';
 
 const ROW = 16;
 const LABEL_WIDTH = 470;
@@ -21,6 +21,7 @@ function escape(text: string): string {
 interface Bar {
   readonly label: string;
   readonly ratio: number;
+  readonly range: readonly [number, number] | undefined;
   readonly versus: string;
 }
 
@@ -30,14 +31,14 @@ export function renderChart(results: Results): string {
     for (const r of c.results) {
       if (!r.ours || r.ratio === undefined) continue;
       const bars = groups.get(c.suite) ?? [];
-      bars.push({ label: `${r.name} · ${c.workload} · N=${formatSize(c.size)}`, ratio: r.ratio, versus: r.versus ?? '' });
+      bars.push({ label: `${r.name} · ${c.workload} · N=${formatSize(c.size)}`, ratio: r.ratio, range: r.ratioRange, versus: r.versus ?? '' });
       groups.set(c.suite, bars);
     }
   }
   const all = [...groups.values()].flat();
   // At least 0.1×–10×, at most 0.01×–100×: a bar beyond is drawn to the edge, its label says how far.
-  const low = Math.max(-2, Math.floor(Math.log10(Math.min(0.1, ...all.map((b) => b.ratio)))));
-  const high = Math.min(2, Math.ceil(Math.log10(Math.max(10, ...all.map((b) => b.ratio)))));
+  const low = Math.max(-2, Math.floor(Math.log10(Math.min(0.1, ...all.map((b) => b.range?.[0] ?? b.ratio)))));
+  const high = Math.min(2, Math.ceil(Math.log10(Math.max(10, ...all.map((b) => b.range?.[1] ?? b.ratio)))));
   const x = (ratio: number) => {
     const at = Math.min(high, Math.max(low, Math.log10(ratio)));
     return LABEL_WIDTH + ((at - low) / (high - low)) * PLOT_WIDTH;
@@ -50,7 +51,8 @@ export function renderChart(results: Results): string {
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, Segoe UI, sans-serif" font-size="11">`);
   parts.push(`<rect width="${width}" height="${height}" fill="#ffffff"/>`);
   parts.push(`<text x="8" y="18" font-size="14" font-weight="600">flatsched vs the fastest JS baseline of the same kind (log scale; right of 1× = faster)</text>`);
-  parts.push(`<text x="8" y="36" fill="#555">${escape(`${results.date} · ${results.machine.cpus} × ${results.machine.cpuModel} · Node ${results.machine.node} · ${results.command}`)}</text>`);
+  const whiskers = all.some((b) => b.range !== undefined) ? ' · whiskers: lowest and highest ratio of a single round' : '';
+  parts.push(`<text x="8" y="36" fill="#555">${escape(`${results.date} · ${results.machine.cpus} × ${results.machine.cpuModel} · Node ${results.machine.node} · ${results.command}${whiskers}`)}</text>`);
 
   const bottom = TOP + rows * ROW;
   const ticks: number[] = [0.5, 2];
@@ -70,10 +72,16 @@ export function renderChart(results: Results): string {
       const to = x(bar.ratio);
       const left = Math.min(from, to);
       const barWidth = Math.max(1, Math.abs(to - from));
-      const title = `${bar.label}: ${formatRatio(bar.ratio)} vs ${bar.versus}`;
+      const rounds = bar.range === undefined ? '' : ` (${formatRatioRange(bar.range)} by round)`;
+      const title = `${bar.label}: ${formatRatio(bar.ratio)}${rounds} vs ${bar.versus}`;
       parts.push(`<g><title>${escape(title)}</title>`);
       parts.push(`<text x="${LABEL_WIDTH - 8}" y="${y + 11}" text-anchor="end">${escape(bar.label)}</text>`);
       parts.push(`<rect x="${left.toFixed(1)}" y="${y + 3}" width="${barWidth.toFixed(1)}" height="${ROW - 6}" fill="${bar.ratio >= 1 ? FASTER : SLOWER}"/>`);
+      if (bar.range !== undefined) {
+        const [from, to] = [x(bar.range[0]).toFixed(1), x(bar.range[1]).toFixed(1)];
+        const mid = y + ROW / 2;
+        parts.push(`<path d="M${from} ${mid}H${to}M${from} ${mid - 3}V${mid + 3}M${to} ${mid - 3}V${mid + 3}" stroke="#222" stroke-width="1" fill="none"/>`);
+      }
       parts.push(`<text x="${(LABEL_WIDTH + PLOT_WIDTH + 6).toFixed(1)}" y="${y + 11}" fill="#333">${formatRatio(bar.ratio)}</text></g>`);
       y += ROW;
     }

@@ -118,8 +118,19 @@ export interface Measurement {
   readonly max: number;
   readonly opsPerSecond: number;
   readonly samples: number;
+  /**
+   * Each round's median in nanoseconds per operation, in round order (NaN for a round it did not
+   * finish, null in the JSON). Absent in results written before it was recorded.
+   */
+  readonly rounds?: readonly number[];
   /** For ours: the fastest baseline of the group divided by ours (above 1 = ours is faster). */
   readonly ratio?: number;
+  /**
+   * For ours: the lowest and highest ratio to the same baseline within one round (each side's
+   * median of that round). How far the ratio moved while the two ran side by side, which the
+   * pooled ratio hides. Absent when fewer than two rounds were measured.
+   */
+  readonly ratioRange?: readonly [number, number];
   /** For ours: the baseline the ratio is taken against. */
   readonly versus?: string;
   /** Set when the contender threw; no numbers then. */
@@ -161,6 +172,7 @@ function collectGarbage(): void {
 export async function runCase(benchCase: Case, defaults: Plan): Promise<CaseResult> {
   const plan = { ...defaults, ...benchCase.plan };
   const pooled = new Map<Contender, number[]>(benchCase.contenders.map((c) => [c, []]));
+  const roundMedians = new Map<Contender, number[]>(benchCase.contenders.map((c) => [c, new Array<number>(plan.rounds).fill(NaN)]));
   const failed = new Map<Contender, string>();
   const checksums = new Map<string, { name: string; value: unknown }>();
   const handedOver = new Map<Contender, Prepared>();
@@ -196,9 +208,11 @@ export async function runCase(benchCase: Case, defaults: Plan): Promise<CaseResu
         else bench.runSync();
         const result = bench.tasks[0]!.result;
         if (!('latency' in result)) throw new Error(`tinybench ended in state ${result.state}`);
-        const samples = pooled.get(contender)!;
         // Samples are milliseconds per iteration; the tables speak of nanoseconds per operation.
-        for (const ms of result.latency.samples ?? []) samples.push((ms * 1e6) / benchCase.operations);
+        const samples = (result.latency.samples ?? []).map((ms) => (ms * 1e6) / benchCase.operations);
+        const pool = pooled.get(contender)!;
+        for (const ns of samples) pool.push(ns);
+        roundMedians.get(contender)![round] = percentile(samples.sort((a, b) => a - b), 0.5);
       } catch (error) {
         if (error instanceof ChecksumError) throw error;
         failed.set(contender, (error as Error)?.message ?? String(error));
@@ -230,6 +244,7 @@ export async function runCase(benchCase: Case, defaults: Plan): Promise<CaseResu
       max: samples[samples.length - 1]!,
       opsPerSecond: 1e9 / median,
       samples: samples.length,
+      rounds: roundMedians.get(contender)!,
     };
   });
   return { suite: benchCase.suite, workload: benchCase.workload, size: benchCase.size, operations: benchCase.operations, operation: benchCase.operation, unit: 'ns/op', plan, results: withRatios(results) };
@@ -252,8 +267,26 @@ function withRatios(results: Measurement[]): Measurement[] {
     const baselines = results.filter((r) => !r.ours && !r.error && r.group === measurement.group);
     if (baselines.length === 0) return measurement;
     const fastest = baselines.reduce((a, b) => (b.median < a.median ? b : a));
-    return { ...measurement, ratio: fastest.median / measurement.median, versus: fastest.name };
+    const range = ratioRange(fastest, measurement);
+    return { ...measurement, ratio: fastest.median / measurement.median, ...(range && { ratioRange: range }), versus: fastest.name };
   });
+}
+
+/**
+ * The lowest and highest of `baseline`'s time over `ours` in the rounds both measured, or undefined
+ * with fewer than two such rounds (or results that predate per-round medians).
+ */
+export function ratioRange(baseline: Pick<Measurement, 'rounds'>, ours: Pick<Measurement, 'rounds'>): [number, number] | undefined {
+  const theirs = baseline.rounds;
+  const mine = ours.rounds;
+  if (theirs === undefined || mine === undefined) return undefined;
+  const ratios: number[] = [];
+  for (let round = 0; round < Math.min(theirs.length, mine.length); round++) {
+    // A round one side did not finish is NaN here, and null once written to JSON.
+    const [a, b] = [theirs[round], mine[round]];
+    if (typeof a === 'number' && typeof b === 'number' && a > 0 && b > 0) ratios.push(a / b);
+  }
+  return ratios.length < 2 ? undefined : [Math.min(...ratios), Math.max(...ratios)];
 }
 
 /** The same operations in the same order give the same number; cheap enough to leave in timed loops. */

@@ -21,6 +21,11 @@ export function formatRatio(ratio: number | undefined): string {
   return `${ratio < 0.1 ? ratio.toPrecision(2) : ratio.toFixed(2)}×`;
 }
 
+/** `0.81–1.20×`: the lowest and highest ratio of a single round. */
+export function formatRatioRange([low, high]: readonly [number, number]): string {
+  return `${formatRatio(low).slice(0, -1)}–${formatRatio(high)}`;
+}
+
 export function printCase(result: CaseResult, seconds: number): void {
   console.log(`\n${result.suite} · ${result.workload} · N=${formatSize(result.size)}  (per ${result.operation}; ${seconds.toFixed(1)} s)`);
   const width = Math.max(...result.results.map((r) => r.name.length)) + 2;
@@ -31,7 +36,8 @@ export function printCase(result: CaseResult, seconds: number): void {
       continue;
     }
     const spread = `p25–p75 ${formatNs(r.p25)}–${formatNs(r.p75)}, min–max ${formatNs(r.min)}–${formatNs(r.max)}`;
-    const ratio = r.ratio === undefined ? '' : `  ${formatRatio(r.ratio)} vs ${r.versus}`;
+    const rounds = r.ratioRange === undefined ? '' : ` (rounds ${formatRatioRange(r.ratioRange)})`;
+    const ratio = r.ratio === undefined ? '' : `  ${formatRatio(r.ratio)}${rounds} vs ${r.versus}`;
     console.log(`  ${mark} ${r.name.padEnd(width)} ${formatNs(r.median).padStart(9)}  ${spread}  (${r.samples} samples)${ratio}`);
   }
 }

@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { markdownTable } from 'markdown-table';
 import { renderChart } from './chart.js';
 import type { CaseResult, Measurement } from './harness.js';
-import { formatNs, formatRatio, formatSize } from './print.js';
+import { formatNs, formatRatio, formatRatioRange, formatSize } from './print.js';
 import type { Results } from './results.js';
 import { computeTargets } from './targets.js';
 
@@ -52,10 +52,11 @@ function ratiosTable(cases: readonly CaseResult[]): string {
         const other = c.results.find((r) => r.name === name);
         return other && !other.error && other.group === mine.group ? formatRatio(other.median / mine.median) : '·';
       });
-      rows.push([c.workload, formatSize(c.size), mine.name, formatRatio(mine.ratio), ...versus]);
+      const rounds = mine.ratioRange === undefined ? '' : formatRatioRange(mine.ratioRange);
+      rows.push([c.workload, formatSize(c.size), mine.name, formatRatio(mine.ratio), rounds, ...versus]);
     }
   }
-  return markdownTable([['workload', 'N', 'ours', 'vs fastest', ...baselines], ...rows], { align: ['l', 'r', 'l', 'r', ...baselines.map(() => 'r' as const)] });
+  return markdownTable([['workload', 'N', 'ours', 'vs fastest', 'by round', ...baselines], ...rows], { align: ['l', 'r', 'l', 'r', 'r', ...baselines.map(() => 'r' as const)] });
 }
 
 export function renderMarkdown(results: Results, jsonName: string): string {
@@ -72,6 +73,7 @@ export function renderMarkdown(results: Results, jsonName: string): string {
     `Every contender of a case runs in the same process, in ${plan.rounds} interleaved rounds (the order rotates and alternates each round; ${plan.roundTime} ms per contender per round after a warm-up, at least one iteration), so background noise on this shared machine falls on all of them alike. Each round builds fresh state after a full GC (in the structures' suites, whose states are filled before the timing, it collects again once the state is built, so that no incremental marking started by the fill still runs, slowing every store, when the timing starts); in the Scheduler and Balancer suites a contender's state of the last round is disposed only once the next one is built, as a service keeps its scheduler (a forced GC after one was dropped discards code compiled for it, and V8 soon ran fresh ones unoptimized; see the notes below).`,
     'Times are **nanoseconds per operation**, the median of all samples, with the 25th–75th percentile in brackets; JSON has min/max and sample counts too.',
     'A ratio is the fastest baseline *of the same kind* divided by ours: above 1× ours is faster. Kinds are kept apart: our object structures race baselines holding the same payload objects, our numeric ones (ids in the core) race baselines holding ids.',
+    '*By round* (in the ratio tables, the targets and the chart\'s whiskers) is the lowest and highest ratio within a single round, each side\'s median of that round against the other\'s: how far the ratio moved while the two ran side by side. A wide range means the machine\'s load, not the code, decided where in it the pooled ratio fell.',
     'Every contender of a case does the same operations in the same order on the same seeded keys, and the first iteration\'s checksums must agree, so no adapter can be "fast" by doing less.',
     '',
   );

@@ -3,8 +3,8 @@
  * case (a throughput target must hold at every size and workload), and "not measured" when its
  * suite did not run.
  */
-import type { CaseResult, Measurement } from './harness.js';
-import { formatNs, formatRatio, formatSize } from './print.js';
+import { ratioRange, type CaseResult, type Measurement } from './harness.js';
+import { formatNs, formatRatio, formatRatioRange, formatSize } from './print.js';
 import type { Results } from './results.js';
 import type { CoreMemory } from './suites/memory.js';
 
@@ -17,6 +17,8 @@ export interface TargetResult {
 
 interface Ratio {
   readonly value: number;
+  /** The lowest and highest ratio of a single round, when known. */
+  readonly range: readonly [number, number] | undefined;
   readonly where: string;
 }
 
@@ -28,12 +30,13 @@ function ratios(cases: readonly CaseResult[], suite: string, ours: string, basel
     const mine = c.results.find((r) => r.name === ours);
     if (!mine || mine.error) continue;
     let value: number | undefined;
-    if (baseline === undefined) value = mine.ratio;
+    let range: readonly [number, number] | undefined;
+    if (baseline === undefined) [value, range] = [mine.ratio, mine.ratioRange];
     else {
       const other = c.results.find((r: Measurement) => r.name === baseline);
-      if (other && !other.error) value = other.median / mine.median;
+      if (other && !other.error) [value, range] = [other.median / mine.median, ratioRange(other, mine)];
     }
-    if (value !== undefined) found.push({ value, where: `${c.workload}, N=${formatSize(c.size)}` });
+    if (value !== undefined) found.push({ value, range, where: `${c.workload}, N=${formatSize(c.size)}` });
   }
   return found;
 }
@@ -42,8 +45,9 @@ function atLeast(target: string, found: Ratio[], bar: number): TargetResult {
   if (found.length === 0) return { target, measured: 'not measured', met: undefined };
   const worst = found.reduce((a, b) => (b.value < a.value ? b : a));
   const best = found.reduce((a, b) => (b.value > a.value ? b : a));
-  const range = found.length > 1 ? `; best ${formatRatio(best.value)}` : '';
-  return { target, measured: `worst ${formatRatio(worst.value)} (${worst.where})${range}`, met: worst.value >= bar };
+  const rounds = worst.range === undefined ? '' : `; ${formatRatioRange(worst.range)} by round`;
+  const others = found.length > 1 ? `; best ${formatRatio(best.value)}` : '';
+  return { target, measured: `worst ${formatRatio(worst.value)} (${worst.where}${rounds})${others}`, met: worst.value >= bar };
 }
 
 export function computeTargets(results: Results): TargetResult[] {
