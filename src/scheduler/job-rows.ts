@@ -55,9 +55,23 @@ type Ref = JobId | Tenant | JobState | unknown;
  * column per field cost one per field).
  */
 class Chunk {
-  readonly numbers = new Float64Array(STRIDE * CHUNK_ROWS);
+  readonly numbers: Float64Array;
   /** `undefined` everywhere at first, and only ever written by index. */
-  readonly refs: Ref[] = new Array<Ref>(REFS * CHUNK_ROWS).fill(undefined);
+  readonly refs: Ref[];
+
+  constructor(rows: number) {
+    this.numbers = new Float64Array(STRIDE * rows);
+    this.refs = new Array<Ref>(REFS * rows).fill(undefined);
+  }
+
+  /**
+   * A one-row chunk kept for the module's life, so that chunks never all die. V8 drops a class's
+   * instance shape once no instance is left, and with it the optimized code of every function that
+   * used the shape: a drained scheduler whose `shrink()` gave its chunks back lost about twenty
+   * compiled functions at the next full GC (submit, take and ack among them) and ran them slowly
+   * while V8 compiled them again.
+   */
+  static readonly shape = new Chunk(1);
 }
 
 /**
@@ -150,7 +164,7 @@ export class JobRows<T> {
       this.#carved += RUN;
       this.#laneNext[lane] = start;
       this.#laneEnd[lane] = start + RUN;
-      while (this.#chunks.length << CHUNK_BITS < this.#used) this.#chunks.push(new Chunk());
+      while (this.#chunks.length << CHUNK_BITS < this.#used) this.#chunks.push(new Chunk(CHUNK_ROWS));
     }
     this.#carved--;
     const job = this.#laneNext[lane]!;

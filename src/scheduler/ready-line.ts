@@ -56,6 +56,14 @@ interface LateEntry {
   readonly ticket: number;
 }
 
+/**
+ * The level dropped last, kept (disposed: it holds no memory of the arena) so that levels never
+ * all die, for the reason `Chunk.shape` gives in job-rows.ts: a scheduler's `shrink()` drops every
+ * empty level, and with no level left V8 dropped the shapes of levels and of their rings, and the
+ * compiled code of the line's push with them, at the next full GC.
+ */
+let lastDropped: Level | undefined;
+
 /** One scratch entry, for a push that must grow the ring (`pushMany` adds all of it or none). */
 const scratch = new Uint32Array(ENTRY);
 
@@ -338,6 +346,8 @@ export class ReadyLine {
     this.#ranked.splice(this.#ranked.indexOf(level), 1);
     this.#rerank();
     if (this.#last === level) this.#last = undefined;
+    level.late = undefined;
+    lastDropped = level;
   }
 
   /**
