@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { markdownTable } from 'markdown-table';
 import { renderChart } from './chart.js';
-import type { CaseResult, Measurement } from './harness.js';
+import { compare, type CaseResult, type Measurement } from './harness.js';
 import { formatNs, formatRatio, formatRatioRange, formatSize } from './print.js';
 import type { Results } from './results.js';
 import { computeTargets } from './targets.js';
@@ -50,7 +50,7 @@ function ratiosTable(cases: readonly CaseResult[]): string {
       if (!mine.ours || mine.error) continue;
       const versus = baselines.map((name) => {
         const other = c.results.find((r) => r.name === name);
-        return other && !other.error && other.group === mine.group ? formatRatio(other.median / mine.median) : '·';
+        return other && !other.error && other.group === mine.group ? formatRatio(compare(other, mine).ratio) : '·';
       });
       const rounds = mine.ratioRange === undefined ? '' : formatRatioRange(mine.ratioRange);
       rows.push([c.workload, formatSize(c.size), mine.name, formatRatio(mine.ratio), rounds, ...versus]);
@@ -72,8 +72,7 @@ export function renderMarkdown(results: Results, jsonName: string): string {
   out.push(
     `Every contender of a case runs in the same process, in ${plan.rounds} interleaved rounds (the order rotates and alternates each round; ${plan.roundTime} ms per contender per round after a warm-up, at least one iteration), so background noise on this shared machine falls on all of them alike. Each round builds fresh state after a full GC (in the structures' suites, whose states are filled before the timing, it collects again once the state is built, so that no incremental marking started by the fill still runs, slowing every store, when the timing starts); in the Scheduler and Balancer suites a contender's state of the last round is disposed only once the next one is built, as a service keeps its scheduler (a forced GC after one was dropped discards code compiled for it, and V8 soon ran fresh ones unoptimized; see the notes below).`,
     'Times are **nanoseconds per operation**, the median of all samples, with the 25th–75th percentile in brackets; JSON has min/max and sample counts too.',
-    'A ratio is the fastest baseline *of the same kind* divided by ours: above 1× ours is faster. Kinds are kept apart: our object structures race baselines holding the same payload objects, our numeric ones (ids in the core) race baselines holding ids.',
-    '*By round* (in the ratio tables, the targets and the chart\'s whiskers) is the lowest and highest ratio within a single round, each side\'s median of that round against the other\'s: how far the ratio moved while the two ran side by side. A wide range means the machine\'s load, not the code, decided where in it the pooled ratio fell.',
+    'A ratio is a baseline\'s time divided by ours, taken round by round: in each round, the baseline\'s median over ours, and the ratio shown is the median of those rounds\' ratios (*by round*, in the ratio tables, the targets and the chart\'s whiskers, is the lowest and highest of them). Above 1× ours is faster. The two sides of a round ran within a second of each other, so a spell of this shared host at part speed weighs on both; the ratio can therefore differ a little from the quotient of the pooled medians in the time tables (the JSON keeps that too, as `pooledRatio`). Ours is compared with the baseline *of the same kind* it is slowest against: our object structures race baselines holding the same payload objects, our numeric ones (ids in the core) race baselines holding ids.',
     'Every contender of a case does the same operations in the same order on the same seeded keys, and the first iteration\'s checksums must agree, so no adapter can be "fast" by doing less.',
     '',
   );

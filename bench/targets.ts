@@ -3,7 +3,7 @@
  * case (a throughput target must hold at every size and workload), and "not measured" when its
  * suite did not run.
  */
-import { ratioRange, type CaseResult, type Measurement } from './harness.js';
+import { compare, type CaseResult, type Measurement } from './harness.js';
 import { formatNs, formatRatio, formatRatioRange, formatSize } from './print.js';
 import type { Results } from './results.js';
 import type { CoreMemory } from './suites/memory.js';
@@ -34,7 +34,7 @@ function ratios(cases: readonly CaseResult[], suite: string, ours: string, basel
     if (baseline === undefined) [value, range] = [mine.ratio, mine.ratioRange];
     else {
       const other = c.results.find((r: Measurement) => r.name === baseline);
-      if (other && !other.error) [value, range] = [other.median / mine.median, ratioRange(other, mine)];
+      if (other && !other.error) ({ ratio: value, range } = compare(other, mine));
     }
     if (value !== undefined) found.push({ value, range, where: `${c.workload}, N=${formatSize(c.size)}` });
   }
