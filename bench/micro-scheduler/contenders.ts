@@ -22,6 +22,8 @@ export interface Contender {
   hold(n: number, steps: number): number;
   /** Runs n jobs through a trivial async handler, `concurrency` at once, from a fresh queue. */
   pool(n: number, concurrency: number): Promise<number>;
+  /** Gives back what a drained scheduler holds (as the suite's rounds do between rounds), where it can. */
+  shrink(): void;
   dispose(): void;
 }
 
@@ -30,6 +32,7 @@ interface SchedulerLike {
   submit(payload: Payload, options?: { priority?: number }): unknown;
   take(): { readonly id: unknown; readonly payload: Payload } | undefined;
   ack(id: unknown): void;
+  shrink?(): void;
 }
 
 let priorities: Float64Array = new Float64Array(0);
@@ -89,6 +92,9 @@ function schedulerWorkloads(name: string, make: () => SchedulerLike & { dispose?
         scheduler.ack(taken.id);
       }
       return check;
+    },
+    shrink() {
+      scheduler.shrink?.();
     },
     dispose() {
       scheduler.dispose?.();
@@ -150,6 +156,7 @@ function pQueue(): Contender {
       await queue.onIdle();
       return ran;
     },
+    shrink() {},
     dispose() {},
   };
 }
@@ -173,6 +180,7 @@ function fastQueue(): Contender {
       await queue.drained();
       return ran;
     },
+    shrink() {},
     dispose() {},
   };
 }
