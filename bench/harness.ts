@@ -270,15 +270,16 @@ function withRatios(results: Measurement[]): Measurement[] {
     if (!measurement.ours || measurement.error) return measurement;
     const baselines = results.filter((r) => !r.ours && !r.error && r.group === measurement.group);
     if (baselines.length === 0) return measurement;
-    const [fastest, versus] = baselines
-      .map((baseline) => [compare(baseline, measurement), baseline] as const)
+    // The baseline ours compares worst with: the fastest one, round by round.
+    const [comparison, baseline] = baselines
+      .map((each) => [compare(each, measurement), each] as const)
       .reduce((a, b) => (b[0].ratio < a[0].ratio ? b : a));
     return {
       ...measurement,
-      ratio: fastest.ratio,
-      ...(fastest.range && { ratioRange: fastest.range }),
-      pooledRatio: versus.median / measurement.median,
-      versus: versus.name,
+      ratio: comparison.ratio,
+      ...(comparison.range && { ratioRange: comparison.range }),
+      pooledRatio: baseline.median / measurement.median,
+      versus: baseline.name,
     };
   });
 }
