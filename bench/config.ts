@@ -40,8 +40,10 @@ export function configFor(quick: boolean): Config {
       latencySteps: 100_000,
       poolJobs: 10_000,
       workers: [10, 1_000],
-      // Later rounds warm up too: 10 ms rounds after the forced GC that discarded compiled code
-      // were mostly unoptimized code, and their ratios (the median round's) meant nothing.
+      // Later rounds warm up too: a 10 ms round right after the forced GC, which discards compiled
+      // code, often ran at several times the contender's best, and a ratio is the median round's.
+      // Four quick runs of the Stack suite: 1-6 of 75 rounds over 3x the contender's best round
+      // with the warm-up, 13-16 without.
       plan: { rounds: 3, roundTime: 10, warmupTime: 10, roundWarmupTime: 10 },
     };
   }
