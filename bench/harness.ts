@@ -296,11 +296,11 @@ export interface Comparison {
  * mean of the middle two). The two sides of a round ran within a second of each other, so a spell
  * of the host at part speed (this one has them, seconds long) weighs on both sides of the rounds it
  * covers, where in pooled samples it weighs on whichever side it happened to fall. Measured on three
- * full runs within forty minutes (each pair of runs, 80-87 cases of three rounds or more): the ratio
- * of pooled medians moved by 8.0-17.0 % from one run to the other at the median case and by
- * 41.5-57.5 % at the 90th percentile, this one by 5.0-10.7 % and 22.5-27.3 %; on the same run the
- * two differed by 0.1-0.2 % at the median case, neither leaning one way. With fewer than two such
- * rounds (or results written before rounds were recorded), the ratio of the pooled medians.
+ * full runs started within forty minutes (each pair of runs, 80-87 cases of three rounds or more):
+ * the ratio of pooled medians moved by 8.0-17.0 % from one run to the other at the median case and
+ * by 41.5-57.5 % at the 90th percentile, this one by 5.0-10.7 % and 22.5-27.3 %; on the same run
+ * the two differed by 0.1-0.2 % at the median case, neither leaning one way. With fewer than two
+ * such rounds (or results written before rounds were recorded), the ratio of the pooled medians.
  */
 export function compare(baseline: Measurement, ours: Measurement): Comparison {
   const ratios = roundRatios(baseline, ours);
