@@ -4,6 +4,7 @@ import { seededRandom, type Arena } from '../../src/index.js';
 import type { CoreExports, DebugExports } from '../../src/core/exports.js';
 import { arenaOn, builds, type BuildName } from '../helpers/builds.js';
 import { fillArena } from '../helpers/fill-arena.js';
+import { pushAll } from '../helpers/heap-batch.js';
 
 // Batch pops from heaps of 393,216 entries and more find the batch's entries first and then
 // refill their places (assembly/heap.ts, "batch pops from a large heap"). The oracle is the core's
@@ -40,28 +41,6 @@ function arenaFor(build: BuildName): Arena {
   let arena = arenas.get(build);
   if (arena === undefined || arena.poisoned) arenas.set(build, (arena = arenaOn(build, { maxMemory: 256 << 20 })));
   return arena;
-}
-
-/** Appends `keys` (values `firstValue`.. for a value heap) and restores order; returns the handles (indexed) or values. */
-function pushAll(arena: Arena, h: number, indexed: boolean, keys: number[], firstValue: number): number[] {
-  const core = arena.core;
-  const from = core.heap_size(h);
-  expect(core.heap_reserve(h, keys.length)).toBe(1);
-  const ids: number[] = [];
-  for (let start = 0; start < keys.length; start += arena.stagingItems) {
-    const count = Math.min(arena.stagingItems, keys.length - start);
-    const numbers = arena.stagingNumbers();
-    const words = arena.stagingWords();
-    for (let k = 0; k < count; k++) {
-      numbers[k] = keys[start + k]!;
-      words[k] = firstValue + start + k;
-    }
-    expect(core.heap_append(h, count)).toBe(count);
-    const out = arena.stagingNumbers();
-    for (let k = 0; k < count; k++) ids.push(indexed ? out[k]! : firstValue + start + k);
-  }
-  core.heap_restore(h, from);
-  return ids;
 }
 
 /**

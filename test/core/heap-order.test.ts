@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CapacityError, type Arena } from '../../src/index.js';
 import type { CoreExports, DebugExports } from '../../src/core/exports.js';
 import { arenaOn, builds, debugArena, type BuildName } from '../helpers/builds.js';
+import { pushAll } from '../helpers/heap-batch.js';
 
 // The core heap through its raw exports, against a model that keeps entries in the order a stable
 // sort by key puts them: heaps big enough to have several levels, full and partial sibling groups,
@@ -76,24 +77,6 @@ const ops = (key: fc.Arbitrary<number>, largeBatches = false, lookups = true): f
 
 function staged(core: CoreExports, arena: { stagingNumbers(): Float64Array; stagingWords(): Uint32Array }) {
   return { numbers: arena.stagingNumbers(), words: arena.stagingWords(), core };
-}
-
-/**
- * Pushes `keys` in one batch, as the queues' `pushMany` does (reserve, stage, append, restore):
- * items `firstId`, `firstId + 1`, ... for a value heap; an indexed heap issues handles, left in the
- * staging numbers after the call.
- */
-function pushBatch(arena: Arena, h: number, keys: readonly number[], firstId: number): void {
-  const { core } = arena;
-  const from = core.heap_size(h);
-  expect(core.heap_reserve(h, keys.length)).toBe(1);
-  const { numbers, words } = staged(core, arena);
-  keys.forEach((key, i) => {
-    numbers[i] = key;
-    words[i] = firstId + i;
-  });
-  expect(core.heap_append(h, keys.length)).toBe(keys.length);
-  core.heap_restore(h, from);
 }
 
 /**
@@ -238,18 +221,9 @@ function exercise(arena: Arena, build: BuildName, h: number, indexed: boolean, o
         break;
       }
       case 'batch': {
-        const from = core.heap_size(h);
-        expect(core.heap_reserve(h, o.keys.length)).toBe(1);
-        const { numbers, words } = staged(core, arena);
-        o.keys.forEach((k, i) => {
-          numbers[i] = k;
-          words[i] = nextValue + i;
-        });
-        expect(core.heap_append(h, o.keys.length)).toBe(o.keys.length);
-        const out = staged(core, arena).numbers;
-        o.keys.forEach((k, i) => model.insert({ key: k, rank: model.rank++, id: indexed ? out[i]! : nextValue + i }));
+        const ids = pushAll(arena, h, indexed, o.keys, nextValue);
+        o.keys.forEach((k, i) => model.insert({ key: k, rank: model.rank++, id: ids[i]! }));
         nextValue += o.keys.length;
-        core.heap_restore(h, from);
         break;
       }
       case 'popPush': {
@@ -354,7 +328,7 @@ describe.each(Object.keys(builds) as BuildName[])('core sorted drain, keys of an
         const core = arena.core;
         const h = core.heap_create(0);
         try {
-          pushBatch(arena, h, keys, 0);
+          pushAll(arena, h, false, keys, 0);
           const order = keys.map((key, id) => ({ key, id })).sort((a, b) => a.key - b.key || a.id - b.id);
           let taken = 0;
           for (const count of [Math.ceil(share * keys.length), keys.length]) {
@@ -430,7 +404,7 @@ describe('core heap order in runs mode (debug build, runs from 48 entries)', () 
     const keys = Array.from({ length: 600 }, (_, i) => (i * 7919) % 97); // ties: FIFO among equal keys
     const order = keys.map((k, id) => ({ k, id })).sort((a, b) => a.k - b.k || a.id - b.id).map((e) => e.id);
     const h = core.heap_create(0);
-    pushBatch(arena, h, keys, 0);
+    pushAll(arena, h, false, keys, 0);
     expect(core.debug_heapInSortedRuns(h)).toBe(1);
     expect(core.debug_heapCheck(h)).toBe(1);
     for (let i = 0; i < 100; i++) expect(core.heap_popValue(h)).toBe(order[i]);
@@ -444,12 +418,12 @@ describe('core heap order in runs mode (debug build, runs from 48 entries)', () 
     expect(core.heap_size(h)).toBe(0);
     expect(core.debug_heapInRuns(h)).toBe(0);
     // Below the threshold, or small beside what the heap holds, a batch leaves one array as before.
-    pushBatch(arena, h, keys.slice(0, 40), 0);
-    pushBatch(arena, h, keys.slice(0, 10), 40);
+    pushAll(arena, h, false, keys.slice(0, 40), 0);
+    pushAll(arena, h, false, keys.slice(0, 10), 40);
     expect(core.heap_size(h)).toBeGreaterThan(runsShapes.small[0]);
     expect(core.debug_heapInRuns(h)).toBe(0);
     // Pushes after a sorting batch go to the runs, and everything comes out in order.
-    pushBatch(arena, h, keys.slice(50), 50);
+    pushAll(arena, h, false, keys.slice(50), 50);
     expect(core.debug_heapInSortedRuns(h)).toBe(1);
     const all = [...keys.slice(0, 40), ...keys.slice(0, 10), ...keys.slice(50)];
     for (let i = 0; i < 50; i++) {
@@ -486,7 +460,7 @@ describe('core heap order in runs mode (debug build, runs from 48 entries)', () 
     for (let i = 0; i < 700; i++) pop();
     // 600 more in one batch, more than the 200 held: all 800 are sorted into runs mode's old heap.
     const keys = Array.from({ length: 600 }, (_, i) => (i * 31) % 97);
-    pushBatch(arena, h, keys, id);
+    pushAll(arena, h, false, keys, id);
     const handles = arena.stagingNumbers();
     keys.forEach((key, k) => model.insert({ key, rank: model.rank++, id: indexed ? handles[k]! : id + k }));
     id += keys.length;
@@ -520,16 +494,7 @@ describe('core heap order in runs mode (debug build, runs from 48 entries)', () 
     }
     // A batch across the wrap too: the reserve puts the entries back into one array to renumber them.
     core.debug_heapSetNextSequence(h, 2 ** 32 - 600);
-    const from = core.heap_size(h);
-    expect(core.heap_reserve(h, 400)).toBe(1);
-    const numbers = arena.stagingNumbers();
-    const words = arena.stagingWords();
-    for (let k = 0; k < 400; k++) {
-      numbers[k] = k % 3;
-      words[k] = id + k;
-    }
-    expect(core.heap_append(h, 400)).toBe(400);
-    core.heap_restore(h, from);
+    pushAll(arena, h, false, Array.from({ length: 400 }, (_, k) => k % 3), id);
     for (let k = 0; k < 400; k++) model.insert({ key: k % 3, rank: model.rank++, id: id++ });
     expect(core.debug_heapCheck(h)).toBe(1);
     for (const want of model.entries) expect(core.heap_popValue(h)).toBe(want.id);
