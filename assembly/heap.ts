@@ -628,13 +628,23 @@ function changePacking(h: usize, packed: bool): bool {
 function locate(h: usize, handle: f64): i32 {
   let slot = resolve(handle);
   if (slot < 0) return slot;
-  if (!isLinked(h)) {
-    if (isRuns(h) && !settle(h)) return CAPACITY; // an indexed heap's settle is never refused
-    link(h);
-  }
+  if (!isLinked(h) && !linkNow(h)) return CAPACITY;
   let i = indexOf(<u32>slot);
   if (i >= sizeOf(h) || itemAt(dataOf(h), i) != <u32>slot) return FOREIGN;
   return <i32>i;
+}
+
+/**
+ * Indexed heaps: links the heap now (see LINKED), leaving runs mode first, so that no lookup by
+ * handle has to. A queue that must never pause on its first lookup does this while it is empty.
+ * False for a value heap; an indexed heap's settle is never refused.
+ */
+export function linkNow(h: usize): bool {
+  if (!isIndexed(h)) return false;
+  if (isLinked(h)) return true;
+  if (isRuns(h) && !settle(h)) return false;
+  link(h);
+  return true;
 }
 
 /** Points every entry's slot at its index, and keeps them so from now on (see LINKED). */

@@ -40,6 +40,7 @@ export const GEN_LIMIT: u32 = slots.GEN_LIMIT;
 
 export function heap_create(indexed: bool): usize { return heap.create(indexed); }
 export function heap_dispose(h: usize): void { heap.dispose(h); }
+export function heap_link(h: usize): bool { return heap.linkNow(h); }
 export function heap_size(h: usize): u32 { return heap.size(h); }
 export function heap_push(h: usize, key: f64): f64 { return heap.push(h, key); }
 export function heap_pushValue(h: usize, key: f64, value: u32): i32 { return heap.pushValue(h, key, value); }

@@ -17,6 +17,8 @@ export interface CoreExports {
 
   heap_create(indexed: number): number;
   heap_dispose(h: number): void;
+  /** Indexed heaps: keeps every entry's place from now on (links them all now, O(n)); 0 for a value heap. */
+  heap_link(h: number): number;
   heap_size(h: number): number;
   /** Indexed heaps: the new handle, or a negative status. */
   heap_push(h: number, key: number): number;

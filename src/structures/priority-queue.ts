@@ -32,6 +32,16 @@ export interface PriorityQueueOptions {
    * @default the realm's default arena
    */
   readonly arena?: Arena;
+  /**
+   * Keep every item's place current from the first push, so that no lookup by handle (`update`,
+   * `remove`, `has`, `get`, `priorityOf`) ever pauses. By default the queue does without that
+   * bookkeeping until its first lookup, which then links every item at once, O(n): 1.5–3 ms at a
+   * million items, 27 ms at two million (a queue past 2^20 first leaves its runs mode). Eager,
+   * every push and pop writes an item's place at each level its sift moves it (4–15 % more time a
+   * push + pop, bench/micro/heap.ts), and the queue never enters runs mode (docs/design.md).
+   * @default false
+   */
+  readonly eagerLookup?: boolean;
 }
 
 export interface UpdateOptions {
@@ -91,12 +101,14 @@ export class PriorityQueue<T> implements Iterable<T> {
   #disposed = false;
 
   constructor(options?: PriorityQueueOptions) {
-    const { max = false, arena } = checkOptions('PriorityQueue', options);
+    const { max = false, arena, eagerLookup = false } = checkOptions('PriorityQueue', options);
     if (typeof max !== 'boolean') throw new InvalidArgumentError(`PriorityQueue: expected \`max\` to be a boolean, got ${describe(max)}`);
+    if (typeof eagerLookup !== 'boolean') throw new InvalidArgumentError(`PriorityQueue: expected \`eagerLookup\` to be a boolean, got ${describe(eagerLookup)}`);
     this.#arena = arenaOption('PriorityQueue', arena);
     this.#sign = max ? -1 : 1;
     const header = this.#arena.call('PriorityQueue', 'heap_create', 1);
     if (!header) throw new CapacityError('PriorityQueue: the arena has no memory left for a new queue');
+    if (eagerLookup) this.#arena.core.heap_link(header); // empty: only marks it linked
     this.#header = header;
     this.#at = header >>> 2;
     registry.register(this, { arena: this.#arena, header }, this);
@@ -119,14 +131,14 @@ export class PriorityQueue<T> implements Iterable<T> {
    * Restores a queue from `snapshot()` bytes, validating everything (magic, version, checksum,
    * every priority and payload) before the queue is built. Order among equal priorities survives.
    */
-  static restore<T>(bytes: Uint8Array, options?: RestoreOptions<T> & { readonly arena?: Arena }): PriorityQueue<T> {
+  static restore<T>(bytes: Uint8Array, options?: RestoreOptions<T> & Pick<PriorityQueueOptions, 'arena' | 'eagerLookup'>): PriorityQueue<T> {
     const where = 'PriorityQueue.restore';
     const body = bodyObject(where, readSnapshot(where, 'PriorityQueue', bytes, options?.maxBytes));
     const max = field<boolean>(where, body, 'max', (v) => typeof v === 'boolean');
     const items = decodePayloads(where, body.payloads, options?.codec ?? (jsonCodec as Codec<T>));
     const priorities = decodeNumbers(where, body.priorities, items.length);
     if (!priorities.every(Number.isFinite)) throw new SnapshotError(`${where}: a priority is not finite`);
-    const queue = new PriorityQueue<T>({ max, arena: options?.arena });
+    const queue = new PriorityQueue<T>({ max, arena: options?.arena, eagerLookup: options?.eagerLookup });
     queue.pushMany(items, priorities);
     return queue;
   }

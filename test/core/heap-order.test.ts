@@ -56,7 +56,9 @@ type Op =
   | { kind: 'drainShare'; share: number }
   | { kind: 'popPush'; key: number }
   | { kind: 'shrink' }
-  | { kind: 'clear' };
+  | { kind: 'clear' }
+  /** `heap_link`: an indexed heap keeps its entries' places from now on (leaving runs mode). */
+  | { kind: 'link' };
 
 const ops = (key: fc.Arbitrary<number>, largeBatches = false, lookups = true): fc.Arbitrary<Op[]> => fc.array(fc.oneof(
   { weight: 4, arbitrary: key.map((k) => ({ kind: 'push' as const, key: k })) },
@@ -73,6 +75,7 @@ const ops = (key: fc.Arbitrary<number>, largeBatches = false, lookups = true): f
   { weight: 2, arbitrary: key.map((k) => ({ kind: 'popPush' as const, key: k })) },
   { weight: 1, arbitrary: fc.constant({ kind: 'shrink' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'clear' as const }) },
+  { weight: lookups ? 1 : 0, arbitrary: fc.constant({ kind: 'link' as const }) },
 ), { maxLength: largeBatches ? 30 : 80, size: 'max' });
 
 function staged(core: CoreExports, arena: { stagingNumbers(): Float64Array; stagingWords(): Uint32Array }) {
@@ -245,6 +248,10 @@ function exercise(arena: Arena, build: BuildName, h: number, indexed: boolean, o
         if (indexed) break;
         core.heap_clear(h);
         model.entries.length = 0;
+        break;
+      case 'link':
+        expect(core.heap_link(h)).toBe(indexed ? 1 : 0);
+        if (indexed && debug) expect(debug.debug_heapInRuns(h)).toBe(0);
         break;
     }
     expect(core.heap_size(h)).toBe(model.entries.length);

@@ -9,9 +9,9 @@ const PAGE = 65536;
 
 /**
  * A fresh arena whose `create` export records the header it returns last (structures keep their
- * headers private), for the debug build's `debug_ringCheck` / `debug_stackCheck`.
+ * headers private), for the debug build's `debug_ringCheck` / `debug_stackCheck` / `debug_heapCheck`.
  */
-export function watchedArena(build: BuildName, create: 'ring_create' | 'stack_create'): { arena: Arena; header: () => number } {
+export function watchedArena(build: BuildName, create: 'ring_create' | 'stack_create' | 'heap_create'): { arena: Arena; header: () => number } {
   const arena = arenaOn(build, { maxMemory: GROWTH_LIMIT });
   // Structures create their blocks through `Arena.call`, which calls the unguarded exports (a
   // frozen object: the arena gets a copy with the one export replaced).

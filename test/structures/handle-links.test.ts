@@ -1,13 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InvalidArgumentError, PriorityQueue, type Handle } from '../../src/index.js';
+import { InvalidArgumentError, PriorityQueue, type Arena, type Handle } from '../../src/index.js';
+import type { DebugExports } from '../../src/core/exports.js';
 import { arenaOn, builds, type BuildName } from '../helpers/builds.js';
+import { watchedArena } from '../helpers/growth.js';
 
 // Handles find their entries through the arena's slot table, shared by every queue in the arena.
 // A queue links its entries' slots only at its first lookup by handle, and keeps them linked from
 // then on (assembly/heap.ts, LINKED); before it, moves leave the links stale. These properties
 // look items up after any mix of pushes and pops in two queues of one arena, so that a sibling's
-// stale links are there to be mistaken for one's own, and again after more moves.
+// stale links are there to be mistaken for one's own, and again after more moves. A queue made
+// with `eagerLookup` is linked from its first push: its moves must keep every link from the start.
 
 interface Entry {
   readonly queue: 0 | 1;
@@ -42,9 +45,9 @@ function first(model: Map<Handle, Entry>, queue: 0 | 1): [Handle, Entry] | undef
 type Move = { kind: string; queue: 0 | 1; priority?: number; priorities?: number[]; max?: number };
 type Lookup = { kind: string; pick: number; priority: number };
 
-function check(build: BuildName, moves: Move[], lookups: Lookup[]): void {
+function check(build: BuildName, moves: Move[], lookups: Lookup[], eager: readonly [boolean, boolean]): void {
   const arena = arenaOn(build, { maxMemory: 8 << 20 });
-  const queues = [new PriorityQueue<number>({ arena }), new PriorityQueue<number>({ arena })] as const;
+  const queues = [new PriorityQueue<number>({ arena, eagerLookup: eager[0] }), new PriorityQueue<number>({ arena, eagerLookup: eager[1] })] as const;
   const model = new Map<Handle, Entry>();
   const byItem = new Map<number, Handle>();
   let seq = 0;
@@ -121,11 +124,42 @@ describe('handles find their items after any moves', () => {
   for (const build of Object.keys(builds) as BuildName[]) {
     it(`after any pushes and pops, in two queues of one arena (${build} build)`, () => {
       fc.assert(
-        fc.property(fc.array(move, { maxLength: 80 }), fc.array(lookup, { minLength: 1, maxLength: 40 }), (moves, lookups) => check(build, moves, lookups)),
+        fc.property(fc.array(move, { maxLength: 80 }), fc.array(lookup, { minLength: 1, maxLength: 40 }), fc.tuple(fc.boolean(), fc.boolean()), (moves, lookups, eager) => check(build, moves, lookups, eager)),
         { numRuns: 150 },
       );
     });
   }
+
+  it('eagerLookup: the queue keeps its items linked from the first push, so it never enters runs mode for a lookup to leave', () => {
+    // Runs mode's shape made small (indexed heaps enter at 4 · 48 entries), so that every queue here passes it.
+    const made = (build: (arena: Arena) => PriorityQueue<number>) => {
+      const { arena, header } = watchedArena('debug', 'heap_create');
+      const core = arena.core as DebugExports;
+      core.debug_heapRunsShape(48, 64, 4, 8, 256);
+      return { pq: build(arena), h: header(), core };
+    };
+    const priorities = Array.from({ length: 1500 }, (_, i) => (i * 7919) % 1009);
+    const lazy = made((arena) => new PriorityQueue({ arena }));
+    const eager = made((arena) => new PriorityQueue({ arena, eagerLookup: true }));
+    const snapshot = PriorityQueue.from(priorities.map((p, i) => [i, p] as const)).snapshot();
+    const restored = made((arena) => PriorityQueue.restore<number>(snapshot, { arena, eagerLookup: true }));
+    for (const { pq, h, core } of [lazy, eager, restored]) {
+      // A batch larger than the queue (sorted into runs, unless linked), then pushes one by one.
+      const handles = pq === restored.pq ? [] : pq.pushMany(priorities.slice(0, 700).map((_, i) => i), priorities.slice(0, 700));
+      for (let i = handles.length; pq !== restored.pq && i < priorities.length; i++) handles.push(pq.push(i, priorities[i]!));
+      expect(pq.size).toBe(priorities.length);
+      expect(core.debug_heapInRuns(h)).toBe(pq === lazy.pq ? 1 : 0);
+      expect(core.debug_heapCheck(h)).toBe(1); // a linked heap's check reads every entry's link
+      if (handles.length > 0) {
+        expect(pq.priorityOf(handles[777]!)).toBe(priorities[777]);
+        expect(core.debug_heapInRuns(h)).toBe(0); // the lazy queue's first lookup settled it
+        pq.update(handles[777]!, -1);
+        expect(pq.pop()).toBe(777);
+      }
+      const order = pq.drain();
+      expect(order.length).toBe(priorities.length - (handles.length > 0 ? 1 : 0));
+    }
+  });
 
   it('in a queue past the size where popMany takes batches from the heap, or sorts it, links intact', () => {
     const arena = arenaOn('release', { maxMemory: 256 << 20 });

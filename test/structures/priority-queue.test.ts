@@ -309,6 +309,7 @@ describe('PriorityQueue', () => {
 
   it('validates its options', () => {
     expect(() => new PriorityQueue({ max: 1 as unknown as boolean })).toThrow(InvalidArgumentError);
+    expect(() => new PriorityQueue({ eagerLookup: 'yes' as unknown as boolean })).toThrow(/expected `eagerLookup` to be a boolean, got "yes"/);
     expect(() => new PriorityQueue({ arena: {} as Arena })).toThrow(/expected `arena` to be an Arena/);
     expect(() => new PriorityQueue(5 as never)).toThrow(InvalidArgumentError);
   });
