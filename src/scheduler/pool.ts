@@ -228,7 +228,14 @@ export class WorkerPool<J extends PoolJob> {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     if (this.#stopping || this.#busy >= this.#concurrency) return;
-    const dueIn = this.#host.nextDueIn();
+    let dueIn: number | undefined;
+    try {
+      dueIn = this.#host.nextDueIn();
+    } catch (error) {
+      // The clock threw (or gave no number): as when a take fails, `run` rejects with it.
+      this.#abandon(error);
+      return;
+    }
     if (dueIn === undefined) return;
     // A live clock moved on since the take: a job fell due between the two readings. Look again
     // rather than wait for a wake-up that may never come.
@@ -248,7 +255,7 @@ export class WorkerPool<J extends PoolJob> {
     slot.context = context;
     slot.current = true;
     this.#current.set(job.key, slot);
-    if (this.#timeout !== undefined) slot.timer = setTimeout(slot.timedOut, this.#timeout);
+    if (this.#timeout !== undefined) this.#armTimeout(slot, this.#timeout);
     let outcome: Promise<unknown>;
     try {
       outcome = Promise.resolve(this.#handler(context.payload, context));
@@ -256,6 +263,21 @@ export class WorkerPool<J extends PoolJob> {
       outcome = Promise.reject(error);
     }
     outcome.then(slot.fulfilled, slot.rejected);
+  }
+
+  /** Times the slot's attempt out in `remaining` ms, in steps of setTimeout's longest delay when longer. */
+  #armTimeout(slot: Slot<J>, remaining: number): void {
+    slot.timer = remaining > LONGEST_TIMER
+      ? setTimeout(() => this.#armTimeout(slot, remaining - LONGEST_TIMER), LONGEST_TIMER)
+      : setTimeout(slot.timedOut, remaining);
+  }
+
+  /**
+   * Forgets the slot as its job's current attempt. Only if it still is: a handler that failed its
+   * own job may settle after the retry started in another slot, which the job's key now names.
+   */
+  #release(slot: Slot<J>, key: number): void {
+    if (this.#current.get(key) === slot) this.#current.delete(key);
   }
 
   #newSlot(): Slot<J> {
@@ -277,7 +299,7 @@ export class WorkerPool<J extends PoolJob> {
     if (!slot.current) return;
     slot.current = false;
     const job = slot.job!;
-    this.#current.delete(job.key);
+    this.#release(slot, job.key);
     const reason = new DOMException(`Scheduler.run: the handler ran past its timeout (${this.#timeout} ms)`, 'TimeoutError');
     try {
       this.#host.fail(job, slot.attempt, reason);
@@ -295,7 +317,7 @@ export class WorkerPool<J extends PoolJob> {
     this.#freeSlots.push(slot);
     if (timer !== undefined) clearTimeout(timer);
     if (current) {
-      this.#current.delete(job!.key);
+      this.#release(slot, job!.key);
       try {
         if (ok) this.#host.complete(job!, attempt, value);
         else this.#host.fail(job!, attempt, value);

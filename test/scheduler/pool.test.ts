@@ -267,6 +267,84 @@ describe('Scheduler.run', () => {
     await run;
   });
 
+  it('cancel aborts a retry that started while the attempt that failed its own job still runs', async () => {
+    const s = new Scheduler<string>({ defaultAttempts: 2, backoff: 0 });
+    const contexts: JobContext<string>[] = [];
+    const id = s.submit('x');
+    const run = s.run(async (_, ctx) => {
+      contexts.push(ctx);
+      if (ctx.attempt === 1) s.fail(ctx.id, new Error('gave up on itself'));
+      await sleep(ctx.attempt === 1 ? 50 : 1000);
+    }, { concurrency: 2 });
+    await vi.advanceTimersByTimeAsync(10);
+    expect(contexts.map((ctx) => ctx.attempt)).toEqual([1, 2]);
+    await vi.advanceTimersByTimeAsync(50); // the first attempt's handler settles now
+    expect(s.cancel(id)).toBe(true);
+    expect(contexts[1]!.signal.aborted).toBe(true);
+    expect(contexts[0]!.signal.aborted).toBe(false);
+    const stopped = s.stop();
+    await vi.advanceTimersByTimeAsync(1000);
+    await stopped;
+    await run;
+    expect(s.size).toBe(0);
+  });
+
+  it('a timeout longer than setTimeout allows (2^31 - 1 ms) fails the attempt when it is reached, not at once', async () => {
+    const longest = 2 ** 31 - 1;
+    const s = new Scheduler<string>({ defaultAttempts: 2, backoff: 0 });
+    const failed: string[] = [];
+    s.on('failed', ({ reason }) => failed.push((reason as DOMException).name));
+    s.submit('long');
+    let release!: () => void;
+    const hangs = new Promise<void>((resolve) => (release = resolve)); // (a sleep that long would be clamped too)
+    const run = s.run((_, ctx) => (ctx.attempt === 1 ? hangs : sleep(10)), { timeout: longest + 1000, concurrency: 2 });
+    await vi.advanceTimersByTimeAsync(longest + 999);
+    expect(failed).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(failed).toEqual(['TimeoutError']);
+    const stopped = s.stop();
+    release();
+    await vi.advanceTimersByTimeAsync(10);
+    await stopped;
+    await run;
+    expect(s.size).toBe(0); // the retry completed
+  });
+
+  it('a clock that throws on any one of its readings: run rejects with that error or carries on, and no job is lost', async () => {
+    for (let failing = 1; failing <= 10; failing++) {
+      let now = 0;
+      let readings = 0;
+      const s = new Scheduler<string>({
+        clock: () => {
+          if (++readings === failing) throw new Error(`clock failed on reading ${failing}`);
+          return now;
+        },
+      });
+      let submitted = 0;
+      for (const [payload, delay] of [['a', 0], ['b', 50], ['c', 0]] as const) {
+        try {
+          s.submit(payload, { delay });
+          submitted++;
+        } catch (error) {
+          expect((error as Error).message).toBe(`clock failed on reading ${failing}`);
+        }
+      }
+      const handled: string[] = [];
+      const outcome = s.run(async (payload) => {
+        handled.push(payload);
+      }).then(() => 'resolved', (error: Error) => error.message);
+      await vi.advanceTimersByTimeAsync(20);
+      now = 100; // b falls due
+      await vi.advanceTimersByTimeAsync(100);
+      const { waiting, delayed, inFlight } = s.stats();
+      expect(handled.length + waiting + delayed + inFlight).toBe(submitted);
+      await s.stop();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(['resolved', `clock failed on reading ${failing}`]).toContain(await outcome);
+      s.dispose();
+    }
+  });
+
   it('takes nothing while paused and resumes where it left off', async () => {
     const s = new Scheduler<number>();
     const started: number[] = [];
