@@ -237,6 +237,15 @@ export function readSchedulerSnapshot<T>(bytes: Uint8Array, codec: Codec<T> = js
     return { tenant, jobs: lineJobs };
   });
   const take = (name: string) => jobs.slice(next, (next += list(where, body[name], name).length));
+  const nextId = field<number>(where, body, 'nextId', (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1);
+  const highestCallerNumber = field<number>(where, body, 'highestCallerNumber', isFinite);
+  // Ids are issued from `nextId` on, skipping only numbers a caller gave (up to highestCallerNumber):
+  // a held number past both would be issued again to the next job.
+  for (const { id } of jobs) {
+    if (typeof id === 'number' && id >= nextId && id > highestCallerNumber) {
+      throw new SnapshotError(`${where}: job ${id} is past the id counter (nextId ${nextId}) and every caller-given number (${highestCallerNumber}); a new job would be given its id`);
+    }
+  }
   return {
     capacity,
     maxDelayed,
@@ -245,8 +254,8 @@ export function readSchedulerSnapshot<T>(bytes: Uint8Array, codec: Codec<T> = js
     backoff: policy(where, body.backoff),
     order,
     maxDeadLetters,
-    nextId: field<number>(where, body, 'nextId', (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1),
-    highestCallerNumber: field<number>(where, body, 'highestCallerNumber', isFinite),
+    nextId,
+    highestCallerNumber,
     paused: field<boolean>(where, body, 'paused', isBoolean),
     virtualTime: field<number>(where, body, 'virtualTime', isFinite),
     tenants,

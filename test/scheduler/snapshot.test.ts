@@ -281,6 +281,9 @@ describe('Scheduler snapshots', () => {
     expect(() => Scheduler.restore(forge((b) => (b.capacity = 1)), { clock: () => 0 })).not.toThrow();
     expect(() => Scheduler.restore(forge((b) => b.delayed.push({ ...b.lines[0].jobs[0], id: 'x' }) && (b.capacity = 1)))).toThrow('exceed the snapshot');
     expect(() => Scheduler.restore(forge((b) => (b.lines[0].jobs[0].payload = '{')))).toThrow(SnapshotError);
+    // An id counter behind a held issued id would give that id to the next job.
+    expect(() => Scheduler.restore(forge((b) => (b.nextId = 1)))).toThrow('job 1 is past the id counter (nextId 1)');
+    expect(() => Scheduler.restore(forge((b) => ((b.nextId = 1), (b.highestCallerNumber = 1))), { clock: () => 0 })).not.toThrow();
   });
 
   it('rejects flipped bits, truncation, trailing bytes, another version or kind, too many bytes', () => {
