@@ -1,7 +1,7 @@
 import { arenaOption, type Arena } from './core/arena.js';
 import { InvalidArgumentError, NotFoundError, StateError, describe } from './core/errors.js';
 import type { RestoreOptions, SnapshotOptions } from './core/snapshot.js';
-import { integerOption, oneOf, options as checkOptions } from './core/validate.js';
+import { integerOption, oneOf, options as checkOptions, weight as checkWeight } from './core/validate.js';
 import { EarliestDeadline } from './balancer/weighted-round-robin.js';
 import { HeapTier } from './balancer/heap-tier.js';
 import { Lease } from './balancer/lease.js';
@@ -66,7 +66,8 @@ export interface AddWorkerOptions {
   /**
    * Its share relative to the others (least-loaded and p2c compare load / weight).
    * @default 1
-   * @minimum > 0 (finite)
+   * @minimum 1e-9
+   * @maximum 1e9
    */
   readonly weight?: number;
   /**
@@ -199,6 +200,7 @@ export class Balancer<W> implements Iterable<W> {
       backup,
       load: 0,
       leases: 0,
+      reported: false,
       picks: 0,
       stamp: ++this.#tick,
       draining: false,
@@ -247,7 +249,7 @@ export class Balancer<W> implements Iterable<W> {
     return this.#members.get(id)?.worker;
   }
 
-  /** Gives a worker a new weight (a finite number > 0); a slow-start ramp continues toward it. */
+  /** Gives a worker a new weight (from 1e-9 to 1e9); a slow-start ramp continues toward it. */
   setWeight(id: WorkerId, weight: number): void {
     const member = this.#member('Balancer.setWeight', id);
     checkWeight('Balancer.setWeight', weight);
@@ -295,15 +297,16 @@ export class Balancer<W> implements Iterable<W> {
    */
   setLoad(id: WorkerId, load: number): void {
     const member = this.#member('Balancer.setLoad', id);
-    if (typeof load !== 'number' || !(load >= 0) || load === Infinity) {
-      throw new InvalidArgumentError(`Balancer.setLoad: expected a finite number >= 0, got ${describe(load)}`);
+    if (typeof load !== 'number' || !(load >= 0 && load <= MAX_LOAD)) {
+      throw new InvalidArgumentError(`Balancer.setLoad: expected a number from 0 to 2^53 - 1, got ${describe(load)}`);
     }
     member.load = load;
+    member.reported = load > 0;
     this.#tierOf(member).changed(member);
   }
 
   /**
-   * Picks a worker for a task of `cost` (a finite number > 0), adds the cost to its load and
+   * Picks a worker for a task of `cost` (a number > 0, at most 2^53 - 1), adds the cost to its load and
    * returns the lease; undefined when no worker can take it (all at capacity, draining or
    * unhealthy). Backups are considered only when no primary can take it.
    */
@@ -328,8 +331,8 @@ export class Balancer<W> implements Iterable<W> {
     if (member === 'foreign') throw new InvalidArgumentError(`Balancer.release: ${describe(lease)} is not a lease of this balancer`);
     if (member === 'released') throw new StateError(`Balancer.release: the lease on worker ${describe(lease.id)} was already released`);
     if (member.removed) return;
-    member.load = Math.max(0, member.load - lease.cost);
     member.leases--;
+    member.load = member.leases === 0 && !member.reported ? 0 : Math.max(0, member.load - lease.cost);
     this.#tierOf(member).changed(member);
   }
 
@@ -441,6 +444,7 @@ export class Balancer<W> implements Iterable<W> {
         backup: w.backup,
         load: w.load,
         leases: 0,
+        reported: w.load > 0,
         picks: w.picks,
         stamp: w.stamp,
         draining: w.draining,
@@ -564,15 +568,15 @@ export class Balancer<W> implements Iterable<W> {
   }
 }
 
-function checkWeight(call: string, weight: unknown): void {
-  if (typeof weight !== 'number' || !(weight > 0) || weight === Infinity) {
-    throw new InvalidArgumentError(`${call}: expected \`weight\` to be a finite number > 0, got ${describe(weight)}`);
-  }
-}
+/**
+ * The largest cost or reported load: far enough below the largest double that no sum of them
+ * overflows to Infinity, which would leave the worker unusable and its snapshot unreadable.
+ */
+const MAX_LOAD = Number.MAX_SAFE_INTEGER;
 
 function checkCost(call: string, cost: unknown): void {
-  if (typeof cost !== 'number' || !(cost > 0) || cost === Infinity) {
-    throw new InvalidArgumentError(`${call}: expected \`cost\` to be a finite number > 0, got ${describe(cost)}`);
+  if (typeof cost !== 'number' || !(cost > 0 && cost <= MAX_LOAD)) {
+    throw new InvalidArgumentError(`${call}: expected \`cost\` to be a number > 0 and at most 2^53 - 1, got ${describe(cost)}`);
   }
 }
 

@@ -1,7 +1,7 @@
 import { arenaOption } from './core/arena.js';
 import { CapacityError, InvalidArgumentError, NotFoundError, SnapshotError, StateError, describe } from './core/errors.js';
 import type { RestoreOptions, SnapshotOptions } from './core/snapshot.js';
-import { integerOption, oneOf, options as checkOptions, priority as checkPriority } from './core/validate.js';
+import { integerOption, oneOf, options as checkOptions, priority as checkPriority, weight as checkWeight } from './core/validate.js';
 import type { Handle } from './structures/handle.js';
 import { PriorityQueue } from './structures/priority-queue.js';
 import { DEFAULT_BACKOFF, backoffPolicy, retryWait, type BackoffPolicy } from './scheduler/backoff.js';
@@ -549,9 +549,7 @@ export class Scheduler<T = unknown> {
     const where = 'Scheduler.setTenantWeight';
     this.#checkLive(where);
     checkTenant(where, tenant);
-    if (typeof weight !== 'number' || !(weight > 0) || weight === Infinity) {
-      throw new InvalidArgumentError(`${where}: expected \`weight\` to be a finite number > 0, got ${describe(weight)}`);
-    }
+    checkWeight(where, weight);
     this.#fair.setWeight(tenant, weight);
   }
 

@@ -22,6 +22,12 @@ export interface Member<W> {
   load: number;
   /** Outstanding leases. */
   leases: number;
+  /**
+   * Its load holds more than its leases' costs: a `setLoad` report, or a restored load (leases do
+   * not travel). Until then, its last release sets the load to exactly 0, where subtracting the
+   * costs could leave a residue (0.1 + 0.2 - 0.1 - 0.2 is not 0) that ranks it behind idle workers.
+   */
+  reported: boolean;
   /** Times it was chosen by `acquire` or `pick`. */
   picks: number;
   /** A balancer-wide counter value of its last pick (or of its arrival): ties go to the lowest. */

@@ -9,6 +9,7 @@
  */
 import { SnapshotError, describe } from '../core/errors.js';
 import { bodyObject, decodePayloads, encodePayloads, field, jsonCodec, readSnapshot, writeSnapshot, type Codec } from '../core/snapshot.js';
+import { isWeight } from '../core/validate.js';
 import type { WorkerId } from './member.js';
 
 export const SNAPSHOT_KIND = 'Balancer';
@@ -98,7 +99,7 @@ export function readBalancerSnapshot<W>(bytes: Uint8Array, codec: Codec<W> = jso
     const stamp = field<number>(where, box, 'stamp', (v) => isNatural(v) && (v as number) <= tick);
     if (stamps.has(stamp)) throw new SnapshotError(`${where}: two workers have stamp ${stamp}`);
     stamps.add(stamp);
-    const weight = field<number>(where, box, 'weight', isPositive);
+    const weight = field<number>(where, box, 'weight', isWeight);
     let ramp: SavedWorker<W>['ramp'];
     if (box.ramp !== null) {
       if (slowStart === undefined) throw new SnapshotError(`${where}: worker ${describe(id)} ramps up but the balancer has no slowStart`);

@@ -45,6 +45,24 @@ export function word(where: string, value: unknown): number {
   return value;
 }
 
+/**
+ * Weights (a tenant's, a worker's) are shares from 1e-9 to 1e9. A turn moves virtual time on by
+ * 1 / weight and least-loaded compares load / weight: a weight near zero took those past the
+ * largest double within a few turns, and the next take or pick failed halfway through.
+ */
+const MIN_WEIGHT = 1e-9;
+const MAX_WEIGHT = 1e9;
+
+export function isWeight(value: unknown): value is number {
+  return typeof value === 'number' && value >= MIN_WEIGHT && value <= MAX_WEIGHT;
+}
+
+/** `value` when it is a weight (`isWeight`), else an InvalidArgumentError naming `where`. */
+export function weight(where: string, value: unknown): number {
+  if (!isWeight(value)) throw new InvalidArgumentError(`${where}: expected \`weight\` to be a number from 1e-9 to 1e9, got ${describe(value)}`);
+  return value;
+}
+
 /** Rejects options objects that are not plain objects (a common slip: passing a number). */
 export function options<T extends object>(where: string, value: T | undefined): Partial<T> {
   if (value === undefined) return {};

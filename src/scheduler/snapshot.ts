@@ -9,6 +9,7 @@
  */
 import { InvalidArgumentError, SnapshotError, describe } from '../core/errors.js';
 import { bodyObject, decodePayloads, encodePayloads, field, jsonCodec, readSnapshot, writeSnapshot, type Codec } from '../core/snapshot.js';
+import { isWeight } from '../core/validate.js';
 import { backoffPolicy, type BackoffPolicy } from './backoff.js';
 import type { JobId, TakenJob } from './types.js';
 
@@ -225,7 +226,7 @@ export function readSchedulerSnapshot<T>(bytes: Uint8Array, codec: Codec<T> = js
     const capacity = field<number | null | undefined>(where, box, 'capacity', isOptionalLimit);
     return {
       name: field<string>(where, box, 'name', isName),
-      weight: field<number>(where, box, 'weight', (v) => isFinite(v) && v > 0),
+      weight: field<number>(where, box, 'weight', isWeight),
       capacity: capacity === null ? Infinity : capacity,
       pinned: field<boolean>(where, box, 'pinned', isBoolean),
       pass: field<number>(where, box, 'pass', isFinite),

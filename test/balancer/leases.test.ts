@@ -118,6 +118,36 @@ describe('leases', () => {
     balancer.release(lease);
     expect(balancer.statsOf('a').load).toBe(0);
   });
+
+  it('leaves no residue of fractional costs: a worker whose leases all ended is idle again, exactly', () => {
+    const balancer = new Balancer<string>();
+    balancer.add('p');
+    balancer.add('q');
+    balancer.drain('q');
+    const leases = [balancer.acquire(0.1)!, balancer.acquire(0.2)!]; // both on p: 0.1 + 0.2 - 0.1 - 0.2 is 2.8e-17
+    balancer.undrain('q');
+    for (const lease of leases) balancer.release(lease);
+    expect(balancer.statsOf('p').load).toBe(0);
+    // Two idle workers take turns.
+    expect(Array.from({ length: 4 }, () => balancer.pick())).toEqual(['q', 'p', 'q', 'p']);
+    // A reported load is kept: only the costs leave it.
+    const lease = balancer.acquire(0.1)!;
+    balancer.setLoad(lease.id, 5.5);
+    balancer.release(lease);
+    expect(balancer.statsOf(lease.id).load).toBe(5.4);
+  });
+
+  it('refuses a cost or a reported load that could add up past the largest double', () => {
+    const balancer = new Balancer<string>();
+    balancer.add('a');
+    expect(() => balancer.acquire(1e308)).toThrow('expected `cost` to be a number > 0 and at most 2^53 - 1, got 1e+308');
+    expect(() => balancer.setLoad('a', 2 ** 53)).toThrow('Balancer.setLoad: expected a number from 0 to 2^53 - 1');
+    const leases = [balancer.acquire(2 ** 53 - 1)!, balancer.acquire(2 ** 53 - 1)!];
+    expect(balancer.statsOf('a').load).toBe(2 * (2 ** 53 - 1));
+    for (const lease of leases) balancer.release(lease);
+    expect(balancer.statsOf('a').load).toBe(0);
+    expect(Balancer.restore<string>(balancer.snapshot()).statsOf('a').load).toBe(0);
+  });
 });
 
 describe('backup tier', () => {

@@ -110,6 +110,31 @@ describe('weighted-round-robin', () => {
   });
 });
 
+describe('weights at the ends of their range (1e-9, 1e9)', () => {
+  for (const strategy of ['least-loaded', 'p2c', 'weighted-round-robin'] as const) {
+    it(`${strategy}: picks follow the weights, and a snapshot restores and picks on`, () => {
+      const balancer = new Balancer<string>({ strategy, random: seededRandom(3) });
+      balancer.add('t', { weight: 1e-9, slowStart: false });
+      balancer.add('u', { weight: 1e-9, slowStart: false });
+      balancer.add('h', { weight: 1e9, slowStart: false });
+      const held: Lease<string>[] = [];
+      let sequence = '';
+      for (let i = 0; i < 300; i++) {
+        const lease = balancer.acquire()!;
+        sequence += lease.worker;
+        if (i % 3 === 0) balancer.release(lease);
+        else held.push(lease);
+      }
+      // p2c samples two workers: a third of the time both are tiny ones.
+      expect(counts(sequence).h).toBeGreaterThan(strategy === 'p2c' ? 170 : 290);
+      const restored = Balancer.restore<string>(balancer.snapshot(), { random: seededRandom(3) });
+      for (let i = 0; i < 30; i++) expect(['t', 'u', 'h']).toContain(restored.acquire()!.worker);
+      for (const lease of held) balancer.release(lease);
+      expect(balancer.stats().map((worker) => worker.load)).toEqual([0, 0, 0]);
+    });
+  }
+});
+
 describe('round-robin', () => {
   it('takes equal turns whatever the weights', () => {
     const balancer = new Balancer<string>({ strategy: 'round-robin' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Scheduler } from '../../src/index.js';
+import { Scheduler } from '../../src/index.js';
 import { drain, scheduler } from './fake-clock.js';
 
 /** Takes `count` jobs (acking each) and counts them per tenant. */
@@ -45,6 +45,35 @@ describe('Scheduler fair share across tenants', () => {
       const counts = takeCounts(s, 100);
       expect(Math.abs(counts.a! - 75)).toBeLessThanOrEqual(1);
     }
+  });
+
+  it('weights at the ends of their range (1e-9, 1e9) keep every job: each is taken once, and a snapshot restores', () => {
+    const { s, clock } = scheduler<string>();
+    s.setTenantWeight('tiny', 1e-9);
+    s.setTenantWeight('tiny too', 1e-9);
+    s.setTenantWeight('huge', 1e9);
+    const submitted: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      for (const tenant of ['tiny', 'tiny too', 'huge']) {
+        submitted.push(`${tenant} ${i}`);
+        s.submit(`${tenant} ${i}`, { tenant });
+      }
+    }
+    const taken: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      const job = s.take()!;
+      taken.push(job.payload);
+      s.ack(job.id);
+    }
+    const restored = Scheduler.restore<string>(s.snapshot(), { clock: clock.read });
+    taken.push(...drain(restored));
+    expect([...taken].sort()).toEqual([...submitted].sort());
+    // Each tiny tenant has one turn (ties go to the first to arrive), then the huge one is served
+    // until it is empty, and the two tiny ones alternate.
+    const tenants = taken.map((payload) => payload.slice(0, payload.lastIndexOf(' ')));
+    expect(tenants.slice(0, 2)).toEqual(['tiny', 'tiny too']);
+    expect(tenants.slice(2, 202).every((tenant) => tenant === 'huge')).toBe(true);
+    expect(tenants.slice(202, 206)).toEqual(['tiny', 'tiny too', 'tiny', 'tiny too']);
   });
 
   it('a tenant flooding the queue cannot starve the others', () => {

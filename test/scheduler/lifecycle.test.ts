@@ -262,8 +262,10 @@ describe('Scheduler lifecycle', () => {
         [() => s.submit('x', 5 as never), InvalidArgumentError, 'Scheduler.submit: expected an options object, got 5'],
         [() => s.take('soon' as never), InvalidArgumentError, 'Scheduler.take: expected `now` to be a finite number'],
         [() => s.cancel({} as never), InvalidArgumentError, 'Scheduler.cancel: expected a job id'],
-        [() => s.setTenantWeight('a', 0), InvalidArgumentError, 'Scheduler.setTenantWeight: expected `weight` to be a finite number > 0, got 0'],
+        [() => s.setTenantWeight('a', 0), InvalidArgumentError, 'Scheduler.setTenantWeight: expected `weight` to be a number from 1e-9 to 1e9, got 0'],
         [() => s.setTenantWeight('a', Infinity), InvalidArgumentError, 'got Infinity'],
+        [() => s.setTenantWeight('a', 1e-308), InvalidArgumentError, 'got 1e-308'],
+        [() => s.setTenantWeight('a', 2e9), InvalidArgumentError, 'got 2000000000'],
         [() => s.on('done' as never, () => {}), InvalidArgumentError, "Scheduler.on: expected `name` to be 'completed' or"],
         [() => s.on('idle', 'fn' as never), InvalidArgumentError, 'expected `listener` to be a function'],
       ];
