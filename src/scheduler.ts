@@ -348,7 +348,8 @@ export class Scheduler<T = unknown> {
     const rows = this.#rows;
     const now = this.#now(where);
     this.#promote(now);
-    const failure: AttemptFailure = { attempt: rows.attempt(job), startedAt: rows.time(job), failedAt: now, reason };
+    // Frozen: records (`get`, `deadLetters`, events) share it rather than copy it per call.
+    const failure: AttemptFailure = Object.freeze({ attempt: rows.attempt(job), startedAt: rows.time(job), failedAt: now, reason });
     if (rows.attempt(job) < rows.attempts(job)) {
       // Everything that can throw (the random source, the arena) runs before anything changes.
       const wait = retryWait(where, rows.backoff(job), rows.attempt(job), this.#random);
@@ -830,7 +831,7 @@ export class Scheduler<T = unknown> {
     const make = (s: SavedJob<T>): Job => {
       const job = this.#newJob(s.id, s.payload, s.priority, s.tenant, s.attempts, s.backoff, now - s.age);
       this.#rows.setAttempt(job, s.attempt);
-      if (s.history.length > 0) this.#rows.setHistory(job, s.history.map((f) => ({ attempt: f.attempt, startedAt: now - f.startedAgo, failedAt: now - f.failedAgo, reason: f.reason })));
+      if (s.history.length > 0) this.#rows.setHistory(job, s.history.map((f) => Object.freeze({ attempt: f.attempt, startedAt: now - f.startedAgo, failedAt: now - f.failedAgo, reason: f.reason })));
       this.#jobs.add(s.id, job, false);
       return job;
     };
@@ -840,7 +841,7 @@ export class Scheduler<T = unknown> {
     let reason: StateError | undefined;
     const interrupt = (job: Job, s: SavedJob<T>) => {
       reason ??= new StateError('Scheduler.restore: the attempt in flight was interrupted by a restore');
-      this.#rows.addFailure(job, { attempt: this.#rows.attempt(job), startedAt: now - s.time, failedAt: now, reason });
+      this.#rows.addFailure(job, Object.freeze({ attempt: this.#rows.attempt(job), startedAt: now - s.time, failedAt: now, reason }));
     };
     const due = (s: SavedJob<T>, interrupted: boolean) => {
       const job = make(s);
