@@ -241,11 +241,13 @@ export class Balancer<W> implements Iterable<W> {
   }
 
   has(id: WorkerId): boolean {
+    this.#live('Balancer.has');
     return this.#members.has(id);
   }
 
   /** The worker with this id, or undefined. */
   get(id: WorkerId): W | undefined {
+    this.#live('Balancer.get');
     return this.#members.get(id)?.worker;
   }
 
@@ -484,6 +486,7 @@ export class Balancer<W> implements Iterable<W> {
 
   /** The workers, in the order they were added. */
   *[Symbol.iterator](): IterableIterator<W> {
+    this.#live('Balancer[Symbol.iterator]');
     for (const member of this.#members.values()) yield member.worker;
   }
 

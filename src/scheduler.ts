@@ -556,6 +556,7 @@ export class Scheduler<T = unknown> {
 
   /** A tenant's weight: 1 unless set. */
   tenantWeight(tenant: string): number {
+    this.#checkLive('Scheduler.tenantWeight');
     checkTenant('Scheduler.tenantWeight', tenant);
     return this.#fair.find(tenant)?.weight ?? 1;
   }
@@ -576,6 +577,7 @@ export class Scheduler<T = unknown> {
 
   /** The most jobs a tenant may hold: its own cap, else `tenantCapacity` (Infinity when unbounded). */
   tenantCapacity(tenant: string): number {
+    this.#checkLive('Scheduler.tenantCapacity');
     checkTenant('Scheduler.tenantCapacity', tenant);
     return this.#capOf(this.#fair.find(tenant));
   }
@@ -608,6 +610,7 @@ export class Scheduler<T = unknown> {
   }
 
   on<K extends keyof SchedulerEvents<T>>(name: K, listener: Listener<T, K>): this {
+    this.#checkLive('Scheduler.on');
     this.#events.on(this.#checkEvent('Scheduler.on', name), checkFunction('Scheduler.on', 'listener', listener) as Listener<unknown, K>);
     return this;
   }
@@ -619,12 +622,8 @@ export class Scheduler<T = unknown> {
 
   /** Listens for the next `name` event only. */
   once<K extends keyof SchedulerEvents<T>>(name: K, listener: Listener<T, K>): this {
-    checkFunction('Scheduler.once', 'listener', listener);
-    const wrapper: Listener<unknown, K> = (event) => {
-      this.#events.off(name, wrapper);
-      listener(event as SchedulerEvents<T>[K]);
-    };
-    this.#events.on(this.#checkEvent('Scheduler.once', name), wrapper);
+    this.#checkLive('Scheduler.once');
+    this.#events.once(this.#checkEvent('Scheduler.once', name), checkFunction('Scheduler.once', 'listener', listener) as Listener<unknown, K>);
     return this;
   }
 

@@ -7,6 +7,12 @@
  * queues its own events behind the ones being delivered, so every listener sees events in the order
  * the changes happened.
  */
+/** A `once` listener's wrapper, which knows the listener it stands for (so `off` finds it). */
+interface OnceListener<E> {
+  (event: E): void;
+  listener?: (event: E) => void;
+}
+
 export class DeferredEvents<Events extends object> {
   // Copy-on-write arrays: `on`/`off` inside a listener do not disturb a delivery in progress.
   #listeners: { [K in keyof Events]?: ReadonlyArray<(event: Events[K]) => void> } = {};
@@ -22,10 +28,20 @@ export class DeferredEvents<Events extends object> {
     this.#listeners[name] = [...(this.#listeners[name] ?? []), listener];
   }
 
+  /** Listens for the next `name` event only; `off` with the same listener removes it before then. */
+  once<K extends keyof Events>(name: K, listener: (event: Events[K]) => void): void {
+    const wrapper: OnceListener<Events[K]> = (event) => {
+      this.off(name, wrapper);
+      listener(event);
+    };
+    wrapper.listener = listener;
+    this.on(name, wrapper);
+  }
+
   off<K extends keyof Events>(name: K, listener: (event: Events[K]) => void): void {
     const list = this.#listeners[name];
     if (!list) return;
-    const index = list.indexOf(listener);
+    const index = list.findIndex((l) => l === listener || (l as OnceListener<Events[K]>).listener === listener);
     if (index < 0) return;
     const rest = list.filter((_, i) => i !== index);
     if (rest.length) this.#listeners[name] = rest;

@@ -115,6 +115,10 @@ describe('Balancer: inspection and disposal', () => {
     expect(() => balancer.release(lease)).toThrow(/Balancer\.release: this balancer was disposed/);
     expect(() => balancer.add('c')).toThrow(StateError);
     expect(() => balancer.stats()).toThrow(StateError);
+    expect(() => balancer.has('a')).toThrow('Balancer.has: this balancer was disposed');
+    expect(() => balancer.get('a')).toThrow(StateError);
+    expect(() => [...balancer]).toThrow(StateError);
     expect(inspect(balancer)).toBe('Balancer(least-loaded, disposed)');
+    expect(JSON.stringify(balancer)).toBe('{"strategy":"least-loaded","workers":[]}');
   });
 });

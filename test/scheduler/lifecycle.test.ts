@@ -444,6 +444,13 @@ describe('Scheduler lifecycle', () => {
       s.submit('b');
       s.ack(s.take()!.id);
       expect(heard).toEqual(['on', 'once', 'on']);
+      // off removes a once listener before it is heard, as EventEmitter's does.
+      const never = () => heard.push('never');
+      s.once('idle', never);
+      s.off('idle', never);
+      s.submit('c');
+      s.ack(s.take()!.id);
+      expect(heard).toEqual(['on', 'once', 'on']);
     });
   });
 
@@ -457,7 +464,13 @@ describe('Scheduler lifecycle', () => {
       await expect(idle).rejects.toBeInstanceOf(StateError);
       expect(() => s.submit('c')).toThrow('Scheduler.submit: the scheduler was disposed');
       expect(() => s.take()).toThrow(StateError);
-      s.dispose(); // a second dispose is harmless
+      for (const call of [() => s.tenantWeight('A'), () => s.tenantCapacity('A'), () => s.on('idle', () => {}), () => s.once('idle', () => {}), () => s.get('a')]) {
+        expect(call).toThrow(StateError);
+      }
+      // Teardown in any order stays quiet: off, stop and a second dispose.
+      s.off('idle', () => {});
+      await s.stop();
+      s.dispose();
     });
 
     it('gives the memory back to its arena', () => {

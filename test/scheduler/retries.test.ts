@@ -134,7 +134,7 @@ describe('Scheduler retries', () => {
       expect(dead!.history).toEqual(reasons.map((reason, i) => ({ attempt: i + 1, startedAt: started[i], failedAt: started[i]! + 3, reason })));
       expect(s.stats()).toMatchObject({ waiting: 0, delayed: 0, inFlight: 0, dead: 1, size: 0 });
       // A record is the caller's: editing its history changes nothing the scheduler keeps.
-      dead!.history.pop();
+      (dead!.history as unknown[]).pop();
       expect(() => ((s.get(id)!.history[0] as { attempt: number }).attempt = 99)).toThrow(TypeError);
       expect(s.deadLetters()[0]!.history.map((failure) => failure.attempt)).toEqual([1, 2, 3]);
     });
