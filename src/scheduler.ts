@@ -131,7 +131,7 @@ export class Scheduler<T = unknown> {
       }
     };
     this.#rows = new JobRows<T>(this.#backoff);
-    this.#max = oneOf(where, 'order', given.order ?? 'min', ['min', 'max']) === 'max';
+    this.#max = oneOf(where, 'order', given.order === undefined ? 'min' : given.order, ['min', 'max']) === 'max';
     const arena = given.arena === undefined ? undefined : arenaOption(where, given.arena);
     this.#delayed = new PriorityQueue<Job>({ arena });
     try {

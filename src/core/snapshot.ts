@@ -15,7 +15,8 @@
  * Reading validates all of it before a structure is built, and every mismatch is a SnapshotError.
  * Payloads pass through a codec (JSON by default) so any type can be stored.
  */
-import { SnapshotError, describe } from './errors.js';
+import { InvalidArgumentError, SnapshotError, describe } from './errors.js';
+import { options as checkOptions } from './validate.js';
 import { wasmSha256 } from './wasm.generated.js';
 
 export const SNAPSHOT_VERSION = 1;
@@ -46,6 +47,12 @@ export interface SnapshotOptions<T> {
 export interface RestoreOptions<T> extends SnapshotOptions<T> {
   /** The most bytes accepted. @default 256 MiB */
   readonly maxBytes?: number;
+}
+
+/** The `codec` of snapshot or restore options (checked to be an options object), JSON when absent. */
+export function codecOption<T>(where: string, options: SnapshotOptions<T> | undefined): Codec<T> {
+  const codec = checkOptions(where, options).codec;
+  return codec === undefined ? (jsonCodec as Codec<T>) : codec;
 }
 
 let crcTable: Uint32Array | undefined;
@@ -89,7 +96,11 @@ export function writeSnapshot(kind: string, body: unknown): Uint8Array {
 }
 
 /** Checks the container and returns the parsed body; every defect is a SnapshotError naming `where`. */
-export function readSnapshot(where: string, kind: string, bytes: unknown, maxBytes = DEFAULT_MAX_SNAPSHOT_BYTES): unknown {
+export function readSnapshot(where: string, kind: string, bytes: unknown, maxBytes: unknown = DEFAULT_MAX_SNAPSHOT_BYTES): unknown {
+  // A limit that is no number would compare false with every length: no limit at all.
+  if (typeof maxBytes !== 'number' || !Number.isInteger(maxBytes) || maxBytes < 1) {
+    throw new InvalidArgumentError(`${where}: expected \`maxBytes\` to be an integer >= 1, got ${describe(maxBytes)}`);
+  }
   if (!(bytes instanceof Uint8Array)) throw new SnapshotError(`${where}: expected the Uint8Array a snapshot() returned, got ${describe(bytes)}`);
   if (bytes.length > maxBytes) throw new SnapshotError(`${where}: the snapshot is ${bytes.length} bytes, more than maxBytes (${maxBytes})`);
   if (bytes.length < 48 || MAGIC.some((b, i) => bytes[i] !== b)) throw new SnapshotError(`${where}: not a flatsched snapshot (bad magic or too short)`);
@@ -135,7 +146,16 @@ export function decodeNumbers(where: string, text: unknown, length: number): Flo
 }
 
 /** Decodes every payload first, so a bad one fails the restore before anything is built. */
+/** Checks a `codec` option before anything is encoded or decoded (an error inside one is the payload's). */
+function checkCodec(where: string, codec: unknown): void {
+  const given = codec as Partial<Codec<unknown>> | null;
+  if (typeof given !== 'object' || given === null || typeof given.encode !== 'function' || typeof given.decode !== 'function') {
+    throw new InvalidArgumentError(`${where}: expected \`codec\` to be an object with encode and decode functions, got ${describe(codec)}`);
+  }
+}
+
 export function decodePayloads<T>(where: string, encoded: unknown, codec: Codec<T>): T[] {
+  checkCodec(where, codec);
   if (!Array.isArray(encoded) || encoded.some((e) => typeof e !== 'string')) throw new SnapshotError(`${where}: malformed payload list`);
   return encoded.map((text: string, i) => {
     try {
@@ -154,6 +174,7 @@ export function bodyObject(where: string, body: unknown): Record<string, unknown
 
 /** Encodes payloads, naming the first one the codec refuses. */
 export function encodePayloads<T>(where: string, items: readonly T[], codec: Codec<T>): string[] {
+  checkCodec(where, codec);
   return items.map((item, i) => {
     try {
       return codec.encode(item);

@@ -3,15 +3,14 @@ import { CapacityError, InvalidArgumentError, SnapshotError, StaleHandleError, d
 import { CAPACITY, FOREIGN, STALE } from '../core/status.js';
 import {
   bodyObject,
+  codecOption,
   decodeNumbers,
   decodePayloads,
   encodeNumbers,
   encodePayloads,
   field,
-  jsonCodec,
   readSnapshot,
   writeSnapshot,
-  type Codec,
   type RestoreOptions,
   type SnapshotOptions,
 } from '../core/snapshot.js';
@@ -133,9 +132,10 @@ export class PriorityQueue<T> implements Iterable<T> {
    */
   static restore<T>(bytes: Uint8Array, options?: RestoreOptions<T> & Pick<PriorityQueueOptions, 'arena' | 'eagerLookup'>): PriorityQueue<T> {
     const where = 'PriorityQueue.restore';
+    const codec = codecOption(where, options); // checks the options first
     const body = bodyObject(where, readSnapshot(where, 'PriorityQueue', bytes, options?.maxBytes));
     const max = field<boolean>(where, body, 'max', (v) => typeof v === 'boolean');
-    const items = decodePayloads(where, body.payloads, options?.codec ?? (jsonCodec as Codec<T>));
+    const items = decodePayloads(where, body.payloads, codec);
     const priorities = decodeNumbers(where, body.priorities, items.length);
     if (!priorities.every(Number.isFinite)) throw new SnapshotError(`${where}: a priority is not finite`);
     const queue = new PriorityQueue<T>({ max, arena: options?.arena, eagerLookup: options?.eagerLookup });
@@ -146,7 +146,7 @@ export class PriorityQueue<T> implements Iterable<T> {
   /** The queue's contents as bytes (items in order, with priorities); payloads through `codec`. */
   snapshot(options?: SnapshotOptions<T>): Uint8Array {
     const entries = [...this.entries()];
-    const codec = options?.codec ?? (jsonCodec as Codec<T>);
+    const codec = codecOption('PriorityQueue.snapshot', options);
     return writeSnapshot('PriorityQueue', {
       max: this.max,
       payloads: encodePayloads('PriorityQueue.snapshot', entries.map(([item]) => item), codec),

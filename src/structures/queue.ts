@@ -1,5 +1,5 @@
 import { CapacityError, InvalidArgumentError, SnapshotError, describe } from '../core/errors.js';
-import { bodyObject, decodePayloads, encodePayloads, field, jsonCodec, readSnapshot, writeSnapshot, type Codec, type RestoreOptions, type SnapshotOptions } from '../core/snapshot.js';
+import { bodyObject, codecOption, decodePayloads, encodePayloads, field, readSnapshot, writeSnapshot, type RestoreOptions, type SnapshotOptions } from '../core/snapshot.js';
 import { integerOption, oneOf, options as checkOptions } from '../core/validate.js';
 
 export type Overflow = 'reject' | 'drop-oldest';
@@ -58,10 +58,11 @@ export class Queue<T> implements Iterable<T> {
   /** Restores a queue (items, capacity, overflow) from `snapshot()` bytes, validated first. */
   static restore<T>(bytes: Uint8Array, options?: RestoreOptions<T>): Queue<T> {
     const where = 'Queue.restore';
+    const codec = codecOption(where, options); // checks the options first
     const body = bodyObject(where, readSnapshot(where, 'Queue', bytes, options?.maxBytes));
     const capacity = field<number | null>(where, body, 'capacity', (v) => v === null || (Number.isInteger(v) && (v as number) >= 1));
     const overflow = field<Overflow>(where, body, 'overflow', (v) => v === 'reject' || v === 'drop-oldest');
-    const items = decodePayloads(where, body.payloads, options?.codec ?? (jsonCodec as Codec<T>));
+    const items = decodePayloads(where, body.payloads, codec);
     if (capacity !== null && items.length > capacity) throw new SnapshotError(`${where}: ${items.length} items exceed the capacity (${capacity})`);
     const queue = new Queue<T>(capacity === null ? { overflow } : { capacity, overflow });
     for (const item of items) queue.push(item);
@@ -73,7 +74,7 @@ export class Queue<T> implements Iterable<T> {
     return writeSnapshot('Queue', {
       capacity: this.#capacity === Infinity ? null : this.#capacity,
       overflow: this.#dropOldest ? 'drop-oldest' : 'reject',
-      payloads: encodePayloads('Queue.snapshot', this.toArray(), options?.codec ?? (jsonCodec as Codec<T>)),
+      payloads: encodePayloads('Queue.snapshot', this.toArray(), codecOption('Queue.snapshot', options)),
     });
   }
 

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, SnapshotError, describe } from '../core/errors.js';
-import { bodyObject, decodePayloads, encodePayloads, field, jsonCodec, readSnapshot, writeSnapshot, type Codec, type RestoreOptions, type SnapshotOptions } from '../core/snapshot.js';
+import { bodyObject, codecOption, decodePayloads, encodePayloads, field, readSnapshot, writeSnapshot, type RestoreOptions, type SnapshotOptions } from '../core/snapshot.js';
 import { integerOption, options as checkOptions } from '../core/validate.js';
 import { Queue } from './queue.js';
 
@@ -49,9 +49,10 @@ export class Stack<T> implements Iterable<T> {
   /** Restores a stack (items and limit) from `snapshot()` bytes, validated first. */
   static restore<T>(bytes: Uint8Array, options?: RestoreOptions<T>): Stack<T> {
     const where = 'Stack.restore';
+    const codec = codecOption(where, options); // checks the options first
     const body = bodyObject(where, readSnapshot(where, 'Stack', bytes, options?.maxBytes));
     const limit = field<number | null>(where, body, 'limit', (v) => v === null || (Number.isInteger(v) && (v as number) >= 1));
-    const items = decodePayloads(where, body.payloads, options?.codec ?? (jsonCodec as Codec<T>));
+    const items = decodePayloads(where, body.payloads, codec);
     if (limit !== null && items.length > limit) throw new SnapshotError(`${where}: ${items.length} items exceed the limit (${limit})`);
     const stack = new Stack<T>(limit === null ? {} : { limit });
     for (const item of items) stack.push(item);
@@ -63,7 +64,7 @@ export class Stack<T> implements Iterable<T> {
     const bottomFirst = this.toArray().reverse();
     return writeSnapshot('Stack', {
       limit: this.#limit === Infinity ? null : this.#limit,
-      payloads: encodePayloads('Stack.snapshot', bottomFirst, options?.codec ?? (jsonCodec as Codec<T>)),
+      payloads: encodePayloads('Stack.snapshot', bottomFirst, codecOption('Stack.snapshot', options)),
     });
   }
 

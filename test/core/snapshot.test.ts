@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PriorityQueue, Queue, SnapshotError, Stack, type Codec } from '../../src/index.js';
+import { Balancer, History, InvalidArgumentError, PriorityQueue, Queue, Scheduler, SnapshotError, Stack, type Codec } from '../../src/index.js';
 import { crc32 } from '../../src/core/snapshot.js';
 
 const sample = () => {
@@ -87,5 +87,37 @@ describe('snapshots', () => {
       },
     };
     expect(() => PriorityQueue.restore(bytes, { codec: failing })).toThrow(/payload 3 could not be decoded/);
+  });
+
+  it('every snapshot and restore checks its options: InvalidArgumentError, never a silent default', () => {
+    const history = new History<number>();
+    history.push(1);
+    const scheduler = new Scheduler<string>();
+    scheduler.submit('a');
+    const balancer = new Balancer<string>();
+    balancer.add('w');
+    const kinds = [
+      ['PriorityQueue', sample(), PriorityQueue],
+      ['Queue', Queue.from([1]), Queue],
+      ['Stack', Stack.from([1]), Stack],
+      ['History', history, History],
+      ['Scheduler', scheduler, Scheduler],
+      ['Balancer', balancer, Balancer],
+    ] as const;
+    for (const [kind, structure, type] of kinds) {
+      const bytes = structure.snapshot();
+      const restore = (options: unknown) => () => (type.restore as (bytes: Uint8Array, options: unknown) => unknown)(bytes, options);
+      for (const codec of [5, null, {}, { encode: JSON.stringify }, { encode: JSON.stringify, decode: 'parse' }]) {
+        expect(restore({ codec }), `${kind} codec ${JSON.stringify(codec)}`).toThrow(`${kind}.restore: expected \`codec\` to be an object with encode and decode functions`);
+        expect(() => structure.snapshot({ codec } as never)).toThrow(`${kind}.snapshot: expected \`codec\``);
+      }
+      for (const maxBytes of [Number.NaN, 'big', 0, -1, 1.5, null]) {
+        expect(restore({ maxBytes }), `${kind} maxBytes ${String(maxBytes)}`).toThrow(`${kind}.restore: expected \`maxBytes\` to be an integer >= 1`);
+      }
+      expect(restore(5)).toThrow(InvalidArgumentError);
+      expect(() => structure.snapshot(5 as never)).toThrow(InvalidArgumentError);
+      expect(restore({ maxBytes: bytes.length })).not.toThrow();
+    }
+    expect(() => new Scheduler({ order: null as never })).toThrow("Scheduler: expected `order` to be 'min' or 'max', got null");
   });
 });
