@@ -552,32 +552,60 @@ function appendRuns(h: usize, count: u32): i32 {
   return <i32>count;
 }
 
-/** Sorts the entries by (key, seq) in place (a sorted array is a heap) and renumbers them. */
+/**
+ * Renumbers the entries 0, 2, 4, ... (keeping each one's -0 bit) in the order of their seqs, which
+ * is their arrival order, then rebuilds the heap. Renumbering in heap order instead made an item
+ * that `update` later moved to equal priority come out behind later arrivals, and it needs no heap
+ * order: a batch's appended entries are not ordered until `restore`.
+ */
 function renumber(h: usize): void {
   let size = sizeOf(h);
   let data = dataOf(h);
-  let linked = isLinked(h);
-  if (size > 1) {
-    // Heapsort: each step moves the current minimum to the end, leaving the array descending.
-    for (let end = size - 1; end > 0; end--) {
-      let topKey = keyAt(data, 0), topSeq = seqAt(data, 0), topItem = itemAt(data, 0);
-      siftDown(data, false, end, 0, keyAt(data, end), seqAt(data, end), itemAt(data, end));
-      place(data, false, end, topKey, topSeq, topItem);
-    }
-    for (let low: u32 = 0, high = size - 1; low < high; low++, high--) {
-      let key = keyAt(data, low), seq = seqAt(data, low), item = itemAt(data, low);
-      place(data, false, low, keyAt(data, high), seqAt(data, high), itemAt(data, high));
-      place(data, false, high, key, seq, item);
-    }
-  }
   let packed = isPacked(h);
+  sortBySeq(data, size);
   for (let i: u32 = 0; i < size; i++) {
     let seq = (i << 1) | (seqAt(data, i) & 1);
     store<u32>(entryAt(data, i), seq, 8);
     if (packed) store<u64>(entryAt(data, i), (keyAt(data, i) & HIGH) | seq);
-    if (linked) setIndex(itemAt(data, i), i);
   }
+  heapify(data, size, false);
+  if (isLinked(h)) for (let i: u32 = 0; i < size; i++) setIndex(itemAt(data, i), i);
   store<u32>(h, size << 1, NEXT_SEQ);
+}
+
+/** Sorts the entries by seq (distinct), ascending, in place: a heapsort over a binary max-heap of seqs. */
+function sortBySeq(data: usize, size: u32): void {
+  if (size < 2) return;
+  for (let i = size >> 1; i > 0; ) {
+    i--;
+    let at = entryAt(data, i);
+    seqSiftDown(data, size, i, load<u64>(at), load<u64>(at, 8));
+  }
+  for (let end = size - 1; end > 0; end--) {
+    let at = entryAt(data, end);
+    let key = load<u64>(at), rest = load<u64>(at, 8);
+    copyEntry(at, data); // the largest seq left goes to the end
+    seqSiftDown(data, end, 0, key, rest);
+  }
+}
+
+/**
+ * Places the entry (key; `rest`, its seq and item as one u64) from the hole at `i` of a binary
+ * max-heap of seqs holding `size` entries, moving larger seqs up.
+ */
+function seqSiftDown(data: usize, size: u32, i: u32, key: u64, rest: u64): void {
+  let seq = <u32>rest; // the seq is the low half (little-endian)
+  while (true) {
+    let child = (i << 1) + 1;
+    if (child >= size) break;
+    if (child + 1 < size && seqAt(data, child + 1) > seqAt(data, child)) child++;
+    if (seqAt(data, child) < seq) break;
+    copyEntry(entryAt(data, i), entryAt(data, child));
+    i = child;
+  }
+  let at = entryAt(data, i);
+  store<u64>(at, key);
+  store<u64>(at, rest, 8);
 }
 
 /**
@@ -1610,7 +1638,8 @@ export function inSortedRuns(h: usize): bool {
 
 /** Debug builds: moves the sequence counter so a test can cross the wrap. */
 export function setNextSequence(h: usize, seq: u32): void {
-  store<u32>(h, seq & ~1, NEXT_SEQ);
+  // Forward only: every live seq must stay below the counter.
+  store<u32>(h, max(load<u32>(h, NEXT_SEQ), seq & ~1), NEXT_SEQ);
 }
 
 /** Debug builds: whether every entry orders after its parent and, when linked, every slot points back at it. */

@@ -58,7 +58,9 @@ type Op =
   | { kind: 'shrink' }
   | { kind: 'clear' }
   /** `heap_link`: an indexed heap keeps its entries' places from now on (leaving runs mode). */
-  | { kind: 'link' };
+  | { kind: 'link' }
+  /** Debug builds: the arrival counter jumps to `left` arrivals before it wraps (and renumbers). */
+  | { kind: 'nearWrap'; left: number };
 
 const ops = (key: fc.Arbitrary<number>, largeBatches = false, lookups = true): fc.Arbitrary<Op[]> => fc.array(fc.oneof(
   { weight: 4, arbitrary: key.map((k) => ({ kind: 'push' as const, key: k })) },
@@ -76,6 +78,7 @@ const ops = (key: fc.Arbitrary<number>, largeBatches = false, lookups = true): f
   { weight: 1, arbitrary: fc.constant({ kind: 'shrink' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'clear' as const }) },
   { weight: lookups ? 1 : 0, arbitrary: fc.constant({ kind: 'link' as const }) },
+  { weight: 1, arbitrary: fc.integer({ min: 1, max: 5000 }).map((left) => ({ kind: 'nearWrap' as const, left })) },
 ), { maxLength: largeBatches ? 30 : 80, size: 'max' });
 
 function staged(core: CoreExports, arena: { stagingNumbers(): Float64Array; stagingWords(): Uint32Array }) {
@@ -252,6 +255,11 @@ function exercise(arena: Arena, build: BuildName, h: number, indexed: boolean, o
       case 'link':
         expect(core.heap_link(h)).toBe(indexed ? 1 : 0);
         if (indexed && debug) expect(debug.debug_heapInRuns(h)).toBe(0);
+        break;
+      case 'nearWrap':
+        // The pushes, batches (of more than one staging chunk, too) and updates that follow cross
+        // the wrap: order among equal keys, and an update's place among them, must survive it.
+        debug?.debug_heapSetNextSequence(h, 2 ** 32 - 2 - 2 * o.left);
         break;
     }
     expect(core.heap_size(h)).toBe(model.entries.length);
