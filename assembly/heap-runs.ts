@@ -51,7 +51,7 @@
 // table): held at 1e6 132 ns a push + pop against 241 for the one tree, p99.9 1.3-1.5 µs, no pause
 // over 10 µs from the work itself, pages at 16.2 bytes an entry at their peak.
 
-import { allocate, canAllocate, release } from "./memory";
+import { allocate, canAllocate, canAllocateSurely, release } from "./memory";
 import { BLOCK, CAPACITY_FIELD, DATA, RUNS_RECORD, SIZE, blockBytes, copyEntry, entryAt, lineAligned, siftDownValue, siftUpValue } from "./heap";
 
 // ── shape (fixed in release builds; debug builds shrink it so that tests reach every path) ──────
@@ -260,11 +260,15 @@ function popTo(data: usize, size: u32, out: usize): void {
 
 // ── pages ────────────────────────────────────────────────────────────────────────────────────
 
-/** Fills the pool to `want` pages from the arena; false if memory refuses before that. */
-function topUp(r: usize, want: u32): bool {
+/**
+ * Fills the pool to `want` pages from the arena; false if memory refuses before that. `surely`:
+ * only while the memory can still grow, so that the allocator cannot trap (for a top-up made after
+ * the call has changed something, where a trap could no longer mean "nothing changed").
+ */
+function topUp(r: usize, want: u32, surely: bool = false): bool {
   let bytes = pageBytes();
   while (get(r, POOL_COUNT) < want) {
-    if (!canAllocate(bytes)) return false;
+    if (!(surely ? canAllocateSurely(bytes) : canAllocate(bytes))) return false;
     let page = allocate(bytes);
     store<usize>(page, load<usize>(r + POOL));
     store<usize>(r + POOL, page);
@@ -722,11 +726,13 @@ function releaseOld(r: usize): void {
  * becomes the old heap, the header's data the record's top cell, and its block and capacity 0 (so
  * that every push takes heap.ts's slow path, which sends it here). `sorted`: the array is in order,
  * so the old heap pops from its front. `keep`: the block stays (KEEP_BLOCK). False, with nothing
- * changed, if memory refuses the record and the pages a first push may need.
+ * changed, if memory refuses the record and the pages a first push may need. `surely`: only
+ * while the memory can still grow by as much (see `topUp`).
  */
-export function enter(h: usize, sorted: bool, keep: bool): bool {
+export function enter(h: usize, sorted: bool, keep: bool, surely: bool = false): bool {
   let bytes = recordBytes();
-  if (!canAllocate(<u64>bytes + <u64>(startNeed + paceNeed) * pageBytes())) return false;
+  let total = <u64>bytes + <u64>(startNeed + paceNeed) * pageBytes();
+  if (!(surely ? canAllocateSurely(total) : canAllocate(total))) return false;
   let r = allocate(bytes);
   memory.fill(r, 0, REGIONS);
   let one = lineAligned(r + REGIONS); // each region laid out as the heap's array is
@@ -742,7 +748,7 @@ export function enter(h: usize, sorted: bool, keep: bool): bool {
   set(r, OLD_SORTED, <u32>sorted);
   set(r, KEEP_BLOCK, <u32>keep);
   copyEntry(r + TOP, data);
-  if (!topUp(r, startNeed + paceNeed)) {
+  if (!topUp(r, startNeed + paceNeed, surely)) {
     // canAllocate said yes for the whole; the allocator's rounding refused a page: undo.
     drop(r);
     return false;
@@ -778,6 +784,12 @@ export function reserve(r: usize, count: u32): bool {
   return true;
 }
 
+/** Whether a batch's `reserve` is in force (its pushes take the pages it reserved). */
+// @ts-ignore: decorator
+@inline export function inBatch(r: usize): bool {
+  return get(r, RESERVED) > 0;
+}
+
 /** Ends a batch: the pool may give back what it kept for it. */
 export function endBatch(r: usize): void {
   set(r, RESERVED, 0);
@@ -795,7 +807,7 @@ export function push(r: usize, key: u64, seq: u32, item: u32): void {
   let pushes = get(r, PUSHES) + 1;
   set(r, PUSHES, pushes);
   if ((pushes & (PACE_EVERY - 1)) == 0) {
-    if (get(r, POOL_COUNT) < keep(r)) topUp(r, keep(r)); // best effort: the work can wait
+    if (get(r, POOL_COUNT) < keep(r)) topUp(r, keep(r), true); // best effort: the work can wait
     pace(r);
   }
 }

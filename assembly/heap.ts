@@ -398,9 +398,9 @@ function grow(h: usize, extra: u32): bool {
 // ── runs mode (heap-runs.ts) ──────────────────────────────────────────────────────────────────
 
 /** Puts the heap into runs mode (unpacking its keys first); false if memory refuses. `sorted`: see `runs.enter`. */
-function enterRuns(h: usize, sorted: bool = false): bool {
+function enterRuns(h: usize, sorted: bool = false, surely: bool = false): bool {
   if (isPacked(h)) unpack(h);
-  if (!runs.enter(h, sorted, isIndexed(h))) return false;
+  if (!runs.enter(h, sorted, isIndexed(h), surely)) return false;
   store<u32>(h, load<u32>(h, FLAGS) | RUNS, FLAGS);
   return true;
 }
@@ -410,15 +410,16 @@ function enterRuns(h: usize, sorted: bool = false): bool {
  * entries (a sorted array is a heap) and enters runs mode with them as an old heap that pops from
  * its front, so the queue skips the chain of misses of every pop from one large tree at once,
  * rather than after its array has drained a pop at a time. False, with nothing changed, if memory
- * refuses the sort's scratch.
+ * refuses the sort's scratch. It runs after the batch's entries went in, so it allocates only
+ * where the memory can still grow (an allocator trap could no longer mean "nothing changed").
  */
 function sortIntoRuns(h: usize): bool {
   let size = sizeOf(h);
-  let scratch = takeSortBlock(size);
+  let scratch = takeSortBlock(size, true);
   if (scratch == 0) return false;
   sortEntries(dataOf(h), scratch, size, scratch + (<usize>size << 4));
   releaseSortBlock(scratch, size);
-  enterRuns(h, true); // if memory refuses, the sorted array is a heap as it stands
+  enterRuns(h, true, true); // if memory refuses, the sorted array is a heap as it stands
   return true;
 }
 
@@ -538,7 +539,11 @@ function popTopRuns(h: usize): u32 {
 function appendRuns(h: usize, count: u32): i32 {
   let r = runsOf(h);
   let indexed = isIndexed(h);
-  if (!runs.reserve(r, count) || (indexed && !runs.keepRoom(r, <u64>sizeOf(h) + count))) return CAPACITY;
+  // Within a batch, `reserveFor` reserved the pages of all its chunks: reserving each chunk again
+  // would top the pool up to the whole batch's count once more, after earlier chunks used some of
+  // it, and refuse a chunk the batch was promised (so a batch lost its later chunks).
+  if (!runs.inBatch(r) && !runs.reserve(r, count)) return CAPACITY;
+  if (indexed && !runs.keepRoom(r, <u64>sizeOf(h) + count)) return CAPACITY;
   for (let k: u32 = 0; k < count; k++) {
     let at = stagingNumbers + (<usize>k << 3);
     let key = load<f64>(at);
@@ -1361,9 +1366,9 @@ function popPartial(h: usize, count: u32, offset: u32): bool {
 @inline const INSERTION_SORT: u32 = 8;
 
 /** A sort's block for `size` entries (scratch entries, then the counts; `drainSorted` hands entries over in it), or 0 if memory refuses. */
-function takeSortBlock(size: u32): usize {
+function takeSortBlock(size: u32, surely: bool = false): usize {
   let bytes = (<u64>size << 4) + COUNTS_BYTES;
-  return canAllocate(bytes) ? allocate(<usize>bytes) : 0;
+  return (surely ? canAllocateSurely(bytes) : canAllocate(bytes)) ? allocate(<usize>bytes) : 0;
 }
 
 // @ts-ignore: decorator
