@@ -149,7 +149,8 @@ export class NumericStack implements Iterable<number> {
 
   /** Ids from the top down; the stack is not changed. */
   *[Symbol.iterator](): IterableIterator<number> {
-    for (let i = this.size - 1; i >= 0; i--) yield this.#read(i);
+    // Live, as an array's iterator is: ids popped meanwhile are skipped, never read from where they were.
+    for (let i = this.size - 1; i >= 0; i = Math.min(i, this.size) - 1) yield this.#read(i);
   }
 
   toArray(): number[] {

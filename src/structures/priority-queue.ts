@@ -406,21 +406,20 @@ export class PriorityQueue<T> implements Iterable<T> {
     const arena = this.#arena;
     const copy = arena.call('PriorityQueue.entries', 'heap_copy', this.#header);
     if (!copy) throw new CapacityError('PriorityQueue: no memory to copy the queue for iteration');
-    // Read the whole order first, so the copy is freed even if the caller stops early.
-    const slots: number[] = [];
-    const keys: number[] = [];
+    // Read the whole order, payloads too, before the first yield: the copy is freed even if the
+    // caller stops early, and a caller that changes the queue meanwhile (its slots then hold other
+    // items) still gets the pairs the queue held.
+    const pairs: [T, number][] = [];
+    const { payloads } = arena;
+    const sign = this.#sign;
     try {
       drainHeap(arena, 'PriorityQueue.entries', copy, this.#size, Infinity, (copyKeys, copySlots, count) => {
-        for (let k = 0; k < count; k++) {
-          slots.push(copySlots[k]!);
-          keys.push(copyKeys[k]!);
-        }
+        for (let k = 0; k < count; k++) pairs.push([payloads[copySlots[k]!] as T, sign * copyKeys[k]!]);
       });
     } finally {
       arena.core.heap_dispose(copy);
     }
-    const { payloads } = arena;
-    for (let i = 0; i < slots.length; i++) yield [payloads[slots[i]!] as T, this.#sign * keys[i]!];
+    yield* pairs;
   }
 
   /** Items in the order `pop` would return them; the queue is not changed. */

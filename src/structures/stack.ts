@@ -124,7 +124,8 @@ export class Stack<T> implements Iterable<T> {
 
   /** Items from the top down; the stack is not changed. */
   *[Symbol.iterator](): IterableIterator<T> {
-    for (let i = this.size - 1; i >= 0; i--) yield this.at(i) as T;
+    // Live, as an array's iterator is: items popped meanwhile are skipped, never read as undefined.
+    for (let i = this.size - 1; i >= 0; i = Math.min(i, this.size) - 1) yield this.at(i) as T;
   }
 
   /** Items from the top down. */

@@ -222,6 +222,20 @@ describe('PriorityQueue', () => {
     expect(pq.pop()).toBe('a');
   });
 
+  it('an iteration yields the pairs the queue held when it began, whatever the loop does to the queue', () => {
+    const arena = new Arena();
+    const pq = PriorityQueue.from<string>([['a', 1], ['b', 2], ['c', 3]], { arena });
+    const other = new PriorityQueue<string>({ arena });
+    const seen: [string, number][] = [];
+    for (const pair of pq.entries()) {
+      seen.push(pair);
+      // Slots freed here are taken again by the other queue's items at once.
+      pq.pop();
+      other.push(`other ${seen.length}`, 0);
+    }
+    expect(seen).toEqual([['a', 1], ['b', 2], ['c', 3]]);
+  });
+
   it('pushMany is all or nothing and returns working handles; popMany and drain keep order', () => {
     const pq = new PriorityQueue<number>();
     pq.push(-1, 0.5);

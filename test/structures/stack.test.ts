@@ -16,6 +16,22 @@ describe('Stack', () => {
     expect([s.peek(), s.at(0), s.at(-1), [...s]]).toEqual([3, 1, 3, [3, 2, 1]]);
   });
 
+  it('iterates live, as an array does: items popped during the loop are skipped, never yielded', () => {
+    for (const make of [() => Stack.from([1, 2, 3, 4, 5]), () => NumericStack.from([1, 2, 3, 4, 5]), () => NumericStack.from([1, 2, 3, 4, 5], { limit: 8 })]) {
+      const s = make();
+      const seen: unknown[] = [];
+      for (const item of s) {
+        seen.push(item);
+        if (item === 4) {
+          s.pop(); // 5, already seen
+          s.pop(); // 4, already seen
+          s.pop(); // 3, not yet: skipped
+        }
+      }
+      expect(seen).toEqual([5, 4, 2, 1]);
+    }
+  });
+
   it('keeps every item and its order through spikes, drains and shrink()', () => {
     const s = new Stack<{ n: number }>();
     const model: { n: number }[] = [];
