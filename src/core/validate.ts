@@ -28,6 +28,17 @@ export function priorities(where: string, values: ArrayLike<unknown>): void {
   }
 }
 
+/**
+ * A batch's numbers, read once: a typed array over memory no other thread can write, as it is;
+ * anything else (an array, an array-like, a view of shared memory) copied first. A batch checks its
+ * input and then stages it: read twice, a getter, a Proxy or another thread could show the second
+ * read other values (NaN, ids out of range) than the check saw.
+ */
+export function readOnce(values: ArrayLike<number>): ArrayLike<number> {
+  if (ArrayBuffer.isView(values) && !(typeof SharedArrayBuffer === 'function' && values.buffer instanceof SharedArrayBuffer)) return values;
+  return Array.from(values);
+}
+
 /** Checks a batch of ids (a Uint32Array holds nothing else, so it passes unread). */
 export function words(where: string, values: ArrayLike<unknown>): void {
   if (values instanceof Uint32Array) return;

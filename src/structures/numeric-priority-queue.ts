@@ -4,6 +4,7 @@ import {
   options as checkOptions,
   priorities as checkPriorities,
   priority as checkPriority,
+  readOnce,
   word as checkWord,
   words as checkWords,
 } from '../core/validate.js';
@@ -111,11 +112,14 @@ export class NumericPriorityQueue implements Iterable<number> {
    * Adds `ids[i]` with `priorities[i]` for every i, one core call per 4,096. All or nothing: bad
    * input or a capacity error leaves the queue as it was. Returns the new size.
    */
-  pushMany(ids: ArrayLike<number>, priorities: ArrayLike<number>): number {
+  pushMany(givenIds: ArrayLike<number>, givenPriorities: ArrayLike<number>): number {
     const where = 'NumericPriorityQueue.pushMany';
-    if (ids === null || typeof ids !== 'object' || priorities === null || typeof priorities !== 'object' || ids.length !== priorities.length) {
-      throw new InvalidArgumentError(`${where}: expected two array-likes of equal length, got ${describe(ids)} and ${describe(priorities)}`);
+    if (givenIds === null || typeof givenIds !== 'object' || givenPriorities === null || typeof givenPriorities !== 'object') {
+      throw new InvalidArgumentError(`${where}: expected two array-likes of equal length, got ${describe(givenIds)} and ${describe(givenPriorities)}`);
     }
+    const ids = readOnce(givenIds);
+    const priorities = readOnce(givenPriorities);
+    if (ids.length !== priorities.length) throw new InvalidArgumentError(`${where}: expected two array-likes of equal length, got ${ids.length} ids and ${priorities.length} priorities`);
     checkWords(where, ids);
     checkPriorities(where, priorities);
     const arena = this.#arena;

@@ -1,6 +1,6 @@
 import { Arena, arenaOption, disposedArena } from '../core/arena.js';
 import { CapacityError, InvalidArgumentError, describe } from '../core/errors.js';
-import { integerOption, oneOf, options as checkOptions, word as checkWord, words as checkWords } from '../core/validate.js';
+import { integerOption, oneOf, options as checkOptions, readOnce, word as checkWord, words as checkWords } from '../core/validate.js';
 import { blockRegistry } from './core-block.js';
 import type { Overflow } from './queue.js';
 import { ringAppend, ringAt, ringCapacity, ringLength, ringPop, ringPushBack, ringPushFront, ringShift, ringTakeFront } from './ring-words.js';
@@ -131,9 +131,10 @@ export class NumericQueue implements Iterable<number> {
    * Adds every id at the back, in order. With `'reject'`, all or nothing; with `'drop-oldest'`, the
    * front gives way. Returns the new size.
    */
-  pushMany(ids: ArrayLike<number>): number {
+  pushMany(given: ArrayLike<number>): number {
     const where = 'NumericQueue.pushMany';
-    if (ids === null || typeof ids !== 'object') throw new InvalidArgumentError(`${where}: expected an array-like of ids, got ${describe(ids)}`);
+    if (given === null || typeof given !== 'object') throw new InvalidArgumentError(`${where}: expected an array-like of ids, got ${describe(given)}`);
+    const ids = readOnce(given);
     checkWords(where, ids);
     const size = this.size; // throws if the arena is closed
     if (size + ids.length > this.#capacity && !this.#dropOldest) {

@@ -1,6 +1,6 @@
 import { Arena, arenaOption, disposedArena } from '../core/arena.js';
 import { CapacityError, InvalidArgumentError, describe } from '../core/errors.js';
-import { integerOption, options as checkOptions, word as checkWord, words as checkWords } from '../core/validate.js';
+import { integerOption, options as checkOptions, readOnce, word as checkWord, words as checkWords } from '../core/validate.js';
 import { blockRegistry } from './core-block.js';
 import { ringAppend, ringAt, ringCapacity, ringLength, ringPop, ringPushBack, ringTakeBack } from './ring-words.js';
 import { stackAppend, stackAt, stackCapacity, stackLength, stackPop, stackPush, stackTake } from './stack-words.js';
@@ -93,9 +93,10 @@ export class NumericStack implements Iterable<number> {
   }
 
   /** Pushes every id, the first one lowest. Returns the new size. */
-  pushMany(ids: ArrayLike<number>): number {
+  pushMany(given: ArrayLike<number>): number {
     const where = 'NumericStack.pushMany';
-    if (ids === null || typeof ids !== 'object') throw new InvalidArgumentError(`${where}: expected an array-like of ids, got ${describe(ids)}`);
+    if (given === null || typeof given !== 'object') throw new InvalidArgumentError(`${where}: expected an array-like of ids, got ${describe(given)}`);
+    const ids = readOnce(given);
     checkWords(where, ids);
     const arena = this.#arena;
     const needed = Math.min(this.size + ids.length, this.#limit); // `size` throws if the arena is closed

@@ -14,7 +14,7 @@ import {
   type RestoreOptions,
   type SnapshotOptions,
 } from '../core/snapshot.js';
-import { options as checkOptions, priorities as checkPriorities, priority as checkPriority } from '../core/validate.js';
+import { options as checkOptions, priorities as checkPriorities, priority as checkPriority, readOnce } from '../core/validate.js';
 import type { Handle } from './handle.js';
 import { drainHeap } from './heap-drain.js';
 import { heapTop } from './heap-words.js';
@@ -186,8 +186,9 @@ export class PriorityQueue<T> implements Iterable<T> {
    * 4,096 items. All or nothing: a bad priority or a capacity error leaves the queue as it was.
    * A batch larger than the queue is heapified in O(n) instead of sifted in one by one.
    */
-  pushMany(items: readonly T[], priorities: ArrayLike<number>): Handle[] {
+  pushMany(items: readonly T[], given: ArrayLike<number>): Handle[] {
     if (!Array.isArray(items)) throw new InvalidArgumentError(`PriorityQueue.pushMany: expected an array of items, got ${describe(items)}`);
+    const priorities = given === null || typeof given !== 'object' ? given : readOnce(given);
     if (priorities === null || typeof priorities !== 'object' || priorities.length !== items.length) {
       throw new InvalidArgumentError(`PriorityQueue.pushMany: expected ${items.length} priorities, got ${priorities === null || typeof priorities !== 'object' ? describe(priorities) : priorities.length}`);
     }

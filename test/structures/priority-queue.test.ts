@@ -6,6 +6,8 @@ import {
   InvalidArgumentError,
   InvalidPriorityError,
   NumericPriorityQueue,
+  NumericQueue,
+  NumericStack,
   PriorityQueue,
   StaleHandleError,
   StateError,
@@ -236,6 +238,34 @@ describe('PriorityQueue', () => {
       other.push('of the other queue', 0);
     }
     expect(seen).toEqual([['a', 1], ['b', 2], ['c', 3]]);
+  });
+
+  it('batches read each of the caller\'s numbers once: what was checked is what goes in', () => {
+    /** An array-like whose elements read as given once, and as `later` after that. */
+    const changing = (values: number[], later: number): ArrayLike<number> => {
+      const reads = new Map<string, number>();
+      return new Proxy(values, {
+        get(target, key) {
+          if (typeof key === 'string' && /^\d+$/.test(key)) {
+            reads.set(key, (reads.get(key) ?? 0) + 1);
+            if (reads.get(key)! > 1) return later;
+          }
+          return Reflect.get(target, key);
+        },
+      });
+    };
+    const pq = new PriorityQueue<string>();
+    pq.pushMany(['a', 'b'], changing([2, 1], Number.NaN));
+    expect([...pq.entries()]).toEqual([['b', 1], ['a', 2]]);
+    const npq = new NumericPriorityQueue();
+    npq.pushMany(changing([7, 8], -1), changing([2, 1], Infinity));
+    expect([...npq.entries()]).toEqual([[8, 1], [7, 2]]);
+    const queue = new NumericQueue();
+    queue.pushMany(changing([7, 8], -1));
+    expect([...queue]).toEqual([7, 8]);
+    const stack = new NumericStack();
+    stack.pushMany(changing([7, 8], 2 ** 40));
+    expect([...stack]).toEqual([8, 7]);
   });
 
   it('pushMany is all or nothing and returns working handles; popMany and drain keep order', () => {
