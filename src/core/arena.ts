@@ -101,6 +101,9 @@ export class Arena {
     if (typeof maxMemory !== 'number' || !Number.isInteger(maxMemory) || maxMemory < 2 * 1024 * 1024 || maxMemory > MAX_MEMORY_LIMIT) {
       throw new InvalidArgumentError(`Arena: expected \`maxMemory\` to be an integer from 2097152 (2 MiB) to 2147483648 (2 GiB), got ${describe(maxMemory)}`);
     }
+    if (options?.module !== undefined && !(options.module instanceof WebAssembly.Module)) {
+      throw new InvalidArgumentError(`Arena: expected \`module\` to be a WebAssembly.Module of flatsched's core, got ${describe(options.module)}`);
+    }
     this.maxMemory = maxMemory;
     const module = options?.module ?? coreModule();
     const tag = takeTag();
@@ -151,9 +154,24 @@ export class Arena {
     }
   }
 
-  /** Gives back the slack of the arena's handle table (structures have their own `shrink`). */
+  /**
+   * `call` for an export that may be skipped when memory refuses it (a shrink, which moves a
+   * structure into a smaller block it must first allocate): then nothing changed, and it returns
+   * false rather than throwing. @internal
+   */
+  tryCall<K extends FunctionExport>(where: string, name: K, ...args: ExportArgs<K>): boolean {
+    try {
+      this.call(where, name, ...args);
+      return true;
+    } catch (error) {
+      if (error instanceof CapacityError) return false;
+      throw error;
+    }
+  }
+
+  /** Gives back the slack of the arena's handle table (structures have their own `shrink`); best effort on a full arena. */
   shrink(): void {
-    this.core.arena_shrinkSlots();
+    this.tryCall('Arena.shrink', 'arena_shrinkSlots');
   }
 
   /**

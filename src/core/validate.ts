@@ -74,6 +74,14 @@ export function weight(where: string, value: unknown): number {
   return value;
 }
 
+/** `value` when it is an iterable object (an array, a Set, a generator), else an InvalidArgumentError; a string, passed as items, is a slip. */
+export function iterable<T>(where: string, value: unknown, what: string): Iterable<T> {
+  if (typeof value !== 'object' || value === null || typeof (value as Iterable<T>)[Symbol.iterator] !== 'function') {
+    throw new InvalidArgumentError(`${where}: expected an iterable of ${what}, got ${describe(value)}`);
+  }
+  return value as Iterable<T>;
+}
+
 /** Rejects options objects that are not plain objects (a common slip: passing a number). */
 export function options<T extends object>(where: string, value: T | undefined): Partial<T> {
   if (value === undefined) return {};

@@ -131,9 +131,9 @@ export class NumericPriorityQueue implements Iterable<number> {
       const words = arena.stagingWords();
       if (ids instanceof Uint32Array) words.set(count === ids.length ? ids : ids.subarray(start, start + count));
       else for (let k = 0; k < count; k++) words[k] = ids[start + k]!;
-      arena.core.heap_append(this.#header, count); // cannot fail: room was reserved
+      arena.call(where, 'heap_append', this.#header, count); // refuses nothing: room was reserved
     }
-    arena.core.heap_restore(this.#header, from);
+    arena.call(where, 'heap_restore', this.#header, from);
     return this.size;
   }
 
@@ -161,7 +161,7 @@ export class NumericPriorityQueue implements Iterable<number> {
   }
 
   shrink(): void {
-    this.#arena.core.heap_shrink(this.#header);
+    this.#arena.tryCall('NumericPriorityQueue.shrink', 'heap_shrink', this.#header);
   }
 
   get bytes(): number {

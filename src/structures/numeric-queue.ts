@@ -1,6 +1,6 @@
 import { Arena, arenaOption, disposedArena } from '../core/arena.js';
 import { CapacityError, InvalidArgumentError, describe } from '../core/errors.js';
-import { integerOption, oneOf, options as checkOptions, readOnce, word as checkWord, words as checkWords } from '../core/validate.js';
+import { integerOption, oneOf, options as checkOptions, iterable, readOnce, word as checkWord, words as checkWords } from '../core/validate.js';
 import { blockRegistry } from './core-block.js';
 import type { Overflow } from './queue.js';
 import { ringAppend, ringAt, ringCapacity, ringLength, ringPop, ringPushBack, ringPushFront, ringShift, ringTakeFront } from './ring-words.js';
@@ -56,8 +56,9 @@ export class NumericQueue implements Iterable<number> {
   }
 
   static from(ids: Iterable<number>, options?: NumericQueueOptions): NumericQueue {
+    const list = [...iterable<number>('NumericQueue.from', ids, 'ids')];
     const queue = new NumericQueue(options);
-    queue.pushMany([...ids]);
+    queue.pushMany(list);
     return queue;
   }
 
@@ -160,7 +161,7 @@ export class NumericQueue implements Iterable<number> {
   }
 
   shrink(): void {
-    this.#arena.core.ring_shrink(this.#header);
+    this.#arena.tryCall('NumericQueue.shrink', 'ring_shrink', this.#header);
   }
 
   get bytes(): number {

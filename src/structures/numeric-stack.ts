@@ -1,6 +1,6 @@
 import { Arena, arenaOption, disposedArena } from '../core/arena.js';
 import { CapacityError, InvalidArgumentError, describe } from '../core/errors.js';
-import { integerOption, options as checkOptions, readOnce, word as checkWord, words as checkWords } from '../core/validate.js';
+import { integerOption, options as checkOptions, iterable, readOnce, word as checkWord, words as checkWords } from '../core/validate.js';
 import { blockRegistry } from './core-block.js';
 import { ringAppend, ringAt, ringCapacity, ringLength, ringPop, ringPushBack, ringTakeBack } from './ring-words.js';
 import { stackAppend, stackAt, stackCapacity, stackLength, stackPop, stackPush, stackTake } from './stack-words.js';
@@ -41,8 +41,9 @@ export class NumericStack implements Iterable<number> {
   }
 
   static from(ids: Iterable<number>, options?: NumericStackOptions): NumericStack {
+    const list = [...iterable<number>('NumericStack.from', ids, 'ids')];
     const stack = new NumericStack(options);
-    stack.pushMany([...ids]);
+    stack.pushMany(list);
     return stack;
   }
 
@@ -127,9 +128,9 @@ export class NumericStack implements Iterable<number> {
   }
 
   shrink(): void {
-    const core = this.#arena.core;
-    if (this.#bounded) core.ring_shrink(this.#header);
-    else core.stack_shrink(this.#header);
+    const arena = this.#arena;
+    if (this.#bounded) arena.tryCall('NumericStack.shrink', 'ring_shrink', this.#header);
+    else arena.tryCall('NumericStack.shrink', 'stack_shrink', this.#header);
   }
 
   get bytes(): number {

@@ -14,7 +14,7 @@ import {
   type RestoreOptions,
   type SnapshotOptions,
 } from '../core/snapshot.js';
-import { options as checkOptions, priorities as checkPriorities, priority as checkPriority, readOnce } from '../core/validate.js';
+import { options as checkOptions, priorities as checkPriorities, priority as checkPriority, iterable, readOnce } from '../core/validate.js';
 import type { Handle } from './handle.js';
 import { drainHeap } from './heap-drain.js';
 import { heapTop } from './heap-words.js';
@@ -115,13 +115,16 @@ export class PriorityQueue<T> implements Iterable<T> {
 
   /** A queue holding `entries`, each `[item, priority]`, built in O(n). */
   static from<T>(entries: Iterable<readonly [T, number]>, options?: PriorityQueueOptions): PriorityQueue<T> {
-    const queue = new PriorityQueue<T>(options);
     const items: T[] = [];
     const priorities: number[] = [];
-    for (const [item, priority] of entries) {
-      items.push(item);
-      priorities.push(priority);
+    for (const entry of iterable<readonly [T, number]>('PriorityQueue.from', entries, '[item, priority] pairs')) {
+      if (entry === null || typeof entry !== 'object') {
+        throw new InvalidArgumentError(`PriorityQueue.from: entries[${items.length}]: expected an [item, priority] pair, got ${describe(entry)}`);
+      }
+      items.push(entry[0]);
+      priorities.push(entry[1]);
     }
+    const queue = new PriorityQueue<T>(options);
     queue.pushMany(items, priorities);
     return queue;
   }
@@ -201,7 +204,7 @@ export class PriorityQueue<T> implements Iterable<T> {
     for (let start = 0; start < items.length; start += chunk) {
       const count = Math.min(chunk, items.length - start);
       stageKeys(arena.stagingNumbers(), priorities, start, count, this.#sign);
-      arena.core.heap_append(this.#header, count); // cannot fail: room was reserved
+      arena.call('PriorityQueue.pushMany', 'heap_append', this.#header, count); // refuses nothing: room was reserved
       const out = arena.stagingNumbers();
       for (let k = 0; k < count; k++) {
         const handle = out[k]!;
@@ -210,7 +213,7 @@ export class PriorityQueue<T> implements Iterable<T> {
       }
       this.#size += count;
     }
-    arena.core.heap_restore(this.#header, from);
+    arena.call('PriorityQueue.pushMany', 'heap_restore', this.#header, from);
     return handles;
   }
 
@@ -380,7 +383,7 @@ export class PriorityQueue<T> implements Iterable<T> {
 
   /** Gives the memory of removed items back to the arena (the queue keeps room for what it holds). */
   shrink(): void {
-    this.#arena.core.heap_shrink(this.#header);
+    this.#arena.tryCall('PriorityQueue.shrink', 'heap_shrink', this.#header);
   }
 
   /** Bytes this queue holds in the core (payloads are JS values and not counted). */

@@ -1,6 +1,6 @@
 import { CapacityError, InvalidArgumentError, SnapshotError, describe } from '../core/errors.js';
 import { bodyObject, codecOption, decodePayloads, encodePayloads, field, readSnapshot, writeSnapshot, type RestoreOptions, type SnapshotOptions } from '../core/snapshot.js';
-import { integerOption, oneOf, options as checkOptions } from '../core/validate.js';
+import { integerOption, iterable, oneOf, options as checkOptions } from '../core/validate.js';
 
 export type Overflow = 'reject' | 'drop-oldest';
 
@@ -50,8 +50,9 @@ export class Queue<T> implements Iterable<T> {
 
   /** A queue holding `items` in order. */
   static from<T>(items: Iterable<T>, options?: QueueOptions): Queue<T> {
+    const list = [...iterable<T>('Queue.from', items, 'items')];
     const queue = new Queue<T>(options);
-    for (const item of items) queue.push(item);
+    for (const item of list) queue.push(item);
     return queue;
   }
 
@@ -60,7 +61,7 @@ export class Queue<T> implements Iterable<T> {
     const where = 'Queue.restore';
     const codec = codecOption(where, options); // checks the options first
     const body = bodyObject(where, readSnapshot(where, 'Queue', bytes, options?.maxBytes));
-    const capacity = field<number | null>(where, body, 'capacity', (v) => v === null || (Number.isInteger(v) && (v as number) >= 1));
+    const capacity = field<number | null>(where, body, 'capacity', (v) => v === null || (Number.isSafeInteger(v) && (v as number) >= 1));
     const overflow = field<Overflow>(where, body, 'overflow', (v) => v === 'reject' || v === 'drop-oldest');
     const items = decodePayloads(where, body.payloads, codec);
     if (capacity !== null && items.length > capacity) throw new SnapshotError(`${where}: ${items.length} items exceed the capacity (${capacity})`);
@@ -145,7 +146,7 @@ export class Queue<T> implements Iterable<T> {
 
   /** Adds every item at the back, in order. With `'reject'`, all or nothing. */
   pushMany(items: Iterable<T>): number {
-    const list = Array.isArray(items) ? (items as T[]) : [...items];
+    const list = Array.isArray(items) ? (items as T[]) : [...iterable<T>('Queue.pushMany', items, 'items')];
     if (!this.#dropOldest && this.#size + list.length > this.#capacity) {
       throw new CapacityError(`Queue.pushMany: capacity (${this.#capacity}) exceeded: ${this.#size} held, ${list.length} pushed`);
     }

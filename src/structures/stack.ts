@@ -1,6 +1,6 @@
 import { InvalidArgumentError, SnapshotError, describe } from '../core/errors.js';
 import { bodyObject, codecOption, decodePayloads, encodePayloads, field, readSnapshot, writeSnapshot, type RestoreOptions, type SnapshotOptions } from '../core/snapshot.js';
-import { integerOption, options as checkOptions } from '../core/validate.js';
+import { integerOption, iterable, options as checkOptions } from '../core/validate.js';
 import { Queue } from './queue.js';
 
 export interface StackOptions {
@@ -41,8 +41,9 @@ export class Stack<T> implements Iterable<T> {
   }
 
   static from<T>(items: Iterable<T>, options?: StackOptions): Stack<T> {
+    const list = [...iterable<T>('Stack.from', items, 'items')];
     const stack = new Stack<T>(options);
-    for (const item of items) stack.push(item);
+    for (const item of list) stack.push(item);
     return stack;
   }
 
@@ -51,7 +52,7 @@ export class Stack<T> implements Iterable<T> {
     const where = 'Stack.restore';
     const codec = codecOption(where, options); // checks the options first
     const body = bodyObject(where, readSnapshot(where, 'Stack', bytes, options?.maxBytes));
-    const limit = field<number | null>(where, body, 'limit', (v) => v === null || (Number.isInteger(v) && (v as number) >= 1));
+    const limit = field<number | null>(where, body, 'limit', (v) => v === null || (Number.isSafeInteger(v) && (v as number) >= 1));
     const items = decodePayloads(where, body.payloads, codec);
     if (limit !== null && items.length > limit) throw new SnapshotError(`${where}: ${items.length} items exceed the limit (${limit})`);
     const stack = new Stack<T>(limit === null ? {} : { limit });

@@ -76,6 +76,41 @@ describe('Arena', () => {
     ]);
   });
 
+  it('shrink on a full arena is best effort: no error, nothing lost, nothing poisoned', () => {
+    const kinds = [
+      (arena: Arena) => new PriorityQueue<number>({ arena }),
+      (arena: Arena) => new NumericPriorityQueue({ arena }),
+      (arena: Arena) => new NumericQueue({ arena }),
+      (arena: Arena) => new NumericStack({ arena }),
+      (arena: Arena) => new NumericStack({ arena, limit: 100_000 }),
+    ];
+    for (const make of kinds) {
+      const arena = new Arena({ maxMemory: 4 << 20 });
+      const structure = make(arena);
+      const push = (i: number) => (structure instanceof PriorityQueue || structure instanceof NumericPriorityQueue ? structure.push(i, i % 10) : structure.push(i));
+      for (let i = 0; i < 60_000; i++) push(i);
+      for (let i = 0; i < 45_000; i++) structure.pop();
+      const held = [...structure];
+      // Every block the arena has left goes to small neighbours: a shrink has nowhere to move to.
+      try {
+        for (;;) new NumericStack({ arena }).push(1);
+      } catch (error) {
+        expect(error).toBeInstanceOf(CapacityError);
+      }
+      expect(() => structure.shrink()).not.toThrow();
+      expect(() => arena.shrink()).not.toThrow();
+      const left: unknown[] = [];
+      while (structure.size > 0) left.push(structure instanceof NumericQueue ? structure.shift() : structure.pop()); // in iteration order
+      expect(left).toEqual(held);
+      expect(arena.poisoned).toBe(false);
+    }
+  });
+
+  it('refuses a module that is not a WebAssembly.Module', () => {
+    expect(() => new Arena({ module: 5 as never })).toThrow("Arena: expected `module` to be a WebAssembly.Module of flatsched's core, got 5");
+    expect(() => new Arena({ module: {} as never })).toThrow(InvalidArgumentError);
+  });
+
   it('is usable again once the structures that filled it are disposed', () => {
     const arena = new Arena({ maxMemory: 2 << 20 });
     const hog = new NumericQueue({ arena });

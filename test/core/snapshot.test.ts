@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Balancer, History, InvalidArgumentError, PriorityQueue, Queue, Scheduler, SnapshotError, Stack, type Codec } from '../../src/index.js';
-import { crc32 } from '../../src/core/snapshot.js';
+import { crc32, writeSnapshot } from '../../src/core/snapshot.js';
 
 const sample = () => {
   const pq = new PriorityQueue<{ job: string }>({ max: true });
@@ -119,5 +119,9 @@ describe('snapshots', () => {
       expect(restore({ maxBytes: bytes.length })).not.toThrow();
     }
     expect(() => new Scheduler({ order: null as never })).toThrow("Scheduler: expected `order` to be 'min' or 'max', got null");
+    // A bound the constructor would refuse is a damaged snapshot, not a bad argument.
+    const queueBody = { capacity: 2 ** 53, overflow: 'reject', payloads: [] };
+    expect(() => Queue.restore(writeSnapshot('Queue', queueBody))).toThrow('Queue.restore: malformed field `capacity`');
+    expect(() => Stack.restore(writeSnapshot('Stack', { limit: 1e300, payloads: [] }))).toThrow(SnapshotError);
   });
 });

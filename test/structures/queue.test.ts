@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CapacityError, InvalidArgumentError, NumericQueue, Queue } from '../../src/index.js';
+import { CapacityError, InvalidArgumentError, NumericQueue, NumericStack, PriorityQueue, Queue, Stack } from '../../src/index.js';
 
 describe('Queue', () => {
   it('is a FIFO with deque operations, Array/denque names', () => {
@@ -23,6 +23,20 @@ describe('Queue', () => {
     const q = new Queue<number>({ capacity: 3, overflow: 'drop-oldest' });
     q.pushMany([1, 2, 3, 4, 5]);
     expect(q.drain()).toEqual([3, 4, 5]);
+  });
+
+  it('from and pushMany refuse what is not iterable, naming the call (nothing built, nothing pushed)', () => {
+    const q = Queue.from([1]);
+    for (const bad of [5, null, {}, 'abc']) {
+      expect(() => q.pushMany(bad as never)).toThrow(`Queue.pushMany: expected an iterable of items, got`);
+      expect(() => Queue.from(bad as never)).toThrow(`Queue.from: expected an iterable of items`);
+      expect(() => Stack.from(bad as never)).toThrow(`Stack.from: expected an iterable of items`);
+      expect(() => NumericQueue.from(bad as never)).toThrow(`NumericQueue.from: expected an iterable of ids`);
+      expect(() => NumericStack.from(bad as never)).toThrow(`NumericStack.from: expected an iterable of ids`);
+      expect(() => PriorityQueue.from(bad as never)).toThrow(`PriorityQueue.from: expected an iterable of [item, priority] pairs`);
+    }
+    expect(() => PriorityQueue.from([5] as never)).toThrow('PriorityQueue.from: entries[0]: expected an [item, priority] pair, got 5');
+    expect(q.toArray()).toEqual([1]);
   });
 
   it('validates its options', () => {
