@@ -1616,6 +1616,50 @@ export function copy(h: usize): usize {
 }
 
 /**
+ * Sorts the entries in place by (key, seq), so that they can be read in pop order without a copy
+ * (iteration on an arena with no room for one, `readSorted`). A sorted array is a heap: the pop
+ * order and, relinked, the handles stand. A heap in runs mode goes back into one array first (an
+ * indexed heap's into the block the mode kept); false, with nothing changed, when memory refuses a
+ * value heap that array.
+ */
+export function sortInPlace(h: usize): bool {
+  if (isRuns(h) && !settle(h)) return false;
+  let size = sizeOf(h);
+  let data = dataOf(h);
+  // Heapsort: each step moves the current minimum to the end, leaving the array descending.
+  for (let end = size > 0 ? size - 1 : 0; end > 0; end--) {
+    let topKey = keyAt(data, 0), topSeq = seqAt(data, 0), topItem = itemAt(data, 0);
+    siftDown(data, false, end, 0, keyAt(data, end), seqAt(data, end), itemAt(data, end));
+    place(data, false, end, topKey, topSeq, topItem);
+  }
+  for (let low: u32 = 0, high = size > 0 ? size - 1 : 0; low < high; low++, high--) {
+    let key = keyAt(data, low), seq = seqAt(data, low), item = itemAt(data, low);
+    place(data, false, low, keyAt(data, high), seqAt(data, high), itemAt(data, high));
+    place(data, false, high, key, seq, item);
+  }
+  if (isLinked(h)) for (let i: u32 = 0; i < size; i++) setIndex(itemAt(data, i), i);
+  return true;
+}
+
+/**
+ * Copies entries `from` .. of a heap `sortInPlace` ordered into the staging area, as `popMany`
+ * hands them over (keys, then items), without taking them out; returns how many (up to `max`).
+ */
+export function readSorted(h: usize, from: u32, max: u32): u32 {
+  let size = sizeOf(h);
+  if (from >= size || isRuns(h)) return 0;
+  let count = min(min(max, size - from), STAGING_ITEMS);
+  let data = dataOf(h);
+  let packed = isPacked(h);
+  for (let k: u32 = 0; k < count; k++) {
+    let i = from + k;
+    store<f64>(stagingNumbers + (<usize>k << 3), decode(keyAt(data, i), seqAt(data, i), packed));
+    store<u32>(stagingWords + (<usize>k << 2), itemAt(data, i));
+  }
+  return count;
+}
+
+/**
  * Gives back the block's slack: capacity becomes the size (at least MIN_CAPACITY). A RUNS heap
  * goes back into one array of that size, when memory allows one more copy of its entries.
  */

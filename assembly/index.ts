@@ -62,6 +62,8 @@ export function heap_releaseDrained(block: usize, size: u32): void { heap.releas
 export function heap_drainUnordered(h: usize, max: u32): u32 { return heap.drainUnordered(h, max); }
 export function heap_clear(h: usize): void { heap.clear(h); }
 export function heap_copy(h: usize): usize { return heap.copy(h); }
+export function heap_sortInPlace(h: usize): bool { return heap.sortInPlace(h); }
+export function heap_readSorted(h: usize, from: u32, max: u32): u32 { return heap.readSorted(h, from, max); }
 export function heap_shrink(h: usize): void { heap.shrink(h); }
 export function heap_bytes(h: usize): f64 { return heap.bytes(h); }
 /** The fewest entries a heap must hold for `heap_drainSorted` to sort. */

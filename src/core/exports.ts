@@ -55,6 +55,10 @@ export interface CoreExports {
   heap_clear(h: number): void;
   /** A value-heap copy's header, or 0. */
   heap_copy(h: number): number;
+  /** Sorts a heap in place (pop order, handles kept) for reading without a copy; 0 when memory refuses (a value heap in runs mode). */
+  heap_sortInPlace(h: number): number;
+  /** Entries `from` .. of a heap `heap_sortInPlace` ordered, into the staging area as `heap_popMany` hands them; how many. */
+  heap_readSorted(h: number, from: number, max: number): number;
   heap_shrink(h: number): void;
   heap_bytes(h: number): number;
 

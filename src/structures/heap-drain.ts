@@ -42,10 +42,42 @@ export function drainHeap(arena: Arena, where: string, header: number, size: num
   return total;
 }
 
+/**
+ * Hands every entry of the heap at `header` (holding `size`) to `sink` in pop order, leaving the
+ * queue as it was: from a copy drained in the core; on an arena with no room for the copy, from
+ * the heap itself sorted in place (a sorted array is a heap: its pop order and handles stand).
+ * CapacityError only when neither can be done (a value heap in runs mode must first go back into
+ * one array, which takes memory).
+ */
+export function readInOrder(arena: Arena, where: string, header: number, size: number, sink: DrainSink): void {
+  const copy = refusable(() => arena.call(where, 'heap_copy', header));
+  if (copy !== 0) {
+    try {
+      drainHeap(arena, where, copy, size, Infinity, sink);
+    } finally {
+      arena.core.heap_dispose(copy);
+    }
+    return;
+  }
+  if (!arena.call(where, 'heap_sortInPlace', header)) {
+    throw new CapacityError(`${where}: the arena's memory (maxMemory ${arena.maxMemory} bytes) has no room to order the queue for reading`);
+  }
+  for (let at = 0; at < size; ) {
+    const count = arena.call(where, 'heap_readSorted', header, at, arena.stagingItems);
+    sink(arena.stagingNumbers(), arena.stagingWords(), count, at);
+    at += count;
+  }
+}
+
 /** The core's sorted drain of `count` entries: its block, or 0 with nothing changed. */
 function sortedBlock(arena: Arena, where: string, header: number, count: number): number {
+  return refusable(() => arena.call(where, 'heap_drainSorted', header, count));
+}
+
+/** A core call that allocates a block: the block, or 0 when memory refused it (nothing changed). */
+function refusable(allocate: () => number): number {
   try {
-    return arena.call(where, 'heap_drainSorted', header, count);
+    return allocate();
   } catch (error) {
     // The allocator found no block after all (a fragmented full arena); nothing changed.
     if (error instanceof CapacityError) return 0;

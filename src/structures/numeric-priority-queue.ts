@@ -9,7 +9,7 @@ import {
   words as checkWords,
 } from '../core/validate.js';
 import { blockRegistry } from './core-block.js';
-import { drainHeap } from './heap-drain.js';
+import { drainHeap, readInOrder } from './heap-drain.js';
 import { heapSize, heapTop } from './heap-words.js';
 import type { PriorityQueueOptions } from './priority-queue.js';
 import { stageKeys } from './staging.js';
@@ -178,18 +178,11 @@ export class NumericPriorityQueue implements Iterable<number> {
 
   /** `[id, priority]` pairs in pop order; the queue is not changed. */
   *entries(): IterableIterator<[number, number]> {
-    const arena = this.#arena;
-    const copy = arena.call('NumericPriorityQueue.entries', 'heap_copy', this.#header);
-    if (!copy) throw new CapacityError('NumericPriorityQueue: no memory to copy the queue for iteration');
     const pairs: [number, number][] = [];
     const sign = this.#sign;
-    try {
-      drainHeap(arena, 'NumericPriorityQueue.entries', copy, this.size, Infinity, (keys, ids, count) => {
-        for (let k = 0; k < count; k++) pairs.push([ids[k]!, sign * keys[k]!]);
-      });
-    } finally {
-      arena.core.heap_dispose(copy);
-    }
+    readInOrder(this.#arena, 'NumericPriorityQueue.entries', this.#header, this.size, (keys, ids, count) => {
+      for (let k = 0; k < count; k++) pairs.push([ids[k]!, sign * keys[k]!]);
+    });
     yield* pairs;
   }
 

@@ -16,7 +16,7 @@ import {
 } from '../core/snapshot.js';
 import { options as checkOptions, priorities as checkPriorities, priority as checkPriority, iterable, readOnce } from '../core/validate.js';
 import type { Handle } from './handle.js';
-import { drainHeap } from './heap-drain.js';
+import { drainHeap, readInOrder } from './heap-drain.js';
 import { heapTop } from './heap-words.js';
 import { stageKeys } from './staging.js';
 
@@ -407,22 +407,14 @@ export class PriorityQueue<T> implements Iterable<T> {
 
   /** `[item, priority]` pairs in the order `pop` would return them; the queue is not changed. */
   *entries(): IterableIterator<[T, number]> {
-    const arena = this.#arena;
-    const copy = arena.call('PriorityQueue.entries', 'heap_copy', this.#header);
-    if (!copy) throw new CapacityError('PriorityQueue: no memory to copy the queue for iteration');
-    // Read the whole order, payloads too, before the first yield: the copy is freed even if the
-    // caller stops early, and a caller that changes the queue meanwhile (its slots then hold other
-    // items) still gets the pairs the queue held.
+    // Read the whole order, payloads too, before the first yield: a caller that changes the queue
+    // meanwhile (its slots then hold other items) still gets the pairs the queue held.
     const pairs: [T, number][] = [];
-    const { payloads } = arena;
+    const { payloads } = this.#arena;
     const sign = this.#sign;
-    try {
-      drainHeap(arena, 'PriorityQueue.entries', copy, this.#size, Infinity, (copyKeys, copySlots, count) => {
-        for (let k = 0; k < count; k++) pairs.push([payloads[copySlots[k]!] as T, sign * copyKeys[k]!]);
-      });
-    } finally {
-      arena.core.heap_dispose(copy);
-    }
+    readInOrder(this.#arena, 'PriorityQueue.entries', this.#header, this.#size, (keys, slots, count) => {
+      for (let k = 0; k < count; k++) pairs.push([payloads[slots[k]!] as T, sign * keys[k]!]);
+    });
     yield* pairs;
   }
 

@@ -60,7 +60,9 @@ type Op =
   /** `heap_link`: an indexed heap keeps its entries' places from now on (leaving runs mode). */
   | { kind: 'link' }
   /** Debug builds: the arrival counter jumps to `left` arrivals before it wraps (and renumbers). */
-  | { kind: 'nearWrap'; left: number };
+  | { kind: 'nearWrap'; left: number }
+  /** `heap_sortInPlace`, then `heap_readSorted` of everything: the pop order, read in place. */
+  | { kind: 'readInPlace' };
 
 const ops = (key: fc.Arbitrary<number>, largeBatches = false, lookups = true): fc.Arbitrary<Op[]> => fc.array(fc.oneof(
   { weight: 4, arbitrary: key.map((k) => ({ kind: 'push' as const, key: k })) },
@@ -79,6 +81,7 @@ const ops = (key: fc.Arbitrary<number>, largeBatches = false, lookups = true): f
   { weight: 1, arbitrary: fc.constant({ kind: 'clear' as const }) },
   { weight: lookups ? 1 : 0, arbitrary: fc.constant({ kind: 'link' as const }) },
   { weight: 1, arbitrary: fc.integer({ min: 1, max: 5000 }).map((left) => ({ kind: 'nearWrap' as const, left })) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'readInPlace' as const }) },
 ), { maxLength: largeBatches ? 30 : 80, size: 'max' });
 
 function staged(core: CoreExports, arena: { stagingNumbers(): Float64Array; stagingWords(): Uint32Array }) {
@@ -256,6 +259,26 @@ function exercise(arena: Arena, build: BuildName, h: number, indexed: boolean, o
         expect(core.heap_link(h)).toBe(indexed ? 1 : 0);
         if (indexed && debug) expect(debug.debug_heapInRuns(h)).toBe(0);
         break;
+      case 'readInPlace': {
+        // Sorting in place changes neither the pop order nor, for an indexed heap, its handles
+        // (the lookups that follow use them); memory is plentiful here, so it is never refused.
+        expect(core.heap_sortInPlace(h)).toBe(1);
+        const size = model.entries.length;
+        for (let at = 0; at < size; ) {
+          const count = core.heap_readSorted(h, at, arena.stagingItems);
+          expect(count).toBe(Math.min(arena.stagingItems, size - at));
+          const { numbers, words } = staged(core, arena);
+          for (let k = 0; k < count; k++) {
+            const want = model.entries[at + k]!;
+            if (!Object.is(numbers[k], want.key) || words[k] !== (indexed ? want.id & 0xffffff : want.id)) {
+              expect.fail(`entry ${at + k} of ${size} read in place: got ${numbers[k]} / ${words[k]}, want ${want.key} / ${want.id}`);
+            }
+          }
+          at += count;
+        }
+        expect(core.heap_readSorted(h, size, 10)).toBe(0);
+        break;
+      }
       case 'nearWrap':
         // The pushes, batches (of more than one staging chunk, too) and updates that follow cross
         // the wrap: order among equal keys, and an update's place among them, must survive it.

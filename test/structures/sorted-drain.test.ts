@@ -206,4 +206,31 @@ describe('sorted drains and memory', () => {
     emptyFillers();
     queue.dispose();
   });
+
+  it('iteration, entries, snapshot and toJSON read a queue in place when the arena has no room to copy it', () => {
+    const arena = arenaOn('release', { maxMemory: 2 << 20 });
+    const queue = new PriorityQueue<number>({ arena, max: true });
+    const numeric = new NumericPriorityQueue({ arena });
+    const key = (item: number) => (item * 7919) % 1_000;
+    const n = 30_000;
+    const handles = queue.pushMany(Array.from({ length: n }, (_, i) => i), Array.from({ length: n }, (_, i) => key(i)));
+    numeric.pushMany(Uint32Array.from({ length: 2_000 }, (_, i) => i), Float64Array.from({ length: 2_000 }, (_, i) => key(i)));
+    const emptyFillers = fillArena(arena, 256);
+    expect(arena.maxMemory - arena.bytesInUse).toBeLessThan(16 * n);
+    // Max first, and among equal priorities in arrival order.
+    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => key(b) - key(a) || a - b);
+    expect([...queue]).toEqual(order);
+    expect([...queue.entries()].slice(0, 3)).toEqual(order.slice(0, 3).map((i) => [i, key(i)]));
+    expect(PriorityQueue.restore<number>(queue.snapshot(), { arena: arenaOn('release') }).drain()).toEqual(order);
+    expect(JSON.parse(JSON.stringify(queue)).entries).toHaveLength(n);
+    expect([...numeric]).toEqual(Array.from({ length: 2_000 }, (_, i) => i).sort((a, b) => key(a) - key(b) || a - b));
+    // Sorted in place, the queue is the same queue: its handles work and it pops in the same order.
+    expect(queue.priorityOf(handles[order[5]!]!)).toBe(key(order[5]!));
+    queue.update(handles[order[n - 1]!]!, 10_000);
+    expect(queue.pop()).toBe(order[n - 1]);
+    expect(queue.drain()).toEqual(order.slice(0, n - 1));
+    expect(arena.poisoned).toBe(false);
+    emptyFillers();
+    queue.dispose();
+  });
 });
