@@ -1626,13 +1626,14 @@ export function sortInPlace(h: usize): bool {
   if (isRuns(h) && !settle(h)) return false;
   let size = sizeOf(h);
   let data = dataOf(h);
+  if (size < 2) return true;
   // Heapsort: each step moves the current minimum to the end, leaving the array descending.
-  for (let end = size > 0 ? size - 1 : 0; end > 0; end--) {
+  for (let end = size - 1; end > 0; end--) {
     let topKey = keyAt(data, 0), topSeq = seqAt(data, 0), topItem = itemAt(data, 0);
     siftDown(data, false, end, 0, keyAt(data, end), seqAt(data, end), itemAt(data, end));
     place(data, false, end, topKey, topSeq, topItem);
   }
-  for (let low: u32 = 0, high = size > 0 ? size - 1 : 0; low < high; low++, high--) {
+  for (let low: u32 = 0, high = size - 1; low < high; low++, high--) {
     let key = keyAt(data, low), seq = seqAt(data, low), item = itemAt(data, low);
     place(data, false, low, keyAt(data, high), seqAt(data, high), itemAt(data, high));
     place(data, false, high, key, seq, item);
