@@ -101,7 +101,8 @@ export class Arena {
     if (typeof maxMemory !== 'number' || !Number.isInteger(maxMemory) || maxMemory < 2 * 1024 * 1024 || maxMemory > MAX_MEMORY_LIMIT) {
       throw new InvalidArgumentError(`Arena: expected \`maxMemory\` to be an integer from 2097152 (2 MiB) to 2147483648 (2 GiB), got ${describe(maxMemory)}`);
     }
-    if (options?.module !== undefined && !(options.module instanceof WebAssembly.Module)) {
+    // By its tag rather than instanceof, so that a module compiled in another realm (a vm context, a frame) passes.
+    if (options?.module !== undefined && Object.prototype.toString.call(options.module) !== '[object WebAssembly.Module]') {
       throw new InvalidArgumentError(`Arena: expected \`module\` to be a WebAssembly.Module of flatsched's core, got ${describe(options.module)}`);
     }
     this.maxMemory = maxMemory;
