@@ -1,3 +1,9 @@
+/** A `once` listener's wrapper, which knows the listener it stands for (so `off` finds it). */
+interface OnceListener<E> {
+  (event: E): void;
+  listener?: (event: E) => void;
+}
+
 /**
  * Listeners keyed by event name, with delivery deferred until the emitter's change is complete.
  *
@@ -7,12 +13,6 @@
  * queues its own events behind the ones being delivered, so every listener sees events in the order
  * the changes happened.
  */
-/** A `once` listener's wrapper, which knows the listener it stands for (so `off` finds it). */
-interface OnceListener<E> {
-  (event: E): void;
-  listener?: (event: E) => void;
-}
-
 export class DeferredEvents<Events extends object> {
   // Copy-on-write arrays: `on`/`off` inside a listener do not disturb a delivery in progress.
   #listeners: { [K in keyof Events]?: ReadonlyArray<(event: Events[K]) => void> } = {};
