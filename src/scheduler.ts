@@ -79,6 +79,8 @@ export class Scheduler<T = unknown> {
   readonly #jobs = new JobTable();
   /** Jobs created so far: the next job's `serial`. */
   #created = 0;
+  /** Attempts started so far: orders in-flight jobs that started at one clock reading (snapshots). */
+  #started = 0;
   readonly #rows: JobRows<T>;
   readonly #fair: FairShare;
   readonly #delayed: PriorityQueue<Job>;
@@ -742,7 +744,7 @@ export class Scheduler<T = unknown> {
     });
     const inFlight: Job[] = [];
     for (const job of this.#jobs.inCreationOrder((job) => rows.serial(job))) if (rows.state(job) === 'in-flight') inFlight.push(job);
-    inFlight.sort((a, b) => rows.time(a) - rows.time(b));
+    inFlight.sort((a, b) => rows.time(a) - rows.time(b) || rows.started(a) - rows.started(b));
     // Empty tenants too: their pass decides where they re-enter the rotation.
     const tenants = [...this.#fair.tenants()];
     const state: SavedScheduler<T> = {
@@ -921,7 +923,7 @@ export class Scheduler<T = unknown> {
       job = this.#delayed.pop()!;
       from = 'delayed';
     }
-    this.#rows.startAttempt(job, now);
+    this.#rows.startAttempt(job, now, this.#started++);
     this.#move(job, from, 'in-flight');
     return job;
   }

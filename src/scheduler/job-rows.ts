@@ -12,6 +12,7 @@ export type Job = number;
 /** Numbers kept per row, next to each other: 64 bytes, one or two cache lines. */
 const STRIDE = 8;
 const TIME = 0;
+/** Its handle in its tenant's line or the delay queue; while in flight (no handle), its start number. */
 const HANDLE = 1;
 const SUBMITTED_AT = 2;
 const PRIORITY = 3;
@@ -327,11 +328,18 @@ export class JobRows<T> {
   }
 
   /** Its next attempt starts at `now`. */
-  startAttempt(job: Job, now: number): void {
+  /** The job goes in flight at `now`, the `started`th start of its scheduler (which orders starts at one time). */
+  startAttempt(job: Job, now: number, started: number): void {
     const numbers = this.#chunks[job >> CHUNK_BITS]!.numbers;
     const at = STRIDE * (job & ROW_MASK);
     numbers[at + ATTEMPT] = numbers[at + ATTEMPT]! + 1;
     numbers[at + TIME] = now;
+    numbers[at + HANDLE] = started;
+  }
+
+  /** An in-flight job's start number (`startAttempt`). */
+  started(job: Job): number {
+    return this.#chunks[job >> CHUNK_BITS]!.numbers[STRIDE * (job & ROW_MASK) + HANDLE]!;
   }
 
   /** The job as `take` hands it out. */

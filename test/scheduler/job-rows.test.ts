@@ -97,7 +97,7 @@ describe('JobRows', () => {
             rows.setArrival(job, (row.arrival = s.value * 3));
             rows.setState(job, (row.state = STATES[s.value & 3]!));
             rows.setWaiting(job, (row.handle = s.value + 1) as Handle, (row.arrival = s.value + 2), (row.time = s.value + 3));
-            rows.startAttempt(job, (row.time = s.value + 4));
+            rows.startAttempt(job, (row.time = s.value + 4), (row.handle = s.value + 5)); // the start number shares the handle's field
             row.attempt++;
             const failure: AttemptFailure = { attempt: row.attempt, startedAt: 1, failedAt: 2, reason: s.value };
             rows.addFailure(job, failure);

@@ -115,6 +115,18 @@ describe('Scheduler snapshots', () => {
     expect(order).toEqual(['urgent#2', 'second#2', 'first#2']);
   });
 
+  it('brings back jobs that started at one clock reading in the order they started, not the order they were made', () => {
+    const { s, clock } = pair<string>({ defaultAttempts: 2 });
+    s.submit('made first, due later', { delay: 10 });
+    clock.advance(5);
+    s.submit('made second, due first');
+    clock.advance(5);
+    const started = [s.take()!.payload, s.take()!.payload]; // both at one reading
+    expect(started).toEqual(['made second, due first', 'made first, due later']);
+    const r = Scheduler.restore<string>(s.snapshot(), { clock: clock.read });
+    expect([r.take()!.payload, r.take()!.payload]).toEqual(started);
+  });
+
   it('dead-letters an in-flight job whose interrupted attempt was its last, saying so, and drops no letter unheard', () => {
     const { s } = pair<string>({ defaultAttempts: 1, maxDeadLetters: 2 });
     const old = s.submit('old');
