@@ -819,7 +819,8 @@ export class Scheduler<T = unknown> {
     this.#highestCallerNumber = saved.highestCallerNumber;
     this.#paused = saved.paused;
     for (const { name, weight, capacity, pinned, pass } of saved.tenants) {
-      if (pinned) this.#fair.setWeight(name, weight);
+      // Pinned by its weight, or only by its cap (a weight of 1 with a cap of its own).
+      if (pinned && (capacity === undefined || weight !== 1)) this.#fair.setWeight(name, weight);
       if (capacity !== undefined) {
         this.#fair.setCapacity(name, capacity);
         this.#limited = true;

@@ -18,8 +18,8 @@ export class Tenant {
   weight = 1;
   /** Its own cap on jobs held (`setTenantCapacity`); undefined means the scheduler's `tenantCapacity`. */
   capacity: number | undefined = undefined;
-  /** Set by `setTenantWeight` or `setTenantCapacity`: the record is kept even when it holds no job. */
-  pinned = false;
+  /** Set by `setTenantWeight`: the record is kept even when it holds no job. */
+  weightSet = false;
   /** Counted among the empty records that the next sweep may free. */
   sweepable = false;
   /** Virtual time of the tenant's next turn; each turn adds 1 / weight. */
@@ -36,6 +36,11 @@ export class Tenant {
   dead = 0;
 
   constructor(readonly name: string) {}
+
+  /** Whether the record is kept even when it holds no job: it has a weight or a cap of its own. */
+  get pinned(): boolean {
+    return this.weightSet || this.capacity !== undefined;
+  }
 
   get jobs(): number {
     return this.waiting + this.delayed + this.inFlight + this.dead;
@@ -128,16 +133,19 @@ export class FairShare {
   setWeight(name: string, weight: number): void {
     const tenant = this.tenant(name);
     tenant.weight = weight;
-    tenant.pinned = true;
+    tenant.weightSet = true;
     this.becameBusy(tenant);
   }
 
-  /** Gives a tenant its own cap (undefined: the scheduler's default again); the record is kept. */
+  /**
+   * Gives a tenant its own cap, and keeps its record; undefined: the scheduler's default again, and
+   * an empty record goes to the sweeps again unless its weight was set.
+   */
   setCapacity(name: string, capacity: number | undefined): void {
     const tenant = this.tenant(name);
     tenant.capacity = capacity;
-    tenant.pinned = true;
-    this.becameBusy(tenant);
+    if (tenant.pinned) this.becameBusy(tenant);
+    else if (tenant.jobs === 0) this.becameEmpty(tenant);
   }
 
   /**

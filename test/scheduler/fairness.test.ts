@@ -158,4 +158,19 @@ describe('Scheduler fair share across tenants', () => {
     expect(Object.keys(s.stats().tenants).sort()).toEqual(['client-0', 'client-1', 'client-2', 'pinned']);
     expect(takeCounts(s, 300)).toEqual({ 'client-0': 67, 'client-1': 67, 'client-2': 66 });
   });
+
+  it('frees the record of a tenant whose own cap was set and then reset, unless its weight was set', () => {
+    const { s } = scheduler<number>();
+    for (let t = 0; t < 1000; t++) {
+      s.setTenantCapacity(`client-${t}`, 5);
+      s.submit(t, { tenant: `client-${t}` });
+      s.ack(s.take()!.id);
+      s.setTenantCapacity(`client-${t}`, undefined);
+    }
+    s.setTenantWeight('weighted', 3);
+    s.setTenantCapacity('weighted', 2);
+    s.setTenantCapacity('weighted', undefined);
+    expect(Object.keys(s.stats().tenants)).toEqual(['weighted']);
+    expect(s.tenantWeight('weighted')).toBe(3);
+  });
 });
