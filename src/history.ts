@@ -119,7 +119,8 @@ export class History<T> implements Iterable<HistoryRecord<T>> {
 
   /**
    * Makes `entry` the current revision and returns its revision number. The previous one becomes
-   * `superseded`; the redo side is cleared. Past `limit`, the oldest revision that is not pinned is
+   * `superseded`; the redo side is cleared (in `'roll-forward'` mode it stays listed, before the new
+   * revision: nothing is discarded). Past `limit`, the oldest revision that is not pinned is
    * dropped; when every one that could go is pinned, this throws CapacityError and changes nothing.
    */
   push(entry: T, options?: HistoryPushOptions): number {
@@ -140,11 +141,12 @@ export class History<T> implements Iterable<HistoryRecord<T>> {
   rollback(steps = 1, options?: RollbackOptions): T {
     this.#enter('History.rollback');
     integerOption('History.rollback', 'steps', steps);
+    const move = checkRollback('History.rollback', options);
     const older = Math.max(this.#current, 0);
     if (steps > older) {
       throw new StateError(`History.rollback: cannot go back ${steps} revision${steps === 1 ? '' : 's'}: ${older === 0 ? 'no older revision is kept' : `only ${older} older ${older === 1 ? 'revision is' : 'revisions are'} kept`}`);
     }
-    return this.#rollbackTo('History.rollback', this.#current - steps, options);
+    return this.#rollbackTo('History.rollback', this.#current - steps, move);
   }
 
   /**
@@ -155,10 +157,12 @@ export class History<T> implements Iterable<HistoryRecord<T>> {
   rollbackTo(target: number | RevisionPredicate<T>, options?: RollbackOptions): T {
     const call = 'History.rollbackTo';
     this.#enter(call);
+    // Options first: a bad one is the caller's error whatever the target, and the predicate has not run.
+    const move = checkRollback(call, options);
     if (typeof target === 'function') {
       for (let i = this.#current - 1; i >= 0; i--) {
         const revision = this.#at(i);
-        if (this.#ask(target, revision)) return this.#rollbackTo(call, i, options);
+        if (this.#ask(target, revision)) return this.#rollbackTo(call, i, move);
       }
       throw new NotFoundError(`${call}: no older revision matches the predicate`);
     }
@@ -170,7 +174,7 @@ export class History<T> implements Iterable<HistoryRecord<T>> {
     if (index > this.#current && this.#mode === 'default') {
       throw new StateError(`${call}: revision ${target} is newer than the current revision ${this.currentRevision}; use redo()`);
     }
-    return this.#rollbackTo(call, index, options);
+    return this.#rollbackTo(call, index, move);
   }
 
   /**
@@ -179,8 +183,9 @@ export class History<T> implements Iterable<HistoryRecord<T>> {
    */
   rollbackToLastGood(options?: RollbackOptions): T {
     this.#enter('History.rollbackToLastGood');
+    const move = checkRollback('History.rollbackToLastGood', options);
     for (let i = this.#current; i >= 0; i--) {
-      if (this.#at(i).status !== 'failed') return this.#rollbackTo('History.rollbackToLastGood', i, options);
+      if (this.#at(i).status !== 'failed') return this.#rollbackTo('History.rollbackToLastGood', i, move);
     }
     throw new StateError(`History.rollbackToLastGood: ${this.#current < 0 ? 'the history is empty' : 'every revision up to the current one is marked failed'}`);
   }
@@ -302,10 +307,7 @@ export class History<T> implements Iterable<HistoryRecord<T>> {
   }
 
   /** Makes the revision at `index` current by the mode's rule, or only reports it on a dry run. */
-  #rollbackTo(call: string, index: number, options: RollbackOptions | undefined): T {
-    const { dryRun = false, reason } = checkOptions(call, options);
-    if (typeof dryRun !== 'boolean') throw new InvalidArgumentError(`${call}: expected \`dryRun\` to be a boolean, got ${describe(dryRun)}`);
-    checkReason(call, reason);
+  #rollbackTo(call: string, index: number, { dryRun, reason }: CheckedRollback): T {
     const target = this.#at(index);
     if (index === this.#current) return target.entry;
     if (this.#mode === 'roll-forward') {
@@ -429,4 +431,17 @@ function checkMove(call: string, options: UndoOptions | undefined): { dryRun: bo
   const { dryRun = false } = checkOptions(call, options);
   if (typeof dryRun !== 'boolean') throw new InvalidArgumentError(`${call}: expected \`dryRun\` to be a boolean, got ${describe(dryRun)}`);
   return { dryRun };
+}
+
+interface CheckedRollback {
+  readonly dryRun: boolean;
+  readonly reason: string | undefined;
+}
+
+/** A rollback's options, checked before its target is looked for. */
+function checkRollback(call: string, options: RollbackOptions | undefined): CheckedRollback {
+  const { dryRun } = checkMove(call, options);
+  const reason = (options as RollbackOptions | undefined)?.reason;
+  checkReason(call, reason);
+  return { dryRun, reason };
 }

@@ -156,6 +156,16 @@ describe('History: undo and redo', () => {
     expect(() => history.redo()).toThrow('History.redo: nothing to redo');
   });
 
+  it("in 'roll-forward' mode, push after undo keeps the undone revisions listed: the list is the timeline undo walks", () => {
+    const history = new History<string>({ mode: 'roll-forward' });
+    for (const v of ['a', 'b', 'c']) history.push(v);
+    expect(history.undo()).toBe('b');
+    expect(history.push('d')).toBe(4);
+    expect(summary(history)).toBe('4:d:deployed 3:c:rolled-back 2:b:superseded 1:a:superseded');
+    expect(history.canRedo).toBe(false);
+    expect(history.undo()).toBe('c');
+  });
+
   it('rollback after undo discards the redo side too', () => {
     const history = new History<string>();
     for (const v of ['a', 'b', 'c']) history.push(v);
@@ -223,6 +233,11 @@ describe('History: bad input', () => {
       [() => history.rollback(0), InvalidArgumentError, 'History.rollback: expected `steps` to be an integer >= 1, got 0'],
       [() => history.rollback(1.5), InvalidArgumentError, 'History.rollback: expected `steps` to be an integer >= 1, got 1.5'],
       [() => history.rollback(1, { dryRun: 'yes' as never }), InvalidArgumentError, 'History.rollback: expected `dryRun` to be a boolean, got "yes"'],
+      // Options are checked before the target is looked for: the bad option is what is reported.
+      [() => history.rollback(5, { dryRun: 'yes' as never }), InvalidArgumentError, 'History.rollback: expected `dryRun` to be a boolean'],
+      [() => history.rollbackTo(99, { reason: 5 as never }), InvalidArgumentError, 'History.rollbackTo: expected `reason` to be a string, got 5'],
+      [() => history.rollbackTo(() => expect.fail('the predicate ran'), 'junk' as never), InvalidArgumentError, 'History.rollbackTo: expected an options object, got "junk"'],
+      [() => new History().rollbackToLastGood({ dryRun: 1 as never }), InvalidArgumentError, 'History.rollbackToLastGood: expected `dryRun` to be a boolean, got 1'],
       [() => history.rollbackTo('2' as never), InvalidArgumentError, 'History.rollbackTo: expected a revision number (an integer >= 1) or a predicate, got "2"'],
       [() => history.rollbackTo(0), InvalidArgumentError, 'History.rollbackTo: expected a revision number'],
       [() => history.rollbackTo(3), StateError, 'History.rollbackTo: revision 3 is newer than the current revision 2; use redo()'],
