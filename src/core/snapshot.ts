@@ -176,12 +176,16 @@ export function bodyObject(where: string, body: unknown): Record<string, unknown
 export function encodePayloads<T>(where: string, items: readonly T[], codec: Codec<T>): string[] {
   checkCodec(where, codec);
   return items.map((item, i) => {
+    let text: unknown;
     try {
-      return codec.encode(item);
+      text = codec.encode(item);
     } catch (error) {
       if (error instanceof SnapshotError) throw new SnapshotError(`${where}: payload ${i}: ${error.message.replace(/^snapshot: /, '')}`);
       throw new SnapshotError(`${where}: payload ${i} could not be encoded`, { cause: error });
     }
+    // Anything else would be written as it is and refused by every restore.
+    if (typeof text !== 'string') throw new SnapshotError(`${where}: payload ${i}: the codec's encode returned ${describe(text)}, not a string`);
+    return text;
   });
 }
 

@@ -197,6 +197,8 @@ export function readSchedulerSnapshot<T>(bytes: Uint8Array, codec: Codec<T> = js
     const attempts = field<number>(where, saved, 'attempts', isCount);
     const attempt = field<number>(where, saved, 'attempt', (v) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= attempts);
     if ((place === 'inFlight' || place === 'dead') && attempt === 0) throw new SnapshotError(`${where}: job ${describe(id)} is ${place} but has made no attempt`);
+    // A waiting or delayed job has an attempt left: one that had used them all would be a dead letter.
+    if ((place === 'waiting' || place === 'delayed') && attempt >= attempts) throw new SnapshotError(`${where}: job ${describe(id)} is ${place} with no attempt left (${attempt} of ${attempts})`);
     const history = list(where, saved.history, 'history').map((entry) => {
       const box = bodyObject(where, entry);
       return {

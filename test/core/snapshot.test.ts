@@ -87,6 +87,8 @@ describe('snapshots', () => {
       },
     };
     expect(() => PriorityQueue.restore(bytes, { codec: failing })).toThrow(/payload 3 could not be decoded/);
+    // An encode that returns no string would write a snapshot no restore accepts: refused at once.
+    expect(() => sample().snapshot({ codec: { encode: () => 5 as never, decode: JSON.parse } })).toThrow("PriorityQueue.snapshot: payload 0: the codec's encode returned 5, not a string");
   });
 
   it('every snapshot and restore checks its options: InvalidArgumentError, never a silent default', () => {

@@ -287,6 +287,7 @@ describe('Scheduler snapshots', () => {
     };
     expect(() => Scheduler.restore(forge((b) => b.dead.push({ ...b.lines[0].jobs[0], attempt: 1 })))).toThrow('appears twice');
     expect(() => Scheduler.restore(forge((b) => (b.lines[0].jobs[0].attempt = 7)))).toThrow(SnapshotError);
+    expect(() => Scheduler.restore(forge((b) => (b.lines[0].jobs[0].attempt = b.lines[0].jobs[0].attempts)))).toThrow('is waiting with no attempt left');
     expect(() => Scheduler.restore(forge((b) => (b.lines[0].jobs[0].backoff.type = 'cubic')))).toThrow(SnapshotError);
     expect(() => Scheduler.restore(forge((b) => (b.capacity = 0)))).toThrow(SnapshotError);
     expect(() => Scheduler.restore(forge((b) => (b.lines[0].tenant = 'other')))).toThrow('belongs to another tenant');
