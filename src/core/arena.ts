@@ -255,9 +255,10 @@ export class Arena {
    */
   trapped(name: string, error: unknown): unknown {
     if (error instanceof FlatschedError || error instanceof TypeError) return error;
-    // The allocator traps, before changing anything, when it finds no free block and the memory
-    // cannot grow; structures allocate before they change, so that trap is only a full arena.
-    if (error instanceof WebAssembly.RuntimeError && !this.poisoned && this.raw.arena_takePendingAllocation() > 0) {
+    // The allocator traps (`unreachable`), before changing anything, when it finds no free block and
+    // the memory cannot grow; structures allocate before they change, so that trap is only a full
+    // arena. Any other trap (an access out of bounds) is a fault, even during an allocation.
+    if (error instanceof WebAssembly.RuntimeError && !this.poisoned && this.raw.arena_takePendingAllocation() > 0 && /unreachable/i.test(error.message)) {
       return new CapacityError(`${name}: the arena's memory (maxMemory ${this.maxMemory} bytes) is exhausted`, { cause: error });
     }
     this.#poison(error);

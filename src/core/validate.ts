@@ -29,14 +29,22 @@ export function priorities(where: string, values: ArrayLike<unknown>): void {
 }
 
 /**
- * A batch's numbers, read once: a typed array over memory no other thread can write, as it is;
- * anything else (an array, an array-like, a view of shared memory) copied first. A batch checks its
- * input and then stages it: read twice, a getter, a Proxy or another thread could show the second
- * read other values (NaN, ids out of range) than the check saw.
+ * A batch's numbers (`what`), read once: a typed array over memory no other thread can write, as
+ * it is; anything else (an array, an array-like, a view of shared memory) copied first. A batch
+ * checks its input and then stages it: read twice, a getter, a Proxy or another thread could show
+ * the second read other values (NaN, ids out of range) than the check saw. Anything that is no
+ * array-like (a DataView has no length) is an InvalidArgumentError naming `where`.
  */
-export function readOnce(values: ArrayLike<number>): ArrayLike<number> {
-  if (ArrayBuffer.isView(values) && !(typeof SharedArrayBuffer === 'function' && values.buffer instanceof SharedArrayBuffer)) return values;
-  return Array.from(values);
+export function readOnce(where: string, values: unknown, what: string): ArrayLike<number> {
+  if (ArrayBuffer.isView(values) && !(values instanceof DataView)) {
+    const shared = typeof SharedArrayBuffer === 'function' && values.buffer instanceof SharedArrayBuffer;
+    return shared ? Array.from(values as unknown as ArrayLike<number>) : (values as unknown as ArrayLike<number>);
+  }
+  const length = typeof values === 'object' && values !== null ? (values as { length?: unknown }).length : undefined;
+  if (typeof length !== 'number' || !Number.isInteger(length) || length < 0 || length > 0xffff_ffff) {
+    throw new InvalidArgumentError(`${where}: expected an array-like of ${what}, got ${describe(values)}`);
+  }
+  return Array.from(values as ArrayLike<number>);
 }
 
 /** Checks a batch of ids (a Uint32Array holds nothing else, so it passes unread). */

@@ -114,11 +114,8 @@ export class NumericPriorityQueue implements Iterable<number> {
    */
   pushMany(givenIds: ArrayLike<number>, givenPriorities: ArrayLike<number>): number {
     const where = 'NumericPriorityQueue.pushMany';
-    if (givenIds === null || typeof givenIds !== 'object' || givenPriorities === null || typeof givenPriorities !== 'object') {
-      throw new InvalidArgumentError(`${where}: expected two array-likes of equal length, got ${describe(givenIds)} and ${describe(givenPriorities)}`);
-    }
-    const ids = readOnce(givenIds);
-    const priorities = readOnce(givenPriorities);
+    const ids = readOnce(where, givenIds, 'ids');
+    const priorities = readOnce(where, givenPriorities, 'priorities');
     if (ids.length !== priorities.length) throw new InvalidArgumentError(`${where}: expected two array-likes of equal length, got ${ids.length} ids and ${priorities.length} priorities`);
     checkWords(where, ids);
     checkPriorities(where, priorities);

@@ -134,8 +134,7 @@ export class NumericQueue implements Iterable<number> {
    */
   pushMany(given: ArrayLike<number>): number {
     const where = 'NumericQueue.pushMany';
-    if (given === null || typeof given !== 'object') throw new InvalidArgumentError(`${where}: expected an array-like of ids, got ${describe(given)}`);
-    const ids = readOnce(given);
+    const ids = readOnce(where, given, 'ids');
     checkWords(where, ids);
     const size = this.size; // throws if the arena is closed
     if (size + ids.length > this.#capacity && !this.#dropOldest) {

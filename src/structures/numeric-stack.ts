@@ -96,8 +96,7 @@ export class NumericStack implements Iterable<number> {
   /** Pushes every id, the first one lowest. Returns the new size. */
   pushMany(given: ArrayLike<number>): number {
     const where = 'NumericStack.pushMany';
-    if (given === null || typeof given !== 'object') throw new InvalidArgumentError(`${where}: expected an array-like of ids, got ${describe(given)}`);
-    const ids = readOnce(given);
+    const ids = readOnce(where, given, 'ids');
     checkWords(where, ids);
     const arena = this.#arena;
     const needed = Math.min(this.size + ids.length, this.#limit); // `size` throws if the arena is closed

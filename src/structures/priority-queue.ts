@@ -67,6 +67,13 @@ interface HeapBlock {
  */
 const EARLY_READ_FROM = 1 << 14;
 
+/** `update`'s `behindEquals`, checked (the options object too). */
+function behindEqualsOption(options: UpdateOptions): boolean {
+  const { behindEquals = false } = checkOptions('PriorityQueue.update', options);
+  if (typeof behindEquals !== 'boolean') throw new InvalidArgumentError(`PriorityQueue.update: expected \`behindEquals\` to be a boolean, got ${describe(behindEquals)}`);
+  return behindEquals;
+}
+
 /** Drops the payloads of every entry (their slots are freed by the core as it hands them over). */
 function dropPayloads(arena: Arena, header: number): void {
   const { core, payloads } = arena;
@@ -189,13 +196,15 @@ export class PriorityQueue<T> implements Iterable<T> {
    * 4,096 items. All or nothing: a bad priority or a capacity error leaves the queue as it was.
    * A batch larger than the queue is heapified in O(n) instead of sifted in one by one.
    */
-  pushMany(items: readonly T[], given: ArrayLike<number>): Handle[] {
-    if (!Array.isArray(items)) throw new InvalidArgumentError(`PriorityQueue.pushMany: expected an array of items, got ${describe(items)}`);
-    const priorities = given === null || typeof given !== 'object' ? given : readOnce(given);
-    if (priorities === null || typeof priorities !== 'object' || priorities.length !== items.length) {
-      throw new InvalidArgumentError(`PriorityQueue.pushMany: expected ${items.length} priorities, got ${priorities === null || typeof priorities !== 'object' ? describe(priorities) : priorities.length}`);
-    }
-    checkPriorities('PriorityQueue.pushMany', priorities);
+  pushMany(givenItems: readonly T[], givenPriorities: ArrayLike<number>): Handle[] {
+    const where = 'PriorityQueue.pushMany';
+    if (!Array.isArray(givenItems)) throw new InvalidArgumentError(`${where}: expected an array of items, got ${describe(givenItems)}`);
+    // The items too are read once, before anything else: an element's getter (or a Proxy) must run
+    // before the checks, not between the core calls that add the batch.
+    const items = givenItems.slice();
+    const priorities = readOnce(where, givenPriorities, 'priorities');
+    if (priorities.length !== items.length) throw new InvalidArgumentError(`${where}: expected ${items.length} priorities, got ${priorities.length}`);
+    checkPriorities(where, priorities);
     const arena = this.#arena;
     const chunk = arena.stagingItems;
     if (!arena.call('PriorityQueue.pushMany', 'heap_reserve', this.#header, items.length)) throw this.#capacity('PriorityQueue.pushMany');
@@ -339,8 +348,8 @@ export class PriorityQueue<T> implements Iterable<T> {
    */
   update(handle: Handle, priority: number, options?: UpdateOptions): void {
     checkPriority('PriorityQueue.update', priority);
-    const behindEquals = options?.behindEquals === true ? 1 : 0;
-    const status = this.#arena.core.heap_update(this.#header, this.#checkHandle('PriorityQueue.update', handle), this.#sign * priority, behindEquals);
+    const behindEquals = options === undefined ? false : behindEqualsOption(options);
+    const status = this.#arena.core.heap_update(this.#header, this.#checkHandle('PriorityQueue.update', handle), this.#sign * priority, behindEquals ? 1 : 0);
     if (status < 0) throw this.#handleError('PriorityQueue.update', handle, status);
   }
 

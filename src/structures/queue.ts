@@ -146,7 +146,9 @@ export class Queue<T> implements Iterable<T> {
 
   /** Adds every item at the back, in order. With `'reject'`, all or nothing. */
   pushMany(items: Iterable<T>): number {
-    const list = Array.isArray(items) ? (items as T[]) : [...iterable<T>('Queue.pushMany', items, 'items')];
+    // Taken out in full first (an array too: its iterator may yield more than its length says),
+    // so that the capacity check counts what will be pushed.
+    const list = [...iterable<T>('Queue.pushMany', items, 'items')];
     if (!this.#dropOldest && this.#size + list.length > this.#capacity) {
       throw new CapacityError(`Queue.pushMany: capacity (${this.#capacity}) exceeded: ${this.#size} held, ${list.length} pushed`);
     }

@@ -268,6 +268,37 @@ describe('PriorityQueue', () => {
     expect([...stack]).toEqual([8, 7]);
   });
 
+  it('batches refuse what is no array-like of numbers (a DataView, a length past 2^32 - 1), changing nothing', () => {
+    const view = new DataView(new ArrayBuffer(16));
+    const huge = { length: 2 ** 32 } as ArrayLike<number>;
+    const queue = NumericQueue.from([1, 2, 3]);
+    const stack = NumericStack.from([1, 2, 3]);
+    const npq = new NumericPriorityQueue();
+    npq.pushMany([1, 2], [1, 2]);
+    const pq = PriorityQueue.from([['a', 1]]);
+    for (const bad of [view, huge]) {
+      expect(() => queue.pushMany(bad as never)).toThrow('NumericQueue.pushMany: expected an array-like of ids, got an object');
+      expect(() => stack.pushMany(bad as never)).toThrow('NumericStack.pushMany: expected an array-like of ids');
+      expect(() => npq.pushMany(bad as never, bad as never)).toThrow('NumericPriorityQueue.pushMany: expected an array-like of ids');
+      expect(() => pq.pushMany([], bad as never)).toThrow('PriorityQueue.pushMany: expected an array-like of priorities');
+    }
+    expect([[...queue], [...stack], [...npq], [...pq]]).toEqual([[1, 2, 3], [3, 2, 1], [1, 2], ['a']]);
+  });
+
+  it('pushMany reads its items before anything else: a getter that changes the queue or the priorities runs first', () => {
+    const pq = new PriorityQueue<string>();
+    pq.push('held', 10);
+    const priorities = new Float64Array([1, 2]);
+    const popping: string[] = ['first', 'second'];
+    Object.defineProperty(popping, 1, { get: () => `second after popping ${pq.pop()}` });
+    pq.pushMany(popping, priorities);
+    expect(pq.drain()).toEqual(['first', 'second after popping held']);
+    const poisoning: string[] = ['a', 'b'];
+    Object.defineProperty(poisoning, 1, { get: () => ((priorities[0] = Number.NaN), 'b') });
+    expect(() => pq.pushMany(poisoning, priorities)).toThrow('PriorityQueue.pushMany: priorities[0]: expected a finite number priority, got NaN');
+    expect(pq.size).toBe(0);
+  });
+
   it('pushMany is all or nothing and returns working handles; popMany and drain keep order', () => {
     const pq = new PriorityQueue<number>();
     pq.push(-1, 0.5);
@@ -356,6 +387,12 @@ describe('PriorityQueue', () => {
   it('validates its options', () => {
     expect(() => new PriorityQueue({ max: 1 as unknown as boolean })).toThrow(InvalidArgumentError);
     expect(() => new PriorityQueue({ eagerLookup: 'yes' as unknown as boolean })).toThrow(/expected `eagerLookup` to be a boolean, got "yes"/);
+    const pq = new PriorityQueue<string>();
+    const h = pq.push('a', 1);
+    for (const options of [true, { behindEquals: 'yes' }, { behindEquals: 1 }]) {
+      expect(() => pq.update(h, 2, options as never)).toThrow(InvalidArgumentError);
+    }
+    expect(pq.priorityOf(h)).toBe(1);
     expect(() => new PriorityQueue({ arena: {} as Arena })).toThrow(/expected `arena` to be an Arena/);
     expect(() => new PriorityQueue(5 as never)).toThrow(InvalidArgumentError);
   });

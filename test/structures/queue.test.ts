@@ -39,6 +39,15 @@ describe('Queue', () => {
     expect(q.toArray()).toEqual([1]);
   });
 
+  it('pushMany is all or nothing at capacity, counting what the iterable yields (not an array\'s length)', () => {
+    const q = new Queue<number>({ capacity: 3 });
+    q.push(0);
+    const lying = [1];
+    Object.defineProperty(lying, Symbol.iterator, { value: function* () { yield* [1, 2, 3, 4]; } });
+    expect(() => q.pushMany(lying)).toThrow('Queue.pushMany: capacity (3) exceeded: 1 held, 4 pushed');
+    expect(q.toArray()).toEqual([0]);
+  });
+
   it('validates its options', () => {
     expect(() => new Queue({ capacity: -3 })).toThrow(new InvalidArgumentError('Queue: expected `capacity` to be an integer >= 1, got -3'));
     expect(() => new Queue({ capacity: 1.5 })).toThrow(InvalidArgumentError);
