@@ -69,6 +69,12 @@ await build({
 await build({ ...common, entryPoints: ['src/index.ts'], format: 'esm', outfile: 'dist/slim.js', plugins: [withoutEmbeddedWasm] });
 
 cpSync(WASM, 'dist/flatsched.wasm');
+// Types for `import core from 'flatsched/wasm'`, as workerd (and bundlers that import .wasm as a module) give it.
+writeFileSync(
+  'dist/flatsched.wasm.d.ts',
+  '/** The flatsched core, as runtimes that import `.wasm` files as modules give it (workerd: a compiled module). */\n' +
+    'declare const core: WebAssembly.Module;\nexport default core;\n',
+);
 
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 cpSync('dist/types', 'dist/types-cjs', { recursive: true });

@@ -1,5 +1,5 @@
 import { arenaOption, type Arena } from './core/arena.js';
-import { InvalidArgumentError, NotFoundError, StateError, describe } from './core/errors.js';
+import { InvalidArgumentError, NotFoundError, StateError, asCall, describe } from './core/errors.js';
 import type { RestoreOptions, SnapshotOptions } from './core/snapshot.js';
 import { integerOption, oneOf, options as checkOptions, weight as checkWeight } from './core/validate.js';
 import { EarliestDeadline } from './balancer/weighted-round-robin.js';
@@ -221,7 +221,7 @@ export class Balancer<W> implements Iterable<W> {
       tier.add(member);
     } catch (error) {
       ramp?.end(member);
-      throw error;
+      throw asCall('Balancer.add', error);
     }
     this.#members.set(workerId, member);
     if (typeof workerId === 'number' && workerId === this.#nextId) this.#nextId++;

@@ -1,5 +1,5 @@
 import { arenaOption } from './core/arena.js';
-import { CapacityError, InvalidArgumentError, NotFoundError, SnapshotError, StateError, describe } from './core/errors.js';
+import { CapacityError, InvalidArgumentError, NotFoundError, SnapshotError, StateError, asCall, describe } from './core/errors.js';
 import type { RestoreOptions, SnapshotOptions } from './core/snapshot.js';
 import { integerOption, oneOf, options as checkOptions, priority as checkPriority, weight as checkWeight } from './core/validate.js';
 import type { Handle } from './structures/handle.js';
@@ -135,12 +135,16 @@ export class Scheduler<T = unknown> {
     this.#rows = new JobRows<T>(this.#backoff);
     this.#max = oneOf(where, 'order', given.order === undefined ? 'min' : given.order, ['min', 'max']) === 'max';
     const arena = given.arena === undefined ? undefined : arenaOption(where, given.arena);
-    this.#delayed = new PriorityQueue<Job>({ arena });
+    try {
+      this.#delayed = new PriorityQueue<Job>({ arena });
+    } catch (error) {
+      throw asCall(where, error);
+    }
     try {
       this.#fair = new FairShare(this.#max, arena, this.#rows);
     } catch (error) {
       this.#delayed.dispose();
-      throw error;
+      throw asCall(where, error);
     }
   }
 
@@ -176,7 +180,7 @@ export class Scheduler<T = unknown> {
     try {
       return this.#submit(payload, options, true);
     } catch (error) {
-      // Only a full arena still throws: the limits the scheduler keeps refuse without an error.
+      // A full arena (the limits the scheduler keeps refuse before anything is built).
       if (error instanceof CapacityError) return false;
       throw error;
     }
@@ -215,7 +219,7 @@ export class Scheduler<T = unknown> {
       state = this.#place(job, delay, now);
     } catch (error) {
       this.#rows.release(job);
-      throw error;
+      throw asCall(where, error);
     }
     this.#jobs.add(id, job, givenId === undefined);
     if (givenId === undefined) this.#nextId = (id as number) + 1;
@@ -298,7 +302,7 @@ export class Scheduler<T = unknown> {
       this.#placeMany(jobs, specs, now);
     } catch (error) {
       for (const job of jobs) this.#rows.release(job);
-      throw error;
+      throw asCall(where, error);
     }
     for (let i = 0; i < jobs.length; i++) {
       const job = jobs[i]!;
@@ -462,7 +466,7 @@ export class Scheduler<T = unknown> {
       state = this.#place(job, delay, now);
     } catch (error) {
       rows.setPriority(job, before);
-      throw error;
+      throw asCall(where, error);
     }
     this.#dead.remove(job);
     rows.setAttempt(job, 0);

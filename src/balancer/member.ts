@@ -6,7 +6,7 @@ export type WorkerId = string | number;
 /**
  * What the balancer knows of one worker. Tiers keep their own bookkeeping in the fields marked
  * for them, so a pick touches one object and no side table.
- * @internal
+ * Not exported from the package.
  */
 export interface Member<W> {
   readonly id: WorkerId;

@@ -3,44 +3,75 @@
  * call that failed and name the offending value: `Queue.push: capacity (1024) exceeded`.
  */
 
+/**
+ * Each error's kinds (its class and the classes above it), under a registered symbol: two copies
+ * of the library in one program (an ESM and a CommonJS build, a dependency bundling its own) have
+ * two sets of classes, and `instanceof` goes by these kinds, so that an error from either copy is
+ * an instance of both copies' classes.
+ */
+const KINDS = Symbol.for('flatsched.errorKinds');
+
 /** The base class: `err instanceof FlatschedError` catches everything the library throws. */
 export class FlatschedError extends Error {
-  // Names are spelled out (not taken from the constructor) so they survive a minifier.
+  // Names and kinds are spelled out (not taken from the constructor) so they survive a minifier.
   override name: string = 'FlatschedError';
+  static readonly kind: string = 'FlatschedError';
+
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+    const kinds: string[] = [];
+    for (let type: unknown = new.target; type !== Error && typeof type === 'function'; type = Object.getPrototypeOf(type)) {
+      if (Object.hasOwn(type, 'kind')) kinds.push((type as typeof FlatschedError).kind);
+    }
+    Object.defineProperty(this, KINDS, { value: kinds });
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    const kinds = typeof value === 'object' && value !== null ? (value as { [KINDS]?: unknown })[KINDS] : undefined;
+    return Array.isArray(kinds) && kinds.includes(this.kind);
+  }
 }
 
 /** A bound (`capacity`, `limit`, the arena's `maxMemory`) would be exceeded. Nothing changed. */
 export class CapacityError extends FlatschedError {
+  static override readonly kind: string = 'CapacityError';
   override name = 'CapacityError';
 }
 
 /** An argument of the wrong type or outside its range. Nothing changed. */
 export class InvalidArgumentError extends FlatschedError {
+  static override readonly kind: string = 'InvalidArgumentError';
   override name = 'InvalidArgumentError';
 }
 
 /** A priority that is not a finite number (NaN, ±Infinity, a string, a bigint, undefined). */
 export class InvalidPriorityError extends InvalidArgumentError {
+  static override readonly kind: string = 'InvalidPriorityError';
   override name = 'InvalidPriorityError';
 }
 
-/** A handle or job id whose item has already left the structure. */
+/** A handle whose item has already left its queue (a job id no longer held is a NotFoundError). */
 export class StaleHandleError extends FlatschedError {
+  static override readonly kind: string = 'StaleHandleError';
   override name = 'StaleHandleError';
 }
 
 /** An id, revision or worker that the structure does not know. */
 export class NotFoundError extends FlatschedError {
+  static override readonly kind: string = 'NotFoundError';
   override name = 'NotFoundError';
 }
 
 /** A call that the current state does not allow (a second release, a job not in flight, …). */
 export class StateError extends FlatschedError {
+  static override readonly kind: string = 'StateError';
   override name = 'StateError';
 }
 
 /** A snapshot that is truncated, corrupted, of another format version or another kind. */
 export class SnapshotError extends FlatschedError {
+  static override readonly kind: string = 'SnapshotError';
   override name = 'SnapshotError';
 }
 
@@ -49,7 +80,19 @@ export class SnapshotError extends FlatschedError {
  * throws this from then on. Structures in other arenas are untouched.
  */
 export class PoisonedArenaError extends FlatschedError {
+  static override readonly kind: string = 'PoisonedArenaError';
   override name = 'PoisonedArenaError';
+}
+
+/**
+ * `error` as thrown by the public call `where`: a CapacityError raised by a structure the call uses
+ * inside (`PriorityQueue.push: the arena's memory … is exhausted`) is renamed after the call, so
+ * that its message starts with what the caller called; anything else passes as it is.
+ */
+export function asCall(where: string, error: unknown): unknown {
+  if (!(error instanceof CapacityError) || error.message.startsWith(`${where}:`) || error.message.startsWith(`${where}.`)) return error;
+  const colon = error.message.indexOf(': ');
+  return new CapacityError(`${where}: ${colon < 0 ? error.message : error.message.slice(colon + 2)}`, { cause: error });
 }
 
 /** A value as an error message shows it: strings quoted, bigints with their `n`, objects by type. */

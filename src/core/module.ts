@@ -25,8 +25,8 @@ function embeddedBytes(where: string): Uint8Array<ArrayBuffer> {
   if (wasmBase64 === '') {
     throw new StateError(
       `${where}: this build of flatsched carries no embedded core; load it first with ` +
-        "`await init({ url: new URL('flatsched/wasm', import.meta.url) })` (or your bundler's URL for the .wasm), " +
-        '`await init({ module })` or `initSync({ bytes })`',
+        "`await init({ url })` (the URL your server or bundler gives the package's flatsched.wasm, e.g. Vite's `flatsched/wasm?url`), " +
+        '`await init({ module })`, or `initSync({ bytes })` (in Node: the bytes of `fileURLToPath(import.meta.resolve(\'flatsched/wasm\'))`)',
     );
   }
   const text = atob(wasmBase64);

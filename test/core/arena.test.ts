@@ -9,7 +9,9 @@ import {
   PoisonedArenaError,
   PriorityQueue,
   Queue,
+  Scheduler,
 } from '../../src/index.js';
+import { Balancer } from '../../src/balancer.js';
 import { debugArena } from '../helpers/builds.js';
 
 describe('Arena', () => {
@@ -68,11 +70,18 @@ describe('Arena', () => {
       one((arena) => new PriorityQueue<number>({ arena }), (q) => q.pushMany([1, 2], [1, 2])),
       one((arena) => new NumericPriorityQueue({ arena }), (q) => q.push(1, 1)),
       one((arena) => new NumericPriorityQueue({ arena }), (q) => q.pushMany(new Uint32Array(1000), new Float64Array(1000))),
+      // The services name their own call, not the structure they use inside.
+      fill((arena) => new Scheduler({ arena })),
+      one((arena) => new Scheduler<number>({ arena }), (s) => s.submit(1, { tenant: `t${Math.random()}` })),
+      one((arena) => new Scheduler<number>({ arena }), (s) => s.submit(1, { delay: 5 })),
+      one((arena) => new Scheduler<number>({ arena }), (s) => s.submitMany([{ payload: 1, tenant: `t${Math.random()}` }])),
+      one((arena) => new Balancer<number>({ arena, strategy: 'weighted-round-robin' }), (b) => b.add(Math.random())),
     ]).toEqual([
       'NumericQueue', 'PriorityQueue', 'NumericPriorityQueue', 'NumericStack',
       'NumericQueue.push', 'NumericQueue.unshift', 'NumericQueue.pushMany',
       'NumericStack.push', 'NumericStack.push', 'NumericStack.pushMany',
       'PriorityQueue.push', 'PriorityQueue.pushMany', 'NumericPriorityQueue.push', 'NumericPriorityQueue.pushMany',
+      'Scheduler', 'Scheduler.submit', 'Scheduler.submit', 'Scheduler.submitMany', 'Balancer.add',
     ]);
   });
 
