@@ -27,7 +27,7 @@ export class NumericPriorityQueue implements Iterable<number> {
   readonly #sign: 1 | -1;
   #disposed = false;
 
-  constructor(options?: PriorityQueueOptions) {
+  constructor(options?: Pick<PriorityQueueOptions, 'max' | 'arena'>) {
     const { max = false, arena } = checkOptions('NumericPriorityQueue', options);
     if (typeof max !== 'boolean') throw new InvalidArgumentError(`NumericPriorityQueue: expected \`max\` to be a boolean, got ${describe(max)}`);
     this.#arena = arenaOption('NumericPriorityQueue', arena);

@@ -27,7 +27,7 @@ const MIN_CAPACITY = 16;
  * Why this one is not a Wasm ring: the payloads are JS values and must live in a JS array anyway,
  * and at a given ring position the payload's index *is* the position, so a core-side ring would
  * hold nothing but a copy of the indices. A push/shift here is a few array stores (~2.5 ns); a
- * single JS→Wasm call alone costs about as much (DESIGN.md). So the object Queue keeps its ring in
+ * single JS→Wasm call alone costs about as much (docs/design.md). So the object Queue keeps its ring in
  * a JS array, and the core's ring (assembly/ring.ts) serves NumericQueue, where the items
  * themselves live in linear memory (read and written from JS, crossing only to grow).
  */
