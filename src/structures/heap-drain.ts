@@ -64,6 +64,7 @@ export function readInOrder(arena: Arena, where: string, header: number, size: n
   }
   for (let at = 0; at < size; ) {
     const count = arena.call(where, 'heap_readSorted', header, at, arena.stagingItems);
+    if (count === 0) break; // (never: sorted in place, the heap is one array of `size` entries)
     sink(arena.stagingNumbers(), arena.stagingWords(), count, at);
     at += count;
   }
