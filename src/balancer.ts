@@ -1,7 +1,7 @@
 import { arenaOption, type Arena } from './core/arena.js';
 import { InvalidArgumentError, NotFoundError, StateError, asCall, describe } from './core/errors.js';
-import type { RestoreOptions, SnapshotOptions } from './core/snapshot.js';
-import { integerOption, oneOf, options as checkOptions, weight as checkWeight } from './core/validate.js';
+import { codecOption, type RestoreOptions, type SnapshotOptions } from './core/snapshot.js';
+import { booleanOption, integerOption, oneOf, options as checkOptions, weight as checkWeight } from './core/validate.js';
 import { EarliestDeadline } from './balancer/weighted-round-robin.js';
 import { HeapTier } from './balancer/heap-tier.js';
 import { Lease } from './balancer/lease.js';
@@ -186,8 +186,8 @@ export class Balancer<W> implements Iterable<W> {
     if (this.#members.has(workerId)) throw new InvalidArgumentError(`Balancer.add: a worker with id ${describe(workerId)} is already present`);
     checkWeight('Balancer.add', weight);
     const bound = capacity === undefined ? Infinity : integerOption('Balancer.add', 'capacity', capacity);
-    if (typeof backup !== 'boolean') throw new InvalidArgumentError(`Balancer.add: expected \`backup\` to be a boolean, got ${describe(backup)}`);
-    if (typeof slowStart !== 'boolean') throw new InvalidArgumentError(`Balancer.add: expected \`slowStart\` to be a boolean, got ${describe(slowStart)}`);
+    booleanOption('Balancer.add', 'backup', backup);
+    booleanOption('Balancer.add', 'slowStart', slowStart);
     const ramp = slowStart ? this.#slowStart : undefined;
     const now = ramp ? this.#now('Balancer.add') : 0;
 
@@ -374,7 +374,7 @@ export class Balancer<W> implements Iterable<W> {
   snapshot(options?: SnapshotOptions<W>): Uint8Array {
     const where = 'Balancer.snapshot';
     this.#live(where);
-    const codec = checkOptions(where, options).codec;
+    const codec = codecOption(where, options);
     const ramp = this.#slowStart;
     const now = ramp ? this.#now(where) : 0;
     if (ramp) ramp.advance(now, (member) => this.#tierOf(member).changed(member, true));

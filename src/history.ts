@@ -1,6 +1,6 @@
 import { CapacityError, InvalidArgumentError, NotFoundError, StateError, describe } from './core/errors.js';
-import type { RestoreOptions, SnapshotOptions } from './core/snapshot.js';
-import { integerOption, oneOf, options as checkOptions } from './core/validate.js';
+import { codecOption, type RestoreOptions, type SnapshotOptions } from './core/snapshot.js';
+import { booleanOption, integerOption, oneOf, options as checkOptions } from './core/validate.js';
 import { Queue } from './structures/queue.js';
 import { setStatus, snapshotOf, type HistoryRecord, type Revision, type RevisionStatus } from './history/record.js';
 import { readHistorySnapshot, writeHistorySnapshot } from './history/snapshot.js';
@@ -263,7 +263,7 @@ export class History<T> implements Iterable<HistoryRecord<T>> {
    * revision number, and the options that are data (`limit`, `mode`).
    */
   snapshot(options?: SnapshotOptions<T>): Uint8Array {
-    const codec = checkOptions('History.snapshot', options).codec;
+    const codec = codecOption('History.snapshot', options);
     return writeHistorySnapshot(
       { mode: this.#mode, limit: this.#limit, nextRevision: this.#nextRevision, current: this.#current, revisions: this.#revisions.toArray() },
       codec,
@@ -429,8 +429,7 @@ function checkRevision(call: string, revision: unknown): void {
 
 function checkMove(call: string, options: UndoOptions | undefined): { dryRun: boolean } {
   const { dryRun = false } = checkOptions(call, options);
-  if (typeof dryRun !== 'boolean') throw new InvalidArgumentError(`${call}: expected \`dryRun\` to be a boolean, got ${describe(dryRun)}`);
-  return { dryRun };
+  return { dryRun: booleanOption(call, 'dryRun', dryRun) };
 }
 
 interface CheckedRollback {

@@ -1,6 +1,6 @@
 import { arenaOption } from './core/arena.js';
 import { CapacityError, InvalidArgumentError, NotFoundError, SnapshotError, StateError, asCall, describe } from './core/errors.js';
-import type { RestoreOptions, SnapshotOptions } from './core/snapshot.js';
+import { codecOption, type RestoreOptions, type SnapshotOptions } from './core/snapshot.js';
 import { integerOption, oneOf, options as checkOptions, priority as checkPriority, weight as checkWeight } from './core/validate.js';
 import type { Handle } from './structures/handle.js';
 import { PriorityQueue } from './structures/priority-queue.js';
@@ -730,7 +730,7 @@ export class Scheduler<T = unknown> {
   snapshot(options?: SnapshotOptions<T>): Uint8Array {
     const where = 'Scheduler.snapshot';
     this.#checkLive(where);
-    const codec = checkOptions(where, options).codec;
+    const codec = codecOption(where, options);
     const now = this.#now(where);
     this.#promote(now);
     const rows = this.#rows;

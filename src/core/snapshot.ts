@@ -145,7 +145,6 @@ export function decodeNumbers(where: string, text: unknown, length: number): Flo
   return new Float64Array(bytes.buffer);
 }
 
-/** Decodes every payload first, so a bad one fails the restore before anything is built. */
 /** Checks a `codec` option before anything is encoded or decoded (an error inside one is the payload's). */
 function checkCodec(where: string, codec: unknown): void {
   const given = codec as Partial<Codec<unknown>> | null;
@@ -154,6 +153,7 @@ function checkCodec(where: string, codec: unknown): void {
   }
 }
 
+/** Decodes every payload first, so a bad one fails the restore before anything is built. */
 export function decodePayloads<T>(where: string, encoded: unknown, codec: Codec<T>): T[] {
   checkCodec(where, codec);
   if (!Array.isArray(encoded) || encoded.some((e) => typeof e !== 'string')) throw new SnapshotError(`${where}: malformed payload list`);

@@ -99,6 +99,12 @@ export function options<T extends object>(where: string, value: T | undefined): 
   return value;
 }
 
+/** `value` when it is a boolean, else an InvalidArgumentError naming `where` and the option. */
+export function booleanOption(where: string, name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new InvalidArgumentError(`${where}: expected \`${name}\` to be a boolean, got ${describe(value)}`);
+  return value;
+}
+
 /** `value` when it is one of `choices`, else an InvalidArgumentError listing them. */
 export function oneOf<C extends string>(where: string, name: string, value: unknown, choices: readonly C[]): C {
   if (!choices.includes(value as C)) {

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, describe } from '../core/errors.js';
-import { oneOf } from '../core/validate.js';
+import { booleanOption, oneOf } from '../core/validate.js';
 
 export type BackoffType = 'fixed' | 'linear' | 'exponential';
 
@@ -56,9 +56,8 @@ export function backoffPolicy(where: string, value: unknown): BackoffPolicy {
     type: oneOf(where, 'backoff.type', type, ['fixed', 'linear', 'exponential']),
     base: milliseconds(where, 'backoff.base', base, false),
     max: milliseconds(where, 'backoff.max', max, true),
-    jitter,
+    jitter: booleanOption(where, 'backoff.jitter', jitter),
   };
-  if (typeof jitter !== 'boolean') throw new InvalidArgumentError(`${where}: expected \`backoff.jitter\` to be a boolean, got ${describe(jitter)}`);
   return Object.freeze(policy);
 }
 

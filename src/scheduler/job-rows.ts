@@ -327,7 +327,6 @@ export class JobRows<T> {
     numbers[at + TIME] = time;
   }
 
-  /** Its next attempt starts at `now`. */
   /** The job goes in flight at `now`, the `started`th start of its scheduler (which orders starts at one time). */
   startAttempt(job: Job, now: number, started: number): void {
     const numbers = this.#chunks[job >> CHUNK_BITS]!.numbers;

@@ -1,6 +1,7 @@
 import { Arena, arenaOption, disposedArena } from '../core/arena.js';
 import { CapacityError, InvalidArgumentError, describe } from '../core/errors.js';
 import {
+  booleanOption,
   options as checkOptions,
   priorities as checkPriorities,
   priority as checkPriority,
@@ -29,7 +30,7 @@ export class NumericPriorityQueue implements Iterable<number> {
 
   constructor(options?: Pick<PriorityQueueOptions, 'max' | 'arena'>) {
     const { max = false, arena } = checkOptions('NumericPriorityQueue', options);
-    if (typeof max !== 'boolean') throw new InvalidArgumentError(`NumericPriorityQueue: expected \`max\` to be a boolean, got ${describe(max)}`);
+    booleanOption('NumericPriorityQueue', 'max', max);
     this.#arena = arenaOption('NumericPriorityQueue', arena);
     this.#sign = max ? -1 : 1;
     const header = this.#arena.call('NumericPriorityQueue', 'heap_create', 0);

@@ -14,7 +14,7 @@ import {
   type RestoreOptions,
   type SnapshotOptions,
 } from '../core/snapshot.js';
-import { options as checkOptions, priorities as checkPriorities, priority as checkPriority, iterable, readOnce } from '../core/validate.js';
+import { booleanOption, options as checkOptions, priorities as checkPriorities, priority as checkPriority, iterable, readOnce } from '../core/validate.js';
 import type { Handle } from './handle.js';
 import { drainHeap, readInOrder } from './heap-drain.js';
 import { heapTop } from './heap-words.js';
@@ -70,8 +70,7 @@ const EARLY_READ_FROM = 1 << 14;
 /** `update`'s `behindEquals`, checked (the options object too). */
 function behindEqualsOption(options: UpdateOptions): boolean {
   const { behindEquals = false } = checkOptions('PriorityQueue.update', options);
-  if (typeof behindEquals !== 'boolean') throw new InvalidArgumentError(`PriorityQueue.update: expected \`behindEquals\` to be a boolean, got ${describe(behindEquals)}`);
-  return behindEquals;
+  return booleanOption('PriorityQueue.update', 'behindEquals', behindEquals);
 }
 
 /** Drops the payloads of every entry (their slots are freed by the core as it hands them over). */
@@ -108,8 +107,8 @@ export class PriorityQueue<T> implements Iterable<T> {
 
   constructor(options?: PriorityQueueOptions) {
     const { max = false, arena, eagerLookup = false } = checkOptions('PriorityQueue', options);
-    if (typeof max !== 'boolean') throw new InvalidArgumentError(`PriorityQueue: expected \`max\` to be a boolean, got ${describe(max)}`);
-    if (typeof eagerLookup !== 'boolean') throw new InvalidArgumentError(`PriorityQueue: expected \`eagerLookup\` to be a boolean, got ${describe(eagerLookup)}`);
+    booleanOption('PriorityQueue', 'max', max);
+    booleanOption('PriorityQueue', 'eagerLookup', eagerLookup);
     this.#arena = arenaOption('PriorityQueue', arena);
     this.#sign = max ? -1 : 1;
     const header = this.#arena.call('PriorityQueue', 'heap_create', 1);
@@ -207,13 +206,13 @@ export class PriorityQueue<T> implements Iterable<T> {
     checkPriorities(where, priorities);
     const arena = this.#arena;
     const chunk = arena.stagingItems;
-    if (!arena.call('PriorityQueue.pushMany', 'heap_reserve', this.#header, items.length)) throw this.#capacity('PriorityQueue.pushMany');
+    if (!arena.call(where, 'heap_reserve', this.#header, items.length)) throw this.#capacity(where);
     const handles: Handle[] = new Array(items.length);
     const from = this.#size;
     for (let start = 0; start < items.length; start += chunk) {
       const count = Math.min(chunk, items.length - start);
       stageKeys(arena.stagingNumbers(), priorities, start, count, this.#sign);
-      arena.call('PriorityQueue.pushMany', 'heap_append', this.#header, count); // refuses nothing: room was reserved
+      arena.call(where, 'heap_append', this.#header, count); // refuses nothing: room was reserved
       const out = arena.stagingNumbers();
       for (let k = 0; k < count; k++) {
         const handle = out[k]!;
@@ -222,7 +221,7 @@ export class PriorityQueue<T> implements Iterable<T> {
       }
       this.#size += count;
     }
-    arena.call('PriorityQueue.pushMany', 'heap_restore', this.#header, from);
+    arena.call(where, 'heap_restore', this.#header, from);
     return handles;
   }
 
