@@ -119,8 +119,8 @@ export class History<T> implements Iterable<HistoryRecord<T>> {
 
   /**
    * Makes `entry` the current revision and returns its revision number. The previous one becomes
-   * `superseded`; the redo side is cleared (in `'roll-forward'` mode it stays listed, before the new
-   * revision: nothing is discarded). Past `limit`, the oldest revision that is not pinned is
+   * `superseded`; the redo side is cleared: `redo` no longer reaches it (in `'roll-forward'` mode its
+   * revisions stay listed, before the new one: nothing is discarded). Past `limit`, the oldest revision that is not pinned is
    * dropped; when every one that could go is pinned, this throws CapacityError and changes nothing.
    */
   push(entry: T, options?: HistoryPushOptions): number {
