@@ -51,7 +51,7 @@
 // table): held at 1e6 132 ns a push + pop against 241 for the one tree, p99.9 1.3-1.5 µs, no pause
 // over 10 µs from the work itself, pages at 16.2 bytes an entry at their peak.
 
-import { allocate, canAllocate, canAllocateSurely, release } from "./memory";
+import { allocate, canAllocate, canAllocateIf, release } from "./memory";
 import { BLOCK, CAPACITY_FIELD, DATA, RUNS_RECORD, SIZE, blockBytes, copyEntry, entryAt, lineAligned, siftDownValue, siftUpValue } from "./heap";
 
 // ── shape (fixed in release builds; debug builds shrink it so that tests reach every path) ──────
@@ -268,7 +268,7 @@ function popTo(data: usize, size: u32, out: usize): void {
 function topUp(r: usize, want: u32, surely: bool = false): bool {
   let bytes = pageBytes();
   while (get(r, POOL_COUNT) < want) {
-    if (!(surely ? canAllocateSurely(bytes) : canAllocate(bytes))) return false;
+    if (!canAllocateIf(bytes, surely)) return false;
     let page = allocate(bytes);
     store<usize>(page, load<usize>(r + POOL));
     store<usize>(r + POOL, page);
@@ -732,7 +732,7 @@ function releaseOld(r: usize): void {
 export function enter(h: usize, sorted: bool, keep: bool, surely: bool = false): bool {
   let bytes = recordBytes();
   let total = <u64>bytes + <u64>(startNeed + paceNeed) * pageBytes();
-  if (!(surely ? canAllocateSurely(total) : canAllocate(total))) return false;
+  if (!canAllocateIf(total, surely)) return false;
   let r = allocate(bytes);
   memory.fill(r, 0, REGIONS);
   let one = lineAligned(r + REGIONS); // each region laid out as the heap's array is

@@ -74,7 +74,7 @@
 // measured the same as this sift-down, so the simpler one stays.
 
 import { CAPACITY, EMPTY, FOREIGN, OUT_OF_RANGE } from "./status";
-import { allocate, canAllocate, canAllocateSurely, release } from "./memory";
+import { allocate, canAllocate, canAllocateIf, canAllocateSurely, release } from "./memory";
 import { freeSlot, freeSlots, handleOf, indexOf, reserveSlots, resolve, setIndex, takeSlot } from "./slots";
 import { STAGING_ITEMS, stagingNumbers, stagingWords } from "./staging";
 import * as runs from "./heap-runs";
@@ -1368,7 +1368,7 @@ function popPartial(h: usize, count: u32, offset: u32): bool {
 /** A sort's block for `size` entries (scratch entries, then the counts; `drainSorted` hands entries over in it), or 0 if memory refuses. */
 function takeSortBlock(size: u32, surely: bool = false): usize {
   let bytes = (<u64>size << 4) + COUNTS_BYTES;
-  return (surely ? canAllocateSurely(bytes) : canAllocate(bytes)) ? allocate(<usize>bytes) : 0;
+  return canAllocateIf(bytes, surely) ? allocate(<usize>bytes) : 0;
 }
 
 // @ts-ignore: decorator

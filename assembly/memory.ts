@@ -51,6 +51,15 @@ export function canAllocateSurely(bytes: u64): bool {
   return <i64>memory.size() + pages <= <i64>pageLimit;
 }
 
+/**
+ * `canAllocateSurely` when `surely` (a request made after the call has changed something, where an
+ * allocator trap could no longer mean "nothing changed"), else `canAllocate`.
+ */
+// @ts-ignore: decorator
+@inline export function canAllocateIf(bytes: u64, surely: bool): bool {
+  return surely ? canAllocateSurely(bytes) : canAllocate(bytes);
+}
+
 /** Allocates a block the caller has checked with `canAllocate`. */
 export function allocate(bytes: usize): usize {
   pendingBytes = bytes;
