@@ -1,7 +1,7 @@
 import { arenaOption, type Arena } from './core/arena.js';
 import { InvalidArgumentError, NotFoundError, StateError, asCall, describe } from './core/errors.js';
 import { codecOption, type RestoreOptions, type SnapshotOptions } from './core/snapshot.js';
-import { booleanOption, integerOption, oneOf, options as checkOptions, weight as checkWeight } from './core/validate.js';
+import { booleanOption, functionOption, integerOption, oneOf, options as checkOptions, weight as checkWeight } from './core/validate.js';
 import { EarliestDeadline } from './balancer/weighted-round-robin.js';
 import { HeapTier } from './balancer/heap-tier.js';
 import { Lease } from './balancer/lease.js';
@@ -134,8 +134,8 @@ export class Balancer<W> implements Iterable<W> {
   constructor(options?: BalancerOptions) {
     const { strategy = 'least-loaded', clock = () => performance.now(), random = Math.random, slowStart, arena } = checkOptions('Balancer', options);
     oneOf('Balancer', 'strategy', strategy, STRATEGIES);
-    if (typeof clock !== 'function') throw new InvalidArgumentError(`Balancer: expected \`clock\` to be a function, got ${describe(clock)}`);
-    if (typeof random !== 'function') throw new InvalidArgumentError(`Balancer: expected \`random\` to be a function, got ${describe(random)}`);
+    functionOption('Balancer', 'clock', clock);
+    functionOption('Balancer', 'random', random);
     const memory = arenaOption('Balancer', arena);
     this.#strategy = strategy;
     this.#clock = clock;
@@ -419,6 +419,9 @@ export class Balancer<W> implements Iterable<W> {
   static restore<W>(bytes: Uint8Array, options?: RestoreOptions<W> & Pick<BalancerOptions, 'clock' | 'random' | 'arena'>): Balancer<W> {
     const where = 'Balancer.restore';
     const given = checkOptions(where, options);
+    if (given.clock !== undefined) functionOption(where, 'clock', given.clock);
+    if (given.random !== undefined) functionOption(where, 'random', given.random);
+    if (given.arena !== undefined) arenaOption(where, given.arena);
     const saved = readBalancerSnapshot<W>(bytes, given.codec, given.maxBytes);
     const balancer = new Balancer<W>({ strategy: saved.strategy, slowStart: saved.slowStart, clock: given.clock, random: given.random, arena: given.arena });
     try {

@@ -1,6 +1,6 @@
 import { CapacityError, InvalidArgumentError, NotFoundError, StateError, describe } from './core/errors.js';
 import { codecOption, type RestoreOptions, type SnapshotOptions } from './core/snapshot.js';
-import { booleanOption, integerOption, oneOf, options as checkOptions } from './core/validate.js';
+import { booleanOption, functionOption, integerOption, oneOf, options as checkOptions } from './core/validate.js';
 import { Queue } from './structures/queue.js';
 import { setStatus, snapshotOf, type HistoryRecord, type Revision, type RevisionStatus } from './history/record.js';
 import { readHistorySnapshot, writeHistorySnapshot } from './history/snapshot.js';
@@ -80,8 +80,7 @@ export class History<T> implements Iterable<HistoryRecord<T>> {
     const { limit = 10, mode = 'default', clock = Date.now } = checkOptions('History', options);
     this.#limit = integerOption('History', 'limit', limit);
     this.#mode = oneOf('History', 'mode', mode, ['default', 'roll-forward']);
-    if (typeof clock !== 'function') throw new InvalidArgumentError(`History: expected \`clock\` to be a function, got ${describe(clock)}`);
-    this.#clock = clock;
+    this.#clock = functionOption('History', 'clock', clock);
   }
 
   /** How many revisions are kept (the redo side included). */
@@ -277,6 +276,7 @@ export class History<T> implements Iterable<HistoryRecord<T>> {
    */
   static restore<T>(bytes: Uint8Array, options?: RestoreOptions<T> & Pick<HistoryOptions, 'clock'>): History<T> {
     const given = checkOptions('History.restore', options);
+    if (given.clock !== undefined) functionOption('History.restore', 'clock', given.clock);
     const saved = readHistorySnapshot<T>(bytes, given.codec, given.maxBytes);
     const history = new History<T>({ limit: saved.limit, mode: saved.mode, clock: given.clock });
     for (const revision of saved.revisions) history.#revisions.push(revision);

@@ -1,11 +1,11 @@
 import { arenaOption } from './core/arena.js';
 import { CapacityError, InvalidArgumentError, NotFoundError, SnapshotError, StateError, asCall, describe } from './core/errors.js';
 import { codecOption, type RestoreOptions, type SnapshotOptions } from './core/snapshot.js';
-import { integerOption, oneOf, options as checkOptions, priority as checkPriority, weight as checkWeight } from './core/validate.js';
+import { functionOption, integerOption, oneOf, options as checkOptions, priority as checkPriority, weight as checkWeight } from './core/validate.js';
 import type { Handle } from './structures/handle.js';
 import { PriorityQueue } from './structures/priority-queue.js';
 import { DEFAULT_BACKOFF, backoffPolicy, retryWait, type BackoffPolicy } from './scheduler/backoff.js';
-import { checkDelay, checkFunction, checkId, checkTenant, checkTime } from './scheduler/checks.js';
+import { checkDelay, checkId, checkTenant, checkTime } from './scheduler/checks.js';
 import { DeadLetters } from './scheduler/dead-letters.js';
 import { DeferredEvents } from './scheduler/events.js';
 import { FairShare, type Tenant } from './scheduler/fair-share.js';
@@ -119,11 +119,11 @@ export class Scheduler<T = unknown> {
     this.#maxDelayed = given.maxDelayed === undefined ? Infinity : integerOption(where, 'maxDelayed', given.maxDelayed);
     this.#tenantCapacity = given.tenantCapacity === undefined ? Infinity : integerOption(where, 'tenantCapacity', given.tenantCapacity);
     this.#limited = this.#maxDelayed !== Infinity || this.#tenantCapacity !== Infinity;
-    this.#clock = given.clock === undefined ? defaultClock : checkFunction(where, 'clock', given.clock);
+    this.#clock = given.clock === undefined ? defaultClock : functionOption(where, 'clock', given.clock);
     this.#defaultAttempts = given.defaultAttempts === undefined ? 1 : integerOption(where, 'defaultAttempts', given.defaultAttempts);
     this.#backoff = given.backoff === undefined ? DEFAULT_BACKOFF : backoffPolicy(where, given.backoff);
     this.#maxDeadLetters = given.maxDeadLetters === undefined ? Infinity : integerOption(where, 'maxDeadLetters', given.maxDeadLetters);
-    const random = given.random === undefined ? Math.random : checkFunction(where, 'random', given.random);
+    const random = given.random === undefined ? Math.random : functionOption(where, 'random', given.random);
     this.#random = () => {
       this.#blocked = true;
       try {
@@ -617,7 +617,7 @@ export class Scheduler<T = unknown> {
 
   on<K extends keyof SchedulerEvents<T>>(name: K, listener: Listener<T, K>): this {
     this.#checkLive('Scheduler.on');
-    this.#events.on(this.#checkEvent('Scheduler.on', name), checkFunction('Scheduler.on', 'listener', listener) as Listener<unknown, K>);
+    this.#events.on(this.#checkEvent('Scheduler.on', name), functionOption('Scheduler.on', 'listener', listener) as Listener<unknown, K>);
     return this;
   }
 
@@ -629,7 +629,7 @@ export class Scheduler<T = unknown> {
   /** Listens for the next `name` event only. */
   once<K extends keyof SchedulerEvents<T>>(name: K, listener: Listener<T, K>): this {
     this.#checkLive('Scheduler.once');
-    this.#events.once(this.#checkEvent('Scheduler.once', name), checkFunction('Scheduler.once', 'listener', listener) as Listener<unknown, K>);
+    this.#events.once(this.#checkEvent('Scheduler.once', name), functionOption('Scheduler.once', 'listener', listener) as Listener<unknown, K>);
     return this;
   }
 
@@ -642,7 +642,7 @@ export class Scheduler<T = unknown> {
   run(handler: Handler<T>, options?: RunOptions): Promise<void> {
     const where = 'Scheduler.run';
     this.#checkLive(where);
-    checkFunction(where, 'handler', handler);
+    functionOption(where, 'handler', handler);
     const given = checkOptions(where, options);
     const concurrency = given.concurrency === undefined ? 1 : integerOption(where, 'concurrency', given.concurrency);
     const timeout = given.timeout;
@@ -792,6 +792,9 @@ export class Scheduler<T = unknown> {
   ): Scheduler<T> {
     const where = 'Scheduler.restore';
     const given = checkOptions(where, options);
+    if (given.clock !== undefined) functionOption(where, 'clock', given.clock);
+    if (given.random !== undefined) functionOption(where, 'random', given.random);
+    if (given.arena !== undefined) arenaOption(where, given.arena);
     const saved = readSchedulerSnapshot<T>(bytes, given.codec, given.maxBytes);
     const held = saved.lines.reduce((n, line) => n + line.jobs.length, 0) + saved.delayed.length + saved.inFlight.length;
     if (held > saved.capacity) throw new SnapshotError(`${where}: ${held} jobs exceed the snapshot's capacity (${saved.capacity})`);
@@ -902,8 +905,10 @@ export class Scheduler<T = unknown> {
     return 'Scheduler';
   }
 
+  /** `stats()`, for logs; a disposed scheduler answers with its counts at 0 rather than throwing. */
   toJSON(): SchedulerStats {
-    return this.stats();
+    if (!this.#disposed) return this.stats();
+    return { waiting: 0, delayed: 0, inFlight: 0, dead: 0, size: 0, capacity: this.#capacity, paused: this.#paused, oldestWait: 0, tenants: {} };
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {

@@ -254,6 +254,9 @@ export class Arena {
    * happened inside the core, and poisons the arena. @internal
    */
   trapped(name: string, error: unknown): unknown {
+    if (error instanceof PoisonedArenaError && error.message.startsWith(REFUSED)) {
+      return new PoisonedArenaError(`${name}: ${error.message}`, { cause: error.cause });
+    }
     if (error instanceof FlatschedError || error instanceof TypeError) return error;
     // The allocator traps (`unreachable`), before changing anything, when it finds no free block and
     // the memory cannot grow; structures allocate before they change, so that trap is only a full
@@ -277,14 +280,13 @@ export class Arena {
     this.memoryOpen = false;
     const raw = this.core as unknown as Record<string, unknown>;
     const refused: Record<string, unknown> = {};
-    for (const name of Object.keys(raw)) {
-      refused[name] =
-        typeof raw[name] === 'function'
-          ? () => {
-              throw new PoisonedArenaError(`${name}: this arena is poisoned (its core trapped earlier) and refuses further calls`, { cause: this.#poisonCause });
-            }
-          : raw[name];
-    }
+    // The structures' calls name themselves when a core call throws; these stand-ins cannot know
+    // which call that is, so they name the first fault instead of a core export.
+    const first = (this.#poisonCause as Error)?.message ?? describe(this.#poisonCause);
+    const refuse = () => {
+      throw new PoisonedArenaError(`${REFUSED} (its core trapped earlier: ${first}) and refuses further calls`, { cause: this.#poisonCause });
+    };
+    for (const name of Object.keys(raw)) refused[name] = typeof raw[name] === 'function' ? refuse : raw[name];
     this.core = refused as unknown as CoreExports;
     this.raw = this.core;
   }
@@ -333,6 +335,9 @@ export function disposedArena(kind: string): Arena {
   disposedArenas.set(kind, arena);
   return arena;
 }
+
+/** How the stand-ins of a poisoned arena's exports begin their message; `trapped` prefixes the call. */
+const REFUSED = 'this arena is poisoned';
 
 /** One stand-in per kind, shared: building one per `dispose()` was ~40% of create + dispose. */
 const disposedArenas = new Map<string, Arena>();

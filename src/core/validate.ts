@@ -105,6 +105,12 @@ export function booleanOption(where: string, name: string, value: unknown): bool
   return value;
 }
 
+/** `value` when it is a function, else an InvalidArgumentError naming `where` and the option. */
+export function functionOption<F>(where: string, name: string, value: F): F {
+  if (typeof value !== 'function') throw new InvalidArgumentError(`${where}: expected \`${name}\` to be a function, got ${describe(value)}`);
+  return value;
+}
+
 /** `value` when it is one of `choices`, else an InvalidArgumentError listing them. */
 export function oneOf<C extends string>(where: string, name: string, value: unknown, choices: readonly C[]): C {
   if (!choices.includes(value as C)) {

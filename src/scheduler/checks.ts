@@ -30,7 +30,3 @@ export function checkTenant(where: string, value: unknown): string {
   return value;
 }
 
-export function checkFunction<F>(where: string, name: string, value: F): F {
-  if (typeof value !== 'function') throw new InvalidArgumentError(`${where}: expected \`${name}\` to be a function, got ${describe(value)}`);
-  return value;
-}

@@ -40,7 +40,13 @@ export class NumericPriorityQueue implements Iterable<number> {
     blockRegistry.register(this, { arena: this.#arena, header, dispose: 'heap_dispose' }, this);
   }
 
+  /** 0 once disposed; a poisoned arena throws. */
   get size(): number {
+    return this.#disposed ? 0 : this.#length();
+  }
+
+  /** The size, throwing StateError or PoisonedArenaError once the arena is closed to this queue. */
+  #length(): number {
     const arena = this.#arena;
     return arena.memoryOpen === true ? heapSize(arena.words(), this.#at) : arena.core.heap_size(this.#header);
   }
@@ -93,7 +99,7 @@ export class NumericPriorityQueue implements Iterable<number> {
     }
     if (first >= 0) return first;
     // -1 from a queue that holds items: memory refused what the push needed, and nothing changed.
-    if (this.size > 0) throw this.#capacity('NumericPriorityQueue.popPush');
+    if (this.#length() > 0) throw this.#capacity('NumericPriorityQueue.popPush');
     this.push(id, priority);
     return undefined;
   }
@@ -122,7 +128,7 @@ export class NumericPriorityQueue implements Iterable<number> {
     checkPriorities(where, priorities);
     const arena = this.#arena;
     if (!arena.call(where, 'heap_reserve', this.#header, ids.length)) throw this.#capacity(where);
-    const from = this.size;
+    const from = this.#length();
     for (let start = 0; start < ids.length; start += arena.stagingItems) {
       const count = Math.min(arena.stagingItems, ids.length - start);
       stageKeys(arena.stagingNumbers(), priorities, start, count, this.#sign);
@@ -132,7 +138,7 @@ export class NumericPriorityQueue implements Iterable<number> {
       arena.call(where, 'heap_append', this.#header, count); // refuses nothing: room was reserved
     }
     arena.call(where, 'heap_restore', this.#header, from);
-    return this.size;
+    return this.#length();
   }
 
   /**
@@ -148,7 +154,7 @@ export class NumericPriorityQueue implements Iterable<number> {
       throw new InvalidArgumentError('NumericPriorityQueue.popMany: expected `priorities` to be a Float64Array at least as long as `ids`');
     }
     const sign = this.#sign;
-    return drainHeap(this.#arena, 'NumericPriorityQueue.popMany', this.#header, this.size, ids.length, (keys, items, count, at) => {
+    return drainHeap(this.#arena, 'NumericPriorityQueue.popMany', this.#header, this.#length(), ids.length, (keys, items, count, at) => {
       ids.set(items.subarray(0, count), at);
       if (priorities) for (let k = 0; k < count; k++) priorities[at + k] = sign * keys[k]!;
     });
@@ -163,9 +169,10 @@ export class NumericPriorityQueue implements Iterable<number> {
   }
 
   get bytes(): number {
-    return this.#arena.core.heap_bytes(this.#header);
+    return this.#disposed ? 0 : this.#arena.core.heap_bytes(this.#header);
   }
 
+  /** Frees the queue's memory now. Later calls throw StateError; `size` and `bytes` answer 0. */
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
@@ -178,7 +185,7 @@ export class NumericPriorityQueue implements Iterable<number> {
   *entries(): IterableIterator<[number, number]> {
     const pairs: [number, number][] = [];
     const sign = this.#sign;
-    readInOrder(this.#arena, 'NumericPriorityQueue.entries', this.#header, this.size, (keys, ids, count) => {
+    readInOrder(this.#arena, 'NumericPriorityQueue.entries', this.#header, this.#length(), (keys, ids, count) => {
       for (let k = 0; k < count; k++) pairs.push([ids[k]!, sign * keys[k]!]);
     });
     yield* pairs;
@@ -189,7 +196,7 @@ export class NumericPriorityQueue implements Iterable<number> {
   }
 
   toJSON(): { size: number; max: boolean; entries: [number, number][] } {
-    return { size: this.size, max: this.max, entries: [...this.entries()] };
+    return { size: this.#length(), max: this.max, entries: [...this.entries()] };
   }
 
   get [Symbol.toStringTag](): string {
@@ -197,6 +204,6 @@ export class NumericPriorityQueue implements Iterable<number> {
   }
 
   #capacity(call: string): CapacityError {
-    return new CapacityError(`${call}: the arena's memory (maxMemory ${this.#arena.maxMemory} bytes) is exhausted at ${this.size} items`);
+    return new CapacityError(`${call}: the arena's memory (maxMemory ${this.#arena.maxMemory} bytes) is exhausted at ${this.#length()} items`);
   }
 }

@@ -62,7 +62,13 @@ export class NumericQueue implements Iterable<number> {
     return queue;
   }
 
+  /** 0 once disposed; a poisoned arena throws. */
   get size(): number {
+    return this.#disposed ? 0 : this.#length();
+  }
+
+  /** The size, throwing StateError or PoisonedArenaError once the arena is closed to this queue. */
+  #length(): number {
     const arena = this.#arena;
     return arena.memoryOpen === true ? ringLength(arena.words(), this.#at) : arena.core.ring_length(this.#header);
   }
@@ -111,18 +117,18 @@ export class NumericQueue implements Iterable<number> {
   }
 
   peek(): number | undefined {
-    return this.size === 0 ? undefined : this.#read(0);
+    return this.#length() === 0 ? undefined : this.#read(0);
   }
 
   peekBack(): number | undefined {
-    const size = this.size;
+    const size = this.#length();
     return size === 0 ? undefined : this.#read(size - 1);
   }
 
   /** The id at `index` from the front (negative counts from the back). */
   at(index: number): number | undefined {
     if (!Number.isInteger(index)) throw new InvalidArgumentError(`NumericQueue.at: expected an integer index, got ${describe(index)}`);
-    const size = this.size;
+    const size = this.#length();
     const i = index < 0 ? size + index : index;
     if (i < 0 || i >= size) return undefined;
     return this.#read(i);
@@ -136,7 +142,7 @@ export class NumericQueue implements Iterable<number> {
     const where = 'NumericQueue.pushMany';
     const ids = readOnce(where, given, 'ids');
     checkWords(where, ids);
-    const size = this.size; // throws if the arena is closed
+    const size = this.#length(); // throws once the arena is closed
     if (size + ids.length > this.#capacity && !this.#dropOldest) {
       throw new CapacityError(`${where}: capacity (${this.#capacity}) exceeded: ${size} held, ${ids.length} pushed`);
     }
@@ -150,7 +156,7 @@ export class NumericQueue implements Iterable<number> {
   /** Removes up to `out.length` ids from the front into `out`; returns how many. */
   shiftMany(out: Uint32Array): number {
     if (!(out instanceof Uint32Array)) throw new InvalidArgumentError(`NumericQueue.shiftMany: expected a Uint32Array, got ${describe(out)}`);
-    const count = Math.min(out.length, this.size); // throws if the arena is closed
+    const count = Math.min(out.length, this.#length()); // throws once the arena is closed
     if (count > 0) ringTakeFront(this.#arena.words(), this.#at, out, count);
     return count;
   }
@@ -164,9 +170,10 @@ export class NumericQueue implements Iterable<number> {
   }
 
   get bytes(): number {
-    return this.#arena.core.ring_bytes(this.#header);
+    return this.#disposed ? 0 : this.#arena.core.ring_bytes(this.#header);
   }
 
+  /** Frees the structure's memory now. Later calls throw StateError; `size` and `bytes` answer 0. */
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
@@ -182,7 +189,7 @@ export class NumericQueue implements Iterable<number> {
   /** Ids front to back, as a Uint32Array; the queue is not changed. */
   toArray(): Uint32Array {
     const arena = this.#arena;
-    const out = new Uint32Array(this.size);
+    const out = new Uint32Array(this.#length());
     for (let from = 0; from < out.length; ) {
       const count = arena.core.ring_read(this.#header, from, arena.stagingItems);
       out.set(arena.stagingWords().subarray(0, count), from);
@@ -206,7 +213,7 @@ export class NumericQueue implements Iterable<number> {
   }
 
   #full(call: string): CapacityError {
-    if (this.size >= this.#capacity) return new CapacityError(`${call}: capacity (${this.#capacity}) exceeded`);
-    return new CapacityError(`${call}: the arena's memory (maxMemory ${this.#arena.maxMemory} bytes) is exhausted at ${this.size} ids`);
+    if (this.#length() >= this.#capacity) return new CapacityError(`${call}: capacity (${this.#capacity}) exceeded`);
+    return new CapacityError(`${call}: the arena's memory (maxMemory ${this.#arena.maxMemory} bytes) is exhausted at ${this.#length()} ids`);
   }
 }

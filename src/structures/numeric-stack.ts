@@ -47,7 +47,13 @@ export class NumericStack implements Iterable<number> {
     return stack;
   }
 
+  /** 0 once disposed; a poisoned arena throws. */
   get size(): number {
+    return this.#disposed ? 0 : this.#length();
+  }
+
+  /** The size, throwing StateError or PoisonedArenaError once the arena is closed to this stack. */
+  #length(): number {
     const arena = this.#arena;
     if (arena.memoryOpen === true) return this.#bounded ? ringLength(arena.words(), this.#at) : stackLength(arena.words(), this.#at);
     return this.#bounded ? arena.core.ring_length(this.#header) : arena.core.stack_length(this.#header);
@@ -81,14 +87,14 @@ export class NumericStack implements Iterable<number> {
   }
 
   peek(): number | undefined {
-    const size = this.size;
+    const size = this.#length();
     return size === 0 ? undefined : this.#read(size - 1);
   }
 
   /** The id at `index` from the bottom (negative counts from the top). */
   at(index: number): number | undefined {
     if (!Number.isInteger(index)) throw new InvalidArgumentError(`NumericStack.at: expected an integer index, got ${describe(index)}`);
-    const size = this.size;
+    const size = this.#length();
     const i = index < 0 ? size + index : index;
     return i < 0 || i >= size ? undefined : this.#read(i);
   }
@@ -99,7 +105,7 @@ export class NumericStack implements Iterable<number> {
     const ids = readOnce(where, given, 'ids');
     checkWords(where, ids);
     const arena = this.#arena;
-    const needed = Math.min(this.size + ids.length, this.#limit); // `size` throws if the arena is closed
+    const needed = Math.min(this.#length() + ids.length, this.#limit); // throws once the arena is closed
     const words = arena.words();
     if (needed > (this.#bounded ? ringCapacity(words, this.#at) : stackCapacity(words, this.#at))) {
       const room = this.#bounded ? arena.call(where, 'ring_reserve', this.#header, ids.length) : arena.call(where, 'stack_reserve', this.#header, ids.length);
@@ -112,7 +118,7 @@ export class NumericStack implements Iterable<number> {
   /** Pops up to `out.length` ids, the top first, into `out`; returns how many. */
   popMany(out: Uint32Array): number {
     if (!(out instanceof Uint32Array)) throw new InvalidArgumentError(`NumericStack.popMany: expected a Uint32Array, got ${describe(out)}`);
-    const count = Math.min(out.length, this.size); // `size` throws if the arena is closed
+    const count = Math.min(out.length, this.#length()); // throws once the arena is closed
     if (count === 0) return 0;
     const words = this.#arena.words();
     if (this.#bounded) ringTakeBack(words, this.#at, out, count);
@@ -133,10 +139,12 @@ export class NumericStack implements Iterable<number> {
   }
 
   get bytes(): number {
+    if (this.#disposed) return 0;
     const core = this.#arena.core;
     return this.#bounded ? core.ring_bytes(this.#header) : core.stack_bytes(this.#header);
   }
 
+  /** Frees the structure's memory now. Later calls throw StateError; `size` and `bytes` answer 0. */
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
@@ -151,7 +159,7 @@ export class NumericStack implements Iterable<number> {
   /** Ids from the top down; the stack is not changed. */
   *[Symbol.iterator](): IterableIterator<number> {
     // Live, as an array's iterator is: ids popped meanwhile are skipped, never read from where they were.
-    for (let i = this.size - 1; i >= 0; i = Math.min(i, this.size) - 1) yield this.#read(i);
+    for (let i = this.#length() - 1; i >= 0; i = Math.min(i, this.#length()) - 1) yield this.#read(i);
   }
 
   toArray(): number[] {
@@ -174,6 +182,6 @@ export class NumericStack implements Iterable<number> {
   }
 
   #exhausted(call: string): CapacityError {
-    return new CapacityError(`${call}: the arena's memory (maxMemory ${this.#arena.maxMemory} bytes) is exhausted at ${this.size} ids`);
+    return new CapacityError(`${call}: the arena's memory (maxMemory ${this.#arena.maxMemory} bytes) is exhausted at ${this.#length()} ids`);
   }
 }

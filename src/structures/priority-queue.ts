@@ -396,10 +396,10 @@ export class PriorityQueue<T> implements Iterable<T> {
 
   /** Bytes this queue holds in the core (payloads are JS values and not counted). */
   get bytes(): number {
-    return this.#arena.core.heap_bytes(this.#header);
+    return this.#disposed ? 0 : this.#arena.core.heap_bytes(this.#header);
   }
 
-  /** Frees the queue's memory now. Any later call throws StateError. */
+  /** Frees the queue's memory now. Later calls throw StateError; `size` and `bytes` answer 0. */
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;

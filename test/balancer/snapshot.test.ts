@@ -168,4 +168,13 @@ describe('Balancer snapshots', () => {
     expect(() => b.snapshot()).toThrow(StateError);
     expect(() => b.snapshot()).toThrow('Balancer.snapshot: this balancer was disposed');
   });
+
+  it('checks the clock, random source and arena it is given under its own name, before reading', () => {
+    const bytes = new Balancer<string>().snapshot();
+    expect(() => Balancer.restore(bytes, { clock: 5 as never })).toThrow('Balancer.restore: expected `clock` to be a function, got 5');
+    expect(() => Balancer.restore(bytes, { random: null as never })).toThrow('Balancer.restore: expected `random` to be a function, got null');
+    expect(() => Balancer.restore(bytes, { arena: 1 as never })).toThrow(InvalidArgumentError);
+    expect(() => Balancer.restore(bytes, { arena: 1 as never })).toThrow(/^Balancer\.restore: expected `arena`/);
+    expect(() => Balancer.restore(new Uint8Array(3), { clock: 5 as never })).toThrow(/`clock`/);
+  });
 });

@@ -93,6 +93,12 @@ describe('History snapshots', () => {
     }
     expect(History.restore(forge(() => {})).size).toBe(4);
   });
+
+  it('checks the clock it is given under its own name, before reading', () => {
+    const bytes = sample().snapshot();
+    expect(() => History.restore(bytes, { clock: 5 as never })).toThrow('History.restore: expected `clock` to be a function, got 5');
+    expect(() => History.restore(new Uint8Array(3), { clock: 5 as never })).toThrow(/`clock`/);
+  });
 });
 
 describe('History faults: callbacks', () => {

@@ -313,4 +313,13 @@ describe('Scheduler snapshots', () => {
     s.dispose();
     expect(() => s.snapshot()).toThrow('Scheduler.snapshot: the scheduler was disposed');
   });
+
+  it('checks the clock, random source and arena it is given under its own name, before reading', () => {
+    const bytes = new Scheduler<string>().snapshot();
+    expect(() => Scheduler.restore(bytes, { clock: 5 as never })).toThrow('Scheduler.restore: expected `clock` to be a function, got 5');
+    expect(() => Scheduler.restore(bytes, { random: 'x' as never })).toThrow('Scheduler.restore: expected `random` to be a function, got "x"');
+    expect(() => Scheduler.restore(bytes, { arena: {} as never })).toThrow(/^Scheduler\.restore: expected `arena`/);
+    // the options come first: a bad clock with damaged bytes names the clock
+    expect(() => Scheduler.restore(new Uint8Array(3), { clock: 5 as never })).toThrow(/`clock`/);
+  });
 });
