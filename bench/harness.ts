@@ -58,7 +58,7 @@ export interface Case {
   /** Bodies return promises (the async pools). */
   readonly async?: boolean;
   /** Overrides of the plan for heavy cases. */
-  readonly plan?: Partial<Plan>;
+  readonly plan?: Partial<Plan> | undefined;
   /**
    * A contender's state of one round rests (`Prepared.rest`) and is disposed only once its next
    * round's state is prepared, so one of each lives through the collections between contenders,
@@ -122,7 +122,7 @@ export interface Measurement {
    * Each round's median in nanoseconds per operation, in round order (NaN for a round it did not
    * finish, null in the JSON). Absent in results written before it was recorded.
    */
-  readonly rounds?: readonly number[];
+  readonly rounds?: readonly number[] | undefined;
   /**
    * For ours: the fastest baseline of the group's time over ours, round by round (see `compare`);
    * above 1 ours is faster.

@@ -33,28 +33,28 @@ export interface BalancerOptions {
    * Ties go to the worker picked least recently, so equal workers take turns.
    * @default 'least-loaded'
    */
-  readonly strategy?: BalancerStrategy;
+  readonly strategy?: BalancerStrategy | undefined;
   /**
    * The time source for slow start, in any unit (`slowStart.window` is in the same unit).
    * @default () => performance.now()
    */
-  readonly clock?: () => number;
+  readonly clock?: (() => number) | undefined;
   /**
    * The random source p2c samples with: a function returning numbers in [0, 1). Pass
    * `seededRandom(seed)` to make choices reproducible.
    * @default Math.random
    */
-  readonly random?: () => number;
+  readonly random?: (() => number) | undefined;
   /**
    * Ramp a new or recovered worker's weight up from a floor over a window, so a cold worker is not
    * flooded (weighted strategies only: round-robin ignores weights). Off when absent.
    */
-  readonly slowStart?: SlowStartOptions;
+  readonly slowStart?: SlowStartOptions | undefined;
   /**
    * The arena whose memory holds the balancer's queues.
    * @default the realm's default arena
    */
-  readonly arena?: Arena;
+  readonly arena?: Arena | undefined;
 }
 
 export interface AddWorkerOptions {
@@ -62,29 +62,29 @@ export interface AddWorkerOptions {
    * The worker's id for `remove`, `drain`, `setLoad`…
    * @default the worker itself when it is a string or a finite number, else a number issued from 1 up
    */
-  readonly id?: WorkerId;
+  readonly id?: WorkerId | undefined;
   /**
    * Its share relative to the others (least-loaded and p2c compare load / weight).
    * @default 1
    * @minimum 1e-9
    * @maximum 1e9
    */
-  readonly weight?: number;
+  readonly weight?: number | undefined;
   /**
    * The most load it takes: a lease whose cost would pass it goes elsewhere. Unbounded when absent.
    * @minimum 1 (integer)
    */
-  readonly capacity?: number;
+  readonly capacity?: number | undefined;
   /**
    * A backup worker is picked only when no primary worker can take the lease.
    * @default false
    */
-  readonly backup?: boolean;
+  readonly backup?: boolean | undefined;
   /**
    * Whether the worker ramps up under the balancer's `slowStart` (false: it is warm already).
    * @default true when the balancer has `slowStart`
    */
-  readonly slowStart?: boolean;
+  readonly slowStart?: boolean | undefined;
 }
 
 /** One worker as `stats()` reports it. */
@@ -177,7 +177,7 @@ export class Balancer<W> implements Iterable<W> {
    * Adds a worker and returns its id. It is available at once (under slow start, at a reduced
    * weight at first). A duplicate id is an error.
    */
-  add(worker: W, options?: AddWorkerOptions): WorkerId {
+  add(worker: Exclude<W, undefined>, options?: AddWorkerOptions): WorkerId {
     this.#live('Balancer.add');
     const { id, weight = 1, capacity, backup = false, slowStart = true } = checkOptions('Balancer.add', options);
     if (worker === undefined) throw new InvalidArgumentError('Balancer.add: expected a worker, got undefined');
@@ -488,7 +488,7 @@ export class Balancer<W> implements Iterable<W> {
   }
 
   /** The workers, in the order they were added. */
-  *[Symbol.iterator](): IterableIterator<W> {
+  *[Symbol.iterator](): Generator<W, void, unknown> {
     this.#live('Balancer[Symbol.iterator]');
     for (const member of this.#members.values()) yield member.worker;
   }

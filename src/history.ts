@@ -15,7 +15,7 @@ export interface HistoryOptions {
    * @default 10 (as Helm's `--history-max`)
    * @minimum 1
    */
-  readonly limit?: number;
+  readonly limit?: number | undefined;
   /**
    * What a rollback does with the revisions newer than its target:
    * - `'default'`: discards them, as popping a stack of deployments does;
@@ -23,33 +23,33 @@ export interface HistoryOptions {
    *   target's entry as a new revision, as `kubectl rollout undo` and `helm rollback` do.
    * @default 'default'
    */
-  readonly mode?: HistoryMode;
+  readonly mode?: HistoryMode | undefined;
   /**
    * The time source for each record's `at`, recorded as read (a wall clock set back shows as such).
    * It must not call back into the history.
    * @default Date.now
    */
-  readonly clock?: () => number;
+  readonly clock?: (() => number) | undefined;
 }
 
 export interface HistoryPushOptions {
   /** Why this revision was made (a commit message, a ticket, "hotfix"…). */
-  readonly reason?: string;
+  readonly reason?: string | undefined;
 }
 
 export interface RollbackOptions {
   /** Return the entry that would become current, and change nothing. @default false */
-  readonly dryRun?: boolean;
+  readonly dryRun?: boolean | undefined;
   /**
    * The reason recorded on the revision a roll-forward rollback makes.
    * @default `rollback to <revision>`
    */
-  readonly reason?: string;
+  readonly reason?: string | undefined;
 }
 
 export interface UndoOptions {
   /** Return the entry that would become current, and change nothing. @default false */
-  readonly dryRun?: boolean;
+  readonly dryRun?: boolean | undefined;
 }
 
 /** Picks the revision to roll back to; called on older revisions, newest first. */
@@ -122,7 +122,7 @@ export class History<T> implements Iterable<HistoryRecord<T>> {
    * revisions stay listed, before the new one: nothing is discarded). Past `limit`, the oldest revision that is not pinned is
    * dropped; when every one that could go is pinned, this throws CapacityError and changes nothing.
    */
-  push(entry: T, options?: HistoryPushOptions): number {
+  push(entry: Exclude<T, undefined>, options?: HistoryPushOptions): number {
     this.#enter('History.push');
     const { reason } = checkOptions('History.push', options);
     if (entry === undefined) throw new InvalidArgumentError('History.push: expected an entry, got undefined');
@@ -286,7 +286,7 @@ export class History<T> implements Iterable<HistoryRecord<T>> {
   }
 
   /** Records newest first. */
-  *[Symbol.iterator](): IterableIterator<HistoryRecord<T>> {
+  *[Symbol.iterator](): Generator<HistoryRecord<T>, void, unknown> {
     const revisions = this.#revisions;
     for (let i = revisions.size - 1; i >= 0; i--) yield snapshotOf(revisions.at(i)!);
   }

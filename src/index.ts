@@ -1,4 +1,4 @@
-export { init, initSync, type InitOptions } from './core/module.js';
+export { init, initSync, type InitOptions, type InitSyncOptions } from './core/module.js';
 export { Arena, type ArenaOptions } from './core/arena.js';
 export {
   FlatschedError,

@@ -7,7 +7,7 @@ export interface BackendSpec {
   /** Its id in the balancer, in `x-backend` and in the admin paths. @default 'b1', 'b2', … */
   readonly id?: string;
   /** Its share relative to the others: least-loaded compares in-flight requests / weight. @default 1 */
-  readonly weight?: number;
+  readonly weight?: number | undefined;
   /** The most requests it is sent at once; past it, the request goes elsewhere. Unbounded when absent. */
   readonly capacity?: number;
   /** An upstream that already runs. Without it, the gateway starts a stand-in on 127.0.0.1. */

@@ -16,14 +16,14 @@ export interface SlowStartOptions {
    * @default 0.1
    * @minimum > 0; at most 1
    */
-  readonly floor?: number;
+  readonly floor?: number | undefined;
   /**
    * In how many equal steps the weight rises over the window. Each step re-keys the worker once,
    * so a ramp costs `steps` heap updates however many picks happen meanwhile.
    * @default 10
    * @minimum 1
    */
-  readonly steps?: number;
+  readonly steps?: number | undefined;
 }
 
 /** The clock time at which step `k` of a ramp begun at `start` is reached. */

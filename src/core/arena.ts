@@ -26,12 +26,12 @@ export interface ArenaOptions {
    * @default 1 GiB
    * @minimum 2 MiB; at most 2 GiB
    */
-  readonly maxMemory?: number;
+  readonly maxMemory?: number | undefined;
   /**
    * The compiled module to instantiate (for example the debug build in tests).
    * @default the library's own module (`init`)
    */
-  readonly module?: WebAssembly.Module;
+  readonly module?: WebAssembly.Module | undefined;
 }
 
 // Tags of live arenas. A tag is reused only after every other one has been handed out since, and

@@ -9,13 +9,16 @@
 import { StateError, InvalidArgumentError, describe } from './errors.js';
 import { wasmBase64 } from './wasm.generated.js';
 
-export interface InitOptions {
+export interface InitSyncOptions {
   /** A module already compiled (workerd's `import wasm from 'flatsched/wasm'`, a cache, …). */
-  readonly module?: WebAssembly.Module;
+  readonly module?: WebAssembly.Module | undefined;
   /** The `.wasm` bytes, compiled here. */
-  readonly bytes?: BufferSource;
-  /** Where to fetch the `.wasm` from (async `init` only): uses `compileStreaming` when it can. */
-  readonly url?: string | URL;
+  readonly bytes?: BufferSource | undefined;
+}
+
+export interface InitOptions extends InitSyncOptions {
+  /** Where to fetch the `.wasm` from: uses `compileStreaming` when it can. */
+  readonly url?: string | URL | undefined;
 }
 
 let compiled: WebAssembly.Module | undefined;
@@ -47,7 +50,7 @@ function checkOptions(where: string, options: InitOptions | undefined): InitOpti
 }
 
 /** Compiles (or adopts) the core module synchronously. Later calls keep the first module. */
-export function initSync(options?: InitOptions): void {
+export function initSync(options?: InitSyncOptions): void {
   const { module, bytes, url } = checkOptions('initSync', options);
   if (compiled) return;
   if (url !== undefined) throw new InvalidArgumentError('initSync: `url` needs the async `init()`');

@@ -30,7 +30,11 @@ export interface Codec<T> {
   decode(text: string): T;
 }
 
-export const jsonCodec: Codec<unknown> = {
+/**
+ * The default codec: JSON, as lossy as JSON is (no undefined, Map, Date or bigint). Its `decode`
+ * is generic so that it fits a `Codec<T>` of any payload type.
+ */
+export const jsonCodec: { encode(value: unknown): string; decode<T = unknown>(text: string): T } = {
   encode(value) {
     const text = JSON.stringify(value);
     if (text === undefined) throw new SnapshotError(`snapshot: the JSON codec cannot encode ${describe(value)}; pass a codec`);
@@ -41,12 +45,12 @@ export const jsonCodec: Codec<unknown> = {
 
 export interface SnapshotOptions<T> {
   /** How payloads become text and back. @default JSON */
-  readonly codec?: Codec<T>;
+  readonly codec?: Codec<T> | undefined;
 }
 
 export interface RestoreOptions<T> extends SnapshotOptions<T> {
   /** The most bytes accepted. @default 256 MiB */
-  readonly maxBytes?: number;
+  readonly maxBytes?: number | undefined;
 }
 
 /** The `codec` of snapshot or restore options (checked to be an options object), JSON when absent. */

@@ -20,9 +20,9 @@ export interface Backoff {
    * @default Infinity
    * @minimum 0
    */
-  readonly max?: number;
+  readonly max?: number | undefined;
   /** @default false */
-  readonly jitter?: boolean;
+  readonly jitter?: boolean | undefined;
 }
 
 /** A backoff with every field filled in, as the scheduler keeps it. */

@@ -6,20 +6,24 @@ export interface RunOptions {
    * @default 1
    * @minimum 1
    */
-  readonly concurrency?: number;
+  readonly concurrency?: number | undefined;
   /**
    * Milliseconds a handler may run before its attempt fails (and its `ctx.signal` aborts). Its
    * concurrency slot stays taken until it settles. No limit when absent.
    * @minimum 1
    */
-  readonly timeout?: number;
+  readonly timeout?: number | undefined;
   /** Aborting it stops the pool: no new jobs are taken; `run` resolves once running handlers settle. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** What a handler receives besides the payload: the job, and a signal for timeout or cancel. */
 export interface JobContext<T> extends TakenJob<T> {
-  /** Aborts when the attempt times out or the job is cancelled; the reason says which. */
+  /**
+   * Aborts when the attempt times out or the job is cancelled; the reason says which. A getter
+   * (the controller is made on first read), so a spread copy of the context does not carry it:
+   * pass `context.signal` itself on.
+   */
   readonly signal: AbortSignal;
 }
 

@@ -16,7 +16,7 @@ export interface SchedulerOptions {
    * lacks room); dead letters are not counted. Unbounded when absent.
    * @minimum 1
    */
-  readonly capacity?: number;
+  readonly capacity?: number | undefined;
   /**
    * The most delayed jobs held at once. A `submit`, `submitMany` or `requeue` that would pass it
    * throws CapacityError (`trySubmit` returns false). A retry waiting out its backoff is never
@@ -24,53 +24,53 @@ export interface SchedulerOptions {
    * number of jobs in flight. Unbounded when absent.
    * @minimum 1
    */
-  readonly maxDelayed?: number;
+  readonly maxDelayed?: number | undefined;
   /**
    * The most jobs one tenant holds at once (waiting + delayed + in-flight), for every tenant that
    * has no cap of its own (`setTenantCapacity`): a flooding tenant is refused at its cap while
    * the others still get in. Unbounded when absent.
    * @minimum 1
    */
-  readonly tenantCapacity?: number;
+  readonly tenantCapacity?: number | undefined;
   /**
    * Milliseconds from any fixed origin; delays, backoff and waits are measured with it. A reading
    * below an earlier one is taken as the earlier one (the scheduler's time never goes back); a
    * non-finite reading is an InvalidArgumentError. It must not call back into the scheduler.
    * @default () => performance.now()
    */
-  readonly clock?: () => number;
+  readonly clock?: (() => number) | undefined;
   /**
    * Attempts a job gets when `submit` does not say: 1 means no retry.
    * @default 1
    * @minimum 1
    */
-  readonly defaultAttempts?: number;
+  readonly defaultAttempts?: number | undefined;
   /**
    * Backoff before a retry when `submit` does not say. A number means `{ type: 'fixed', base }`.
    * @default { type: 'exponential', base: 100, max: 30_000 }
    */
-  readonly backoff?: Backoff | number;
+  readonly backoff?: Backoff | number | undefined;
   /**
    * `'min'`: a lower priority number runs first; `'max'`: a higher one does.
    * @default 'min'
    */
-  readonly order?: 'min' | 'max';
+  readonly order?: 'min' | 'max' | undefined;
   /**
    * The most dead letters kept; past it the oldest is dropped with an `'evicted'` event.
    * Unbounded when absent.
    * @minimum 1
    */
-  readonly maxDeadLetters?: number;
+  readonly maxDeadLetters?: number | undefined;
   /**
    * The random source for backoff jitter: returns a number in [0, 1).
    * @default Math.random
    */
-  readonly random?: () => number;
+  readonly random?: (() => number) | undefined;
   /**
    * The arena whose memory holds the scheduler's queues.
    * @default the realm's default arena
    */
-  readonly arena?: Arena;
+  readonly arena?: Arena | undefined;
 }
 
 export interface SubmitOptions {
@@ -79,42 +79,42 @@ export interface SubmitOptions {
    * priorities run in the order they became due.
    * @default 0
    */
-  readonly priority?: number;
+  readonly priority?: number | undefined;
   /**
    * Milliseconds before the job is due.
    * @default 0
    * @minimum 0
    */
-  readonly delay?: number;
+  readonly delay?: number | undefined;
   /**
    * Attempts before the job is dead-lettered.
    * @default the scheduler's `defaultAttempts`
    * @minimum 1
    */
-  readonly attempts?: number;
+  readonly attempts?: number | undefined;
   /**
    * Backoff before each retry of this job.
    * @default the scheduler's `backoff`
    */
-  readonly backoff?: Backoff | number;
+  readonly backoff?: Backoff | number | undefined;
   /**
    * The tenant whose fair share the job counts against.
    * @default 'default'
    */
-  readonly tenant?: string;
+  readonly tenant?: string | undefined;
   /**
    * The caller's id for the job; a duplicate of a job still held (dead letters included) is
    * rejected. The scheduler issues numbers from 1 up when absent.
    */
-  readonly id?: JobId;
+  readonly id?: JobId | undefined;
 }
 
 /** What `canAccept` asks about: jobs of this tenant, with this delay. */
 export interface AcceptOptions {
   /** @default 'default' */
-  readonly tenant?: string;
+  readonly tenant?: string | undefined;
   /** @default 0 */
-  readonly delay?: number;
+  readonly delay?: number | undefined;
 }
 
 /** One entry of `submitMany`: the payload and the options of `submit`. */
@@ -181,9 +181,9 @@ export interface RequeueOptions {
    * Milliseconds before the requeued job is due.
    * @default 0
    */
-  readonly delay?: number;
+  readonly delay?: number | undefined;
   /** A new priority. @default the job's priority */
-  readonly priority?: number;
+  readonly priority?: number | undefined;
 }
 
 /** Event names and what their listeners receive. Listeners run after the change is complete. */

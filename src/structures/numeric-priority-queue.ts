@@ -182,7 +182,7 @@ export class NumericPriorityQueue implements Iterable<number> {
   }
 
   /** `[id, priority]` pairs in pop order; the queue is not changed. */
-  *entries(): IterableIterator<[number, number]> {
+  *entries(): Generator<[number, number], void, unknown> {
     const pairs: [number, number][] = [];
     const sign = this.#sign;
     readInOrder(this.#arena, 'NumericPriorityQueue.entries', this.#header, this.#length(), (keys, ids, count) => {
@@ -191,7 +191,7 @@ export class NumericPriorityQueue implements Iterable<number> {
     yield* pairs;
   }
 
-  *[Symbol.iterator](): IterableIterator<number> {
+  *[Symbol.iterator](): Generator<number, void, unknown> {
     for (const [id] of this.entries()) yield id;
   }
 

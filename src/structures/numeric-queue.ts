@@ -7,11 +7,11 @@ import { ringAppend, ringAt, ringCapacity, ringLength, ringPop, ringPushBack, ri
 
 export interface NumericQueueOptions {
   /** The most ids the queue holds; unbounded when absent. @minimum 1 */
-  readonly capacity?: number;
+  readonly capacity?: number | undefined;
   /** At capacity: `'reject'` (CapacityError, nothing changed) or `'drop-oldest'`. @default 'reject' */
-  readonly overflow?: Overflow;
+  readonly overflow?: Overflow | undefined;
   /** The arena whose memory holds the queue. @default the realm's default arena */
-  readonly arena?: Arena;
+  readonly arena?: Arena | undefined;
 }
 
 /**
@@ -22,13 +22,13 @@ export interface NumericQueueOptions {
 export let ringAddress: (queue: NumericQueue) => number;
 
 /**
- * A FIFO queue / deque of ids (integers 0 .. 2^32 - 1) in a growable power-of-two ring buffer in
- * the core's memory (assembly/ring.ts). Single and batch operations read and write the ring from
- * JS (ring-words.ts) and cross into the core only to grow it; batch forms copy typed arrays.
- *
- * Each operation first asks `arena.memoryOpen`: false once the arena is poisoned or the queue
- * disposed, and then the core call that follows throws the matching error.
+ * A FIFO queue / deque of ids (integers 0 .. 2^32 - 1) in a growable ring buffer in the core's
+ * memory, with batch forms over typed arrays.
  */
+// Single and batch operations read and write the ring (assembly/ring.ts) from JS (ring-words.ts)
+// and cross into the core only to grow it. Each first asks `arena.memoryOpen`: false once the
+// arena is poisoned or the queue disposed, and then the core call that follows throws the matching
+// error.
 export class NumericQueue implements Iterable<number> {
   #arena: Arena;
   readonly #header: number;
@@ -182,7 +182,7 @@ export class NumericQueue implements Iterable<number> {
     this.#arena = disposedArena('NumericQueue');
   }
 
-  *[Symbol.iterator](): IterableIterator<number> {
+  *[Symbol.iterator](): Generator<number, void, unknown> {
     yield* this.toArray();
   }
 

@@ -7,18 +7,19 @@ import { stackAppend, stackAt, stackCapacity, stackLength, stackPop, stackPush, 
 
 export interface NumericStackOptions {
   /** The most ids kept; a push onto a full stack drops the bottom id. Unbounded when absent. @minimum 1 */
-  readonly limit?: number;
+  readonly limit?: number | undefined;
   /** The arena whose memory holds the stack. @default the realm's default arena */
-  readonly arena?: Arena;
+  readonly arena?: Arena | undefined;
 }
 
 /**
- * A LIFO stack of ids (integers 0 .. 2^32 - 1) in the core's memory: a plain growable array
- * (assembly/stack.ts) or, with a `limit`, a ring used from the back so the oldest id drops in O(1).
- * Operations read and write it from JS (stack-words.ts, ring-words.ts) and cross into the core
- * only to grow it; `arena.memoryOpen` is false once the arena is poisoned or the stack disposed,
- * and then the core call that follows throws the matching error.
+ * A LIFO stack of ids (integers 0 .. 2^32 - 1) in the core's memory. With a `limit`, a push onto a
+ * full stack drops the oldest id, in O(1).
  */
+// A plain growable array (assembly/stack.ts) or, with a limit, a ring used from the back.
+// Operations read and write it from JS (stack-words.ts, ring-words.ts) and cross into the core
+// only to grow it; `arena.memoryOpen` is false once the arena is poisoned or the stack disposed,
+// and then the core call that follows throws the matching error.
 export class NumericStack implements Iterable<number> {
   #arena: Arena;
   readonly #header: number;
@@ -157,7 +158,7 @@ export class NumericStack implements Iterable<number> {
   }
 
   /** Ids from the top down; the stack is not changed. */
-  *[Symbol.iterator](): IterableIterator<number> {
+  *[Symbol.iterator](): Generator<number, void, unknown> {
     // Live, as an array's iterator is: ids popped meanwhile are skipped, never read from where they were.
     for (let i = this.#length() - 1; i >= 0; i = Math.min(i, this.#length()) - 1) yield this.#read(i);
   }

@@ -25,12 +25,12 @@ export interface PriorityQueueOptions {
    * Serve the highest priority first instead of the lowest.
    * @default false
    */
-  readonly max?: boolean;
+  readonly max?: boolean | undefined;
   /**
    * The arena whose memory holds the queue (its own memory limit and failure domain).
    * @default the realm's default arena
    */
-  readonly arena?: Arena;
+  readonly arena?: Arena | undefined;
   /**
    * Keep every item's place current from the first push, so that no lookup by handle (`update`,
    * `remove`, `has`, `get`, `priorityOf`) ever pauses. By default the queue does without that
@@ -40,7 +40,7 @@ export interface PriorityQueueOptions {
    * push + pop, bench/micro/heap.ts), and the queue never enters runs mode (docs/design.md).
    * @default false
    */
-  readonly eagerLookup?: boolean;
+  readonly eagerLookup?: boolean | undefined;
 }
 
 export interface UpdateOptions {
@@ -49,7 +49,7 @@ export interface UpdateOptions {
    * By default it keeps its place in arrival order among them.
    * @default false
    */
-  readonly behindEquals?: boolean;
+  readonly behindEquals?: boolean | undefined;
 }
 
 interface HeapBlock {
@@ -414,7 +414,7 @@ export class PriorityQueue<T> implements Iterable<T> {
   }
 
   /** `[item, priority]` pairs in the order `pop` would return them; the queue is not changed. */
-  *entries(): IterableIterator<[T, number]> {
+  *entries(): Generator<[T, number], void, unknown> {
     // Read the whole order, payloads too, before the first yield: a caller that changes the queue
     // meanwhile (its slots then hold other items) still gets the pairs the queue held.
     const pairs: [T, number][] = [];
@@ -427,7 +427,7 @@ export class PriorityQueue<T> implements Iterable<T> {
   }
 
   /** Items in the order `pop` would return them; the queue is not changed. */
-  *[Symbol.iterator](): IterableIterator<T> {
+  *[Symbol.iterator](): Generator<T, void, unknown> {
     for (const [item] of this.entries()) yield item;
   }
 

@@ -9,13 +9,13 @@ export interface QueueOptions {
    * The most items the queue holds. Unbounded when absent.
    * @minimum 1
    */
-  readonly capacity?: number;
+  readonly capacity?: number | undefined;
   /**
    * What a push does when a bounded queue is full: `'reject'` throws CapacityError and changes
    * nothing; `'drop-oldest'` makes room by dropping the item at the other end.
    * @default 'reject'
    */
-  readonly overflow?: Overflow;
+  readonly overflow?: Overflow | undefined;
 }
 
 const MIN_CAPACITY = 16;
@@ -23,14 +23,13 @@ const MIN_CAPACITY = 16;
 /**
  * A FIFO queue and double-ended queue of any payloads, with Array/denque names: `push`, `shift`,
  * `unshift`, `pop`, `peek`.
- *
- * Why this one is not a Wasm ring: the payloads are JS values and must live in a JS array anyway,
- * and at a given ring position the payload's index *is* the position, so a core-side ring would
- * hold nothing but a copy of the indices. A push/shift here is a few array stores (~2.5 ns); a
- * single JS→Wasm call alone costs about as much (docs/design.md). So the object Queue keeps its ring in
- * a JS array, and the core's ring (assembly/ring.ts) serves NumericQueue, where the items
- * themselves live in linear memory (read and written from JS, crossing only to grow).
  */
+// Why this one is not a Wasm ring: the payloads are JS values and must live in a JS array anyway,
+// and at a given ring position the payload's index *is* the position, so a core-side ring would
+// hold nothing but a copy of the indices. A push/shift here is a few array stores (~2.5 ns); a
+// single JS→Wasm call alone costs about as much (docs/design.md). So the object Queue keeps its
+// ring in a JS array, and the core's ring (assembly/ring.ts) serves NumericQueue, where the items
+// themselves live in linear memory (read and written from JS, crossing only to grow).
 export class Queue<T> implements Iterable<T> {
   #items: (T | undefined)[] = new Array(MIN_CAPACITY);
   #mask = MIN_CAPACITY - 1;
@@ -179,7 +178,7 @@ export class Queue<T> implements Iterable<T> {
   }
 
   /** Items front to back; the queue is not changed. */
-  *[Symbol.iterator](): IterableIterator<T> {
+  *[Symbol.iterator](): Generator<T, void, unknown> {
     for (let i = 0; i < this.#size; i++) yield this.#items[(this.#head + i) & this.#mask] as T;
   }
 

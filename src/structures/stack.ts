@@ -9,7 +9,7 @@ export interface StackOptions {
    * bounded history does. Unbounded when absent.
    * @minimum 1
    */
-  readonly limit?: number;
+  readonly limit?: number | undefined;
 }
 
 /**
@@ -124,7 +124,7 @@ export class Stack<T> implements Iterable<T> {
   }
 
   /** Items from the top down; the stack is not changed. */
-  *[Symbol.iterator](): IterableIterator<T> {
+  *[Symbol.iterator](): Generator<T, void, unknown> {
     // Live, as an array's iterator is: items popped meanwhile are skipped, never read as undefined.
     for (let i = this.size - 1; i >= 0; i = Math.min(i, this.size) - 1) yield this.at(i) as T;
   }

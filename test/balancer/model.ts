@@ -1,7 +1,10 @@
 // A linear-scan balancer: every choice looks at every worker. The model-based test drives it and
 // the real Balancer with the same commands and compares choices, loads and counters.
-import { rampStep, rampedWeight, type SlowStartOptions } from '../../src/balancer/slow-start.js';
+import { rampStep, rampedWeight } from '../../src/balancer/slow-start.js';
 import type { BalancerStrategy } from '../../src/balancer.js';
+
+/** Slow-start options with every field given. */
+export type FullSlowStart = { readonly window: number; readonly floor: number; readonly steps: number };
 
 export interface ModelWorker {
   id: string;
@@ -37,9 +40,9 @@ export class BalancerModel {
   /** Virtual time of weighted round-robin, one per tier. */
   readonly #virtualNow = { primary: 0, backup: 0 };
   readonly strategy: BalancerStrategy;
-  readonly slowStart: Required<SlowStartOptions> | undefined;
+  readonly slowStart: FullSlowStart | undefined;
 
-  constructor(strategy: BalancerStrategy, slowStart?: Required<SlowStartOptions>) {
+  constructor(strategy: BalancerStrategy, slowStart?: FullSlowStart) {
     this.strategy = strategy;
     this.slowStart = slowStart;
   }

@@ -44,7 +44,7 @@ describe('the packed package', () => {
   });
 
   it('type-checks for ESM and CJS consumers under node16 and nodenext, and under bundler resolution', () => {
-    const esm = `import { PriorityQueue, Queue, Arena, init, type Handle, type PriorityQueueOptions, FlatschedError } from 'flatsched';
+    const esm = `import { PriorityQueue, Queue, Arena, History, init, initSync, jsonCodec, type Handle, type PriorityQueueOptions, FlatschedError } from 'flatsched';
 import wasm from 'flatsched/wasm';
 await init();
 const core: WebAssembly.Module = wasm;
@@ -59,6 +59,19 @@ q.push(1);
 pq.push({ name: 'x' }, '1');
 // @ts-expect-error the arena's core is internal (stripped from the declarations)
 void options.arena!.core;
+// Options take an explicit undefined (exactOptionalPropertyTypes), as the runtime does.
+declare const capacity: number | undefined;
+new Queue<number>({ capacity, overflow: undefined });
+// An iterator's value may be undefined (the iterators are generators, not \`any\`-valued).
+const first = pq[Symbol.iterator]().next().value;
+// @ts-expect-error possibly undefined
+void first.name;
+// The default codec fits a typed structure.
+PriorityQueue.restore<{ name: string }>(pq.snapshot({ codec: jsonCodec }), { codec: jsonCodec });
+// @ts-expect-error initSync cannot fetch
+initSync({ url: 'x.wasm' });
+// @ts-expect-error a revision is anything but undefined
+new History<string | undefined>().push(undefined);
 export const used = [next, q.size, FlatschedError, core];
 `;
     const cjs = `import flatsched = require('flatsched');
@@ -67,6 +80,9 @@ stack.push('v1');
 const top: string | undefined = stack.peek();
 // @ts-expect-error Stack has no shift
 stack.shift();
+// @ts-expect-error flatsched/slim is an ES module only, as Node resolves it
+import slim = require('flatsched/slim');
+void slim;
 export = top;
 `;
     writeFileSync(join(consumer, 'esm.mts'), esm);
@@ -74,7 +90,7 @@ export = top;
     writeFileSync(join(consumer, 'bundler.ts'), esm);
     const tsc = join(root, 'node_modules/typescript/bin/tsc');
     const check = (name: string, module: string, moduleResolution: string, files: string[]) => {
-      const compilerOptions = { noEmit: true, strict: true, skipLibCheck: false, skipDefaultLibCheck: true, target: 'es2022', lib: ['es2022', 'dom'], types: [], module, moduleResolution };
+      const compilerOptions = { noEmit: true, strict: true, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, skipLibCheck: false, skipDefaultLibCheck: true, target: 'es2022', lib: ['es2022', 'dom'], types: [], module, moduleResolution };
       writeFileSync(join(consumer, name), JSON.stringify({ compilerOptions, files }));
       try {
         execFileSync(process.execPath, [tsc, '-p', name], { cwd: consumer, encoding: 'utf8' });

@@ -25,7 +25,7 @@ interface Deque {
    */
   growArena?(): boolean;
   /** NumericQueue on the debug build: whether the core finds its ring header consistent. */
-  coreCheck?(): boolean;
+  coreCheck?: (() => boolean) | undefined;
 }
 
 interface Options {

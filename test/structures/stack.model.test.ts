@@ -22,7 +22,7 @@ interface Lifo {
   /** NumericStack: another structure in the same arena grows the memory (see growArena). */
   growArena?(): boolean;
   /** NumericStack on the debug build: whether the core finds its header consistent. */
-  coreCheck?(): boolean;
+  coreCheck?: (() => boolean) | undefined;
 }
 
 function numericStack(build: 'release' | 'debug', limit: number | undefined): Lifo {
