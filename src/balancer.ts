@@ -30,7 +30,8 @@ export interface BalancerOptions {
    * - `'weighted-round-robin'`: turns in proportion to weights, spread out (earliest deadline first);
    * - `'round-robin'`: equal turns, weights ignored.
    *
-   * Ties go to the worker picked least recently, so equal workers take turns.
+   * Ties go to the worker picked least recently, so equal workers take turns (with `'p2c'`, a tie
+   * between its two samples).
    * @default 'least-loaded'
    */
   readonly strategy?: BalancerStrategy | undefined;

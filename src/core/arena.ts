@@ -9,7 +9,7 @@
  */
 import type { CoreExports } from './exports.js';
 import { CapacityError, FlatschedError, InvalidArgumentError, PoisonedArenaError, StateError, describe } from './errors.js';
-import { coreModule } from './module.js';
+import { checkCoreModule, coreModule } from './module.js';
 
 const PAGE = 65536;
 /** Below the engine's wasm32 ceiling of 4 GiB; header pointers stay below 2^31. */
@@ -34,20 +34,45 @@ export interface ArenaOptions {
   readonly module?: WebAssembly.Module | undefined;
 }
 
-// Tags of live arenas. A tag is reused only after every other one has been handed out since, and
-// never while its arena lives, so a live handle of another arena never passes for one of ours.
-const tagInUse = new Uint8Array(TAG_COUNT);
-let nextTag = 0;
+/**
+ * Tags of live arenas. A tag is reused only after every other one has been handed out since, and
+ * never while its arena lives, so a live handle of another arena never passes for one of ours.
+ * The book is shared through the realm's global object by every copy of the library loaded in it
+ * (an ESM and a CommonJS build side by side, a dependency bundling its own): with a book each,
+ * two copies' first arenas both took tag 0, and a handle of one acted on the other's items.
+ */
+interface TagBook {
+  readonly inUse: Uint8Array;
+  next: number;
+}
+
+const TAG_BOOK = Symbol.for('flatsched.arenaTags.v1');
+
+function tagBook(): TagBook {
+  const global = globalThis as { [TAG_BOOK]?: TagBook };
+  const shared = global[TAG_BOOK];
+  if (shared !== undefined) return shared;
+  const book: TagBook = { inUse: new Uint8Array(TAG_COUNT), next: 0 };
+  try {
+    Object.defineProperty(global, TAG_BOOK, { value: book }); // not enumerable, not writable
+  } catch {
+    // A frozen global object: this copy keeps a book of its own.
+  }
+  return book;
+}
+
+const tags = tagBook();
 const tagRegistry = new FinalizationRegistry<number>((tag) => {
-  tagInUse[tag] = 0;
+  tags.inUse[tag] = 0;
 });
 
 function takeTag(): number {
+  const { inUse } = tags;
   for (let i = 0; i < TAG_COUNT; i++) {
-    const tag = (nextTag + i) % TAG_COUNT;
-    if (!tagInUse[tag]) {
-      tagInUse[tag] = 1;
-      nextTag = (tag + 1) % TAG_COUNT;
+    const tag = (tags.next + i) % TAG_COUNT;
+    if (!inUse[tag]) {
+      inUse[tag] = 1;
+      tags.next = (tag + 1) % TAG_COUNT;
       return tag;
     }
   }
@@ -101,10 +126,7 @@ export class Arena {
     if (typeof maxMemory !== 'number' || !Number.isInteger(maxMemory) || maxMemory < 2 * 1024 * 1024 || maxMemory > MAX_MEMORY_LIMIT) {
       throw new InvalidArgumentError(`Arena: expected \`maxMemory\` to be an integer from 2097152 (2 MiB) to 2147483648 (2 GiB), got ${describe(maxMemory)}`);
     }
-    // By its tag rather than instanceof, so that a module compiled in another realm (a vm context, a frame) passes.
-    if (options?.module !== undefined && Object.prototype.toString.call(options.module) !== '[object WebAssembly.Module]') {
-      throw new InvalidArgumentError(`Arena: expected \`module\` to be a WebAssembly.Module of flatsched's core, got ${describe(options.module)}`);
-    }
+    if (options?.module !== undefined) checkCoreModule('Arena', options.module);
     this.maxMemory = maxMemory;
     const module = options?.module ?? coreModule();
     const tag = takeTag();
@@ -118,7 +140,7 @@ export class Arena {
       this.core = this.#guard(instance.exports);
       if (!this.core.arena_init(pageLimit, tag)) throw new CapacityError('Arena: no memory for the staging area');
     } catch (error) {
-      tagInUse[tag] = 0;
+      tags.inUse[tag] = 0;
       if (error instanceof FlatschedError) throw error;
       throw new CapacityError(`Arena: the engine refused a new Wasm instance (${(error as Error).message})`, { cause: error });
     }

@@ -43,10 +43,28 @@ function checkOptions(where: string, options: InitOptions | undefined): InitOpti
   if (typeof options !== 'object' || options === null) {
     throw new InvalidArgumentError(`${where}: expected an options object, got ${describe(options)}`);
   }
-  if (options.module !== undefined && !(options.module instanceof WebAssembly.Module)) {
-    throw new InvalidArgumentError(`${where}: expected \`module\` to be a WebAssembly.Module, got ${describe(options.module)}`);
+  if (options.module !== undefined) checkCoreModule(where, options.module);
+  const { bytes } = options;
+  if (bytes === undefined || Object.prototype.toString.call(bytes) === '[object ArrayBuffer]') return options;
+  // Every engine takes a typed array; V8 refuses a DataView, so each view is given as bytes.
+  if (!ArrayBuffer.isView(bytes)) {
+    throw new InvalidArgumentError(`${where}: expected \`bytes\` to be an ArrayBuffer or a view of one (a Uint8Array, …), got ${describe(bytes)}`);
   }
-  return options;
+  return { ...options, bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+}
+
+/**
+ * Throws unless `module` is a compiled module of the core: checked by its tag rather than
+ * `instanceof`, so that a module compiled in another realm (a vm context, a frame) passes, and by
+ * an export every build has, so that another module is refused here rather than failing later.
+ */
+export function checkCoreModule(where: string, module: unknown, what = '`module`'): asserts module is WebAssembly.Module {
+  if (Object.prototype.toString.call(module) !== '[object WebAssembly.Module]') {
+    throw new InvalidArgumentError(`${where}: expected \`module\` to be a WebAssembly.Module of flatsched's core, got ${describe(module)}`);
+  }
+  if (!WebAssembly.Module.exports(module as WebAssembly.Module).some((e) => e.name === 'arena_init')) {
+    throw new InvalidArgumentError(`${where}: ${what} is a WebAssembly module, but not flatsched's core (it does not export arena_init)`);
+  }
 }
 
 /** Compiles (or adopts) the core module synchronously. Later calls keep the first module. */
@@ -54,7 +72,9 @@ export function initSync(options?: InitSyncOptions): void {
   const { module, bytes, url } = checkOptions('initSync', options);
   if (compiled) return;
   if (url !== undefined) throw new InvalidArgumentError('initSync: `url` needs the async `init()`');
-  compiled = module ?? compileNow(bytes ?? embeddedBytes('initSync'));
+  const result = module ?? compileNow(bytes ?? embeddedBytes('initSync'));
+  checkCoreModule('initSync', result, module ? '`module`' : '`bytes`');
+  compiled = result;
 }
 
 /** Compiles (or adopts, or fetches) the core module. Required where sync compilation is forbidden. */
@@ -67,36 +87,56 @@ export async function init(options?: InitOptions): Promise<void> {
   else {
     const source = bytes ?? embeddedBytes('init');
     result = await WebAssembly.compile(source).catch((error: unknown) => {
-      throw refused(error, source);
+      throw refused(error, source, '`bytes`');
     });
   }
+  checkCoreModule('init', result, module ? '`module`' : url !== undefined ? `the file at ${String(url)}` : '`bytes`');
   compiled ??= result;
 }
 
 async function compileUrl(url: string | URL): Promise<WebAssembly.Module> {
-  const response = await fetch(url);
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (error) {
+    throw new StateError(
+      `init: fetching ${String(url)} failed (${(error as Error)?.message ?? describe(error)}); where fetch cannot read it (a file: URL in Node), pass \`{ bytes }\``,
+      { cause: error },
+    );
+  }
   if (!response.ok) throw new StateError(`init: fetching ${String(url)} failed with HTTP ${response.status}`);
   // compileStreaming insists on `Content-Type: application/wasm`; fall back to bytes otherwise.
   if (typeof WebAssembly.compileStreaming === 'function' && response.headers.get('content-type')?.startsWith('application/wasm')) {
-    return WebAssembly.compileStreaming(response);
+    const copy = response.clone(); // read only on failure, to tell bad bytes from a refusal
+    try {
+      return await WebAssembly.compileStreaming(response);
+    } catch (error) {
+      throw refused(error, await copy.arrayBuffer(), `the file at ${String(url)}`);
+    }
   }
-  return WebAssembly.compile(await response.arrayBuffer());
+  const bytes = await response.arrayBuffer();
+  return WebAssembly.compile(bytes).catch((error: unknown) => {
+    throw refused(error, bytes, `the file at ${String(url)}`);
+  });
 }
 
 function compileNow(bytes: BufferSource): WebAssembly.Module {
   try {
     return new WebAssembly.Module(bytes);
   } catch (error) {
-    throw refused(error, bytes);
+    throw refused(error, bytes, '`bytes`');
   }
 }
 
 /**
- * Bytes that validate but do not compile mean the runtime refused to compile (workerd; a page whose
- * CSP lacks 'wasm-unsafe-eval'; a main thread with a size limit): say what to do instead.
+ * What a failed compile becomes. Bytes that do not validate are bad input; bytes that validate but
+ * do not compile mean the runtime refused to compile (workerd; a page whose CSP lacks
+ * 'wasm-unsafe-eval'; a main thread with a size limit): say what to do instead.
  */
-function refused(error: unknown, bytes: BufferSource): unknown {
-  if (error instanceof WebAssembly.CompileError && !WebAssembly.validate(bytes)) return error;
+function refused(error: unknown, bytes: BufferSource, what: string): unknown {
+  if (!WebAssembly.validate(bytes)) {
+    return new InvalidArgumentError(`flatsched: ${what} is not a WebAssembly module (${(error as Error)?.message ?? describe(error)})`, { cause: error });
+  }
   return new StateError(
     'flatsched: this runtime does not allow compiling WebAssembly here; ' +
       'call `await init()` where async compilation is allowed, or `await init({ module })` with a module the runtime compiled ' +

@@ -20,8 +20,9 @@ export interface SchedulerOptions {
   /**
    * The most delayed jobs held at once. A `submit`, `submitMany` or `requeue` that would pass it
    * throws CapacityError (`trySubmit` returns false). A retry waiting out its backoff is never
-   * refused (a failure must not lose an accepted job), so `delayed` can pass it by at most the
-   * number of jobs in flight. Unbounded when absent.
+   * refused (a failure must not lose an accepted job), so `delayed` can pass it by as many retries
+   * as wait out their backoff at once (every job held, at worst: bound them with `capacity`); new
+   * delayed jobs are refused until it is back under. Unbounded when absent.
    * @minimum 1
    */
   readonly maxDelayed?: number | undefined;
