@@ -424,7 +424,7 @@ export class Balancer<W> implements Iterable<W> {
     if (given.random !== undefined) functionOption(where, 'random', given.random);
     if (given.arena !== undefined) arenaOption(where, given.arena);
     const saved = readBalancerSnapshot<W>(bytes, given.codec, given.maxBytes);
-    const balancer = new Balancer<W>({ strategy: saved.strategy, slowStart: saved.slowStart, clock: given.clock, random: given.random, arena: given.arena });
+    const balancer = new this({ strategy: saved.strategy, slowStart: saved.slowStart, clock: given.clock, random: given.random, arena: given.arena }) as Balancer<W>;
     try {
       balancer.#load(saved);
     } catch (error) {

@@ -278,7 +278,7 @@ export class History<T> implements Iterable<HistoryRecord<T>> {
     const given = checkOptions('History.restore', options);
     if (given.clock !== undefined) functionOption('History.restore', 'clock', given.clock);
     const saved = readHistorySnapshot<T>(bytes, given.codec, given.maxBytes);
-    const history = new History<T>({ limit: saved.limit, mode: saved.mode, clock: given.clock });
+    const history = new this({ limit: saved.limit, mode: saved.mode, clock: given.clock }) as History<T>;
     for (const revision of saved.revisions) history.#revisions.push(revision);
     history.#current = saved.current;
     history.#nextRevision = saved.nextRevision;

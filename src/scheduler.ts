@@ -799,7 +799,7 @@ export class Scheduler<T = unknown> {
     const held = saved.lines.reduce((n, line) => n + line.jobs.length, 0) + saved.delayed.length + saved.inFlight.length;
     if (held > saved.capacity) throw new SnapshotError(`${where}: ${held} jobs exceed the snapshot's capacity (${saved.capacity})`);
     const unbounded = (limit: number) => (limit === Infinity ? undefined : limit);
-    const scheduler = new Scheduler<T>({
+    const scheduler: Scheduler<T> = new this({
       capacity: unbounded(saved.capacity),
       maxDelayed: unbounded(saved.maxDelayed),
       tenantCapacity: unbounded(saved.tenantCapacity),

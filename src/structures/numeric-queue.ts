@@ -57,7 +57,7 @@ export class NumericQueue implements Iterable<number> {
 
   static from(ids: Iterable<number>, options?: NumericQueueOptions): NumericQueue {
     const list = [...iterable<number>('NumericQueue.from', ids, 'ids')];
-    const queue = new NumericQueue(options);
+    const queue = new this(options);
     queue.pushMany(list);
     return queue;
   }

@@ -43,7 +43,7 @@ export class NumericStack implements Iterable<number> {
 
   static from(ids: Iterable<number>, options?: NumericStackOptions): NumericStack {
     const list = [...iterable<number>('NumericStack.from', ids, 'ids')];
-    const stack = new NumericStack(options);
+    const stack = new this(options);
     stack.pushMany(list);
     return stack;
   }

@@ -130,7 +130,7 @@ export class PriorityQueue<T> implements Iterable<T> {
       items.push(entry[0]);
       priorities.push(entry[1]);
     }
-    const queue = new PriorityQueue<T>(options);
+    const queue = new this(options) as PriorityQueue<T>;
     queue.pushMany(items, priorities);
     return queue;
   }
@@ -147,7 +147,7 @@ export class PriorityQueue<T> implements Iterable<T> {
     const items = decodePayloads(where, body.payloads, codec);
     const priorities = decodeNumbers(where, body.priorities, items.length);
     if (!priorities.every(Number.isFinite)) throw new SnapshotError(`${where}: a priority is not finite`);
-    const queue = new PriorityQueue<T>({ max, arena: options?.arena, eagerLookup: options?.eagerLookup });
+    const queue = new this({ max, arena: options?.arena, eagerLookup: options?.eagerLookup }) as PriorityQueue<T>;
     queue.pushMany(items, priorities);
     return queue;
   }

@@ -50,7 +50,7 @@ export class Queue<T> implements Iterable<T> {
   /** A queue holding `items` in order. */
   static from<T>(items: Iterable<T>, options?: QueueOptions): Queue<T> {
     const list = [...iterable<T>('Queue.from', items, 'items')];
-    const queue = new Queue<T>(options);
+    const queue = new this(options) as Queue<T>;
     for (const item of list) queue.push(item);
     return queue;
   }
@@ -64,7 +64,7 @@ export class Queue<T> implements Iterable<T> {
     const overflow = field<Overflow>(where, body, 'overflow', (v) => v === 'reject' || v === 'drop-oldest');
     const items = decodePayloads(where, body.payloads, codec);
     if (capacity !== null && items.length > capacity) throw new SnapshotError(`${where}: ${items.length} items exceed the capacity (${capacity})`);
-    const queue = new Queue<T>(capacity === null ? { overflow } : { capacity, overflow });
+    const queue = new this(capacity === null ? { overflow } : { capacity, overflow }) as Queue<T>;
     for (const item of items) queue.push(item);
     return queue;
   }

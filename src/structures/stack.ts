@@ -42,7 +42,7 @@ export class Stack<T> implements Iterable<T> {
 
   static from<T>(items: Iterable<T>, options?: StackOptions): Stack<T> {
     const list = [...iterable<T>('Stack.from', items, 'items')];
-    const stack = new Stack<T>(options);
+    const stack = new this(options) as Stack<T>;
     for (const item of list) stack.push(item);
     return stack;
   }
@@ -55,7 +55,7 @@ export class Stack<T> implements Iterable<T> {
     const limit = field<number | null>(where, body, 'limit', (v) => v === null || (Number.isSafeInteger(v) && (v as number) >= 1));
     const items = decodePayloads(where, body.payloads, codec);
     if (limit !== null && items.length > limit) throw new SnapshotError(`${where}: ${items.length} items exceed the limit (${limit})`);
-    const stack = new Stack<T>(limit === null ? {} : { limit });
+    const stack = new this(limit === null ? {} : { limit }) as Stack<T>;
     for (const item of items) stack.push(item);
     return stack;
   }

@@ -439,6 +439,18 @@ function publicClasses(lib) {
 }
 
 checks.push({
+  name: 'every public class is named as exported (stack traces and consoles show the name users know)',
+  classes: [],
+  run(lib) {
+    const renamed = publicClasses(lib).filter((name) => lib[name].name !== name);
+    if (renamed.length > 0) fail(`classes named otherwise than exported: ${renamed.map((name) => `${name} as ${lib[name].name}`).join(', ')}`);
+    const thrown = throws(() => new lib.PriorityQueue().update(5, 1), lib.InvalidArgumentError, 'PriorityQueue.update', 'a bad handle');
+    // Where the engine names the method's class in a stack trace, it is the exported name.
+    ok(!/_PriorityQueue/.test(String(thrown.stack)), `the stack names the class as exported: ${String(thrown.stack).split('\n').slice(0, 3).join(' | ')}`);
+  },
+});
+
+checks.push({
   name: 'every public class is exercised by a check in this suite',
   classes: [],
   run(lib) {

@@ -9,6 +9,7 @@ import {
   NumericQueue,
   NumericStack,
   PriorityQueue,
+  Queue,
   StaleHandleError,
   StateError,
   type Handle,
@@ -204,6 +205,16 @@ describe('PriorityQueue', () => {
       expect(() => pq.remove(forged as Handle)).toThrow(InvalidArgumentError);
     }
     expect(pq.size).toBe(1);
+  });
+
+  it('from and restore build the class they are called on, as Array.from does', () => {
+    class Timers extends PriorityQueue<string> {}
+    const timers = Timers.from([['b', 2], ['a', 1]]);
+    expect(timers).toBeInstanceOf(Timers);
+    expect(Timers.restore<string>(timers.snapshot())).toBeInstanceOf(Timers);
+    class Jobs extends Queue<number> {}
+    expect(Jobs.from([1, 2])).toBeInstanceOf(Jobs);
+    expect(PriorityQueue.from([['x', 1]])).not.toBeInstanceOf(Timers);
   });
 
   it('iterates in priority order without changing the queue', () => {
