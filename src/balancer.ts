@@ -424,12 +424,17 @@ export class Balancer<W> implements Iterable<W> {
     if (given.random !== undefined) functionOption(where, 'random', given.random);
     if (given.arena !== undefined) arenaOption(where, given.arena);
     const saved = readBalancerSnapshot<W>(bytes, given.codec, given.maxBytes);
-    const balancer = new this({ strategy: saved.strategy, slowStart: saved.slowStart, clock: given.clock, random: given.random, arena: given.arena }) as Balancer<W>;
+    let balancer: Balancer<W>;
+    try {
+      balancer = new this({ strategy: saved.strategy, slowStart: saved.slowStart, clock: given.clock, random: given.random, arena: given.arena }) as Balancer<W>;
+    } catch (error) {
+      throw asCall(where, error);
+    }
     try {
       balancer.#load(saved);
     } catch (error) {
       balancer.dispose();
-      throw error;
+      throw asCall(where, error);
     }
     return balancer;
   }

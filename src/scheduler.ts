@@ -799,23 +799,28 @@ export class Scheduler<T = unknown> {
     const held = saved.lines.reduce((n, line) => n + line.jobs.length, 0) + saved.delayed.length + saved.inFlight.length;
     if (held > saved.capacity) throw new SnapshotError(`${where}: ${held} jobs exceed the snapshot's capacity (${saved.capacity})`);
     const unbounded = (limit: number) => (limit === Infinity ? undefined : limit);
-    const scheduler: Scheduler<T> = new this({
-      capacity: unbounded(saved.capacity),
-      maxDelayed: unbounded(saved.maxDelayed),
-      tenantCapacity: unbounded(saved.tenantCapacity),
-      defaultAttempts: saved.defaultAttempts,
-      backoff: saved.backoff,
-      order: saved.order,
-      maxDeadLetters: saved.maxDeadLetters === Infinity ? undefined : saved.maxDeadLetters,
-      clock: given.clock,
-      random: given.random,
-      arena: given.arena,
-    });
+    let scheduler: Scheduler<T>;
+    try {
+      scheduler = new this({
+        capacity: unbounded(saved.capacity),
+        maxDelayed: unbounded(saved.maxDelayed),
+        tenantCapacity: unbounded(saved.tenantCapacity),
+        defaultAttempts: saved.defaultAttempts,
+        backoff: saved.backoff,
+        order: saved.order,
+        maxDeadLetters: saved.maxDeadLetters === Infinity ? undefined : saved.maxDeadLetters,
+        clock: given.clock,
+        random: given.random,
+        arena: given.arena,
+      });
+    } catch (error) {
+      throw asCall(where, error);
+    }
     try {
       scheduler.#load(saved);
     } catch (error) {
       scheduler.dispose();
-      throw error;
+      throw asCall(where, error);
     }
     return scheduler;
   }

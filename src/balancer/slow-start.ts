@@ -1,6 +1,6 @@
 import type { Arena } from '../core/arena.js';
 import { InvalidArgumentError, describe } from '../core/errors.js';
-import { integerOption, options as checkOptions } from '../core/validate.js';
+import { MIN_WEIGHT, integerOption, options as checkOptions } from '../core/validate.js';
 import { PriorityQueue } from '../structures/priority-queue.js';
 import type { Member } from './member.js';
 
@@ -28,7 +28,8 @@ export interface SlowStartOptions {
 
 /** The clock time at which step `k` of a ramp begun at `start` is reached. */
 export function stepTime(start: number, k: number, window: number, steps: number): number {
-  return start + (k * window) / steps;
+  // window · (k / steps), not k · window / steps: the product overflowed for windows near 1e308.
+  return start + window * (k / steps);
 }
 
 /** The ramp's step at `now`: the largest k from 0 to `steps` whose step time has come. */
@@ -41,9 +42,13 @@ export function rampStep(start: number, now: number, window: number, steps: numb
   return k;
 }
 
-/** A worker's weight at ramp step `step`: a `floor` share at first, its full weight at the end. */
+/**
+ * A worker's weight at ramp step `step`: a `floor` share at first, its full weight at the end, and
+ * never below the smallest weight (1e-9): a floor of 1e-300 under a weight of 1e-9 gave a
+ * subnormal weight, whose turns were an infinite time apart.
+ */
 export function rampedWeight(weight: number, step: number, steps: number, floor: number): number {
-  return step >= steps ? weight : weight * Math.max(floor, step / steps);
+  return step >= steps ? weight : Math.max(MIN_WEIGHT, weight * Math.max(floor, step / steps));
 }
 
 /**

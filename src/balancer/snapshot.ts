@@ -8,9 +8,10 @@
  * not travel: their cost stays in the load. Clock, random source and arena are given to `restore`.
  */
 import { SnapshotError, describe } from '../core/errors.js';
-import { bodyObject, decodePayloads, encodePayloads, field, jsonCodec, readSnapshot, writeSnapshot, type Codec } from '../core/snapshot.js';
+import { bodyObject, decodePayloads, encodePayloads, field, isCounter, jsonCodec, readSnapshot, writeSnapshot, type Codec } from '../core/snapshot.js';
 import { isWeight } from '../core/validate.js';
 import type { WorkerId } from './member.js';
+import { rampedWeight } from './slow-start.js';
 
 export const SNAPSHOT_KIND = 'Balancer';
 
@@ -82,7 +83,7 @@ export function readBalancerSnapshot<W>(bytes: Uint8Array, codec: Codec<W> = jso
       steps: field<number>(where, box, 'steps', (v) => isNatural(v) && (v as number) >= 1),
     };
   }
-  const tick = field<number>(where, body, 'tick', isNatural);
+  const tick = field<number>(where, body, 'tick', (v) => isCounter(v, 0));
   const times = bodyObject(where, body.virtualTime);
   const virtualTime = { primary: field<number>(where, times, 'primary', isFinite), backup: field<number>(where, times, 'backup', isFinite) };
   if (!Array.isArray(body.workers)) throw new SnapshotError(`${where}: malformed field \`workers\` (${describe(body.workers)})`);
@@ -110,20 +111,22 @@ export function readBalancerSnapshot<W>(bytes: Uint8Array, codec: Codec<W> = jso
       id,
       worker: payloads[i]!,
       weight,
-      effectiveWeight: field<number>(where, box, 'effectiveWeight', (v) => isPositive(v) && (v as number) <= weight),
+      // What the ramp's step gives (the weight itself without a ramp): anything else is no state a
+      // balancer reaches, and a weight held below its own would stay there.
+      effectiveWeight: field<number>(where, box, 'effectiveWeight', (v) => v === (ramp ? rampedWeight(weight, ramp.step, slowStart!.steps, slowStart!.floor) : weight)),
       capacity: field<number | null>(where, box, 'capacity', (v) => v === null || (isNatural(v) && (v as number) >= 1)) ?? Infinity,
       backup: field<boolean>(where, box, 'backup', isBoolean),
       load: field<number>(where, box, 'load', (v) => isFinite(v) && v >= 0),
-      picks: field<number>(where, box, 'picks', isNatural),
+      picks: field<number>(where, box, 'picks', (v) => isCounter(v, 0)),
       stamp,
       draining: field<boolean>(where, box, 'draining', isBoolean),
       healthy: field<boolean>(where, box, 'healthy', isBoolean),
       ramp,
       turnBase: field<number>(where, box, 'turnBase', isFinite),
-      turnsServed: field<number>(where, box, 'turnsServed', isNatural),
-      turnRate: field<number>(where, box, 'turnRate', isPositive),
+      turnsServed: field<number>(where, box, 'turnsServed', (v) => isCounter(v, 0)),
+      turnRate: field<number>(where, box, 'turnRate', isWeight),
       index: field<number>(where, box, 'index', (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= -1),
     };
   });
-  return { strategy, slowStart, nextId: field<number>(where, body, 'nextId', (v) => isNatural(v) && (v as number) >= 1), tick, virtualTime, workers };
+  return { strategy, slowStart, nextId: field<number>(where, body, 'nextId', (v) => isCounter(v, 1)), tick, virtualTime, workers };
 }

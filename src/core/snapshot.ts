@@ -194,6 +194,19 @@ export function encodePayloads<T>(where: string, items: readonly T[], codec: Cod
 }
 
 /** A body field that must be one of a few primitive shapes. */
+/**
+ * The most a counter in a snapshot (next id, next revision, picks, ticks) may hold: 2^52, so that
+ * counting on from it stays below 2^53, where adding 1 stops changing a double. Counting from 1, a
+ * live structure reaches it only after 4.5·10^15 steps; a forged snapshot past it would issue one
+ * id twice, or hang looking for a free one.
+ */
+export const COUNTER_LIMIT = 2 ** 52;
+
+/** An integer from `min` to COUNTER_LIMIT. */
+export function isCounter(value: unknown, min: number): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= COUNTER_LIMIT;
+}
+
 export function field<T>(where: string, body: Record<string, unknown>, name: string, valid: (value: unknown) => boolean): T {
   const value = body[name];
   if (!valid(value)) throw new SnapshotError(`${where}: malformed field \`${name}\` (${describe(value)})`);

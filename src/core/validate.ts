@@ -69,7 +69,8 @@ export function word(where: string, value: unknown): number {
  * 1 / weight and least-loaded compares load / weight: a weight near zero took those past the
  * largest double within a few turns, and the next take or pick failed halfway through.
  */
-const MIN_WEIGHT = 1e-9;
+/** Weights (tenants, workers) run from 1e-9 to 1e9: their ratios stay within what doubles add up exactly enough. */
+export const MIN_WEIGHT = 1e-9;
 const MAX_WEIGHT = 1e9;
 
 export function isWeight(value: unknown): value is number {

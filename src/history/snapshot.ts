@@ -7,7 +7,7 @@
  * a clock reading shown to people, not a time the history waits on.
  */
 import { SnapshotError, describe } from '../core/errors.js';
-import { bodyObject, decodePayloads, encodePayloads, field, jsonCodec, readSnapshot, writeSnapshot, type Codec } from '../core/snapshot.js';
+import { bodyObject, decodePayloads, encodePayloads, field, isCounter, jsonCodec, readSnapshot, writeSnapshot, type Codec } from '../core/snapshot.js';
 import type { Revision, RevisionStatus } from './record.js';
 
 export const SNAPSHOT_KIND = 'History';
@@ -42,7 +42,7 @@ export function readHistorySnapshot<T>(bytes: Uint8Array, codec: Codec<T> = json
   const body = bodyObject(where, readSnapshot(where, SNAPSHOT_KIND, bytes, maxBytes));
   const mode = field<SavedHistory<T>['mode']>(where, body, 'mode', (v) => v === 'default' || v === 'roll-forward');
   const limit = field<number>(where, body, 'limit', isCount);
-  const nextRevision = field<number>(where, body, 'nextRevision', isCount);
+  const nextRevision = field<number>(where, body, 'nextRevision', (v) => isCounter(v, 1));
   if (!Array.isArray(body.revisions)) throw new SnapshotError(`${where}: malformed field \`revisions\` (${describe(body.revisions)})`);
   const count = body.revisions.length;
   if (count > limit) throw new SnapshotError(`${where}: ${count} revisions exceed the limit (${limit})`);

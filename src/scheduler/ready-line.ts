@@ -1,4 +1,5 @@
 import { arenaOption, type Arena } from '../core/arena.js';
+import { CapacityError } from '../core/errors.js';
 import type { Handle } from '../structures/handle.js';
 import { NumericQueue, ringAddress } from '../structures/numeric-queue.js';
 import { PriorityQueue } from '../structures/priority-queue.js';
@@ -107,10 +108,15 @@ export class ReadyLine {
   /** The level `push` used last, reused while the priority repeats. */
   #last: Level | undefined = undefined;
 
-  constructor(max: boolean, arena: Arena | undefined, rows: LineRows) {
+  /** Entries left behind that a level holds beyond twice its live ones before it drops them. */
+  readonly #slack: number;
+
+  /** `slack`: see `#compactIfStale` (tests pass a small one, so that every path is taken). */
+  constructor(max: boolean, arena: Arena | undefined, rows: LineRows, slack = 64) {
     this.#max = max;
     this.#arena = arenaOption('Scheduler', arena);
     this.#rows = rows;
+    this.#slack = slack;
   }
 
   get size(): number {
@@ -183,6 +189,7 @@ export class ReadyLine {
     const level = this.#levels.get(this.#rows.priority(job))!;
     this.#size--;
     if (--level.live === 0) this.#emptied(level);
+    else this.#compactIfStale(level);
   }
 
   /**
@@ -280,6 +287,7 @@ export class ReadyLine {
     nextTicket--;
     if (to.live++ === 0) this.#mark(to);
     if (--from.live === 0) this.#emptied(from);
+    else this.#compactIfStale(from);
     return ticket;
   }
 
@@ -326,6 +334,48 @@ export class ReadyLine {
       if (rows.holds(job, -(entries.at(k + 2)! * TWO_32 + entries.at(k + 1)!))) yield job;
     }
     if (level.late !== undefined) for (const { job, ticket } of level.late) if (rows.holds(job, ticket)) yield job;
+  }
+
+  /**
+   * Drops the entries `remove` and `update` left behind in a level once they outnumber its live
+   * ones by `#slack` (64). They go when the level's front is served, or when it empties; a level
+   * whose oldest job keeps waiting (a priority that waits, a paused scheduler) kept every one, and
+   * grew with the cancels and reprioritizes rather than with the jobs it held. Amortized O(1) an
+   * operation. The ring is rewritten in place (no memory taken); the late heap is rebuilt only if
+   * a new one fits, else kept as it is.
+   */
+  #compactIfStale(level: Level): void {
+    const arena = this.#arena;
+    if (arena.memoryOpen !== true) return;
+    const words = arena.words();
+    const at = level.at;
+    const length = ringLength(words, at);
+    const late = level.late;
+    if (length / ENTRY + (late?.size ?? 0) <= 2 * level.live + this.#slack) return;
+    const rows = this.#rows;
+    const kept: number[] = [];
+    for (let k = 0; k < length; k += ENTRY) {
+      const job = ringAt(words, at, k);
+      const low = ringAt(words, at, k + 1);
+      const high = ringAt(words, at, k + 2);
+      if (rows.holds(job, -(high * TWO_32 + low))) kept.push(job, low, high);
+    }
+    ringClear(words, at);
+    for (let k = 0; k < kept.length; k += ENTRY) ringPushThree(words, at, kept[k]!, kept[k + 1]!, kept[k + 2]!); // fits: fewer than before
+    if (late === undefined || late.size === 0) return;
+    const live = [...late].filter(({ job, ticket }) => rows.holds(job, ticket));
+    if (live.length === late.size) return;
+    let fresh: PriorityQueue<LateEntry> | undefined;
+    try {
+      fresh = new PriorityQueue<LateEntry>({ arena });
+      fresh.pushMany(live, live.map(({ job }) => rows.arrival(job)));
+    } catch (error) {
+      fresh?.dispose();
+      if (error instanceof CapacityError) return; // no room: the stale entries wait to be skipped, as before
+      throw error;
+    }
+    late.dispose();
+    level.late = fresh;
   }
 
   /** A level whose last live entry left: its bit goes, and what it holds was left behind. */

@@ -8,8 +8,8 @@
  * functions or resources, so `restore` takes them as options.
  */
 import { InvalidArgumentError, SnapshotError, describe } from '../core/errors.js';
-import { bodyObject, decodePayloads, encodePayloads, field, jsonCodec, readSnapshot, writeSnapshot, type Codec } from '../core/snapshot.js';
-import { isWeight } from '../core/validate.js';
+import { bodyObject, decodePayloads, encodePayloads, field, isCounter, jsonCodec, readSnapshot, writeSnapshot, type Codec } from '../core/snapshot.js';
+import { MIN_WEIGHT, isWeight } from '../core/validate.js';
 import { backoffPolicy, type BackoffPolicy } from './backoff.js';
 import type { JobId, TakenJob } from './types.js';
 
@@ -68,8 +68,11 @@ export interface SavedScheduler<T> {
 
 // ── reasons: failure reasons are any values; errors keep their name and message ──────────────
 
-/** Errors of these names come back as instances of their own class (`instanceof TypeError`). */
-const BUILTIN_ERRORS = { Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError } as const;
+/**
+ * Errors of these names come back as instances of their own class (`instanceof TypeError`). A Map,
+ * not an object: an error named `toString` or `__proto__` must not find Object.prototype's members.
+ */
+const BUILTIN_ERRORS = new Map<string, ErrorConstructor>([Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError].map((type) => [type.name, type]));
 
 function encodeReason(reason: unknown): unknown {
   if (reason instanceof Error) return { error: { name: reason.name, message: reason.message } };
@@ -88,7 +91,7 @@ function decodeReason(where: string, saved: unknown): unknown {
   if ('error' in box) {
     const { name, message } = bodyObject(where, box.error);
     if (typeof name !== 'string' || typeof message !== 'string') throw new SnapshotError(`${where}: malformed failure reason`);
-    const Builtin = BUILTIN_ERRORS[name as keyof typeof BUILTIN_ERRORS];
+    const Builtin = BUILTIN_ERRORS.get(name);
     if (Builtin) return new Builtin(message);
     const error = new Error(message);
     error.name = name;
@@ -144,7 +147,8 @@ export function writeSchedulerSnapshot<T>(state: SavedScheduler<T>, codec: Codec
 // ── reading: every field is checked before anything is built ─────────────────────────────────
 
 const isFinite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1;
+/** What a live option or attempt count may be: an integer from 1 to 2^53 - 1. */
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1;
 const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
 const isName = (v: unknown): v is string => typeof v === 'string' && v !== '';
 const isLimit = (v: unknown) => v === null || isCount(v);
@@ -240,7 +244,13 @@ export function readSchedulerSnapshot<T>(bytes: Uint8Array, codec: Codec<T> = js
     return { tenant, jobs: lineJobs };
   });
   const take = (name: string) => jobs.slice(next, (next += list(where, body[name], name).length));
-  const nextId = field<number>(where, body, 'nextId', (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1);
+  const virtualTime = field<number>(where, body, 'virtualTime', isFinite);
+  // A turn puts a tenant's pass at most 1 / weight (1e9 at the smallest weight) past virtual time,
+  // give or take rounding; one further ahead would wait out every other tenant's line.
+  for (const { name, pass } of tenants) {
+    if (pass - virtualTime > (1 / MIN_WEIGHT) * (1 + 2 ** -20)) throw new SnapshotError(`${where}: tenant ${describe(name)} has its next turn further ahead (pass ${pass}) of virtual time (${virtualTime}) than any weight puts one`);
+  }
+  const nextId = field<number>(where, body, 'nextId', (v) => isCounter(v, 1));
   const highestCallerNumber = field<number>(where, body, 'highestCallerNumber', isFinite);
   // Ids are issued from `nextId` on, skipping only numbers a caller gave (up to highestCallerNumber):
   // a held number past both would be issued again to the next job.
@@ -260,7 +270,7 @@ export function readSchedulerSnapshot<T>(bytes: Uint8Array, codec: Codec<T> = js
     nextId,
     highestCallerNumber,
     paused: field<boolean>(where, body, 'paused', isBoolean),
-    virtualTime: field<number>(where, body, 'virtualTime', isFinite),
+    virtualTime,
     tenants,
     lines: restoredLines,
     delayed: take('delayed'),

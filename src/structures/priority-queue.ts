@@ -1,5 +1,5 @@
 import { Arena, arenaOption, disposedArena } from '../core/arena.js';
-import { CapacityError, InvalidArgumentError, SnapshotError, StaleHandleError, describe } from '../core/errors.js';
+import { CapacityError, InvalidArgumentError, SnapshotError, StaleHandleError, asCall, describe } from '../core/errors.js';
 import { CAPACITY, FOREIGN, STALE } from '../core/status.js';
 import {
   bodyObject,
@@ -147,8 +147,18 @@ export class PriorityQueue<T> implements Iterable<T> {
     const items = decodePayloads(where, body.payloads, codec);
     const priorities = decodeNumbers(where, body.priorities, items.length);
     if (!priorities.every(Number.isFinite)) throw new SnapshotError(`${where}: a priority is not finite`);
-    const queue = new this({ max, arena: options?.arena, eagerLookup: options?.eagerLookup }) as PriorityQueue<T>;
-    queue.pushMany(items, priorities);
+    let queue: PriorityQueue<T>;
+    try {
+      queue = new this({ max, arena: options?.arena, eagerLookup: options?.eagerLookup }) as PriorityQueue<T>;
+    } catch (error) {
+      throw asCall(where, error);
+    }
+    try {
+      queue.pushMany(items, priorities);
+    } catch (error) {
+      queue.dispose(); // a full arena: nothing of the queue stays behind
+      throw asCall(where, error);
+    }
     return queue;
   }
 

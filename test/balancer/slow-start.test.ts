@@ -78,4 +78,21 @@ describe('slow start', () => {
     balancer.setWeight('a', 3);
     expect(balancer.statsOf('a').effectiveWeight).toBe(3);
   });
+  it('keeps turns finite and snapshots readable at the ends of the ranges: the smallest weight under a tiny floor, a window near 1e308', () => {
+    let now = 0;
+    const tiny = new Balancer<string>({ strategy: 'weighted-round-robin', clock: () => now, slowStart: { window: 100, floor: 1e-300, steps: 10 } });
+    tiny.add('light', { id: 'light', weight: 1e-9 });
+    tiny.add('heavy', { id: 'heavy', weight: 1 });
+    for (let i = 0; i < 5; i++) tiny.pick();
+    // the ramp never takes a weight below the smallest one, so its turns stay a finite time apart
+    expect(tiny.stats().find((w) => w.id === 'light')!.effectiveWeight).toBe(1e-9);
+    const back = Balancer.restore<string>(tiny.snapshot(), { clock: () => now });
+    expect(back.pick()).toBe(tiny.pick());
+    const wide = new Balancer<string>({ clock: () => now, slowStart: { window: 1e308, steps: 10 } });
+    wide.add('w', { id: 'w' });
+    now = 3e307; // past the steps at 1e307 and 2e307, whose times overflowed when computed as k · window / steps
+    expect(wide.pick()).toBe('w');
+    expect(wide.stats()[0]!.effectiveWeight).toBeCloseTo(0.3);
+    expect(() => Balancer.restore(wide.snapshot(), { clock: () => now }).dispose()).not.toThrow();
+  });
 });

@@ -154,6 +154,13 @@ describe('Balancer snapshots', () => {
       [(b) => (b.strategy = 'fastest'), /malformed field `strategy`/],
       [(b) => b.payloads.pop(), /1 payloads for 2 workers/],
       [(b) => (b.workers[1].healthy = 'yes'), /malformed field `healthy`/],
+      // counters past 2^52 (counting on from them would leave the exact integers), and states no
+      // balancer reaches: a weight held below its own without a ramp, a subnormal turn rate
+      [(b) => (b.nextId = Number.MAX_SAFE_INTEGER), /malformed field `nextId`/],
+      [(b) => (b.tick = Number.MAX_SAFE_INTEGER), /malformed field `tick`/],
+      [(b) => (b.workers[1].picks = Number.MAX_SAFE_INTEGER), /malformed field `picks`/],
+      [(b) => (b.workers[1].effectiveWeight = b.workers[1].weight / 2), /malformed field `effectiveWeight`/],
+      [(b) => (b.workers[1].turnRate = 5e-324), /malformed field `turnRate`/],
     ];
     for (const [change, message] of cases) {
       expect(() => Balancer.restore(forge(change))).toThrow(SnapshotError);

@@ -77,6 +77,7 @@ describe('History snapshots', () => {
       [(b) => (b.limit = 2), /4 revisions exceed the limit \(2\)/],
       [(b) => (b.revisions[2].revision = 2), /malformed field `revision`/],
       [(b) => (b.nextRevision = 5), /malformed field `revision`/],
+      [(b) => (b.nextRevision = Number.MAX_SAFE_INTEGER), /malformed field `nextRevision`/],
       [(b) => (b.current = 4), /malformed field `current`/],
       [(b) => (b.current = -1), /malformed field `current`/],
       [(b) => (b.revisions[0].status = 'deployed'), /revision 2 is deployed, yet not current/],

@@ -38,8 +38,8 @@ class Real implements LineRows {
   nextArrival = 0;
   readonly line: ReadyLine;
 
-  constructor(max: boolean, arena: Arena) {
-    this.line = new ReadyLine(max, arena, this);
+  constructor(max: boolean, arena: Arena, slack?: number) {
+    this.line = new ReadyLine(max, arena, this, slack);
   }
 
   handle(job: number): number {
@@ -148,10 +148,10 @@ describe.each(Object.keys(builds) as BuildName[])('ready line against a sorted-l
   // One arena for all runs (an arena per run would outrun the collector that frees their tags).
   const arena = arenaOn(build);
   for (const max of [false, true]) {
-    const check = (list: fc.Arbitrary<Command>[], maxCommands: number, numRuns: number) =>
+    const check = (list: fc.Arbitrary<Command>[], maxCommands: number, numRuns: number, slack?: number) =>
       fc.assert(
         fc.property(fc.commands(list, { maxCommands, size: 'max' }), (cmds) => {
-          const real = new Real(max, arena);
+          const real = new Real(max, arena, slack);
           try {
             fc.modelRun(() => ({ model: new Model(max), real }), cmds);
           } finally {
@@ -163,6 +163,11 @@ describe.each(Object.keys(builds) as BuildName[])('ready line against a sorted-l
 
     it(`few priorities, order ${max ? 'max' : 'min'}: pops by (priority, arrival), keeps every job once`, () => {
       check(commands(few), 120, 200);
+    });
+
+    it(`entries left behind are dropped while their level's front waits, in order, order ${max ? 'max' : 'min'}`, () => {
+      // A slack of 2: a level compacts as soon as its stale entries pass twice its live ones by 2.
+      check(commands(fc.constantFrom(0, 1, 2)), 150, 150, 2);
     });
 
     it(`many priorities (levels, a heap, levels again), order ${max ? 'max' : 'min'}`, () => {

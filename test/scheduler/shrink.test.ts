@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Arena, StateError } from '../../src/index.js';
+import { Arena, Scheduler, StateError } from '../../src/index.js';
 import { drain, scheduler } from './fake-clock.js';
 
 describe('Scheduler.shrink', () => {
@@ -54,5 +54,32 @@ describe('Scheduler.shrink', () => {
     const { s } = scheduler();
     s.dispose();
     expect(() => s.shrink()).toThrow(StateError);
+  });
+});
+
+describe('memory that follows the jobs held, not the operations', () => {
+  it('cancels and reprioritizes behind a job that keeps waiting do not grow its line', () => {
+    // The oldest job of priority 5 is never served (paused): entries that cancels and
+    // reprioritizes leave behind in its level are dropped as they pile up, not when it is served.
+    const arena = new Arena();
+    const s = new Scheduler<number>({ arena, clock: () => 0 });
+    s.submit(0, { priority: 5 });
+    s.submit(1, { priority: 6 });
+    const moving = s.submit(2, { priority: 6 });
+    s.pause();
+    const churn = () => {
+      for (let i = 0; i < 20_000; i++) {
+        s.cancel(s.submit(i, { priority: 5 }));
+        s.reprioritize(moving, i % 2 === 0 ? 5 : 6);
+      }
+    };
+    churn();
+    const settled = arena.bytesInUse;
+    churn();
+    churn();
+    expect(arena.bytesInUse).toBeLessThanOrEqual(settled);
+    s.resume();
+    // every job held comes out once, by (priority, arrival): the moving job went back to 6 last
+    expect([s.take()!.payload, s.take()!.payload, s.take()!.payload, s.take()]).toEqual([0, 1, 2, undefined]);
   });
 });

@@ -256,6 +256,23 @@ describe('Scheduler snapshots', () => {
     expect(r.get(10)?.state).toBe('dead');
   });
 
+  it('keeps an error whose name is also a member of every object (toString, __proto__, constructor)', () => {
+    const names = ['toString', 'valueOf', 'hasOwnProperty', '__proto__', 'constructor', 'TypeError'];
+    const { s } = pair<string>({ maxDeadLetters: names.length });
+    for (const name of names) {
+      s.submit(name);
+      s.fail(s.take()!.id, Object.assign(new Error(`failed as ${name}`), { name }));
+    }
+    const r = Scheduler.restore<string>(s.snapshot(), { clock: () => 0 });
+    const reasons = r.deadLetters().map((letter) => letter.history[0]!.reason as Error);
+    for (const [k, name] of names.entries()) {
+      expect(reasons[k]).toBeInstanceOf(Error);
+      expect(reasons[k]!.name).toBe(name);
+      expect(reasons[k]!.message).toBe(`failed as ${name}`);
+    }
+    expect(reasons[5]).toBeInstanceOf(TypeError);
+  });
+
   it('payloads go through a codec', () => {
     const codec: Codec<Date> = { encode: (d) => d.toISOString(), decode: (t) => new Date(t) };
     const { s } = pair<Date>();
@@ -290,6 +307,15 @@ describe('Scheduler snapshots', () => {
     expect(() => Scheduler.restore(forge((b) => (b.lines[0].jobs[0].attempt = b.lines[0].jobs[0].attempts)))).toThrow('is waiting with no attempt left');
     expect(() => Scheduler.restore(forge((b) => (b.lines[0].jobs[0].backoff.type = 'cubic')))).toThrow(SnapshotError);
     expect(() => Scheduler.restore(forge((b) => (b.capacity = 0)))).toThrow(SnapshotError);
+    // Numbers no live scheduler holds: limits and attempts past 2^53 - 1, an id counter past 2^52
+    // (ids issued twice, or a hang looking for a free one), a pass that waits out every other line.
+    for (const field of ['capacity', 'maxDelayed', 'tenantCapacity', 'defaultAttempts', 'maxDeadLetters']) {
+      expect(() => Scheduler.restore(forge((b) => (b[field] = 2 ** 53)))).toThrow(`malformed field \`${field}\``);
+    }
+    expect(() => Scheduler.restore(forge((b) => (b.lines[0].jobs[0].attempts = 2 ** 53 + 2)))).toThrow('malformed field `attempts`');
+    expect(() => Scheduler.restore(forge((b) => (b.nextId = Number.MAX_SAFE_INTEGER)))).toThrow('malformed field `nextId`');
+    expect(() => Scheduler.restore(forge((b) => (b.tenants[0].pass = b.virtualTime + 1e300)))).toThrow(/has its next turn further ahead/);
+    expect(() => Scheduler.restore(forge((b) => (b.tenants[0].pass = b.virtualTime + 1e9)), { clock: () => 0 }).dispose()).not.toThrow();
     expect(() => Scheduler.restore(forge((b) => (b.lines[0].tenant = 'other')))).toThrow('belongs to another tenant');
     expect(() => Scheduler.restore(forge((b) => (b.capacity = 1)), { clock: () => 0 })).not.toThrow();
     expect(() => Scheduler.restore(forge((b) => b.delayed.push({ ...b.lines[0].jobs[0], id: 'x' }) && (b.capacity = 1)))).toThrow('exceed the snapshot');
