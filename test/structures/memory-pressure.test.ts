@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Arena, CapacityError, NumericPriorityQueue } from '../../src/index.js';
+import { Arena, CapacityError, NumericPriorityQueue, PriorityQueue } from '../../src/index.js';
+import { fillArena } from '../helpers/fill-arena.js';
 
 // Batches into queues past the runs-mode threshold (2^18 ids) in arenas close to their memory
 // limit: a batch goes in whole or throws CapacityError with the queue exactly as it was. Two ways
@@ -142,5 +143,23 @@ describe('batches under memory pressure: all or nothing', () => {
       expect(refusals).toBeGreaterThan(0); // the arena was full at times
       expectDrainsAs(queue, reference);
     }
+  });
+});
+
+describe('restores under memory pressure', () => {
+  it('a PriorityQueue restore the arena has no room for names restore and leaves nothing behind', () => {
+    const source = new PriorityQueue<number>();
+    source.pushMany(Array.from({ length: 50_000 }, (_, i) => i), Array.from({ length: 50_000 }, (_, i) => i % 97));
+    const bytes = source.snapshot();
+    const arena = new Arena({ maxMemory: 4 << 20 });
+    const release = fillArena(arena, 4096);
+    const before = arena.bytesInUse;
+    for (let round = 0; round < 3; round++) {
+      expect(() => PriorityQueue.restore(bytes, { arena })).toThrow(CapacityError);
+      expect(() => PriorityQueue.restore(bytes, { arena })).toThrow(/^PriorityQueue\.restore: /);
+    }
+    expect(arena.bytesInUse).toBe(before);
+    release();
+    expect(PriorityQueue.restore<number>(bytes, { arena }).size).toBe(50_000);
   });
 });
