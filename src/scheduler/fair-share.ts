@@ -84,6 +84,15 @@ export class FairShare {
   #alone: Tenant | undefined = undefined;
   /** Whether `#alone`'s turn in the heap is behind its pass (it was served since it was placed). */
   #aloneBehind = false;
+  /**
+   * The last tenant to leave the rotation when it left it empty, with its entry in the tenant heap
+   * kept (`#parkedTurn`) rather than removed: when it is the next to enter, the entry is moved
+   * rather than pushed anew. Every push issues a handle, and an arena issues a finite number of
+   * them; one tenant whose line empties and fills again with each job (jobs coming one at a time)
+   * took one per job.
+   */
+  #parked: Tenant | undefined = undefined;
+  #parkedTurn: Handle | typeof NONE = NONE;
   /** The record `tenant(name)` returned last, reused while the name repeats. */
   #lastTenant: Tenant | undefined = undefined;
 
@@ -118,6 +127,7 @@ export class FairShare {
   /** Tenants with a due job, in the order of their next turns (for snapshots). */
   rotation(): Tenant[] {
     this.#rejoin();
+    this.#unpark();
     return [...this.#turns];
   }
 
@@ -255,17 +265,39 @@ export class FairShare {
   #enterRotation(tenant: Tenant): void {
     this.#rejoin();
     const pass = Math.max(tenant.pass, this.#virtualTime);
-    tenant.turn = this.#turns.push(tenant, pass);
+    if (tenant === this.#parked) {
+      // The rotation is empty: the entry moves to its pass with no other to order it against.
+      tenant.turn = this.#parkedTurn;
+      this.#parked = undefined;
+      this.#parkedTurn = NONE;
+      this.#turns.update(tenant.turn as Handle, pass, BEHIND_EQUALS);
+    } else {
+      this.#unpark();
+      tenant.turn = this.#turns.push(tenant, pass);
+    }
     this.#rotating++;
     tenant.pass = pass;
   }
 
   #leaveRotation(tenant: Tenant): void {
-    this.#turns.remove(tenant.turn as Handle);
+    if (this.#rotating === 1) {
+      this.#parked = tenant;
+      this.#parkedTurn = tenant.turn;
+    } else {
+      this.#turns.remove(tenant.turn as Handle);
+    }
     tenant.turn = NONE;
     this.#rotating--;
     this.#alone = undefined;
     this.#aloneBehind = false;
+  }
+
+  /** Removes the parked entry, if any: another tenant enters, or the heap is read or swept. */
+  #unpark(): void {
+    if (this.#parked === undefined) return;
+    this.#turns.remove(this.#parkedTurn as Handle);
+    this.#parked = undefined;
+    this.#parkedTurn = NONE;
   }
 
   /**
@@ -281,6 +313,7 @@ export class FairShare {
   }
 
   #sweep(): void {
+    this.#unpark();
     for (const [name, tenant] of this.#tenants) {
       if (tenant.pinned || tenant.jobs > 0) continue;
       tenant.ready?.dispose();
