@@ -426,7 +426,7 @@ export class Balancer<W> implements Iterable<W> {
     const saved = readBalancerSnapshot<W>(bytes, given.codec, given.maxBytes);
     let balancer: Balancer<W>;
     try {
-      balancer = new this({ strategy: saved.strategy, slowStart: saved.slowStart, clock: given.clock, random: given.random, arena: given.arena }) as Balancer<W>;
+      balancer = newBalancer<W>({ strategy: saved.strategy, slowStart: saved.slowStart, clock: given.clock, random: given.random, arena: given.arena });
     } catch (error) {
       throw asCall(where, error);
     }
@@ -606,4 +606,12 @@ function statsOf<W>(member: Member<W>): WorkerStats<W> {
     draining: member.draining,
     backup: member.backup,
   };
+}
+
+/**
+ * Builds a Balancer for the static methods. Outside the class: a class that names itself in its own
+ * body is renamed by esbuild (`_Balancer`), and stack traces and consoles then show that name.
+ */
+function newBalancer<W>(options?: BalancerOptions): Balancer<W> {
+  return new Balancer<W>(options);
 }

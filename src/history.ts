@@ -278,7 +278,7 @@ export class History<T> implements Iterable<HistoryRecord<T>> {
     const given = checkOptions('History.restore', options);
     if (given.clock !== undefined) functionOption('History.restore', 'clock', given.clock);
     const saved = readHistorySnapshot<T>(bytes, given.codec, given.maxBytes);
-    const history = new this({ limit: saved.limit, mode: saved.mode, clock: given.clock }) as History<T>;
+    const history = newHistory<T>({ limit: saved.limit, mode: saved.mode, clock: given.clock });
     for (const revision of saved.revisions) history.#revisions.push(revision);
     history.#current = saved.current;
     history.#nextRevision = saved.nextRevision;
@@ -443,4 +443,12 @@ function checkRollback(call: string, options: RollbackOptions | undefined): Chec
   const reason = (options as RollbackOptions | undefined)?.reason;
   checkReason(call, reason);
   return { dryRun, reason };
+}
+
+/**
+ * Builds a History for the static methods. Outside the class: a class that names itself in its own
+ * body is renamed by esbuild (`_History`), and stack traces and consoles then show that name.
+ */
+function newHistory<T>(options?: HistoryOptions): History<T> {
+  return new History<T>(options);
 }

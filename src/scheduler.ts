@@ -801,7 +801,7 @@ export class Scheduler<T = unknown> {
     const unbounded = (limit: number) => (limit === Infinity ? undefined : limit);
     let scheduler: Scheduler<T>;
     try {
-      scheduler = new this({
+      scheduler = newScheduler<T>({
         capacity: unbounded(saved.capacity),
         maxDelayed: unbounded(saved.maxDelayed),
         tenantCapacity: unbounded(saved.tenantCapacity),
@@ -1259,4 +1259,12 @@ export class Scheduler<T = unknown> {
       history: rows.history(job)?.slice() ?? [],
     };
   }
+}
+
+/**
+ * Builds a Scheduler for the static methods. Outside the class: a class that names itself in its own
+ * body is renamed by esbuild (`_Scheduler`), and stack traces and consoles then show that name.
+ */
+function newScheduler<T>(options?: SchedulerOptions): Scheduler<T> {
+  return new Scheduler<T>(options);
 }

@@ -34,7 +34,10 @@ export function stepTime(start: number, k: number, window: number, steps: number
 
 /** The ramp's step at `now`: the largest k from 0 to `steps` whose step time has come. */
 export function rampStep(start: number, now: number, window: number, steps: number): number {
-  if (!(now > start)) return 0;
+  // At `start` itself too: a window too small for the clock's magnitude (1e-3 at Date.now's)
+  // puts step times on `start`, and a step whose time has come must count, or `advance` would
+  // schedule it at `now` again forever.
+  if (!(now >= start)) return 0;
   // The division gives the step up to rounding; the comparisons make it agree with stepTime.
   let k = Math.min(steps, Math.floor(((now - start) * steps) / window));
   while (k < steps && stepTime(start, k + 1, window, steps) <= now) k++;

@@ -111,9 +111,12 @@ export function readBalancerSnapshot<W>(bytes: Uint8Array, codec: Codec<W> = jso
       id,
       worker: payloads[i]!,
       weight,
-      // What the ramp's step gives (the weight itself without a ramp): anything else is no state a
-      // balancer reaches, and a weight held below its own would stay there.
-      effectiveWeight: field<number>(where, box, 'effectiveWeight', (v) => v === (ramp ? rampedWeight(weight, ramp.step, slowStart!.steps, slowStart!.floor) : weight)),
+      // The weight itself without a ramp (a weight held below its own would stay there); during a
+      // ramp, from its floor to the weight (not its step's exact value: a restored ramp's start is
+      // re-based on the restoring clock, and rounding may put a step a hair the other way).
+      effectiveWeight: field<number>(where, box, 'effectiveWeight', (v) =>
+        ramp ? isPositive(v) && (v as number) >= rampedWeight(weight, 0, slowStart!.steps, slowStart!.floor) && (v as number) <= weight : v === weight,
+      ),
       capacity: field<number | null>(where, box, 'capacity', (v) => v === null || (isNatural(v) && (v as number) >= 1)) ?? Infinity,
       backup: field<boolean>(where, box, 'backup', isBoolean),
       load: field<number>(where, box, 'load', (v) => isFinite(v) && v >= 0),

@@ -248,7 +248,7 @@ export function readSchedulerSnapshot<T>(bytes: Uint8Array, codec: Codec<T> = js
   // A turn puts a tenant's pass at most 1 / weight (1e9 at the smallest weight) past virtual time,
   // give or take rounding; one further ahead would wait out every other tenant's line.
   for (const { name, pass } of tenants) {
-    if (pass - virtualTime > (1 / MIN_WEIGHT) * (1 + 2 ** -20)) throw new SnapshotError(`${where}: tenant ${describe(name)} has its next turn further ahead (pass ${pass}) of virtual time (${virtualTime}) than any weight puts one`);
+    if (pass - virtualTime > (1 / MIN_WEIGHT) * (1 + 2 ** -20) + Math.abs(virtualTime) * 2 ** -50) throw new SnapshotError(`${where}: tenant ${describe(name)} has its next turn further ahead (pass ${pass}) of virtual time (${virtualTime}) than any weight puts one`);
   }
   const nextId = field<number>(where, body, 'nextId', (v) => isCounter(v, 1));
   const highestCallerNumber = field<number>(where, body, 'highestCallerNumber', isFinite);

@@ -57,7 +57,7 @@ export class NumericQueue implements Iterable<number> {
 
   static from(ids: Iterable<number>, options?: NumericQueueOptions): NumericQueue {
     const list = [...iterable<number>('NumericQueue.from', ids, 'ids')];
-    const queue = new this(options);
+    const queue = newNumericQueue(options);
     queue.pushMany(list);
     return queue;
   }
@@ -216,4 +216,12 @@ export class NumericQueue implements Iterable<number> {
     if (this.#length() >= this.#capacity) return new CapacityError(`${call}: capacity (${this.#capacity}) exceeded`);
     return new CapacityError(`${call}: the arena's memory (maxMemory ${this.#arena.maxMemory} bytes) is exhausted at ${this.#length()} ids`);
   }
+}
+
+/**
+ * Builds a NumericQueue for the static methods. Outside the class: a class that names itself in its own
+ * body is renamed by esbuild (`_NumericQueue`), and stack traces and consoles then show that name.
+ */
+function newNumericQueue(options?: NumericQueueOptions): NumericQueue {
+  return new NumericQueue(options);
 }

@@ -43,7 +43,7 @@ export class NumericStack implements Iterable<number> {
 
   static from(ids: Iterable<number>, options?: NumericStackOptions): NumericStack {
     const list = [...iterable<number>('NumericStack.from', ids, 'ids')];
-    const stack = new this(options);
+    const stack = newNumericStack(options);
     stack.pushMany(list);
     return stack;
   }
@@ -185,4 +185,12 @@ export class NumericStack implements Iterable<number> {
   #exhausted(call: string): CapacityError {
     return new CapacityError(`${call}: the arena's memory (maxMemory ${this.#arena.maxMemory} bytes) is exhausted at ${this.#length()} ids`);
   }
+}
+
+/**
+ * Builds a NumericStack for the static methods. Outside the class: a class that names itself in its own
+ * body is renamed by esbuild (`_NumericStack`), and stack traces and consoles then show that name.
+ */
+function newNumericStack(options?: NumericStackOptions): NumericStack {
+  return new NumericStack(options);
 }

@@ -130,7 +130,7 @@ export class PriorityQueue<T> implements Iterable<T> {
       items.push(entry[0]);
       priorities.push(entry[1]);
     }
-    const queue = new this(options) as PriorityQueue<T>;
+    const queue = newPriorityQueue<T>(options);
     queue.pushMany(items, priorities);
     return queue;
   }
@@ -149,7 +149,7 @@ export class PriorityQueue<T> implements Iterable<T> {
     if (!priorities.every(Number.isFinite)) throw new SnapshotError(`${where}: a priority is not finite`);
     let queue: PriorityQueue<T>;
     try {
-      queue = new this({ max, arena: options?.arena, eagerLookup: options?.eagerLookup }) as PriorityQueue<T>;
+      queue = newPriorityQueue<T>({ max, arena: options?.arena, eagerLookup: options?.eagerLookup });
     } catch (error) {
       throw asCall(where, error);
     }
@@ -472,3 +472,10 @@ export class PriorityQueue<T> implements Iterable<T> {
   }
 }
 
+/**
+ * Builds a PriorityQueue for the static methods. Outside the class: a class that names itself in its own
+ * body is renamed by esbuild (`_PriorityQueue`), and stack traces and consoles then show that name.
+ */
+function newPriorityQueue<T>(options?: PriorityQueueOptions): PriorityQueue<T> {
+  return new PriorityQueue<T>(options);
+}

@@ -50,7 +50,7 @@ export class Queue<T> implements Iterable<T> {
   /** A queue holding `items` in order. */
   static from<T>(items: Iterable<T>, options?: QueueOptions): Queue<T> {
     const list = [...iterable<T>('Queue.from', items, 'items')];
-    const queue = new this(options) as Queue<T>;
+    const queue = newQueue<T>(options);
     for (const item of list) queue.push(item);
     return queue;
   }
@@ -64,7 +64,7 @@ export class Queue<T> implements Iterable<T> {
     const overflow = field<Overflow>(where, body, 'overflow', (v) => v === 'reject' || v === 'drop-oldest');
     const items = decodePayloads(where, body.payloads, codec);
     if (capacity !== null && items.length > capacity) throw new SnapshotError(`${where}: ${items.length} items exceed the capacity (${capacity})`);
-    const queue = new this(capacity === null ? { overflow } : { capacity, overflow }) as Queue<T>;
+    const queue = newQueue<T>(capacity === null ? { overflow } : { capacity, overflow });
     for (const item of items) queue.push(item);
     return queue;
   }
@@ -223,4 +223,12 @@ export class Queue<T> implements Iterable<T> {
     this.#room = Math.min(items.length, this.#capacity);
     this.#head = 0;
   }
+}
+
+/**
+ * Builds a Queue for the static methods. Outside the class: a class that names itself in its own
+ * body is renamed by esbuild (`_Queue`), and stack traces and consoles then show that name.
+ */
+function newQueue<T>(options?: QueueOptions): Queue<T> {
+  return new Queue<T>(options);
 }

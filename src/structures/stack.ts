@@ -42,7 +42,7 @@ export class Stack<T> implements Iterable<T> {
 
   static from<T>(items: Iterable<T>, options?: StackOptions): Stack<T> {
     const list = [...iterable<T>('Stack.from', items, 'items')];
-    const stack = new this(options) as Stack<T>;
+    const stack = newStack<T>(options);
     for (const item of list) stack.push(item);
     return stack;
   }
@@ -55,7 +55,7 @@ export class Stack<T> implements Iterable<T> {
     const limit = field<number | null>(where, body, 'limit', (v) => v === null || (Number.isSafeInteger(v) && (v as number) >= 1));
     const items = decodePayloads(where, body.payloads, codec);
     if (limit !== null && items.length > limit) throw new SnapshotError(`${where}: ${items.length} items exceed the limit (${limit})`);
-    const stack = new this(limit === null ? {} : { limit }) as Stack<T>;
+    const stack = newStack<T>(limit === null ? {} : { limit });
     for (const item of items) stack.push(item);
     return stack;
   }
@@ -147,4 +147,12 @@ export class Stack<T> implements Iterable<T> {
     const bound = this.#limit === Infinity ? '' : ` of ${this.#limit}`;
     return `Stack(${this.size}${bound}) top→ [${top.join(', ')}${this.size > 10 ? ', …' : ''}]`;
   }
+}
+
+/**
+ * Builds a Stack for the static methods. Outside the class: a class that names itself in its own
+ * body is renamed by esbuild (`_Stack`), and stack traces and consoles then show that name.
+ */
+function newStack<T>(options?: StackOptions): Stack<T> {
+  return new Stack<T>(options);
 }

@@ -95,4 +95,26 @@ describe('slow start', () => {
     expect(wide.stats()[0]!.effectiveWeight).toBeCloseTo(0.3);
     expect(() => Balancer.restore(wide.snapshot(), { clock: () => now }).dispose()).not.toThrow();
   });
+  it('a balancer restored mid-ramp, on a step boundary, snapshots again into bytes that restore', () => {
+    let now = 9774.055504385193;
+    const start = now;
+    const first = new Balancer<string>({ strategy: 'weighted-round-robin', clock: () => now, slowStart: { window: 1000, steps: 7 } });
+    first.add('w', { weight: 3 });
+    now = start + 1000 * (6 / 7); // the ramp's sixth step, exactly
+    first.pick();
+    const bytes = first.snapshot();
+    now = 30603.172513866906; // re-based here, the ramp's start lands a rounding away from where it was
+    const second = Balancer.restore<string>(bytes, { clock: () => now });
+    const again = Balancer.restore<string>(second.snapshot(), { clock: () => now });
+    expect(again.stats()[0]!.effectiveWeight).toBe(second.stats()[0]!.effectiveWeight);
+  });
+  it('a window too small for the clock (1e-3 ms at Date.now magnitudes) ramps instead of hanging', () => {
+    let now = 1.7e12;
+    const balancer = new Balancer<string>({ clock: () => now, slowStart: { window: 0.001, steps: 10 } });
+    balancer.add('w', { id: 'w', weight: 2 });
+    expect(balancer.pick()).toBe('w'); // looped forever: the first step's time rounded to the ramp's start
+    now += 0.01;
+    expect(balancer.pick()).toBe('w');
+    expect(balancer.stats()[0]!.effectiveWeight).toBe(2);
+  });
 });

@@ -207,14 +207,12 @@ describe('PriorityQueue', () => {
     expect(pq.size).toBe(1);
   });
 
-  it('from and restore build the class they are called on, as Array.from does', () => {
-    class Timers extends PriorityQueue<string> {}
-    const timers = Timers.from([['b', 2], ['a', 1]]);
-    expect(timers).toBeInstanceOf(Timers);
-    expect(Timers.restore<string>(timers.snapshot())).toBeInstanceOf(Timers);
-    class Jobs extends Queue<number> {}
-    expect(Jobs.from([1, 2])).toBeInstanceOf(Jobs);
-    expect(PriorityQueue.from([['x', 1]])).not.toBeInstanceOf(Timers);
+  it('from and restore work when called without their class (destructured, or passed as a callback)', () => {
+    const { from, restore } = PriorityQueue;
+    const timers = from<string>([['b', 2], ['a', 1]]);
+    expect(restore<string>(timers.snapshot()).pop()).toBe('a');
+    const queueFrom = Queue.from;
+    expect(queueFrom([1, 2, 3]).shift()).toBe(1);
   });
 
   it('iterates in priority order without changing the queue', () => {
