@@ -13,6 +13,15 @@ const BEHIND_EQUALS = Object.freeze({ behindEquals: true });
 /** Tenant records kept while empty before a sweep frees them (their queues live in the arena). */
 const SWEEP_AFTER = 64;
 
+/**
+ * Virtual time from which every pass is moved back by it (`#rebase`). Passes grow by 1 / weight a
+ * turn without end, and a double's steps grow with its magnitude: at 3·10^14 (a tenant of weight
+ * 1e-9 served 300,000 times, or ordinary weights over years of turns) a weight of 100 adds less
+ * than half a step, its pass stops moving, and it takes every turn. Below 2^32 a step is under
+ * 1e-6, so weights up to about 10^4 keep their shares within 1 %.
+ */
+const REBASE_FROM = 2 ** 32;
+
 /** One tenant: its weight, its place in the rotation, its due jobs, and counts per job state. */
 export class Tenant {
   weight = 1;
@@ -202,6 +211,7 @@ export class FairShare {
     const job = tenant.ready!.pop();
     this.#virtualTime = tenant.pass;
     tenant.pass += 1 / tenant.weight;
+    if (this.#virtualTime >= REBASE_FROM) this.#rebase();
     if (--tenant.due === 0) this.#leaveRotation(tenant);
     else if (alone) this.#aloneBehind = true;
     else turns.update(tenant.turn as Handle, tenant.pass, BEHIND_EQUALS);
@@ -310,6 +320,22 @@ export class FairShare {
     if (this.#aloneBehind) this.#turns.update(alone.turn as Handle, alone.pass, BEHIND_EQUALS);
     this.#alone = undefined;
     this.#aloneBehind = false;
+  }
+
+  /**
+   * Moves virtual time and every pass back by the current virtual time. The passes of the tenants in
+   * the rotation lie from it to 1e9 past it (at most 1 / weight), so their differences, and with
+   * them the order of turns, come out exact; a pass further behind may round, but it is behind
+   * virtual time either way, where a tenant re-enters anyway. The heap's keys move with them,
+   * keeping their order among equals; a parked entry is moved when its tenant enters again.
+   */
+  #rebase(): void {
+    const base = this.#virtualTime;
+    this.#virtualTime = 0;
+    for (const tenant of this.#tenants.values()) {
+      tenant.pass -= base;
+      if (tenant.turn !== NONE) this.#turns.update(tenant.turn as Handle, tenant.pass);
+    }
   }
 
   #sweep(): void {

@@ -76,6 +76,23 @@ describe('Scheduler fair share across tenants', () => {
     expect(tenants.slice(202, 206)).toEqual(['tiny', 'tiny too', 'tiny', 'tiny too']);
   });
 
+  it('keeps weights apart after virtual time has run far (a tiny weight served long, or years of turns)', () => {
+    // A tenant of weight 1e-9 moves virtual time by 1e9 a turn: after 300,000 of them a pass of
+    // 3e14 no longer changes by 1 / 100, and a tenant of weight 100 took every turn from then on.
+    const { s } = scheduler<number>();
+    s.setTenantWeight('tiny', 1e-9);
+    for (let i = 0; i < 300_000; i++) s.submit(i, { tenant: 'tiny' });
+    expect(takeCounts(s, 300_000)).toEqual({ tiny: 300_000 });
+    s.setTenantWeight('heavy', 100);
+    for (let i = 0; i < 3_000; i++) {
+      s.submit(i, { tenant: 'heavy' });
+      s.submit(i, { tenant: 'light' });
+    }
+    const counts = takeCounts(s, 2_020);
+    expect(Math.abs(counts.light! - 20)).toBeLessThanOrEqual(1);
+    expect(Math.abs(counts.heavy! - 2_000)).toBeLessThanOrEqual(1);
+  });
+
   it('a tenant flooding the queue cannot starve the others', () => {
     const { s } = scheduler<string>();
     for (let i = 0; i < 10_000; i++) s.submit(`flood ${i}`, { tenant: 'noisy', priority: 0 });
