@@ -763,7 +763,7 @@ export class Scheduler<T = unknown> {
       highestCallerNumber: this.#highestCallerNumber,
       paused: this.#paused,
       virtualTime: this.#fair.virtualTime,
-      tenants: tenants.map((t) => ({ name: t.name, weight: t.weight, capacity: t.capacity, pinned: t.pinned, pass: t.pass })),
+      tenants: tenants.map((t) => ({ name: t.name, weight: t.weight, capacity: t.capacity, pinned: t.pinned, pass: this.#fair.passOf(t) })),
       // Each line in arrival order (not pop order): pushed back in that order, the core's FIFO
       // tie-break is the same, also for a later reprioritize.
       lines: this.#fair.rotation().map((tenant) => {

@@ -14,13 +14,13 @@ const BEHIND_EQUALS = Object.freeze({ behindEquals: true });
 const SWEEP_AFTER = 64;
 
 /**
- * Virtual time from which every pass is moved back by it (`#rebase`). Passes grow by 1 / weight a
- * turn without end, and a double's steps grow with its magnitude: at 3·10^14 (a tenant of weight
- * 1e-9 served 300,000 times, or ordinary weights over years of turns) a weight of 100 adds less
- * than half a step, its pass stops moving, and it takes every turn. Below 2^32 a step is under
- * 1e-6, so weights up to about 10^4 keep their shares within 1 %.
+ * Virtual time is moved back to 0 (`#rebase`) once it reaches this over the heaviest weight set.
+ * Passes grow by 1 / weight a turn without end, and a double's steps grow with its magnitude: at
+ * 3·10^14 (a tenant of weight 1e-9 served 300,000 times, or ordinary weights over years of turns)
+ * a weight of 100 adds less than half a step, its pass stops moving, and it takes every turn; a
+ * weight of 1e9 stops at 1.7·10^7. Below 2^42 / w, the heaviest weight's turn is over 2^10 steps.
  */
-const REBASE_FROM = 2 ** 32;
+const REBASE_SCALE = 2 ** 42;
 
 /** One tenant: its weight, its place in the rotation, its due jobs, and counts per job state. */
 export class Tenant {
@@ -33,6 +33,11 @@ export class Tenant {
   sweepable = false;
   /** Virtual time of the tenant's next turn; each turn adds 1 / weight. */
   pass = 0;
+  /**
+   * How far virtual time had been moved back when `pass` was written (`FairShare.passOf` counts it
+   * from today's origin): a rebase moves only the passes of the tenants in the rotation.
+   */
+  passOrigin = 0;
   /** The tenant's due jobs by priority, FIFO among equals. Created on first use. */
   ready: ReadyLine | undefined;
   /** Jobs in `ready`, counted here to save a call into the core per pop. */
@@ -81,6 +86,11 @@ export class FairShare {
   readonly #rows: LineRows;
   /** The pass of the turn most recently served. */
   #virtualTime = 0;
+  /** How far virtual time has been moved back in all (`#rebase`). */
+  #origin = 0;
+  /** The heaviest weight ever set, and the virtual time at which passes are moved back for it. */
+  #heaviest = 1;
+  #rebaseAt = REBASE_SCALE;
   /** Tenants in the tenant heap (with a due job), counted here to save a call into the core per pop. */
   #rotating = 0;
   #empty = 0;
@@ -150,6 +160,10 @@ export class FairShare {
   }
 
   setWeight(name: string, weight: number): void {
+    if (weight > this.#heaviest) {
+      this.#heaviest = weight;
+      this.#rebaseAt = REBASE_SCALE / weight;
+    }
     const tenant = this.tenant(name);
     tenant.weight = weight;
     tenant.weightSet = true;
@@ -211,7 +225,7 @@ export class FairShare {
     const job = tenant.ready!.pop();
     this.#virtualTime = tenant.pass;
     tenant.pass += 1 / tenant.weight;
-    if (this.#virtualTime >= REBASE_FROM) this.#rebase();
+    if (this.#virtualTime >= this.#rebaseAt) this.#rebase();
     if (--tenant.due === 0) this.#leaveRotation(tenant);
     else if (alone) this.#aloneBehind = true;
     else turns.update(tenant.turn as Handle, tenant.pass, BEHIND_EQUALS);
@@ -274,7 +288,7 @@ export class FairShare {
    */
   #enterRotation(tenant: Tenant): void {
     this.#rejoin();
-    const pass = Math.max(tenant.pass, this.#virtualTime);
+    const pass = Math.max(this.passOf(tenant), this.#virtualTime);
     if (tenant === this.#parked) {
       // The rotation is empty: the entry moves to its pass with no other to order it against.
       tenant.turn = this.#parkedTurn;
@@ -322,19 +336,36 @@ export class FairShare {
     this.#aloneBehind = false;
   }
 
+  /** A tenant's pass, counted from today's origin of virtual time. */
+  passOf(tenant: Tenant): number {
+    if (tenant.passOrigin !== this.#origin) {
+      // Rounds only a pass far behind virtual time, where a tenant re-enters anyway.
+      tenant.pass -= this.#origin - tenant.passOrigin;
+      tenant.passOrigin = this.#origin;
+    }
+    return tenant.pass;
+  }
+
   /**
-   * Moves virtual time and every pass back by the current virtual time. The passes of the tenants in
-   * the rotation lie from it to 1e9 past it (at most 1 / weight), so their differences, and with
-   * them the order of turns, come out exact; a pass further behind may round, but it is behind
-   * virtual time either way, where a tenant re-enters anyway. The heap's keys move with them,
-   * keeping their order among equals; a parked entry is moved when its tenant enters again.
+   * Moves virtual time and the passes of the tenants in the rotation back by the current virtual
+   * time; the others' move when next read (`passOf`), so a rebase costs the rotation only, not
+   * every tenant record. Those passes lie near virtual time (at most 1 / weight past it), so their
+   * differences, and with them the order of turns, come out exact or within a step of a pass 1e9
+   * ahead. The heap's keys move with them, keeping their order among equals.
    */
   #rebase(): void {
     const base = this.#virtualTime;
+    const turns = this.#turns;
+    const rotation = [...turns]; // the parked entry's tenant too, if any: it is moved like the rest
     this.#virtualTime = 0;
-    for (const tenant of this.#tenants.values()) {
-      tenant.pass -= base;
-      if (tenant.turn !== NONE) this.#turns.update(tenant.turn as Handle, tenant.pass);
+    for (const tenant of rotation) {
+      tenant.pass = this.passOf(tenant) - base;
+      tenant.passOrigin = this.#origin + base;
+    }
+    this.#origin += base;
+    for (const tenant of rotation) {
+      const turn = tenant === this.#parked ? this.#parkedTurn : tenant.turn;
+      turns.update(turn as Handle, tenant.pass);
     }
   }
 
