@@ -72,8 +72,12 @@ export function initSync(options?: InitSyncOptions): void {
   const { module, bytes, url } = checkOptions('initSync', options);
   if (compiled) return;
   if (url !== undefined) throw new InvalidArgumentError('initSync: `url` needs the async `init()`');
-  const result = module ?? compileNow(bytes ?? embeddedBytes('initSync'));
-  checkCoreModule('initSync', result, module ? '`module`' : '`bytes`');
+  if (module) {
+    compiled = module; // checked with the options
+    return;
+  }
+  const result = compileNow(bytes ?? embeddedBytes('initSync'));
+  checkCoreModule('initSync', result, '`bytes`');
   compiled = result;
 }
 
@@ -90,7 +94,8 @@ export async function init(options?: InitOptions): Promise<void> {
       throw refused(error, source, '`bytes`');
     });
   }
-  checkCoreModule('init', result, module ? '`module`' : url !== undefined ? `the file at ${String(url)}` : '`bytes`');
+  // A module given was checked with the options; one compiled here is checked now.
+  if (!module) checkCoreModule('init', result, url !== undefined ? `the file at ${String(url)}` : '`bytes`');
   compiled ??= result;
 }
 

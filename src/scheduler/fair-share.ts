@@ -354,18 +354,15 @@ export class FairShare {
    * ahead. The heap's keys move with them, keeping their order among equals.
    */
   #rebase(): void {
+    // Only `pop` calls this, so the rotation holds a tenant and no entry is parked; its tenants'
+    // passes were counted from today's origin when they entered, and at every move since.
     const base = this.#virtualTime;
-    const turns = this.#turns;
-    const rotation = [...turns]; // the parked entry's tenant too, if any: it is moved like the rest
     this.#virtualTime = 0;
-    for (const tenant of rotation) {
-      tenant.pass = this.passOf(tenant) - base;
-      tenant.passOrigin = this.#origin + base;
-    }
     this.#origin += base;
-    for (const tenant of rotation) {
-      const turn = tenant === this.#parked ? this.#parkedTurn : tenant.turn;
-      turns.update(turn as Handle, tenant.pass);
+    for (const tenant of [...this.#turns]) {
+      tenant.pass -= base;
+      tenant.passOrigin = this.#origin;
+      this.#turns.update(tenant.turn as Handle, tenant.pass);
     }
   }
 
