@@ -193,14 +193,17 @@ export class Scheduler<T = unknown> {
   #submit(payload: T, options: SubmitOptions | undefined, quietly: boolean): JobId | false {
     const where = 'Scheduler.submit';
     this.#checkLive(where);
-    // The options one by one, in `#spec`'s order, without building a spec object per job.
+    // The options one by one, in `#spec`'s order, without building a spec object per job. Each is
+    // read once, before any check of the scheduler's state: a getter may call back in (or dispose).
     const given = checkOptions(where, options);
-    const priority = given.priority === undefined ? 0 : checkPriority(where, given.priority);
-    const delay = given.delay === undefined ? 0 : checkDelay(where, given.delay);
-    const attempts = given.attempts === undefined ? this.#defaultAttempts : integerOption(where, 'attempts', given.attempts);
-    const backoff = given.backoff === undefined ? this.#backoff : backoffPolicy(where, given.backoff);
-    const tenant = given.tenant === undefined ? DEFAULT_TENANT : checkTenant(where, given.tenant);
-    const givenId = given.id === undefined ? undefined : checkId(where, given.id);
+    const { priority: givenPriority, delay: givenDelay, attempts: givenAttempts, backoff: givenBackoff, tenant: givenTenant, id: givenIdValue } = given;
+    this.#checkLive(where);
+    const priority = givenPriority === undefined ? 0 : checkPriority(where, givenPriority);
+    const delay = givenDelay === undefined ? 0 : checkDelay(where, givenDelay);
+    const attempts = givenAttempts === undefined ? this.#defaultAttempts : integerOption(where, 'attempts', givenAttempts);
+    const backoff = givenBackoff === undefined ? this.#backoff : backoffPolicy(where, givenBackoff);
+    const tenant = givenTenant === undefined ? DEFAULT_TENANT : checkTenant(where, givenTenant);
+    const givenId = givenIdValue === undefined ? undefined : checkId(where, givenIdValue);
     if (givenId !== undefined) this.#checkFreeId(where, givenId);
     if (this.size + 1 > this.#capacity) {
       if (quietly) return false;
@@ -258,21 +261,30 @@ export class Scheduler<T = unknown> {
       throw new InvalidArgumentError(`${where}: expected an iterable of entries, got ${describe(entries)}`);
     }
     const list = Array.isArray(entries) ? (entries as SubmitEntry<T>[]) : [...entries];
-    const specs: JobSpec[] = new Array(list.length);
-    const givenIds = new Set<JobId>();
-    for (let i = 0; i < list.length; i++) {
+    // Every entry is read once, payload included, before anything is checked against the
+    // scheduler's state: a getter may call back in (submit the id just checked, dispose), and one
+    // that throws must find nothing built yet.
+    const count = list.length;
+    const specs: JobSpec[] = new Array(count);
+    const payloads: T[] = new Array(count);
+    for (let i = 0; i < count; i++) {
       const entryWhere = `${where}: entries[${i}]`;
       const entry = list[i];
       if (entry === null || typeof entry !== 'object') throw new InvalidArgumentError(`${entryWhere}: expected an object { payload, ...options }, got ${describe(entry)}`);
-      const spec = this.#spec(entryWhere, entry);
-      if (spec.id !== undefined) {
-        this.#checkFreeId(entryWhere, spec.id);
-        if (givenIds.has(spec.id)) throw new StateError(`${entryWhere}: id ${describe(spec.id)} appears twice in the batch`);
-        givenIds.add(spec.id);
-      }
-      specs[i] = spec;
+      specs[i] = this.#spec(entryWhere, entry);
+      payloads[i] = entry.payload;
     }
-    this.#checkRoom(where, list.length);
+    this.#checkLive(where);
+    const givenIds = new Set<JobId>();
+    for (let i = 0; i < count; i++) {
+      const id = specs[i]!.id;
+      if (id === undefined) continue;
+      const entryWhere = `${where}: entries[${i}]`;
+      this.#checkFreeId(entryWhere, id);
+      if (givenIds.has(id)) throw new StateError(`${entryWhere}: id ${describe(id)} appears twice in the batch`);
+      givenIds.add(id);
+    }
+    this.#checkRoom(where, count);
     const now = this.#now(where);
     this.#promote(now);
     if (this.#limited) {
@@ -288,15 +300,15 @@ export class Scheduler<T = unknown> {
     }
 
     let nextId = this.#nextId;
-    const jobs: Job[] = new Array(list.length);
-    for (let i = 0; i < list.length; i++) {
+    const jobs: Job[] = new Array(count);
+    for (let i = 0; i < count; i++) {
       const spec = specs[i]!;
       let id = spec.id;
       if (id === undefined) {
         while (this.#jobs.has(nextId) || givenIds.has(nextId)) nextId++;
         id = nextId++;
       }
-      jobs[i] = this.#newJob(id, list[i]!.payload, spec.priority, spec.tenant, spec.attempts, spec.backoff, now);
+      jobs[i] = this.#newJob(id, payloads[i] as T, spec.priority, spec.tenant, spec.attempts, spec.backoff, now);
     }
     try {
       this.#placeMany(jobs, specs, now);
@@ -693,6 +705,7 @@ export class Scheduler<T = unknown> {
 
   /** Stops `run`: no new jobs are taken. Resolves (as `run` does) once running handlers settle. */
   stop(): Promise<void> {
+    if (this.#blocked && !this.#disposed) this.#checkLive('Scheduler.stop');
     const pool = this.#pool;
     if (!pool) return Promise.resolve();
     pool.stop();
@@ -1124,14 +1137,15 @@ export class Scheduler<T = unknown> {
   // ── checks and views ──────────────────────────────────────────────────────────────────────────
 
   #spec(where: string, options: SubmitOptions | undefined): JobSpec {
-    const given = checkOptions(where, options);
+    // Each option read once: a getter's second answer could differ from the one checked.
+    const { priority, delay, attempts, backoff, tenant, id } = checkOptions(where, options);
     return {
-      priority: given.priority === undefined ? 0 : checkPriority(where, given.priority),
-      delay: given.delay === undefined ? 0 : checkDelay(where, given.delay),
-      attempts: given.attempts === undefined ? this.#defaultAttempts : integerOption(where, 'attempts', given.attempts),
-      backoff: given.backoff === undefined ? this.#backoff : backoffPolicy(where, given.backoff),
-      tenant: given.tenant === undefined ? DEFAULT_TENANT : checkTenant(where, given.tenant),
-      id: given.id === undefined ? undefined : checkId(where, given.id),
+      priority: priority === undefined ? 0 : checkPriority(where, priority),
+      delay: delay === undefined ? 0 : checkDelay(where, delay),
+      attempts: attempts === undefined ? this.#defaultAttempts : integerOption(where, 'attempts', attempts),
+      backoff: backoff === undefined ? this.#backoff : backoffPolicy(where, backoff),
+      tenant: tenant === undefined ? DEFAULT_TENANT : checkTenant(where, tenant),
+      id: id === undefined ? undefined : checkId(where, id),
     };
   }
 

@@ -147,6 +147,9 @@ export class WorkerPool<J extends PoolJob> {
   /** The slot holding each job's current attempt, by the job's key (for cancel). */
   readonly #current = new Map<number, Slot<J>>();
   #stopping = false;
+  /** In the host's `take`, whose clock may stop the pool (an abort): the job it returns still runs. */
+  #taking = false;
+  #finished = false;
   #wakeQueued = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #failed = false;
@@ -203,12 +206,13 @@ export class WorkerPool<J extends PoolJob> {
 
   /** Takes no more jobs; `done` settles once running handlers have. */
   stop(): void {
-    if (this.#stopping) return;
-    this.#stopping = true;
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.#signal?.removeEventListener('abort', this.#onAbort);
-    if (this.#busy === 0) this.#finish();
+    if (!this.#stopping) {
+      this.#stopping = true;
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+      this.#signal?.removeEventListener('abort', this.#onAbort);
+    }
+    this.#finishIfIdle();
   }
 
   #pump(): void {
@@ -216,15 +220,24 @@ export class WorkerPool<J extends PoolJob> {
     try {
       // A handler may call stop() (or dispose) as it starts: check before every take.
       while (!this.#stopping && this.#busy < this.#concurrency) {
-        const job = this.#host.take();
+        let job: J | undefined;
+        this.#taking = true;
+        try {
+          job = this.#host.take();
+        } finally {
+          this.#taking = false;
+        }
         if (job === undefined) break;
+        // Taken even if the take's clock stopped the pool: it is in flight, and only its handler
+        // can settle it; `done` waits for it.
         this.#start(job);
       }
     } catch (error) {
       this.#abandon(error);
       return;
     }
-    this.#arm();
+    if (this.#stopping) this.#finishIfIdle();
+    else this.#arm();
   }
 
   /** Sleeps until the next delayed job is due, if a slot is free and nothing is due now. */
@@ -240,7 +253,7 @@ export class WorkerPool<J extends PoolJob> {
       this.#abandon(error);
       return;
     }
-    if (dueIn === undefined) return;
+    if (dueIn === undefined || this.#stopping) return;
     // A live clock moved on since the take: a job fell due between the two readings. Look again
     // rather than wait for a wake-up that may never come.
     if (dueIn === 0) return this.wake();
@@ -329,11 +342,8 @@ export class WorkerPool<J extends PoolJob> {
         this.#abandon(error);
       }
     }
-    if (this.#stopping) {
-      if (this.#busy === 0) this.#finish();
-    } else {
-      this.wake();
-    }
+    if (this.#stopping) this.#finishIfIdle();
+    else this.wake();
   }
 
   /**
@@ -348,7 +358,10 @@ export class WorkerPool<J extends PoolJob> {
     this.stop();
   }
 
-  #finish(): void {
+  /** Settles `done` once stopping, with no handler running and no take under way. */
+  #finishIfIdle(): void {
+    if (!this.#stopping || this.#busy > 0 || this.#taking || this.#finished) return;
+    this.#finished = true;
     this.#host.stopped();
     if (this.#failed) this.#reject(this.#error);
     else this.#resolve();

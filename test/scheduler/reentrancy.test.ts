@@ -374,3 +374,171 @@ describe('Scheduler reentrancy: handlers that call back in', () => {
     }
   });
 });
+
+describe('Scheduler reentrancy: getters of the options and entries given', () => {
+  it('submitMany reads every entry before checking it: a getter that submits an id the batch asks for fails the batch', () => {
+    const s = new Scheduler<string>();
+    let once = true;
+    const entries = [
+      { payload: 'outer', id: 'x' },
+      {
+        payload: 'b',
+        get priority() {
+          if (once) {
+            once = false;
+            s.submit('inner', { id: 'x' });
+          }
+          return 0;
+        },
+      },
+    ];
+    expect(() => s.submitMany(entries)).toThrow(/Scheduler\.submitMany: entries\[0\]: job "x" is already held/);
+    expect(s.size).toBe(1);
+    expect(s.take()).toMatchObject({ id: 'x', payload: 'inner' });
+    expect(s.take()).toBeUndefined();
+  });
+
+  it('submitMany: a payload getter that submits cannot take an id the batch gives out, nor pass the capacity', () => {
+    const s = new Scheduler<string>({ capacity: 3 });
+    let once = true;
+    const entries = [0, 1].map((n) => ({
+      get payload() {
+        if (once) {
+          once = false;
+          s.submit('inner');
+        }
+        return `p${n}`;
+      },
+    }));
+    const ids = s.submitMany(entries);
+    expect(s.size).toBe(3);
+    const taken = [s.take()!, s.take()!, s.take()!].map((job) => job.id);
+    expect(new Set(taken).size).toBe(3);
+    expect(taken).toEqual(expect.arrayContaining(ids));
+    expect(() => s.submitMany(entries)).toThrow(/capacity \(3\) exceeded/);
+  });
+
+  it('submitMany: a payload getter that throws leaves the scheduler exactly as it was (no row, no tenant record)', () => {
+    const s = new Scheduler<string>({ clock: () => 10 });
+    s.submit('kept', { tenant: 'a' });
+    const before = s.snapshot();
+    for (let i = 0; i < 50; i++) {
+      const entries = [
+        { payload: 'a', tenant: `new-${i}` },
+        {
+          get payload(): string {
+            throw new Error('boom');
+          },
+        },
+      ];
+      expect(() => s.submitMany(entries)).toThrow('boom');
+    }
+    expect(s.snapshot()).toEqual(before);
+  });
+
+  it('an option getter that disposes the scheduler: StateError naming the call, not an inner structure', () => {
+    const s = new Scheduler<string>();
+    expect(() =>
+      s.submit('a', {
+        get priority() {
+          s.dispose();
+          return 0;
+        },
+      }),
+    ).toThrow(/^Scheduler\.submit: the scheduler was disposed$/);
+    const t = new Scheduler<string>();
+    const entries = [
+      {
+        get payload() {
+          t.dispose();
+          return 'p';
+        },
+      },
+    ];
+    expect(() => t.submitMany(entries)).toThrow(/^Scheduler\.submitMany: the scheduler was disposed$/);
+  });
+});
+
+describe('Scheduler reentrancy: a clock that stops the pool', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('an abort from inside the take: the job taken still runs, and run() resolves only once it has settled', async () => {
+    vi.useFakeTimers();
+    const abort = new AbortController();
+    let reads = 0;
+    const s = new Scheduler<string>({
+      clock: () => {
+        if (++reads === 3) abort.abort(); // inside the pool's first take
+        return reads;
+      },
+    });
+    s.submit('a');
+    s.submit('b');
+    const log: string[] = [];
+    let resolved = false;
+    const run = s.run(
+      async (payload) => {
+        log.push(`start ${payload}`);
+        await new Promise((r) => setTimeout(r, 50));
+        log.push(`end ${payload}`);
+      },
+      { signal: abort.signal },
+    );
+    void run.then(() => (resolved = true));
+    await vi.advanceTimersByTimeAsync(10);
+    expect(log).toEqual(['start a']);
+    expect(resolved).toBe(false);
+    await vi.advanceTimersByTimeAsync(50);
+    expect(resolved).toBe(true);
+    expect(log).toEqual(['start a', 'end a']);
+    expect(s.stats()).toMatchObject({ waiting: 1, inFlight: 0 });
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('an abort from any clock read of a wake-up (the take, the arming of its timer) leaves no timer behind', async () => {
+    vi.useFakeTimers();
+    // The wake-up reads the clock three times: the submit, the pool's take, the timer's due time.
+    for (let k = 1; k <= 3; k++) {
+      const abort = new AbortController();
+      let reads = 0;
+      let abortAt = Infinity;
+      const s = new Scheduler<string>({
+        clock: () => {
+          if (++reads === abortAt) abort.abort();
+          return 0;
+        },
+      });
+      s.submit('later', { delay: 1_000 });
+      const run = s.run(() => undefined, { signal: abort.signal });
+      await vi.advanceTimersByTimeAsync(0);
+      abortAt = reads + k; // the submit's read, then the pool's
+      s.submit('soon', { delay: 500 });
+      await vi.advanceTimersByTimeAsync(0);
+      expect(abort.signal.aborted).toBe(true);
+      await run;
+      expect(vi.getTimerCount()).toBe(0);
+      expect(s.stats()).toMatchObject({ delayed: 2 });
+    }
+  });
+
+  it('stop() called from the clock is refused with StateError, as every call from it is', () => {
+    let callStop = false;
+    let refusal: unknown;
+    const s = new Scheduler<string>({
+      clock: () => {
+        if (callStop) {
+          try {
+            void s.stop();
+          } catch (error) {
+            refusal = error;
+          }
+        }
+        return 0;
+      },
+    });
+    callStop = true;
+    s.submit('a');
+    expect(refusal).toBeInstanceOf(StateError);
+    expect((refusal as Error).message).toMatch(/^Scheduler\.stop: called from the clock or random source/);
+  });
+});
