@@ -25,13 +25,17 @@ export interface SavedHistory<T> {
 }
 
 export function writeHistorySnapshot<T>(state: SavedHistory<T>, codec: Codec<T> = jsonCodec as Codec<T>): Uint8Array {
+  // The records are copied before the codec runs: it may call back in (undo, push, markFailed) and
+  // change the live ones, and the bytes must describe one moment.
+  const revisions = state.revisions.map((r) => ({ revision: r.revision, status: r.status, reason: r.reason ?? null, at: r.at, pinned: r.pinned }));
+  const entries = state.revisions.map((r) => r.entry);
   return writeSnapshot(SNAPSHOT_KIND, {
     mode: state.mode,
     limit: state.limit,
     nextRevision: state.nextRevision,
     current: state.current,
-    payloads: encodePayloads('History.snapshot', state.revisions.map((r) => r.entry), codec),
-    revisions: state.revisions.map((r) => ({ revision: r.revision, status: r.status, reason: r.reason ?? null, at: r.at, pinned: r.pinned })),
+    payloads: encodePayloads('History.snapshot', entries, codec),
+    revisions,
   });
 }
 

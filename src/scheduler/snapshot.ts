@@ -75,15 +75,39 @@ export interface SavedScheduler<T> {
 const BUILTIN_ERRORS = new Map<string, ErrorConstructor>([Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError].map((type) => [type.name, type]));
 
 function encodeReason(reason: unknown): unknown {
-  if (reason instanceof Error) return { error: { name: reason.name, message: reason.message } };
   if (reason === undefined) return {};
-  try {
-    const text = JSON.stringify(reason);
-    if (text !== undefined) return { value: JSON.parse(text) };
-  } catch {
-    // Not representable as JSON (a cycle, a bigint): keep what it printed as.
+  if (reason instanceof Error) {
+    // As text, whatever was assigned to them: the restore reads them back as strings.
+    try {
+      return { error: { name: printed(reason.name), message: printed(reason.message) } };
+    } catch {
+      // Unreadable (a throwing getter): kept as what it prints as, below.
+    }
+  } else {
+    try {
+      const text = JSON.stringify(reason);
+      if (text !== undefined) return { value: JSON.parse(text) };
+    } catch {
+      // Not representable as JSON (a cycle, a bigint): keep what it printed as.
+    }
   }
-  return { text: String(reason) };
+  return { text: printed(reason) };
+}
+
+/**
+ * `String(value)`, or its type tag when it cannot print itself (a null prototype, a throwing
+ * `toString`): a reason a handler rejected with must never make its scheduler's snapshots throw.
+ */
+function printed(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    try {
+      return Object.prototype.toString.call(value);
+    } catch {
+      return '[unprintable]'; // a revoked Proxy
+    }
+  }
 }
 
 function decodeReason(where: string, saved: unknown): unknown {

@@ -61,6 +61,30 @@ describe('History snapshots', () => {
     expect(() => History.restore(h.snapshot({ codec }), { codec: toUndefined })).toThrow('History.restore: the entry of revision 1 decoded to undefined');
   });
 
+  it('a codec that calls back in (undo, push, markFailed) does not change the snapshot it is writing', () => {
+    const h = new History<string>();
+    h.push('v1');
+    h.push('v2');
+    h.push('v3');
+    let calls = 0;
+    const meddling: Codec<string> = {
+      encode: (entry) => {
+        if (calls++ === 0) {
+          h.undo();
+          h.markFailed();
+          h.push('v4');
+        }
+        return JSON.stringify(entry);
+      },
+      decode: (text) => JSON.parse(text) as string,
+    };
+    const bytes = h.snapshot({ codec: meddling });
+    const r = History.restore(bytes, { codec: meddling });
+    expect(r.current).toBe('v3');
+    expect([...r].map((record) => [record.revision, record.status])).toEqual([[3, 'deployed'], [2, 'superseded'], [1, 'superseded']]); // newest first
+    expect(h.current).toBe('v4');
+  });
+
   it('rejects flipped bits, truncation, trailing bytes, another version or kind, too many bytes', () => {
     expectRejectsDamage('History.restore', sample().snapshot(), (bytes, maxBytes) => History.restore(bytes, { maxBytes }));
   });

@@ -273,6 +273,22 @@ describe('Scheduler snapshots', () => {
     expect(reasons[5]).toBeInstanceOf(TypeError);
   });
 
+  it('keeps a reason that cannot print itself, or an error whose name or message is not text, and restores it', () => {
+    const cyclic = Object.create(null) as Record<string, unknown>;
+    cyclic.self = cyclic;
+    const unprintable = { toJSON: () => { throw new Error('no json'); }, toString: () => { throw new Error('no text'); } };
+    const numbered = Object.assign(new Error('x'), { message: 503 as unknown as string, name: 7 as unknown as string });
+    const { s } = pair<string>({ maxDeadLetters: 3 });
+    for (const reason of [cyclic, unprintable, numbered]) {
+      s.submit('job');
+      s.fail(s.take()!.id, reason);
+    }
+    const r = Scheduler.restore<string>(s.snapshot(), { clock: () => 0 });
+    const reasons = r.deadLetters().map((letter) => letter.history[0]!.reason);
+    expect(reasons.slice(0, 2).map(String)).toEqual(['[object Object]', '[object Object]']);
+    expect(reasons[2]).toMatchObject({ name: '7', message: '503' });
+  });
+
   it('payloads go through a codec', () => {
     const codec: Codec<Date> = { encode: (d) => d.toISOString(), decode: (t) => new Date(t) };
     const { s } = pair<Date>();
