@@ -44,7 +44,12 @@ export function readOnce(where: string, values: unknown, what: string): ArrayLik
   if (typeof length !== 'number' || !Number.isInteger(length) || length < 0 || length > 0xffff_ffff) {
     throw new InvalidArgumentError(`${where}: expected an array-like of ${what}, got ${describe(values)}`);
   }
-  return Array.from(values as ArrayLike<number>);
+  if (Array.isArray(values)) return values.slice() as number[];
+  // By the length checked, read once: a getter's second answer could pass any bound.
+  const items = values as ArrayLike<number>;
+  const copy: number[] = new Array(length);
+  for (let i = 0; i < length; i++) copy[i] = items[i]!;
+  return copy;
 }
 
 /** Checks a batch of ids (a Uint32Array holds nothing else, so it passes unread). */

@@ -275,6 +275,11 @@ describe('PriorityQueue', () => {
     const stack = new NumericStack();
     stack.pushMany(changing([7, 8], 2 ** 40));
     expect([...stack]).toEqual([8, 7]);
+    // Its length too: the one checked is the one read by.
+    let lengthReads = 0;
+    const lying = { 0: 5, 1: 6, get length() { return lengthReads++ === 0 ? 2 : 2 ** 33; } };
+    queue.pushMany(lying);
+    expect([...queue]).toEqual([7, 8, 5, 6]);
   });
 
   it('batches refuse what is no array-like of numbers (a DataView, a length past 2^32 - 1), changing nothing', () => {
