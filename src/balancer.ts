@@ -423,7 +423,7 @@ export class Balancer<W> implements Iterable<W> {
     if (given.clock !== undefined) functionOption(where, 'clock', given.clock);
     if (given.random !== undefined) functionOption(where, 'random', given.random);
     if (given.arena !== undefined) arenaOption(where, given.arena);
-    const saved = readBalancerSnapshot<W>(bytes, given.codec, given.maxBytes);
+    const saved = readBalancerSnapshot<W>(bytes, codecOption(where, given), given.maxBytes);
     let balancer: Balancer<W>;
     try {
       balancer = newBalancer<W>({ strategy: saved.strategy, slowStart: saved.slowStart, clock: given.clock, random: given.random, arena: given.arena });

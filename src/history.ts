@@ -277,7 +277,7 @@ export class History<T> implements Iterable<HistoryRecord<T>> {
   static restore<T>(bytes: Uint8Array, options?: RestoreOptions<T> & Pick<HistoryOptions, 'clock'>): History<T> {
     const given = checkOptions('History.restore', options);
     if (given.clock !== undefined) functionOption('History.restore', 'clock', given.clock);
-    const saved = readHistorySnapshot<T>(bytes, given.codec, given.maxBytes);
+    const saved = readHistorySnapshot<T>(bytes, codecOption('History.restore', given), given.maxBytes);
     const history = newHistory<T>({ limit: saved.limit, mode: saved.mode, clock: given.clock });
     for (const revision of saved.revisions) history.#revisions.push(revision);
     history.#current = saved.current;

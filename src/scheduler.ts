@@ -808,7 +808,7 @@ export class Scheduler<T = unknown> {
     if (given.clock !== undefined) functionOption(where, 'clock', given.clock);
     if (given.random !== undefined) functionOption(where, 'random', given.random);
     if (given.arena !== undefined) arenaOption(where, given.arena);
-    const saved = readSchedulerSnapshot<T>(bytes, given.codec, given.maxBytes);
+    const saved = readSchedulerSnapshot<T>(bytes, codecOption(where, given), given.maxBytes);
     const held = saved.lines.reduce((n, line) => n + line.jobs.length, 0) + saved.delayed.length + saved.inFlight.length;
     if (held > saved.capacity) throw new SnapshotError(`${where}: ${held} jobs exceed the snapshot's capacity (${saved.capacity})`);
     const unbounded = (limit: number) => (limit === Infinity ? undefined : limit);

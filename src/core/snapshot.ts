@@ -55,8 +55,16 @@ export interface RestoreOptions<T> extends SnapshotOptions<T> {
 
 /** The `codec` of snapshot or restore options (checked to be an options object), JSON when absent. */
 export function codecOption<T>(where: string, options: SnapshotOptions<T> | undefined): Codec<T> {
-  const codec = checkOptions(where, options).codec;
-  return codec === undefined ? (jsonCodec as Codec<T>) : codec;
+  const given = checkOptions(where, options);
+  const codec = given.codec;
+  if (codec !== undefined) return codec;
+  // A codec given in the options' place would otherwise be ignored, and payloads silently go
+  // through JSON (a Map comes back as {}).
+  const { encode, decode } = given as Partial<Codec<T>>;
+  if (typeof encode === 'function' && typeof decode === 'function') {
+    throw new InvalidArgumentError(`${where}: got a codec where options were expected; pass it as { codec }`);
+  }
+  return jsonCodec as Codec<T>;
 }
 
 let crcTable: Uint32Array | undefined;

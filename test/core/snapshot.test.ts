@@ -118,6 +118,10 @@ describe('snapshots', () => {
       }
       expect(restore(5)).toThrow(InvalidArgumentError);
       expect(() => structure.snapshot(5 as never)).toThrow(InvalidArgumentError);
+      // A codec in the options' place (as in `restore(bytes, codec)`): refused, not ignored for JSON.
+      const codec: Codec<unknown> = { encode: JSON.stringify, decode: JSON.parse };
+      expect(restore(codec)).toThrow(`${kind}.restore: got a codec where options were expected; pass it as { codec }`);
+      expect(() => structure.snapshot(codec as never)).toThrow(`${kind}.snapshot: got a codec where options were expected; pass it as { codec }`);
       expect(restore({ maxBytes: bytes.length })).not.toThrow();
     }
     expect(() => new Scheduler({ order: null as never })).toThrow("Scheduler: expected `order` to be 'min' or 'max', got null");
