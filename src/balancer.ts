@@ -1,5 +1,5 @@
 import { arenaOption, type Arena } from './core/arena.js';
-import { InvalidArgumentError, NotFoundError, StateError, asCall, describe } from './core/errors.js';
+import { CapacityError, InvalidArgumentError, NotFoundError, StateError, asCall, describe } from './core/errors.js';
 import { codecOption, type RestoreOptions, type SnapshotOptions } from './core/snapshot.js';
 import { booleanOption, functionOption, integerOption, oneOf, options as checkOptions, weight as checkWeight } from './core/validate.js';
 import { EarliestDeadline } from './balancer/weighted-round-robin.js';
@@ -160,7 +160,11 @@ export class Balancer<W> implements Iterable<W> {
           return new HeapTier<W>(leastLoaded, memory);
       }
     };
-    this.#slowStart = slowStart === undefined ? undefined : new SlowStart<W>('Balancer', slowStart, memory);
+    try {
+      this.#slowStart = slowStart === undefined ? undefined : new SlowStart<W>('Balancer', slowStart, memory);
+    } catch (error) {
+      throw asCall('Balancer', error); // its queue of ramp steps, in a full arena
+    }
     this.#primary = tier();
     this.#backup = tier();
   }
@@ -216,9 +220,9 @@ export class Balancer<W> implements Iterable<W> {
       turnsServed: 0,
       turnRate: 1,
     };
-    if (ramp) ramp.begin(member, now);
     const tier = this.#tierOf(member);
     try {
+      if (ramp) ramp.begin(member, now);
       tier.add(member);
     } catch (error) {
       ramp?.end(member);
@@ -288,10 +292,20 @@ export class Balancer<W> implements Iterable<W> {
     if (typeof healthy !== 'boolean') throw new InvalidArgumentError(`Balancer.setHealthy: expected a boolean, got ${describe(healthy)}`);
     if (member.healthy === healthy) return;
     const ramp = healthy ? this.#slowStart : undefined;
-    const now = ramp ? this.#now('Balancer.setHealthy') : 0;
-    if (ramp) ramp.begin(member, now);
+    let ramped = false;
+    if (ramp) {
+      const now = this.#now('Balancer.setHealthy');
+      try {
+        ramp.begin(member, now);
+        ramped = true;
+      } catch (error) {
+        // A full arena has no room for the ramp's next step: the worker comes back without a new
+        // ramp rather than stay out.
+        if (!(error instanceof CapacityError)) throw error;
+      }
+    }
     member.healthy = healthy;
-    this.#tierOf(member).changed(member, ramp !== undefined);
+    this.#tierOf(member).changed(member, ramped);
   }
 
   /**

@@ -431,7 +431,13 @@ export class Scheduler<T = unknown> {
     checkPriority(where, priority);
     const job = this.#knownJob(where, id);
     const rows = this.#rows;
-    if (rows.state(job) === 'waiting') rows.setHandle(job, this.#fair.update(rows.tenant(job), job, priority));
+    if (rows.state(job) === 'waiting') {
+      try {
+        rows.setHandle(job, this.#fair.update(rows.tenant(job), job, priority));
+      } catch (error) {
+        throw asCall(where, error); // a new priority level, in a full arena
+      }
+    }
     rows.setPriority(job, priority);
     this.#finish();
   }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Balancer, seededRandom, type BalancerStrategy } from '../../src/balancer.js';
 import { Arena } from '../../src/core/arena.js';
 import { CapacityError, InvalidArgumentError, StateError } from '../../src/core/errors.js';
+import { fillArena } from '../helpers/fill-arena.js';
 
 const HOUR = 3_600_000;
 
@@ -147,6 +148,22 @@ describe('Balancer faults: memory exhaustion', () => {
     expect(seen.size).toBe(added);
     for (const lease of leases) b.release(lease);
     expect(b.stats().every((s) => s.load === 0 && s.leases === 0)).toBe(true);
+    b.dispose();
+  });
+
+  it('a full arena: errors name the public call, and a worker that recovers comes back without a ramp', () => {
+    const arena = new Arena({ maxMemory: 2 * 1024 * 1024 });
+    let now = 0;
+    const b = new Balancer<string>({ arena, slowStart: { window: 100 }, clock: () => now });
+    for (let i = 0; i < 40; i++) b.add(`w${i}`, { slowStart: false }); // past the scanned tier: a core heap
+    b.setHealthy('w0', false);
+    const free = [fillArena(arena, 64), fillArena(arena, 0)];
+    expect(() => b.add('new')).toThrow(/^Balancer\.add: the arena's memory .* is exhausted/);
+    expect(b.has('new')).toBe(false);
+    expect(() => new Balancer<string>({ arena, slowStart: { window: 100 } })).toThrow(/^Balancer: the arena's memory .* is exhausted/);
+    b.setHealthy('w0', true);
+    expect(b.statsOf('w0')).toMatchObject({ healthy: true, effectiveWeight: 1 });
+    for (const release of free) release();
     b.dispose();
   });
 });

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Arena, CapacityError, InvalidArgumentError, NotFoundError, Scheduler, StateError, type JobId } from '../../src/index.js';
 import { drain, scheduler } from './fake-clock.js';
+import { fillArena } from '../helpers/fill-arena.js';
 
 const HOUR = 3_600_000;
 
@@ -261,6 +262,21 @@ describe('Scheduler faults: memory exhaustion', () => {
     expect([...completed.values()].every((n) => n === 1)).toBe(true);
     // With the jobs done, the arena takes new ones again.
     expect(s.trySubmit(0, { tenant: 't1' })).not.toBe(false);
+    s.dispose();
+  });
+});
+
+describe('Scheduler faults: a full arena names the call', () => {
+  it('reprioritize to a new priority level: CapacityError naming Scheduler.reprioritize, the job as it was', () => {
+    const arena = new Arena({ maxMemory: 2 * 1024 * 1024 });
+    const s = new Scheduler<string>({ arena });
+    const id = s.submit('a', { priority: 1 });
+    const free = [fillArena(arena, 64), fillArena(arena, 0)];
+    expect(() => s.reprioritize(id, 7)).toThrow(/^Scheduler\.reprioritize: the arena's memory .* is exhausted/);
+    expect(s.get(id)).toMatchObject({ state: 'waiting', priority: 1 });
+    for (const release of free) release();
+    s.reprioritize(id, 7);
+    expect(s.take()).toMatchObject({ id, priority: 7 });
     s.dispose();
   });
 });
