@@ -30,6 +30,11 @@ export class OrderedIds {
     return this.#size;
   }
 
+  /** Entries the arrays have room for (what the table takes: 12 bytes each). */
+  get slots(): number {
+    return this.#ids.length;
+  }
+
   /** The highest id added since the table was made or cleared (0 before any): a new one must be above it. */
   get last(): number {
     return this.#last;
@@ -104,10 +109,15 @@ export class OrderedIds {
     return -1;
   }
 
-  /** Room for one more at the end: compact when the marks outnumber the held, else grow. */
+  /**
+   * Room for one more at the end: compacted in place while at most half the slots are held, grown
+   * only past that. Ids leaving in about the order they came leave no marks behind `#start` but
+   * the slots before it; compacting only once marks outnumbered the held doubled the arrays at
+   * every fill under a steady load (6 MB after 6 million jobs holding 2,000).
+   */
   #makeRoom(): void {
-    if (this.#end - this.#start > 2 * this.#size) this.#compact();
-    if (this.#end === this.#ids.length) this.#resize(this.#ids.length * 2);
+    if (this.#size <= this.#ids.length >> 1) this.#compact();
+    else this.#resize(this.#ids.length * 2);
   }
 
   #compact(): void {

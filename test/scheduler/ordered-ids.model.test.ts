@@ -9,6 +9,8 @@ import { OrderedIds } from '../../src/scheduler/ordered-ids.js';
 interface Model {
   readonly rows: Map<number, number>;
   last: number;
+  /** The most ids held at once since the last shrink or clear: the arrays keep room for it only. */
+  peak: number;
 }
 
 type Command = fc.Command<Model, OrderedIds>;
@@ -16,6 +18,7 @@ type Command = fc.Command<Model, OrderedIds>;
 const check = (model: Model, real: OrderedIds): void => {
   expect(real.size).toBe(model.rows.size);
   expect(real.last).toBe(model.last);
+  expect(real.slots).toBeLessThanOrEqual(Math.max(16, 4 * model.peak));
   expect([...real.rows()]).toEqual([...model.rows.entries()].sort(([a], [b]) => a - b).map(([, row]) => row));
 };
 
@@ -34,6 +37,7 @@ const add = (gap: number, count: number): Command => ({
       real.add(id, row);
       model.rows.set(id, row);
       model.last = id;
+      model.peak = Math.max(model.peak, model.rows.size);
     }
     check(model, real);
   },
@@ -85,6 +89,7 @@ const shrink = (): Command => ({
   check: () => true,
   run(model, real) {
     real.shrink();
+    model.peak = model.rows.size;
     check(model, real);
     for (const [id, row] of model.rows) expect(real.get(id)).toBe(row);
   },
@@ -97,6 +102,7 @@ const clear = (): Command => ({
     real.clear();
     model.rows.clear();
     model.last = 0;
+    model.peak = 0;
     check(model, real);
   },
   toString: () => 'clear',
@@ -117,10 +123,21 @@ describe('OrderedIds', () => {
   it('holds exactly what a Map would, through adds, lookups, removals, compaction and shrinking', () => {
     fc.assert(
       fc.property(fc.commands(commands, { maxCommands: 80 }), (cmds) => {
-        fc.modelRun(() => ({ model: { rows: new Map(), last: 0 }, real: new OrderedIds() }), cmds);
+        fc.modelRun(() => ({ model: { rows: new Map(), last: 0, peak: 0 }, real: new OrderedIds() }), cmds);
       }),
       { numRuns: 150 },
     );
+  });
+
+  it('keeps room for the most ids held at once, however many pass through (ids leaving in the order they came)', () => {
+    const table = new OrderedIds();
+    for (let id = 1; id <= 1_000; id++) table.add(id, id);
+    for (let id = 1_001; id <= 200_000; id++) {
+      expect(table.delete(id - 1_000, id - 1_000)).toBe(true);
+      table.add(id, id);
+    }
+    expect(table.size).toBe(1_000);
+    expect(table.slots).toBeLessThanOrEqual(4_096);
   });
 
   it('finds every id however unevenly the ids are spread (the search alternates with bisection)', () => {
