@@ -194,3 +194,36 @@ describe.each(Object.keys(builds) as BuildName[])('ready line against a sorted-l
     });
   }
 });
+
+describe('ready line: a level made per job (deadlines or scores as priorities)', () => {
+  it.each([0, 1, 8, 40, 63, 70])('holding %i jobs, each push a new priority: pops by (priority, arrival), and the arena does not grow', (held) => {
+    const arena = arenaOn('release');
+    const real = new Real(false, arena);
+    const model = new Model(false);
+    let seed = 12345;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const push = (priority: number) => {
+      const job = real.take(priority);
+      real.handles[job] = real.line.push(job, priority);
+      model.waiting.push({ job, priority, arrival: real.arrivals[job]! });
+    };
+    const pop = () => {
+      const expected = model.first()!;
+      expect(real.line.pop()).toBe(expected.job);
+      model.drop(expected);
+      real.release(expected.job);
+    };
+    for (let i = 0; i < held; i++) push(next());
+    let bytes = 0;
+    for (let step = 0; step < 4_000; step++) {
+      // Now and then a priority seen before: levels and a heap both meet equals.
+      push(step % 7 === 0 ? 0.5 : next());
+      pop();
+      if (step === 1_000) bytes = arena.bytesInUse;
+    }
+    expect(arena.bytesInUse).toBeLessThanOrEqual(bytes + 4096);
+    while (model.waiting.length > 0) pop();
+    expect(real.line.pop()).toBeUndefined();
+    real.line.dispose();
+  });
+});
