@@ -58,6 +58,36 @@ describe.each(STRATEGIES)('%s: capacity, draining and health', (strategy) => {
   });
 });
 
+describe.each(STRATEGIES)('%s: a cost that fit no worker, past the scanned tier', (strategy) => {
+  it('stays refused only until some worker has more room: a release, a report, a recovery, a new worker', () => {
+    const b = new Balancer<number>({ strategy });
+    const WORKERS = 40; // past the 32 a tier scans: kept in the core heap
+    for (let i = 0; i < WORKERS; i++) b.add(i, { capacity: 8 });
+    const leases = Array.from({ length: WORKERS }, () => b.acquire(7)!);
+    expect(b.acquire(2)).toBeUndefined();
+    expect(b.acquire(3)).toBeUndefined();
+    // Two more workers with room, kept out: one draining, one unhealthy.
+    b.add(WORKERS, { capacity: 8 });
+    b.add(WORKERS + 1, { capacity: 8 });
+    b.drain(WORKERS);
+    b.setHealthy(WORKERS + 1, false);
+    const ways: [string, () => void][] = [
+      ['release', () => b.release(leases.pop()!)],
+      ['setLoad', () => b.setLoad(3, 0)],
+      ['undrain', () => b.undrain(WORKERS)],
+      ['setHealthy', () => b.setHealthy(WORKERS + 1, true)],
+      ['add', () => b.add(WORKERS + 2, { capacity: 8 })],
+    ];
+    for (const [name, grow] of ways) {
+      expect(b.acquire(2), `before ${name}`).toBeUndefined();
+      grow();
+      const lease = b.acquire(2);
+      expect(lease, `after ${name}`).toBeDefined();
+      b.setLoad(lease!.id, 8);
+    }
+  });
+});
+
 describe('leases', () => {
   it('carries the worker, its id and the cost, and adds the cost to the load until released', () => {
     const server = { host: 'build-1' };
