@@ -73,8 +73,9 @@ export class Tenant {
  * Each tenant with a due job sits in a small heap keyed by its `pass`, a virtual time. Taking a job
  * from the tenant with the lowest pass advances that pass by 1 / weight, so under load a tenant of
  * weight 2 gets two turns for every turn of a tenant of weight 1, however many jobs either queued:
- * a flooding tenant only lengthens its own line. A tenant that was idle re-enters at the current
- * virtual time rather than its old pass, so idling earns no credit to burst with later. Ties of
+ * a flooding tenant only lengthens its own line. A tenant that was idle re-enters at its old pass,
+ * but not below virtual time nor below the tenants waiting, so idling earns no credit to burst
+ * with later. Ties of
  * pass go to the tenant that has waited longest for its turn (the heap is FIFO among equals, and a
  * served tenant goes behind its equals), which makes equal weights plain round robin.
  */
@@ -249,8 +250,8 @@ export class FairShare {
   /**
    * Records that a tenant now holds no job. Empty records are freed in batches, so a gateway with
    * a tenant per client does not keep one per client it ever saw, while a tenant that empties and
-   * refills at once keeps its queue. A freed tenant's pass is forgotten: it re-enters at the
-   * current virtual time, as any idle tenant does.
+   * refills at once keeps its queue. A freed tenant's pass is forgotten: it re-enters behind the
+   * tenants waiting, as a new one does.
    */
   becameEmpty(tenant: Tenant): void {
     if (tenant.pinned || tenant.sweepable) return;
@@ -283,12 +284,18 @@ export class FairShare {
   }
 
   /**
-   * A tenant that was out of the rotation takes its turn at its pass, or the current virtual time
-   * if that is later. A full arena throws CapacityError with the tenant still out.
+   * A tenant that was out of the rotation takes its turn at its pass, or at the current virtual
+   * time or the lowest pass waiting if later. A full arena throws CapacityError with the tenant
+   * still out.
    */
   #enterRotation(tenant: Tenant): void {
     this.#rejoin();
-    const pass = Math.max(this.passOf(tenant), this.#virtualTime);
+    // Never ahead of the tenants already waiting: virtual time is the pass of the turn served
+    // last, and when that tenant left, the others wait at later passes. A tenant whose record a
+    // sweep freed (its pass forgotten), re-entering at virtual time after each of its turns, took
+    // turn after turn ahead of a backlogged peer of equal weight (1 of 20 turns).
+    let pass = Math.max(this.passOf(tenant), this.#virtualTime);
+    if (this.#rotating > 0) pass = Math.max(pass, this.#turns.peekPriority()!);
     if (tenant === this.#parked) {
       // The rotation is empty: the entry moves to its pass with no other to order it against.
       tenant.turn = this.#parkedTurn;

@@ -168,6 +168,37 @@ describe('Scheduler fair share across tenants', () => {
     expect(takeCounts(s, 100)).toEqual({ busy: 50, late: 50 });
   });
 
+  it('a tenant whose record was freed while it had nothing due comes back behind the tenants waiting, not ahead of them', () => {
+    // X holds one job at a time and sends the next when it is done, while other tenants come and
+    // go (each submits and cancels: their records, and X's, are freed in batches).
+    for (const churn of [0, 70]) {
+      const s = new Scheduler<string>();
+      for (let i = 0; i < 100; i++) s.submit(`A${i}`, { tenant: 'A' });
+      s.submit('X', { tenant: 'X' });
+      let order = '';
+      for (let turn = 0; turn < 40; turn++) {
+        const job = s.take()!;
+        order += job.tenant;
+        s.ack(job.id);
+        if (job.tenant !== 'X') continue;
+        for (let i = 0; i < churn; i++) s.cancel(s.submit('c', { tenant: `client-${turn}-${i}` }));
+        s.submit('X', { tenant: 'X' });
+      }
+      expect(order, `churn ${churn}`).toBe('AX'.repeat(20));
+    }
+  });
+
+  it('a new tenant waits behind the tenants waiting at the lowest pass, then takes its turns', () => {
+    const s = new Scheduler<string>();
+    for (let i = 0; i < 4; i++) {
+      s.submit('a', { tenant: 'a' });
+      s.submit('b', { tenant: 'b' });
+    }
+    expect([s.take()!.tenant, s.take()!.tenant]).toEqual(['a', 'b']); // both at pass 1 now
+    s.submit('c', { tenant: 'c' });
+    expect([s.take()!.tenant, s.take()!.tenant, s.take()!.tenant]).toEqual(['a', 'b', 'c']);
+  });
+
   it('jobs without a tenant share the default tenant of weight 1', () => {
     const { s } = scheduler<string>();
     for (let i = 0; i < 100; i++) {

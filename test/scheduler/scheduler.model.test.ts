@@ -86,10 +86,16 @@ class Model {
     job.readySeq = this.seq++;
     const tenant = this.tenant(job.tenant);
     if (!tenant.inRotation) {
+      tenant.pass = this.entryPass(tenant);
       tenant.inRotation = true;
-      tenant.pass = Math.max(tenant.pass, this.virtualTime);
       tenant.turnSeq = this.seq++;
     }
+  }
+
+  /** A tenant enters the rotation at its pass, but not below virtual time nor below any tenant waiting there. */
+  entryPass(tenant: ModelTenant): number {
+    const waiting = [...this.tenants.values()].filter((t) => t.inRotation).map((t) => t.pass);
+    return Math.max(tenant.pass, this.virtualTime, waiting.length > 0 ? Math.min(...waiting) : -Infinity);
   }
 
   place(job: ModelJob, delay: number): void {
@@ -379,8 +385,8 @@ class SnapshotRestore implements Command {
       job.state = 'waiting';
       job.readySeq = head++;
       if (!tenant.inRotation) {
+        tenant.pass = model.entryPass(tenant);
         tenant.inRotation = true;
-        tenant.pass = Math.max(tenant.pass, model.virtualTime);
         tenant.turnSeq = model.seq++;
       }
     }

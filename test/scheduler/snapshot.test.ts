@@ -110,9 +110,9 @@ describe('Scheduler snapshots', () => {
     expect(String(history[0]!.reason)).toBe('StateError: Scheduler.restore: the attempt in flight was interrupted by a restore');
     const order = [];
     for (let job = r.take(); job; job = r.take()) order.push(`${job.payload}#${job.attempt}`);
-    // Tenant b has had one turn to default's two, so it goes first; within default, the
-    // interrupted job leads. Each interrupted job is on its second attempt now.
-    expect(order).toEqual(['urgent#2', 'second#2', 'first#2']);
+    // Tenant b left the rotation (its job in flight) and comes back behind default, which was
+    // waiting; within default, the interrupted job leads. Each is on its second attempt now.
+    expect(order).toEqual(['second#2', 'urgent#2', 'first#2']);
   });
 
   it('brings back jobs that started at one clock reading in the order they started, not the order they were made', () => {
