@@ -371,7 +371,12 @@ export class Scheduler<T = unknown> {
     if (rows.attempt(job) < rows.attempts(job)) {
       // Everything that can throw (the random source, the arena) runs before anything changes.
       const wait = retryWait(where, rows.backoff(job), rows.attempt(job), this.#random);
-      const state = this.#placeRetry(job, wait, now);
+      let state: 'waiting' | 'delayed';
+      try {
+        state = this.#placeRetry(job, wait, now);
+      } catch (error) {
+        throw asCall(where, error);
+      }
       rows.addFailure(job, failure);
       this.#move(job, 'in-flight', state);
       if (this.#events.has('failed')) this.#events.queue('failed', { job: this.#record(job), attempt: failure.attempt, reason });
@@ -1009,9 +1014,11 @@ export class Scheduler<T = unknown> {
 
   /**
    * `#place` for a retry. When the arena has no memory for the queue its wait puts it in, the
-   * job goes to the other queue, due at once: taking it freed an entry in one of them, and a job
-   * that was accepted must not be stuck in flight (under `run`, a throwing `fail` would stop the
-   * pool). Only when neither has room does this throw CapacityError, with nothing changed.
+   * job goes to the other queue, due at once: its tenant kept its entry in the tenant heap and its
+   * line the ring of its priority, so that needs no new memory, and a job that was accepted must
+   * not be stuck in flight (under `run`, a throwing `fail` would stop the pool). Only when neither
+   * has room (the ring was dropped since, by `shrink()` or a line moving into a heap) does this
+   * throw CapacityError, with nothing changed.
    */
   #placeRetry(job: Job, wait: number, now: number): 'waiting' | 'delayed' {
     try {

@@ -4,8 +4,16 @@ import type { Handle } from '../structures/handle.js';
 import { ReadyLine, type LineRows } from './ready-line.js';
 import type { Job } from './job-rows.js';
 
-/** No handle: the tenant is not in the tenant heap (it has no due job). */
+/** No handle: the tenant has no entry in the tenant heap yet (it never had a due job). */
 const NONE = -1;
+/**
+ * The key of a tenant's entry while it has no due job: behind every pass. The entry stays for the
+ * record's life, so that taking a turn again needs no memory: the arena's handle slots are shared,
+ * and a slot freed when a tenant left the rotation could be taken by another structure in the
+ * arena, leaving a retry of the tenant's own job no room (`fail` threw CapacityError, its job in
+ * flight). It also spends no handle per return to the rotation (an arena issues finitely many).
+ */
+const OUT = Number.MAX_VALUE;
 
 /** A served tenant goes behind the tenants whose pass equals its new one. */
 const BEHIND_EQUALS = Object.freeze({ behindEquals: true });
@@ -42,8 +50,10 @@ export class Tenant {
   ready: ReadyLine | undefined;
   /** Jobs in `ready`, counted here to save a call into the core per pop. */
   due = 0;
-  /** The tenant's entry in the tenant heap, or NONE while it has no due job. */
+  /** The tenant's entry in the tenant heap (keyed OUT while it has no due job), or NONE before its first. */
   turn: Handle | typeof NONE = NONE;
+  /** Its index in `FairShare`'s list of the tenants in the rotation (those with a due job), or -1. */
+  rotating = -1;
   waiting = 0;
   delayed = 0;
   inFlight = 0;
@@ -92,7 +102,12 @@ export class FairShare {
   /** The heaviest weight ever set, and the virtual time at which passes are moved back for it. */
   #heaviest = 1;
   #rebaseAt = REBASE_SCALE;
-  /** Tenants in the tenant heap (with a due job), counted here to save a call into the core per pop. */
+  /**
+   * The tenants in the rotation (with a due job), in no order: what a rebase moves, without
+   * reading the tenant heap, whose entries of the tenants out of it stay.
+   */
+  readonly #rotation: Tenant[] = [];
+  /** `#rotation.length`, kept here to save a load per pop. */
   #rotating = 0;
   #empty = 0;
   /**
@@ -105,14 +120,12 @@ export class FairShare {
   /** Whether `#alone`'s turn in the heap is behind its pass (it was served since it was placed). */
   #aloneBehind = false;
   /**
-   * The last tenant to leave the rotation when it left it empty, with its entry in the tenant heap
-   * kept (`#parkedTurn`) rather than removed: when it is the next to enter, the entry is moved
-   * rather than pushed anew. Every push issues a handle, and an arena issues a finite number of
-   * them; one tenant whose line empties and fills again with each job (jobs coming one at a time)
-   * took one per job.
+   * The last tenant to leave the rotation when it left it empty: its entry still holds its pass
+   * rather than OUT, moved only when another tenant enters (or the heap is read). One tenant whose
+   * line empties and fills again with each job (jobs coming one at a time) then costs one move of
+   * its entry a job, not two.
    */
   #parked: Tenant | undefined = undefined;
-  #parkedTurn: Handle | typeof NONE = NONE;
   /** The record `tenant(name)` returned last, reused while the name repeats. */
   #lastTenant: Tenant | undefined = undefined;
 
@@ -148,7 +161,7 @@ export class FairShare {
   rotation(): Tenant[] {
     this.#rejoin();
     this.#unpark();
-    return [...this.#turns];
+    return [...this.#turns].filter((tenant) => tenant.rotating >= 0);
   }
 
   /** The pass of the turn most recently served; a restore sets it back. */
@@ -189,7 +202,7 @@ export class FairShare {
   push(tenant: Tenant, job: Job, priority: number): Handle {
     const ready = (tenant.ready ??= this.#line());
     const ticket = ready.push(job, priority);
-    if (tenant.turn === NONE) {
+    if (tenant.rotating < 0) {
       try {
         this.#enterRotation(tenant);
       } catch (error) {
@@ -205,7 +218,7 @@ export class FairShare {
   pushMany(tenant: Tenant, jobs: Job[], priorities: number[]): Handle[] {
     const ready = (tenant.ready ??= this.#line());
     const handles = ready.pushMany(jobs, priorities) as Handle[];
-    if (tenant.turn === NONE && handles.length > 0) {
+    if (tenant.rotating < 0 && handles.length > 0) {
       try {
         this.#enterRotation(tenant);
       } catch (error) {
@@ -296,39 +309,33 @@ export class FairShare {
     // turn after turn ahead of a backlogged peer of equal weight (1 of 20 turns).
     let pass = Math.max(this.passOf(tenant), this.#virtualTime);
     if (this.#rotating > 0) pass = Math.max(pass, this.#turns.peekPriority()!);
-    if (tenant === this.#parked) {
-      // The rotation is empty: the entry moves to its pass with no other to order it against.
-      tenant.turn = this.#parkedTurn;
-      this.#parked = undefined;
-      this.#parkedTurn = NONE;
-      this.#turns.update(tenant.turn as Handle, pass, BEHIND_EQUALS);
-    } else {
-      this.#unpark();
-      tenant.turn = this.#turns.push(tenant, pass);
-    }
+    if (tenant === this.#parked) this.#parked = undefined;
+    else this.#unpark();
+    if (tenant.turn === NONE) tenant.turn = this.#turns.push(tenant, pass);
+    else this.#turns.update(tenant.turn, pass, BEHIND_EQUALS);
+    tenant.rotating = this.#rotation.push(tenant) - 1;
     this.#rotating++;
     tenant.pass = pass;
   }
 
   #leaveRotation(tenant: Tenant): void {
-    if (this.#rotating === 1) {
-      this.#parked = tenant;
-      this.#parkedTurn = tenant.turn;
-    } else {
-      this.#turns.remove(tenant.turn as Handle);
-    }
-    tenant.turn = NONE;
+    if (this.#rotating === 1) this.#parked = tenant;
+    else this.#turns.update(tenant.turn as Handle, OUT);
+    const rotation = this.#rotation;
+    const last = rotation.pop()!;
+    if (last !== tenant) rotation[(last.rotating = tenant.rotating)] = last;
+    tenant.rotating = -1;
     this.#rotating--;
     this.#alone = undefined;
     this.#aloneBehind = false;
   }
 
-  /** Removes the parked entry, if any: another tenant enters, or the heap is read or swept. */
+  /** Moves the parked entry out of the way, if any: another tenant enters, or the heap is read. */
   #unpark(): void {
-    if (this.#parked === undefined) return;
-    this.#turns.remove(this.#parkedTurn as Handle);
+    const parked = this.#parked;
+    if (parked === undefined) return;
+    this.#turns.update(parked.turn as Handle, OUT);
     this.#parked = undefined;
-    this.#parkedTurn = NONE;
   }
 
   /**
@@ -366,7 +373,7 @@ export class FairShare {
     const base = this.#virtualTime;
     this.#virtualTime = 0;
     this.#origin += base;
-    for (const tenant of [...this.#turns]) {
+    for (const tenant of this.#rotation) {
       tenant.pass -= base;
       tenant.passOrigin = this.#origin;
       this.#turns.update(tenant.turn as Handle, tenant.pass);
@@ -378,6 +385,7 @@ export class FairShare {
     for (const [name, tenant] of this.#tenants) {
       if (tenant.pinned || tenant.jobs > 0) continue;
       tenant.ready?.dispose();
+      if (tenant.turn !== NONE) this.#turns.remove(tenant.turn);
       this.#tenants.delete(name);
     }
     this.#empty = 0;

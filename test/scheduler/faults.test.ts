@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Arena, CapacityError, InvalidArgumentError, NotFoundError, Scheduler, StateError, type JobId } from '../../src/index.js';
+import { Arena, CapacityError, InvalidArgumentError, NotFoundError, PriorityQueue, Scheduler, StateError, type JobId } from '../../src/index.js';
 import { drain, scheduler } from './fake-clock.js';
 import { fillArena } from '../helpers/fill-arena.js';
 
@@ -262,6 +262,42 @@ describe('Scheduler faults: memory exhaustion', () => {
     expect([...completed.values()].every((n) => n === 1)).toBe(true);
     // With the jobs done, the arena takes new ones again.
     expect(s.trySubmit(0, { tenant: 't1' })).not.toBe(false);
+    s.dispose();
+  });
+});
+
+describe('Scheduler faults: another structure takes the memory a drained line gave back', () => {
+  it('every job taken still fails into a retry (due at once), and all of them complete', () => {
+    const arena = new Arena({ maxMemory: 2 * 1024 * 1024 });
+    const s = new Scheduler<number>({ arena, defaultAttempts: 3, backoff: 50 });
+    for (let i = 0; i < 300; i++) s.submit(i, { tenant: i % 2 ? 'a' : 'b' });
+    const taken = Array.from({ length: 300 }, () => s.take()!.id); // both tenants' lines are empty
+    // Other queues in the arena take every handle slot and block left, the freed ones first.
+    const others: PriorityQueue<number>[] = [];
+    // Until a new queue cannot take even one item.
+    for (let pushed = 1; pushed > 0; ) {
+      pushed = 0;
+      try {
+        const other = new PriorityQueue<number>({ arena });
+        others.push(other);
+        for (;;) {
+          other.push(pushed, 0);
+          pushed++;
+        }
+      } catch (error) {
+        expect(error).toBeInstanceOf(CapacityError);
+      }
+    }
+    const free = fillArena(arena, 0);
+    for (const id of taken) expect(s.fail(id, 'flaky')).toBe('waiting'); // the wait skipped: no room for a delay
+    let done = 0;
+    for (let job = s.take(); job; job = s.take()) {
+      s.ack(job.id);
+      done++;
+    }
+    expect(done).toBe(300);
+    free();
+    for (const other of others) other.dispose();
     s.dispose();
   });
 });
