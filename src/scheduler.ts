@@ -787,7 +787,7 @@ export class Scheduler<T = unknown> {
       highestCallerNumber: this.#highestCallerNumber,
       paused: this.#paused,
       virtualTime: this.#fair.virtualTime,
-      tenants: tenants.map((t) => ({ name: t.name, weight: t.weight, capacity: t.capacity, pinned: t.pinned, pass: this.#fair.passOf(t) })),
+      tenants: tenants.map((t) => ({ name: t.name, weight: t.weight, capacity: t.capacity, pinned: t.pinned, weightSet: t.weightSet, pass: this.#fair.passOf(t) })),
       // Each line in arrival order (not pop order): pushed back in that order, the core's FIFO
       // tie-break is the same, also for a later reprioritize.
       lines: this.#fair.rotation().map((tenant) => {
@@ -854,9 +854,10 @@ export class Scheduler<T = unknown> {
     this.#nextId = saved.nextId;
     this.#highestCallerNumber = saved.highestCallerNumber;
     this.#paused = saved.paused;
-    for (const { name, weight, capacity, pinned, pass } of saved.tenants) {
-      // Pinned by its weight, or only by its cap (a weight of 1 with a cap of its own).
-      if (pinned && (capacity === undefined || weight !== 1)) this.#fair.setWeight(name, weight);
+    for (const { name, weight, capacity, pinned, weightSet, pass } of saved.tenants) {
+      // Pinned by its weight. A snapshot without `weightSet` (an older one) cannot tell whether a
+      // tenant of weight 1 with a cap of its own had its weight set too: taken as not.
+      if (weightSet ?? (pinned && (capacity === undefined || weight !== 1))) this.#fair.setWeight(name, weight);
       if (capacity !== undefined) {
         this.#fair.setCapacity(name, capacity);
         this.#limited = true;
@@ -886,7 +887,8 @@ export class Scheduler<T = unknown> {
       if (interrupted) interrupt(job, s);
       this.#rows.setHandle(job, this.#fair.push(this.#rows.tenant(job), job, this.#rows.priority(job)));
       this.#rows.setArrival(job, this.#arrivals++);
-      this.#rows.setTime(job, now - s.time);
+      // Waiting since it became due: an interrupted attempt's job, since the restore.
+      this.#rows.setTime(job, interrupted ? now : now - s.time);
       this.#move(job, undefined, 'waiting');
     };
     // Tenants' lines in the order of their turns, each led by its interrupted jobs.

@@ -39,6 +39,8 @@ export interface SavedTenant {
   /** Its own cap (Infinity: none), or undefined for the scheduler's `tenantCapacity`. */
   readonly capacity: number | undefined;
   readonly pinned: boolean;
+  /** Whether its weight was set (kept even at 1); absent in older snapshots, read off `pinned`. */
+  readonly weightSet: boolean | undefined;
   readonly pass: number;
 }
 
@@ -259,6 +261,7 @@ export function readSchedulerSnapshot<T>(bytes: Uint8Array, codec: Codec<T> = js
       weight: field<number>(where, box, 'weight', isWeight),
       capacity: capacity === null ? Infinity : capacity,
       pinned: field<boolean>(where, box, 'pinned', isBoolean),
+      weightSet: box.weightSet === undefined ? undefined : field<boolean>(where, box, 'weightSet', isBoolean),
       pass: field<number>(where, box, 'pass', isFinite),
     };
   });

@@ -115,6 +115,33 @@ describe('Scheduler snapshots', () => {
     expect(order).toEqual(['second#2', 'urgent#2', 'first#2']);
   });
 
+  it('an interrupted job waits from the restore on: oldestWait does not count its attempt', () => {
+    let now = 0;
+    const s = new Scheduler<string>({ clock: () => now, defaultAttempts: 2 });
+    s.submit('job');
+    now = 100;
+    s.take();
+    now = 10_000;
+    const r = Scheduler.restore<string>(s.snapshot(), { clock: () => now });
+    now = 10_010;
+    expect(r.stats().oldestWait).toBe(10);
+  });
+
+  it('keeps a weight set to 1 on a tenant with a cap of its own: resetting the cap later keeps the record', () => {
+    const s = new Scheduler<string>();
+    s.setTenantWeight('b', 1);
+    s.setTenantCapacity('b', 1);
+    const r = Scheduler.restore<string>(s.snapshot());
+    r.setTenantCapacity('b', undefined);
+    expect(Object.keys(r.stats().tenants)).toEqual(['b']);
+    // A snapshot written before `weightSet` was saved reads as the cap alone pinning it.
+    const body = JSON.parse(new TextDecoder().decode(s.snapshot().subarray(44 + 'Scheduler'.length, -4)));
+    for (const tenant of body.tenants) delete tenant.weightSet;
+    const old = Scheduler.restore<string>(writeSnapshot('Scheduler', body));
+    old.setTenantCapacity('b', undefined);
+    expect(Object.keys(old.stats().tenants)).toEqual([]);
+  });
+
   it('brings back jobs that started at one clock reading in the order they started, not the order they were made', () => {
     const { s, clock } = pair<string>({ defaultAttempts: 2 });
     s.submit('made first, due later', { delay: 10 });
