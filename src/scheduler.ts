@@ -221,7 +221,7 @@ export class Scheduler<T = unknown> {
     try {
       state = this.#place(job, delay, now);
     } catch (error) {
-      this.#rows.release(job);
+      this.#discard(job);
       throw asCall(where, error);
     }
     this.#jobs.add(id, job, givenId === undefined);
@@ -313,7 +313,7 @@ export class Scheduler<T = unknown> {
     try {
       this.#placeMany(jobs, specs, now);
     } catch (error) {
-      for (const job of jobs) this.#rows.release(job);
+      for (const job of jobs) this.#discard(job);
       throw asCall(where, error);
     }
     for (let i = 0; i < jobs.length; i++) {
@@ -1078,6 +1078,16 @@ export class Scheduler<T = unknown> {
 
   #newJob(id: JobId, payload: T, priority: number, tenant: string, attempts: number, backoff: BackoffPolicy, submittedAt: number): Job {
     return this.#rows.add(id, this.#created++, payload, priority, this.#fair.tenant(tenant), attempts, backoff, submittedAt);
+  }
+
+  /**
+   * Frees the row of a job `#newJob` made that could not be placed; a tenant record made for it
+   * goes to the sweeps (refused submits of new tenants, say on a full arena, kept one each).
+   */
+  #discard(job: Job): void {
+    const tenant = this.#rows.tenant(job);
+    this.#rows.release(job);
+    if (tenant.jobs === 0) this.#fair.becameEmpty(tenant);
   }
 
   /** Leaves the scheduler: counts drop, the id is forgotten and the row freed. */

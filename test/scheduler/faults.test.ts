@@ -302,6 +302,25 @@ describe('Scheduler faults: another structure takes the memory a drained line ga
   });
 });
 
+describe('Scheduler faults: refused submits leave nothing behind', () => {
+  it('submits of new tenants refused by a full arena keep no tenant record', () => {
+    const arena = new Arena({ maxMemory: 2 * 1024 * 1024 });
+    const s = new Scheduler<number>({ arena, clock: () => 0 });
+    s.submit(0, { tenant: 'kept' });
+    const free = [fillArena(arena, 64), fillArena(arena, 0)];
+    const tenantsSaved = () => JSON.parse(new TextDecoder().decode(s.snapshot().subarray(44 + 'Scheduler'.length, -4))).tenants.length;
+    const before = tenantsSaved();
+    for (let i = 0; i < 500; i++) {
+      expect(() => s.submit(i, { tenant: `client-${i}` })).toThrow(CapacityError);
+      expect(() => s.submitMany([{ payload: i, tenant: `batch-${i}` }])).toThrow(CapacityError);
+    }
+    expect(s.size).toBe(1);
+    for (const release of free) release();
+    expect(tenantsSaved()).toBeLessThanOrEqual(before + 64); // swept in batches of 64
+    s.dispose();
+  });
+});
+
 describe('Scheduler faults: a full arena names the call', () => {
   it('reprioritize to a new priority level: CapacityError naming Scheduler.reprioritize, the job as it was', () => {
     const arena = new Arena({ maxMemory: 2 * 1024 * 1024 });
