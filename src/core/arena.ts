@@ -164,6 +164,21 @@ export class Arena {
     return this.#poisonCause !== undefined;
   }
 
+  /** Its size and state, for logs: not its internals, which include every payload it holds. */
+  toJSON(): { maxMemory: number; memoryBytes: number; bytesInUse: number | undefined; poisoned: boolean } {
+    const poisoned = this.poisoned;
+    return { maxMemory: this.maxMemory, memoryBytes: this.memoryBytes, bytesInUse: poisoned ? undefined : this.bytesInUse, poisoned };
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'Arena';
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    const { maxMemory, memoryBytes, bytesInUse, poisoned } = this.toJSON();
+    return poisoned ? `Arena (poisoned) { maxMemory: ${maxMemory}, memoryBytes: ${memoryBytes} }` : `Arena { maxMemory: ${maxMemory}, memoryBytes: ${memoryBytes}, bytesInUse: ${bytesInUse} }`;
+  }
+
   /**
    * Calls the export `name` on behalf of the public call `where`, which any error it raises then
    * names: a full arena says `NumericQueue.push: …`, not the export's name. For the calls that

@@ -195,12 +195,22 @@ export class NumericPriorityQueue implements Iterable<number> {
     for (const [id] of this.entries()) yield id;
   }
 
+  /** Its ids and priorities in pop order; empty once disposed (a log line must not throw). */
   toJSON(): { size: number; max: boolean; entries: [number, number][] } {
+    if (this.#disposed) return { size: 0, max: this.max, entries: [] };
     return { size: this.#length(), max: this.max, entries: [...this.entries()] };
   }
 
   get [Symbol.toStringTag](): string {
     return 'NumericPriorityQueue';
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    if (this.#disposed) return 'NumericPriorityQueue (disposed)';
+    if (this.#arena.poisoned) return 'NumericPriorityQueue (its arena is poisoned)';
+    const size = this.#length();
+    const head = [...this.entries()].slice(0, 10).map(([id, p]) => `${id} (${p})`);
+    return `NumericPriorityQueue(${size}) [${head.join(', ')}${size > 10 ? ', …' : ''}] ${this.max ? 'max' : 'min'} first`;
   }
 
   #capacity(call: string): CapacityError {

@@ -198,12 +198,21 @@ export class NumericQueue implements Iterable<number> {
     return out;
   }
 
+  /** Its ids front first; empty once disposed (a log line must not throw). */
   toJSON(): number[] {
-    return [...this.toArray()];
+    return this.#disposed ? [] : [...this.toArray()];
   }
 
   get [Symbol.toStringTag](): string {
     return 'NumericQueue';
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    if (this.#disposed) return 'NumericQueue (disposed)';
+    if (this.#arena.poisoned) return 'NumericQueue (its arena is poisoned)';
+    const ids = this.toArray();
+    const bound = this.capacity === Infinity ? '' : ` of ${this.capacity}`;
+    return `NumericQueue(${ids.length}${bound}) [${[...ids.subarray(0, 10)].join(', ')}${ids.length > 10 ? ', …' : ''}]`;
   }
 
   /** The id `k` places from the front; `k` must be below the size. */

@@ -167,12 +167,21 @@ export class NumericStack implements Iterable<number> {
     return [...this];
   }
 
+  /** Its ids top first; empty once disposed (a log line must not throw). */
   toJSON(): number[] {
-    return this.toArray();
+    return this.#disposed ? [] : this.toArray();
   }
 
   get [Symbol.toStringTag](): string {
     return 'NumericStack';
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    if (this.#disposed) return 'NumericStack (disposed)';
+    if (this.#arena.poisoned) return 'NumericStack (its arena is poisoned)';
+    const ids = this.toArray();
+    const bound = this.limit === Infinity ? '' : ` of ${this.limit}`;
+    return `NumericStack(${ids.length}${bound}) [${ids.slice(0, 10).join(', ')}${ids.length > 10 ? ', …' : ''}] top first`;
   }
 
   /** The id at `index` from the bottom; `index` must be below the size. */

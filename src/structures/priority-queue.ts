@@ -441,7 +441,9 @@ export class PriorityQueue<T> implements Iterable<T> {
     for (const [item] of this.entries()) yield item;
   }
 
+  /** Its items in pop order; empty once disposed (a log line must not throw). */
   toJSON(): { size: number; max: boolean; entries: [T, number][] } {
+    if (this.#disposed) return { size: 0, max: this.max, entries: [] };
     return { size: this.#size, max: this.max, entries: [...this.entries()] };
   }
 
@@ -450,6 +452,8 @@ export class PriorityQueue<T> implements Iterable<T> {
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {
+    if (this.#disposed) return 'PriorityQueue (disposed)';
+    if (this.#arena.poisoned) return 'PriorityQueue (its arena is poisoned)';
     const head = [...this.entries()].slice(0, 10).map(([item, p]) => `${describe(item)} (${p})`);
     return `PriorityQueue(${this.#size}) [${head.join(', ')}${this.#size > 10 ? ', …' : ''}] ${this.max ? 'max' : 'min'} first`;
   }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { inspect } from 'node:util';
 import {
   Arena,
   CapacityError,
@@ -215,5 +216,53 @@ describe('object structures stay off the core', () => {
     const q = new Queue<{ id: number }>();
     q.push({ id: 1 });
     expect(q.shift()).toEqual({ id: 1 });
+  });
+});
+
+describe('logging', () => {
+  const core = (arena: Arena) => [
+    new PriorityQueue<{ token: string }>({ arena }),
+    new NumericPriorityQueue({ arena }),
+    new NumericQueue({ arena }),
+    new NumericStack({ arena }),
+  ] as const;
+
+  it('every core-backed structure prints and serialises live, disposed and in a poisoned arena, never throwing', () => {
+    const arena = new Arena({ maxMemory: 4 << 20 });
+    const [pq, npq, nq, ns] = core(arena);
+    pq.push({ token: 'a' }, 2);
+    npq.push(7, 1);
+    nq.push(8);
+    ns.push(9);
+    expect([pq, npq, nq, ns].map((x) => inspect(x))).toEqual([
+      "PriorityQueue(1) [an object (2)] min first",
+      'NumericPriorityQueue(1) [7 (1)] min first',
+      'NumericQueue(1) [8]',
+      'NumericStack(1) [9] top first',
+    ]);
+    expect([pq, npq, nq, ns].map((x) => JSON.stringify(x))).toEqual([
+      '{"size":1,"max":false,"entries":[[{"token":"a"},2]]}',
+      '{"size":1,"max":false,"entries":[[7,1]]}',
+      '[8]',
+      '[9]',
+    ]);
+    for (const x of [pq, npq, nq, ns]) x.dispose();
+    expect([pq, npq, nq, ns].map((x) => inspect(x))).toEqual(['PriorityQueue (disposed)', 'NumericPriorityQueue (disposed)', 'NumericQueue (disposed)', 'NumericStack (disposed)']);
+    expect([pq, npq, nq, ns].map((x) => JSON.stringify(x))).toEqual(['{"size":0,"max":false,"entries":[]}', '{"size":0,"max":false,"entries":[]}', '[]', '[]']);
+
+    const { arena: doomed, core: debug } = debugArena({ maxMemory: 4 << 20 });
+    const live = core(doomed);
+    expect(() => debug.debug_trap()).toThrow(PoisonedArenaError);
+    expect(live.map((x) => inspect(x))).toEqual(['PriorityQueue', 'NumericPriorityQueue', 'NumericQueue', 'NumericStack'].map((name) => `${name} (its arena is poisoned)`));
+    expect(inspect(doomed)).toMatch(/^Arena \(poisoned\) \{ maxMemory: 4194304, memoryBytes: \d+ \}$/);
+  });
+
+  it('an arena prints its size, not its internals (which hold every payload)', () => {
+    const arena = new Arena({ maxMemory: 4 << 20 });
+    const pq = new PriorityQueue<{ token: string }>({ arena });
+    pq.push({ token: 'secret-api-key' }, 1);
+    for (const text of [inspect(arena), JSON.stringify(arena), String(arena)]) expect(text).not.toContain('secret');
+    expect(inspect(arena)).toMatch(/^Arena \{ maxMemory: 4194304, memoryBytes: \d+, bytesInUse: \d+ \}$/);
+    expect(String(arena)).toBe('[object Arena]');
   });
 });
