@@ -1,7 +1,7 @@
 import { arenaOption, type Arena } from './core/arena.js';
 import { CapacityError, InvalidArgumentError, NotFoundError, StateError, asCall, describe } from './core/errors.js';
 import { codecOption, type RestoreOptions, type SnapshotOptions } from './core/snapshot.js';
-import { booleanOption, functionOption, integerOption, oneOf, options as checkOptions, weight as checkWeight } from './core/validate.js';
+import { booleanOption, functionOption, boundOption, oneOf, options as checkOptions, weight as checkWeight } from './core/validate.js';
 import { EarliestDeadline } from './balancer/weighted-round-robin.js';
 import { HeapTier } from './balancer/heap-tier.js';
 import { Lease } from './balancer/lease.js';
@@ -190,7 +190,7 @@ export class Balancer<W> implements Iterable<W> {
     const workerId = id ?? this.#defaultId(worker);
     if (this.#members.has(workerId)) throw new InvalidArgumentError(`Balancer.add: a worker with id ${describe(workerId)} is already present`);
     checkWeight('Balancer.add', weight);
-    const bound = capacity === undefined ? Infinity : integerOption('Balancer.add', 'capacity', capacity);
+    const bound = boundOption('Balancer.add', 'capacity', capacity);
     booleanOption('Balancer.add', 'backup', backup);
     booleanOption('Balancer.add', 'slowStart', slowStart);
     const ramp = slowStart ? this.#slowStart : undefined;

@@ -1,12 +1,12 @@
 import { arenaOption } from './core/arena.js';
 import { CapacityError, InvalidArgumentError, NotFoundError, SnapshotError, StateError, asCall, describe } from './core/errors.js';
 import { codecOption, type RestoreOptions, type SnapshotOptions } from './core/snapshot.js';
-import { functionOption, integerOption, oneOf, options as checkOptions, priority as checkPriority, weight as checkWeight } from './core/validate.js';
+import { functionOption, boundOption, integerOption, oneOf, options as checkOptions, priority as checkPriority, weight as checkWeight } from './core/validate.js';
 import type { Handle } from './structures/handle.js';
-import { PriorityQueue } from './structures/priority-queue.js';
 import { DEFAULT_BACKOFF, backoffPolicy, retryWait, type BackoffPolicy } from './scheduler/backoff.js';
 import { checkDelay, checkId, checkTenant, checkTime } from './scheduler/checks.js';
 import { DeadLetters } from './scheduler/dead-letters.js';
+import { DelayQueue } from './scheduler/delay-queue.js';
 import { DeferredEvents } from './scheduler/events.js';
 import { FairShare, type Tenant } from './scheduler/fair-share.js';
 import { JobRows, type Job } from './scheduler/job-rows.js';
@@ -83,7 +83,7 @@ export class Scheduler<T = unknown> {
   #started = 0;
   readonly #rows: JobRows<T>;
   readonly #fair: FairShare;
-  readonly #delayed: PriorityQueue<Job>;
+  readonly #delayed: DelayQueue;
   readonly #dead = new DeadLetters();
   // Typed over unknown payloads so that a Scheduler<string> is usable where a Scheduler<unknown>
   // is expected (a listener's parameter type would otherwise make the class invariant in T).
@@ -115,14 +115,14 @@ export class Scheduler<T = unknown> {
   constructor(options?: SchedulerOptions) {
     const where = 'Scheduler';
     const given = checkOptions(where, options);
-    this.#capacity = given.capacity === undefined ? Infinity : integerOption(where, 'capacity', given.capacity);
-    this.#maxDelayed = given.maxDelayed === undefined ? Infinity : integerOption(where, 'maxDelayed', given.maxDelayed);
-    this.#tenantCapacity = given.tenantCapacity === undefined ? Infinity : integerOption(where, 'tenantCapacity', given.tenantCapacity);
+    this.#capacity = boundOption(where, 'capacity', given.capacity);
+    this.#maxDelayed = boundOption(where, 'maxDelayed', given.maxDelayed);
+    this.#tenantCapacity = boundOption(where, 'tenantCapacity', given.tenantCapacity);
     this.#limited = this.#maxDelayed !== Infinity || this.#tenantCapacity !== Infinity;
     this.#clock = given.clock === undefined ? defaultClock : functionOption(where, 'clock', given.clock);
     this.#defaultAttempts = given.defaultAttempts === undefined ? 1 : integerOption(where, 'defaultAttempts', given.defaultAttempts);
     this.#backoff = given.backoff === undefined ? DEFAULT_BACKOFF : backoffPolicy(where, given.backoff);
-    this.#maxDeadLetters = given.maxDeadLetters === undefined ? Infinity : integerOption(where, 'maxDeadLetters', given.maxDeadLetters);
+    this.#maxDeadLetters = boundOption(where, 'maxDeadLetters', given.maxDeadLetters);
     const random = given.random === undefined ? Math.random : functionOption(where, 'random', given.random);
     this.#random = () => {
       this.#blocked = true;
@@ -136,7 +136,7 @@ export class Scheduler<T = unknown> {
     this.#max = oneOf(where, 'order', given.order === undefined ? 'min' : given.order, ['min', 'max']) === 'max';
     const arena = given.arena === undefined ? undefined : arenaOption(where, given.arena);
     try {
-      this.#delayed = new PriorityQueue<Job>({ arena });
+      this.#delayed = new DelayQueue(arena);
     } catch (error) {
       throw asCall(where, error);
     }
@@ -1015,22 +1015,21 @@ export class Scheduler<T = unknown> {
   }
 
   /**
-   * `#place` for a retry. When the arena has no memory for the queue its wait puts it in, the
-   * job goes to the other queue, due at once: its tenant kept its entry in the tenant heap and its
-   * line the ring of its priority, so that needs no new memory, and a job that was accepted must
-   * not be stuck in flight (under `run`, a throwing `fail` would stop the pool). Only when neither
-   * has room (the ring was dropped since, by `shrink()` or a line moving into a heap) does this
-   * throw CapacityError, with nothing changed.
+   * `#place` for a retry, which never fails for want of memory: a job that was accepted must not
+   * be stuck in flight (under `run`, a throwing `fail` would stop the pool). With no room in the
+   * queue it belongs in, it waits out its backoff (or is due at once) in the delay queue's spill.
    */
   #placeRetry(job: Job, wait: number, now: number): 'waiting' | 'delayed' {
-    try {
-      return this.#place(job, wait, now);
-    } catch (error) {
-      if (!(error instanceof CapacityError)) throw error;
+    if (wait === 0) {
+      try {
+        return this.#place(job, 0, now);
+      } catch (error) {
+        if (!(error instanceof CapacityError)) throw error;
+      }
     }
-    if (wait > 0) return this.#place(job, 0, now);
-    this.#rows.setHandle(job, this.#delayed.push(job, now));
-    this.#rows.setTime(job, now);
+    const dueAt = now + wait;
+    this.#rows.setHandle(job, this.#delayed.pushOrSpill(job, dueAt));
+    this.#rows.setTime(job, dueAt);
     return 'delayed';
   }
 

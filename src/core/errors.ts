@@ -95,6 +95,20 @@ export function asCall(where: string, error: unknown): unknown {
   return new CapacityError(`${where}: ${colon < 0 ? error.message : error.message.slice(colon + 2)}`, { cause: error });
 }
 
+/**
+ * `error` as thrown by `where` when it made it through another public call (`Queue.from` pushing
+ * each item: `Queue.push: capacity (2) exceeded` becomes `Queue.from: capacity (2) exceeded`):
+ * a library error whose message starts with another call's name is rebuilt, same class, under
+ * `where`, the original as its cause; anything else passes as it is.
+ */
+export function renamedFor(where: string, error: unknown): unknown {
+  if (!(error instanceof FlatschedError)) return error;
+  const call = /^[A-Za-z]+(?:\.[A-Za-z]+)?: /.exec(error.message);
+  if (call === null || call[0] === `${where}: `) return error;
+  const Kind = error.constructor as new (message: string, options?: ErrorOptions) => FlatschedError;
+  return new Kind(`${where}: ${error.message.slice(call[0].length)}`, { cause: error });
+}
+
 /** A value as an error message shows it: strings quoted, bigints with their `n`, objects by type. */
 export function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);

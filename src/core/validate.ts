@@ -9,6 +9,14 @@ export function integerOption(where: string, name: string, value: unknown, min =
   return value;
 }
 
+/**
+ * A bound (a capacity, a limit): Infinity when absent or Infinity, which is what the bound's getter
+ * answers for none, so that a bound read back is accepted; else `integerOption`.
+ */
+export function boundOption(where: string, name: string, value: unknown, max = Number.MAX_SAFE_INTEGER): number {
+  return value === undefined || value === Infinity ? Infinity : integerOption(where, name, value, 1, max);
+}
+
 /** `value` when it is a finite number, else an InvalidPriorityError naming the call. */
 export function priority(where: string, value: unknown): number {
   if (typeof value !== 'number' || value - value !== 0) {

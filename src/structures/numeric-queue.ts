@@ -1,6 +1,6 @@
 import { Arena, arenaOption, disposedArena } from '../core/arena.js';
-import { CapacityError, InvalidArgumentError, describe } from '../core/errors.js';
-import { integerOption, oneOf, options as checkOptions, iterable, readOnce, word as checkWord, words as checkWords } from '../core/validate.js';
+import { CapacityError, InvalidArgumentError, describe, renamedFor } from '../core/errors.js';
+import { boundOption, oneOf, options as checkOptions, iterable, readOnce, word as checkWord, words as checkWords } from '../core/validate.js';
 import { blockRegistry } from './core-block.js';
 import type { Overflow } from './queue.js';
 import { ringAppend, ringAt, ringCapacity, ringLength, ringPop, ringPushBack, ringPushFront, ringShift, ringTakeFront } from './ring-words.js';
@@ -44,7 +44,7 @@ export class NumericQueue implements Iterable<number> {
 
   constructor(options?: NumericQueueOptions) {
     const { capacity, overflow = 'reject', arena } = checkOptions('NumericQueue', options);
-    this.#capacity = capacity === undefined ? Infinity : integerOption('NumericQueue', 'capacity', capacity, 1, 2 ** 31);
+    this.#capacity = boundOption('NumericQueue', 'capacity', capacity, 2 ** 31);
     const dropOldest = oneOf('NumericQueue', 'overflow', overflow, ['reject', 'drop-oldest']) === 'drop-oldest';
     this.#dropOldest = dropOldest;
     this.#arena = arenaOption('NumericQueue', arena);
@@ -57,9 +57,15 @@ export class NumericQueue implements Iterable<number> {
 
   static from(ids: Iterable<number>, options?: NumericQueueOptions): NumericQueue {
     const list = [...iterable<number>('NumericQueue.from', ids, 'ids')];
-    const queue = newNumericQueue(options);
-    queue.pushMany(list);
-    return queue;
+    let queue: NumericQueue | undefined;
+    try {
+      queue = newNumericQueue(options);
+      queue.pushMany(list);
+      return queue;
+    } catch (error) {
+      queue?.dispose();
+      throw renamedFor('NumericQueue.from', error);
+    }
   }
 
   /** 0 once disposed; a poisoned arena throws. */

@@ -1,6 +1,6 @@
 import { Arena, arenaOption, disposedArena } from '../core/arena.js';
-import { CapacityError, InvalidArgumentError, describe } from '../core/errors.js';
-import { integerOption, options as checkOptions, iterable, readOnce, word as checkWord, words as checkWords } from '../core/validate.js';
+import { CapacityError, InvalidArgumentError, describe, renamedFor } from '../core/errors.js';
+import { boundOption, options as checkOptions, iterable, readOnce, word as checkWord, words as checkWords } from '../core/validate.js';
 import { blockRegistry } from './core-block.js';
 import { ringAppend, ringAt, ringCapacity, ringLength, ringPop, ringPushBack, ringTakeBack } from './ring-words.js';
 import { stackAppend, stackAt, stackCapacity, stackLength, stackPop, stackPush, stackTake } from './stack-words.js';
@@ -31,7 +31,7 @@ export class NumericStack implements Iterable<number> {
 
   constructor(options?: NumericStackOptions) {
     const { limit, arena } = checkOptions('NumericStack', options);
-    this.#limit = limit === undefined ? Infinity : integerOption('NumericStack', 'limit', limit, 1, 2 ** 31);
+    this.#limit = boundOption('NumericStack', 'limit', limit, 2 ** 31);
     this.#bounded = limit !== undefined;
     this.#arena = arenaOption('NumericStack', arena);
     const header = this.#bounded ? this.#arena.call('NumericStack', 'ring_create', this.#limit, 1) : this.#arena.call('NumericStack', 'stack_create');
@@ -43,9 +43,15 @@ export class NumericStack implements Iterable<number> {
 
   static from(ids: Iterable<number>, options?: NumericStackOptions): NumericStack {
     const list = [...iterable<number>('NumericStack.from', ids, 'ids')];
-    const stack = newNumericStack(options);
-    stack.pushMany(list);
-    return stack;
+    let stack: NumericStack | undefined;
+    try {
+      stack = newNumericStack(options);
+      stack.pushMany(list);
+      return stack;
+    } catch (error) {
+      stack?.dispose();
+      throw renamedFor('NumericStack.from', error);
+    }
   }
 
   /** 0 once disposed; a poisoned arena throws. */

@@ -1,5 +1,5 @@
 import { Arena, arenaOption, disposedArena } from '../core/arena.js';
-import { CapacityError, InvalidArgumentError, SnapshotError, StaleHandleError, asCall, describe } from '../core/errors.js';
+import { CapacityError, InvalidArgumentError, SnapshotError, StaleHandleError, asCall, describe, renamedFor } from '../core/errors.js';
 import { CAPACITY, FOREIGN, STALE } from '../core/status.js';
 import {
   bodyObject,
@@ -130,9 +130,15 @@ export class PriorityQueue<T> implements Iterable<T> {
       items.push(entry[0]);
       priorities.push(entry[1]);
     }
-    const queue = newPriorityQueue<T>(options);
-    queue.pushMany(items, priorities);
-    return queue;
+    let queue: PriorityQueue<T> | undefined;
+    try {
+      queue = newPriorityQueue<T>(options);
+      queue.pushMany(items, priorities);
+      return queue;
+    } catch (error) {
+      queue?.dispose();
+      throw renamedFor('PriorityQueue.from', error);
+    }
   }
 
   /**

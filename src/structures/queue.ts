@@ -1,6 +1,6 @@
-import { CapacityError, InvalidArgumentError, SnapshotError, describe } from '../core/errors.js';
+import { CapacityError, InvalidArgumentError, SnapshotError, describe, renamedFor } from '../core/errors.js';
 import { bodyObject, codecOption, decodePayloads, encodePayloads, field, readSnapshot, writeSnapshot, type RestoreOptions, type SnapshotOptions } from '../core/snapshot.js';
-import { integerOption, iterable, oneOf, options as checkOptions } from '../core/validate.js';
+import { boundOption, integerOption, iterable, oneOf, options as checkOptions } from '../core/validate.js';
 
 export type Overflow = 'reject' | 'drop-oldest';
 
@@ -42,7 +42,7 @@ export class Queue<T> implements Iterable<T> {
 
   constructor(options?: QueueOptions) {
     const { capacity, overflow = 'reject' } = checkOptions('Queue', options);
-    this.#capacity = capacity === undefined ? Infinity : integerOption('Queue', 'capacity', capacity);
+    this.#capacity = boundOption('Queue', 'capacity', capacity);
     this.#dropOldest = oneOf('Queue', 'overflow', overflow, ['reject', 'drop-oldest']) === 'drop-oldest';
     this.#room = Math.min(MIN_CAPACITY, this.#capacity);
   }
@@ -50,9 +50,13 @@ export class Queue<T> implements Iterable<T> {
   /** A queue holding `items` in order. */
   static from<T>(items: Iterable<T>, options?: QueueOptions): Queue<T> {
     const list = [...iterable<T>('Queue.from', items, 'items')];
-    const queue = newQueue<T>(options);
-    for (const item of list) queue.push(item);
-    return queue;
+    try {
+      const queue = newQueue<T>(options);
+      for (const item of list) queue.push(item);
+      return queue;
+    } catch (error) {
+      throw renamedFor('Queue.from', error); // a bad option, or items past a rejecting capacity
+    }
   }
 
   /** Restores a queue (items, capacity, overflow) from `snapshot()` bytes, validated first. */
@@ -169,6 +173,16 @@ export class Queue<T> implements Iterable<T> {
     return this.shiftMany(this.#size);
   }
 
+  /**
+   * Gives back the slots a spike took: the ring keeps the largest size it held until then (or
+   * `clear()`), as the other structures keep their blocks, so that a refill does not grow it again.
+   */
+  shrink(): void {
+    let length = MIN_CAPACITY;
+    while (length < this.#size) length *= 2;
+    if (length < this.#items.length) this.#resize(length);
+  }
+
   clear(): void {
     this.#items = new Array(MIN_CAPACITY);
     this.#mask = MIN_CAPACITY - 1;
@@ -215,12 +229,17 @@ export class Queue<T> implements Iterable<T> {
       else this.pop();
       return;
     }
+    this.#resize(this.#items.length * 2);
+  }
+
+  /** Moves the items, front first, into an array of `length` slots (a power of two that holds them). */
+  #resize(length: number): void {
     const old = this.#items;
-    const items: (T | undefined)[] = new Array(old.length * 2);
+    const items: (T | undefined)[] = new Array(length);
     for (let i = 0; i < this.#size; i++) items[i] = old[(this.#head + i) & this.#mask];
     this.#items = items;
-    this.#mask = items.length - 1;
-    this.#room = Math.min(items.length, this.#capacity);
+    this.#mask = length - 1;
+    this.#room = Math.min(length, this.#capacity);
     this.#head = 0;
   }
 }

@@ -1,6 +1,6 @@
-import { InvalidArgumentError, SnapshotError, describe } from '../core/errors.js';
+import { InvalidArgumentError, SnapshotError, describe, renamedFor } from '../core/errors.js';
 import { bodyObject, codecOption, decodePayloads, encodePayloads, field, readSnapshot, writeSnapshot, type RestoreOptions, type SnapshotOptions } from '../core/snapshot.js';
-import { integerOption, iterable, options as checkOptions } from '../core/validate.js';
+import { boundOption, iterable, options as checkOptions } from '../core/validate.js';
 import { Queue } from './queue.js';
 
 export interface StackOptions {
@@ -36,15 +36,19 @@ export class Stack<T> implements Iterable<T> {
 
   constructor(options?: StackOptions) {
     const { limit } = checkOptions('Stack', options);
-    this.#limit = limit === undefined ? Infinity : integerOption('Stack', 'limit', limit);
-    this.#ring = limit === undefined ? undefined : new Queue<T>({ capacity: this.#limit, overflow: 'drop-oldest' });
+    this.#limit = boundOption('Stack', 'limit', limit);
+    this.#ring = this.#limit === Infinity ? undefined : new Queue<T>({ capacity: this.#limit, overflow: 'drop-oldest' });
   }
 
   static from<T>(items: Iterable<T>, options?: StackOptions): Stack<T> {
     const list = [...iterable<T>('Stack.from', items, 'items')];
-    const stack = newStack<T>(options);
-    for (const item of list) stack.push(item);
-    return stack;
+    try {
+      const stack = newStack<T>(options);
+      for (const item of list) stack.push(item);
+      return stack;
+    } catch (error) {
+      throw renamedFor('Stack.from', error);
+    }
   }
 
   /** Restores a stack (items and limit) from `snapshot()` bytes, validated first. */

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Arena, CapacityError, InvalidArgumentError, NotFoundError, PriorityQueue, Scheduler, StateError, type JobId } from '../../src/index.js';
 import { drain, scheduler } from './fake-clock.js';
-import { fillArena } from '../helpers/fill-arena.js';
+import { fillAll, fillArena } from '../helpers/fill-arena.js';
 
 const HOUR = 3_600_000;
 
@@ -267,29 +267,15 @@ describe('Scheduler faults: memory exhaustion', () => {
 });
 
 describe('Scheduler faults: another structure takes the memory a drained line gave back', () => {
-  it('every job taken still fails into a retry (due at once), and all of them complete', () => {
+  it('every job taken still fails into its retry, and all of them complete', () => {
     const arena = new Arena({ maxMemory: 2 * 1024 * 1024 });
-    const s = new Scheduler<number>({ arena, defaultAttempts: 3, backoff: 50 });
+    let now = 0;
+    const s = new Scheduler<number>({ arena, defaultAttempts: 3, backoff: 50, clock: () => now });
     for (let i = 0; i < 300; i++) s.submit(i, { tenant: i % 2 ? 'a' : 'b' });
     const taken = Array.from({ length: 300 }, () => s.take()!.id); // both tenants' lines are empty
-    // Other queues in the arena take every handle slot and block left, the freed ones first.
-    const others: PriorityQueue<number>[] = [];
-    // Until a new queue cannot take even one item.
-    for (let pushed = 1; pushed > 0; ) {
-      pushed = 0;
-      try {
-        const other = new PriorityQueue<number>({ arena });
-        others.push(other);
-        for (;;) {
-          other.push(pushed, 0);
-          pushed++;
-        }
-      } catch (error) {
-        expect(error).toBeInstanceOf(CapacityError);
-      }
-    }
-    const free = fillArena(arena, 0);
-    for (const id of taken) expect(s.fail(id, 'flaky')).toBe('waiting'); // the wait skipped: no room for a delay
+    const free = fillAll(arena); // other structures take every slot and block left, the freed ones first
+    for (const id of taken) expect(s.fail(id, 'flaky')).toBe('delayed');
+    now = 50;
     let done = 0;
     for (let job = s.take(); job; job = s.take()) {
       s.ack(job.id);
@@ -297,7 +283,72 @@ describe('Scheduler faults: another structure takes the memory a drained line ga
     }
     expect(done).toBe(300);
     free();
-    for (const other of others) other.dispose();
+    s.dispose();
+  });
+});
+
+describe('Scheduler faults: a retry never waits for memory', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('jobs in flight fail into their backoff however the arena filled up since they were taken (new jobs in their ring room, a neighbour in their slots, a new priority)', () => {
+    const arena = new Arena({ maxMemory: 2 * 1024 * 1024 });
+    let now = 0;
+    const s = new Scheduler<string>({ arena, defaultAttempts: 3, backoff: 10, clock: () => now });
+    for (let i = 0; i < 10; i++) s.submit(`job ${i}`, { tenant: 't' });
+    s.submit('nightly', { delay: 5, tenant: 'ci' });
+    const taken = Array.from({ length: 10 }, () => s.take()!.id);
+    const free = fillAll(arena);
+    now = 5;
+    const nightly = s.take()!; // due, served from the delay queue (no room in its tenant's line)
+    expect(nightly.payload).toBe('nightly');
+    let accepted = 0;
+    while (s.trySubmit('late', { tenant: 't' }) !== false) accepted++; // into the ring room the taken jobs left
+    s.reprioritize(taken[0]!, -1); // a priority its tenant's line has no ring for
+    for (const id of [...taken, nightly.id]) expect(s.fail(id, 'flaky')).toBe('delayed');
+    expect(s.stats()).toMatchObject({ inFlight: 0, delayed: 11, waiting: accepted });
+    now = 20;
+    const done: string[] = [];
+    for (let job = s.take(); job; job = s.take()) {
+      done.push(job.payload);
+      s.ack(job.id);
+    }
+    expect(done).toHaveLength(11 + accepted);
+    expect(done).toContain('nightly');
+    free();
+    s.dispose();
+  });
+
+  it('under run(), handlers that throw on a full arena are retried and the pool keeps going', async () => {
+    vi.useFakeTimers();
+    const arena = new Arena({ maxMemory: 2 * 1024 * 1024 });
+    const s = new Scheduler<number>({ arena, defaultAttempts: 3, backoff: 0 });
+    for (let i = 0; i < 8; i++) s.submit(i);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const completed: number[] = [];
+    const run = s.run(
+      async (n, ctx) => {
+        if (ctx.attempt === 1) {
+          await gate;
+          throw new Error(`flaky ${n}`);
+        }
+        completed.push(n);
+      },
+      { concurrency: 8 },
+    );
+    await vi.advanceTimersByTimeAsync(1);
+    expect(s.stats().inFlight).toBe(8);
+    const free = fillAll(arena);
+    while (s.trySubmit(100) !== false);
+    release();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(completed.filter((n) => n < 8).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(s.stats()).toMatchObject({ inFlight: 0, delayed: 0, waiting: 0 });
+    await s.stop();
+    await run;
+    free();
     s.dispose();
   });
 });
