@@ -18,6 +18,8 @@ interface Deque {
   pushMany(xs: number[], typed: boolean): number;
   shiftMany(n: number): number[];
   clear(): void;
+  /** Gives back the room a spike took; the items stay, in order. */
+  shrink(): void;
   toArray(): number[];
   /**
    * NumericQueue: makes another structure in the same arena grow the memory (which replaces its
@@ -50,6 +52,7 @@ const implementations: Record<string, (options: Options) => Deque> = {
       pushMany: (xs: number[]) => q.pushMany(xs),
       shiftMany: (n: number) => q.shiftMany(n),
       clear: () => q.clear(),
+      shrink: () => q.shrink(),
       toArray: () => q.toArray(),
     };
   },
@@ -77,6 +80,7 @@ const implementations: Record<string, (options: Options) => Deque> = {
             return [...out.subarray(0, q.shiftMany(out))];
           },
           clear: () => q.clear(),
+          shrink: () => q.shrink(),
           toArray: () => [...q.toArray()], // through the core (ring_read), not the JS paths
           growArena: () => growArena(arena),
           coreCheck: build === 'debug' ? () => (arena.core as DebugExports).debug_ringCheck(h) === 1 : undefined,
@@ -157,6 +161,7 @@ const commands = [
   ),
   // Growth of the arena's memory between two operations, by another structure.
   fc.constant(command('growArena', (_model, real) => void real.growArena?.())),
+  fc.constant(command('shrink', (_model, real) => real.shrink())),
 ];
 
 function pushMany(counts: fc.Arbitrary<number>): fc.Arbitrary<Command> {
