@@ -115,6 +115,8 @@ export interface WorkerStats<W> {
  */
 export class Balancer<W> implements Iterable<W> {
   readonly #strategy: BalancerStrategy;
+  /** The arena of its queues: a poisoned one refuses every call at its entry, named. */
+  readonly #arena: Arena;
   readonly #clock: () => number;
   readonly #slowStart: SlowStart<W> | undefined;
   readonly #primary: Tier<W>;
@@ -137,7 +139,7 @@ export class Balancer<W> implements Iterable<W> {
     oneOf('Balancer', 'strategy', strategy, STRATEGIES);
     functionOption('Balancer', 'clock', clock);
     functionOption('Balancer', 'random', random);
-    const memory = arenaOption('Balancer', arena);
+    const memory = (this.#arena = arenaOption('Balancer', arena));
     this.#strategy = strategy;
     this.#clock = clock;
     const guardedRandom = () => {
@@ -514,7 +516,7 @@ export class Balancer<W> implements Iterable<W> {
   }
 
   toJSON(): { strategy: BalancerStrategy; workers: WorkerStats<W>[] } {
-    return { strategy: this.#strategy, workers: this.#disposed ? [] : this.stats() };
+    return { strategy: this.#strategy, workers: this.#disposed || this.#arena.poisoned ? [] : this.stats() };
   }
 
   get [Symbol.toStringTag](): string {
@@ -523,6 +525,7 @@ export class Balancer<W> implements Iterable<W> {
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     if (this.#disposed) return `Balancer(${this.#strategy}, disposed)`;
+    if (this.#arena.poisoned) return `Balancer(${this.#strategy}, its arena is poisoned)`;
     const rows = this.stats().slice(0, 10).map((s) => {
       const flags = [s.backup && 'backup', s.draining && 'draining', !s.healthy && 'unhealthy'].filter(Boolean).join(' ');
       const bound = s.capacity === Infinity ? '' : `/${s.capacity}`;
@@ -591,6 +594,8 @@ export class Balancer<W> implements Iterable<W> {
       if (this.#disposed) throw new StateError(`${call}: this balancer was disposed`);
       throw new StateError(`${call}: called from the clock or random source in the middle of a pick; they must not call back into the balancer`);
     }
+    // Even a tier small enough to be scanned in JS: its queues are refused, so the whole is.
+    if (this.#arena.poisoned) throw this.#arena.refusal(call);
   }
 }
 

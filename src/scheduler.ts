@@ -1,4 +1,4 @@
-import { arenaOption } from './core/arena.js';
+import { arenaOption, type Arena } from './core/arena.js';
 import { CapacityError, InvalidArgumentError, NotFoundError, SnapshotError, StateError, asCall, describe } from './core/errors.js';
 import { codecOption, type RestoreOptions, type SnapshotOptions } from './core/snapshot.js';
 import { functionOption, boundOption, integerOption, oneOf, options as checkOptions, priority as checkPriority, weight as checkWeight } from './core/validate.js';
@@ -84,6 +84,8 @@ export class Scheduler<T = unknown> {
   readonly #rows: JobRows<T>;
   readonly #fair: FairShare;
   readonly #delayed: DelayQueue;
+  /** The arena its queues live in: a poisoned one refuses every call at its entry, named. */
+  readonly #arena: Arena;
   readonly #dead = new DeadLetters();
   // Typed over unknown payloads so that a Scheduler<string> is usable where a Scheduler<unknown>
   // is expected (a listener's parameter type would otherwise make the class invariant in T).
@@ -134,7 +136,7 @@ export class Scheduler<T = unknown> {
     };
     this.#rows = new JobRows<T>(this.#backoff);
     this.#max = oneOf(where, 'order', given.order === undefined ? 'min' : given.order, ['min', 'max']) === 'max';
-    const arena = given.arena === undefined ? undefined : arenaOption(where, given.arena);
+    const arena = (this.#arena = arenaOption(where, given.arena));
     try {
       this.#delayed = new DelayQueue(arena);
     } catch (error) {
@@ -938,12 +940,13 @@ export class Scheduler<T = unknown> {
 
   /** `stats()`, for logs; a disposed scheduler answers with its counts at 0 rather than throwing. */
   toJSON(): SchedulerStats {
-    if (!this.#disposed) return this.stats();
+    if (!this.#disposed && !this.#arena.poisoned) return this.stats();
     return { waiting: 0, delayed: 0, inFlight: 0, dead: 0, size: 0, capacity: this.#capacity, paused: this.#paused, oldestWait: 0, tenants: {} };
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     if (this.#disposed) return 'Scheduler (disposed)';
+    if (this.#arena.poisoned) return 'Scheduler (its arena is poisoned)';
     const { waiting, delayed, inFlight, dead } = this.stats();
     return `Scheduler { waiting: ${waiting}, delayed: ${delayed}, in-flight: ${inFlight}, dead: ${dead}${this.#paused ? ', paused' : ''} }`;
   }
@@ -1201,6 +1204,8 @@ export class Scheduler<T = unknown> {
       if (this.#disposed) throw new StateError(`${where}: the scheduler was disposed`);
       throw new StateError(`${where}: called from the clock or random source while the scheduler is mid-change; they must not call back into it`);
     }
+    // Before anything moves: a core call failing half-way through would leave JS-side counts changed.
+    if (this.#arena.poisoned) throw this.#arena.refusal(where);
   }
 
   #checkRoom(where: string, count: number): void {

@@ -319,13 +319,22 @@ export class Arena {
     const refused: Record<string, unknown> = {};
     // The structures' calls name themselves when a core call throws; these stand-ins cannot know
     // which call that is, so they name the first fault instead of a core export.
-    const first = (this.#poisonCause as Error)?.message ?? describe(this.#poisonCause);
     const refuse = () => {
-      throw new PoisonedArenaError(`${REFUSED} (its core trapped earlier: ${first}) and refuses further calls`, { cause: this.#poisonCause });
+      throw this.refusal();
     };
     for (const name of Object.keys(raw)) refused[name] = typeof raw[name] === 'function' ? refuse : raw[name];
     this.core = refused as unknown as CoreExports;
     this.raw = this.core;
+  }
+
+  /**
+   * What a call into this poisoned arena throws: named after `where` when the caller knows its
+   * public call (the services check at their entry), with the first fault. @internal
+   */
+  refusal(where?: string): PoisonedArenaError {
+    const first = (this.#poisonCause as Error)?.message ?? describe(this.#poisonCause);
+    const text = `${REFUSED} (its core trapped earlier: ${first}) and refuses further calls`;
+    return new PoisonedArenaError(where === undefined ? text : `${where}: ${text}`, { cause: this.#poisonCause });
   }
 
   /** AssemblyScript strings: UTF-16 code units, byte length stored just before the data. */

@@ -92,7 +92,9 @@ export class PoisonedArenaError extends FlatschedError {
 export function asCall(where: string, error: unknown): unknown {
   if (!(error instanceof CapacityError) || error.message.startsWith(`${where}:`) || error.message.startsWith(`${where}.`)) return error;
   const colon = error.message.indexOf(': ');
-  return new CapacityError(`${where}: ${colon < 0 ? error.message : error.message.slice(colon + 2)}`, { cause: error });
+  // The inner structure's count ("… exhausted at 40 items") would mean nothing to the caller.
+  const text = (colon < 0 ? error.message : error.message.slice(colon + 2)).replace(/ at \d+ (?:items|ids)$/, '');
+  return new CapacityError(`${where}: ${text}`, { cause: error });
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Arena, arenaOption, disposedArena } from '../core/arena.js';
-import { CapacityError, InvalidArgumentError, describe } from '../core/errors.js';
+import { CapacityError, InvalidArgumentError, describe, renamedFor } from '../core/errors.js';
 import {
   booleanOption,
   options as checkOptions,
@@ -100,7 +100,11 @@ export class NumericPriorityQueue implements Iterable<number> {
     if (first >= 0) return first;
     // -1 from a queue that holds items: memory refused what the push needed, and nothing changed.
     if (this.#length() > 0) throw this.#capacity('NumericPriorityQueue.popPush');
-    this.push(id, priority);
+    try {
+      this.push(id, priority);
+    } catch (error) {
+      throw renamedFor('NumericPriorityQueue.popPush', error);
+    }
     return undefined;
   }
 

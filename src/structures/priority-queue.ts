@@ -289,7 +289,11 @@ export class PriorityQueue<T> implements Iterable<T> {
   popPush(item: T, priority: number): T | undefined {
     checkPriority('PriorityQueue.popPush', priority);
     if (this.#size === 0) {
-      this.push(item, priority);
+      try {
+        this.push(item, priority);
+      } catch (error) {
+        throw renamedFor('PriorityQueue.popPush', error);
+      }
       return undefined;
     }
     const arena = this.#arena;

@@ -14,6 +14,7 @@ import {
 } from '../../src/index.js';
 import { Balancer } from '../../src/balancer.js';
 import { debugArena } from '../helpers/builds.js';
+import { fillAll } from '../helpers/fill-arena.js';
 
 describe('Arena', () => {
   it('validates maxMemory', () => {
@@ -84,6 +85,19 @@ describe('Arena', () => {
       'PriorityQueue.push', 'PriorityQueue.pushMany', 'NumericPriorityQueue.push', 'NumericPriorityQueue.pushMany',
       'Scheduler', 'Scheduler.submit', 'Scheduler.submit', 'Scheduler.submitMany', 'Balancer.add',
     ]);
+  });
+
+  it('popPush on an empty queue names itself in a full arena; a service does not show its inner structure\'s count', () => {
+    const arena = new Arena({ maxMemory: 2 << 20 });
+    const pq = new PriorityQueue<string>({ arena });
+    const npq = new NumericPriorityQueue({ arena });
+    const b = new Balancer<number>({ arena });
+    for (let i = 0; i < 40; i++) b.add(i); // past the scanned tier: a core heap
+    const free = fillAll(arena);
+    expect(() => pq.popPush('x', 1)).toThrow(/^PriorityQueue\.popPush: the arena's memory \(maxMemory \d+ bytes\) is exhausted at 0 items$/);
+    expect(() => npq.popPush(1, 1)).toThrow(/^NumericPriorityQueue\.popPush: the arena's memory/);
+    expect(() => b.add(40)).toThrow(/^Balancer\.add: the arena's memory \(maxMemory \d+ bytes\) is exhausted$/);
+    free();
   });
 
   it('shrink on a full arena is best effort: no error, nothing lost, nothing poisoned', () => {
@@ -191,6 +205,35 @@ describe('failure domain', () => {
     pq.dispose(); // releasing is still allowed, and does not touch the poisoned core
 
     expect(healthy.pop()).toBe('b');
+  });
+
+  it('the services refuse every call in a poisoned arena at its entry (before anything moves), naming it; they still print and dispose', () => {
+    const { arena, core } = debugArena({ maxMemory: 4 << 20 });
+    const s = new Scheduler<string>({ arena });
+    const waiting = s.submit('waiting');
+    s.submit('delayed', { delay: 1e6 });
+    const b = new Balancer<number>({ arena });
+    for (let i = 0; i < 3; i++) b.add(i); // a tier small enough to be scanned in JS
+    expect(() => core.debug_trap()).toThrow(PoisonedArenaError);
+    const calls: [string, () => unknown][] = [
+      ['Scheduler.cancel', () => s.cancel(waiting)],
+      ['Scheduler.submit', () => s.submit('x')],
+      ['Scheduler.take', () => s.take()],
+      ['Scheduler.stats', () => s.stats()],
+      ['Scheduler.reprioritize', () => s.reprioritize(waiting, 3)],
+      ['Balancer.acquire', () => b.acquire()],
+      ['Balancer.add', () => b.add(9)],
+      ['Balancer.setLoad', () => b.setLoad(0, 5)],
+    ];
+    for (const [where, call] of calls) {
+      expect(call, where).toThrow(PoisonedArenaError);
+      expect(call, where).toThrow(new RegExp(`^${where.replace('.', '\\.')}: this arena is poisoned \\(its core trapped earlier: unreachable\\)`));
+    }
+    expect(inspect(s)).toBe('Scheduler (its arena is poisoned)');
+    expect(inspect(b)).toBe('Balancer(least-loaded, its arena is poisoned)');
+    expect(JSON.parse(JSON.stringify(b))).toEqual({ strategy: 'least-loaded', workers: [] });
+    s.dispose();
+    b.dispose();
   });
 
   it('an abort in the core poisons the arena the same way', () => {
