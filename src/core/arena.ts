@@ -8,7 +8,7 @@
  * structures in it stop working (they throw PoisonedArenaError from then on).
  */
 import type { CoreExports } from './exports.js';
-import { CapacityError, FlatschedError, InvalidArgumentError, PoisonedArenaError, StateError, describe } from './errors.js';
+import { CapacityError, FlatschedError, InvalidArgumentError, PoisonedArenaError, StateError, describe, renamedFor } from './errors.js';
 import { checkCoreModule, coreModule } from './module.js';
 
 const PAGE = 65536;
@@ -294,6 +294,8 @@ export class Arena {
     if (error instanceof PoisonedArenaError && error.message.startsWith(REFUSED)) {
       return new PoisonedArenaError(`${name}: ${error.message}`, { cause: error.cause });
     }
+    // A disposed structure's stand-in core knows only its kind: the call names itself here.
+    if (error instanceof StateError) return renamedFor(name, error);
     if (error instanceof FlatschedError || error instanceof TypeError) return error;
     // The allocator traps (`unreachable`), before changing anything, when it finds no free block and
     // the memory cannot grow; structures allocate before they change, so that trap is only a full
