@@ -246,7 +246,10 @@ export class History<T> implements Iterable<HistoryRecord<T>> {
 
   /** Every kept revision, newest first (the redo side included). */
   list(): HistoryRecord<T>[] {
-    return [...this];
+    const revisions = this.#revisions;
+    const records: HistoryRecord<T>[] = [];
+    for (let i = revisions.size - 1; i >= 0; i--) records.push(snapshotOf(revisions.at(i)!));
+    return records;
   }
 
   /** Forgets every revision. Revision numbers carry on from where they were. */
@@ -287,8 +290,9 @@ export class History<T> implements Iterable<HistoryRecord<T>> {
 
   /** Records newest first. */
   *[Symbol.iterator](): Generator<HistoryRecord<T>, void, unknown> {
-    const revisions = this.#revisions;
-    for (let i = revisions.size - 1; i >= 0; i--) yield snapshotOf(revisions.at(i)!);
+    // The records as they are when the loop starts: a rollback or push inside the loop (walking
+    // back to the failed revision, say) must not make it yield empty or repeated records.
+    yield* this.list();
   }
 
   toJSON(): { mode: HistoryMode; limit: number; current: number | undefined; revisions: HistoryRecord<T>[] } {

@@ -281,6 +281,26 @@ describe('History: bad input', () => {
 });
 
 describe('History: inspection', () => {
+  it('iterates over the records as they were when the loop began, whatever the loop changes', () => {
+    const history = new History<string>();
+    for (const v of ['1.0', '1.1', '1.2', '1.3', '1.4']) history.push(v);
+    const seen: string[] = [];
+    for (const record of history) {
+      seen.push(`${record.revision}:${record.entry}`);
+      if (record.revision === 5) history.rollback(3); // walking back from the newest: three are discarded
+    }
+    expect(seen).toEqual(['5:1.4', '4:1.3', '3:1.2', '2:1.1', '1:1.0']);
+    const limited = new History<number>({ limit: 3 });
+    for (const v of [1, 2, 3]) limited.push(v);
+    const revisions: number[] = [];
+    for (const record of limited) {
+      revisions.push(record.revision);
+      if (revisions.length < 3) limited.push(10 + revisions.length); // past the limit: the oldest go
+    }
+    expect(revisions).toEqual([3, 2, 1]);
+    expect(limited.list().map((r) => r.revision)).toEqual([5, 4, 3]);
+  });
+
   it('is iterable newest first, JSON-serialisable and readable in the console', () => {
     const history = new History<string>({ limit: 5, mode: 'roll-forward', clock: () => 7 });
     history.push('a');
