@@ -15,7 +15,7 @@ export type { Handle } from './structures/handle.js';
 export { PriorityQueue, type PriorityQueueOptions, type UpdateOptions } from './structures/priority-queue.js';
 export { Queue, type QueueOptions, type Overflow } from './structures/queue.js';
 export { Stack, type StackOptions } from './structures/stack.js';
-export { NumericPriorityQueue } from './structures/numeric-priority-queue.js';
+export { NumericPriorityQueue, type NumericPriorityQueueOptions } from './structures/numeric-priority-queue.js';
 export { NumericQueue, type NumericQueueOptions } from './structures/numeric-queue.js';
 export { NumericStack, type NumericStackOptions } from './structures/numeric-stack.js';
 export { jsonCodec, type Codec, type SnapshotOptions, type RestoreOptions } from './core/snapshot.js';

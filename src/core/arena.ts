@@ -119,7 +119,7 @@ export class Arena {
   readonly heapSortFrom: number;
 
   constructor(options?: ArenaOptions) {
-    if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
       throw new InvalidArgumentError(`Arena: expected an options object, got ${describe(options)}`);
     }
     const maxMemory = options?.maxMemory === undefined ? DEFAULT_MAX_MEMORY : options.maxMemory;

@@ -146,6 +146,8 @@ export interface TakenJob<T> {
 
 /** A job as `get`, `deadLetters` and events show it: a copy, taken when it was asked for. */
 export interface JobRecord<T> extends TakenJob<T> {
+  /** Its attempt now or last taken: 0 before its first `take` (1 on the first try once taken). */
+  readonly attempt: number;
   readonly state: JobState;
   readonly submittedAt: number;
   /** When a delayed job becomes due; undefined in the other states. */

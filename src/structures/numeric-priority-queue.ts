@@ -15,6 +15,9 @@ import { heapSize, heapTop } from './heap-words.js';
 import type { PriorityQueueOptions } from './priority-queue.js';
 import { stageKeys } from './staging.js';
 
+/** `PriorityQueue`'s options that apply to ids: `max` and `arena`. */
+export type NumericPriorityQueueOptions = Pick<PriorityQueueOptions, 'max' | 'arena'>;
+
 /**
  * A priority queue of ids (integers 0 .. 2^32 - 1) kept in the core itself: no JS payload, no
  * handle, nothing allocated per operation, and batch forms over typed arrays. FIFO among equal
@@ -28,7 +31,7 @@ export class NumericPriorityQueue implements Iterable<number> {
   readonly #sign: 1 | -1;
   #disposed = false;
 
-  constructor(options?: Pick<PriorityQueueOptions, 'max' | 'arena'>) {
+  constructor(options?: NumericPriorityQueueOptions) {
     const { max = false, arena } = checkOptions('NumericPriorityQueue', options);
     booleanOption('NumericPriorityQueue', 'max', max);
     this.#arena = arenaOption('NumericPriorityQueue', arena);

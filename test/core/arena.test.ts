@@ -22,6 +22,7 @@ describe('Arena', () => {
       expect(() => new Arena({ maxMemory: bad as number })).toThrow(InvalidArgumentError);
     }
     expect(() => new Arena({ maxMemory: 1 << 20 })).toThrow(/expected `maxMemory` to be an integer from 2097152/);
+    expect(() => new Arena([] as never)).toThrow('Arena: expected an options object, got an array');
   });
 
   it('never takes more memory than maxMemory, and says so with a CapacityError', () => {
