@@ -1,6 +1,7 @@
 import { Arena, arenaOption, disposedArena } from '../core/arena.js';
-import { CapacityError, InvalidArgumentError, describe, renamedFor } from '../core/errors.js';
+import { CapacityError, InvalidArgumentError, describe } from '../core/errors.js';
 import { boundOption, oneOf, options as checkOptions, iterable, readOnce, word as checkWord, words as checkWords } from '../core/validate.js';
+import { builtFrom } from './built-from.js';
 import { blockRegistry } from './core-block.js';
 import type { Overflow } from './queue.js';
 import { ringAppend, ringAt, ringCapacity, ringLength, ringPop, ringPushBack, ringPushFront, ringShift, ringTakeFront } from './ring-words.js';
@@ -57,15 +58,7 @@ export class NumericQueue implements Iterable<number> {
 
   static from(ids: Iterable<number>, options?: NumericQueueOptions): NumericQueue {
     const list = [...iterable<number>('NumericQueue.from', ids, 'ids')];
-    let queue: NumericQueue | undefined;
-    try {
-      queue = newNumericQueue(options);
-      queue.pushMany(list);
-      return queue;
-    } catch (error) {
-      queue?.dispose();
-      throw renamedFor('NumericQueue.from', error);
-    }
+    return builtFrom('NumericQueue.from', () => newNumericQueue(options), (queue) => queue.pushMany(list));
   }
 
   /** 0 once disposed; a poisoned arena throws. */

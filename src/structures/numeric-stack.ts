@@ -1,6 +1,7 @@
 import { Arena, arenaOption, disposedArena } from '../core/arena.js';
-import { CapacityError, InvalidArgumentError, describe, renamedFor } from '../core/errors.js';
+import { CapacityError, InvalidArgumentError, describe } from '../core/errors.js';
 import { boundOption, options as checkOptions, iterable, readOnce, word as checkWord, words as checkWords } from '../core/validate.js';
+import { builtFrom } from './built-from.js';
 import { blockRegistry } from './core-block.js';
 import { ringAppend, ringAt, ringCapacity, ringLength, ringPop, ringPushBack, ringTakeBack } from './ring-words.js';
 import { stackAppend, stackAt, stackCapacity, stackLength, stackPop, stackPush, stackTake } from './stack-words.js';
@@ -43,15 +44,7 @@ export class NumericStack implements Iterable<number> {
 
   static from(ids: Iterable<number>, options?: NumericStackOptions): NumericStack {
     const list = [...iterable<number>('NumericStack.from', ids, 'ids')];
-    let stack: NumericStack | undefined;
-    try {
-      stack = newNumericStack(options);
-      stack.pushMany(list);
-      return stack;
-    } catch (error) {
-      stack?.dispose();
-      throw renamedFor('NumericStack.from', error);
-    }
+    return builtFrom('NumericStack.from', () => newNumericStack(options), (stack) => stack.pushMany(list));
   }
 
   /** 0 once disposed; a poisoned arena throws. */

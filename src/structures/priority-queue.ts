@@ -15,6 +15,7 @@ import {
   type SnapshotOptions,
 } from '../core/snapshot.js';
 import { booleanOption, options as checkOptions, priorities as checkPriorities, priority as checkPriority, iterable, readOnce } from '../core/validate.js';
+import { builtFrom } from './built-from.js';
 import type { Handle } from './handle.js';
 import { drainHeap, readInOrder } from './heap-drain.js';
 import { heapTop } from './heap-words.js';
@@ -130,15 +131,7 @@ export class PriorityQueue<T> implements Iterable<T> {
       items.push(entry[0]);
       priorities.push(entry[1]);
     }
-    let queue: PriorityQueue<T> | undefined;
-    try {
-      queue = newPriorityQueue<T>(options);
-      queue.pushMany(items, priorities);
-      return queue;
-    } catch (error) {
-      queue?.dispose();
-      throw renamedFor('PriorityQueue.from', error);
-    }
+    return builtFrom('PriorityQueue.from', () => newPriorityQueue<T>(options), (queue) => queue.pushMany(items, priorities));
   }
 
   /**

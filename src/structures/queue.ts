@@ -1,6 +1,7 @@
-import { CapacityError, InvalidArgumentError, SnapshotError, describe, renamedFor } from '../core/errors.js';
+import { CapacityError, InvalidArgumentError, SnapshotError, describe } from '../core/errors.js';
 import { bodyObject, codecOption, decodePayloads, encodePayloads, field, readSnapshot, writeSnapshot, type RestoreOptions, type SnapshotOptions } from '../core/snapshot.js';
 import { boundOption, integerOption, iterable, oneOf, options as checkOptions } from '../core/validate.js';
+import { builtFrom } from './built-from.js';
 
 export type Overflow = 'reject' | 'drop-oldest';
 
@@ -50,13 +51,9 @@ export class Queue<T> implements Iterable<T> {
   /** A queue holding `items` in order. */
   static from<T>(items: Iterable<T>, options?: QueueOptions): Queue<T> {
     const list = [...iterable<T>('Queue.from', items, 'items')];
-    try {
-      const queue = newQueue<T>(options);
-      for (const item of list) queue.push(item);
-      return queue;
-    } catch (error) {
-      throw renamedFor('Queue.from', error); // a bad option, or items past a rejecting capacity
-    }
+    return builtFrom('Queue.from', () => newQueue<T>(options), (queue) => {
+      for (const item of list) queue.push(item); // past a rejecting capacity: CapacityError
+    });
   }
 
   /** Restores a queue (items, capacity, overflow) from `snapshot()` bytes, validated first. */

@@ -1,6 +1,7 @@
-import { InvalidArgumentError, SnapshotError, describe, renamedFor } from '../core/errors.js';
+import { InvalidArgumentError, SnapshotError, describe } from '../core/errors.js';
 import { bodyObject, codecOption, decodePayloads, encodePayloads, field, readSnapshot, writeSnapshot, type RestoreOptions, type SnapshotOptions } from '../core/snapshot.js';
 import { boundOption, iterable, options as checkOptions } from '../core/validate.js';
+import { builtFrom } from './built-from.js';
 import { Queue } from './queue.js';
 
 export interface StackOptions {
@@ -42,13 +43,9 @@ export class Stack<T> implements Iterable<T> {
 
   static from<T>(items: Iterable<T>, options?: StackOptions): Stack<T> {
     const list = [...iterable<T>('Stack.from', items, 'items')];
-    try {
-      const stack = newStack<T>(options);
+    return builtFrom('Stack.from', () => newStack<T>(options), (stack) => {
       for (const item of list) stack.push(item);
-      return stack;
-    } catch (error) {
-      throw renamedFor('Stack.from', error);
-    }
+    });
   }
 
   /** Restores a stack (items and limit) from `snapshot()` bytes, validated first. */

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Arena, CapacityError, InvalidArgumentError, NotFoundError, PriorityQueue, Scheduler, StateError, type JobId } from '../../src/index.js';
+import { Arena, CapacityError, InvalidArgumentError, NotFoundError, Scheduler, StateError, type JobId } from '../../src/index.js';
 import { drain, scheduler } from './fake-clock.js';
 import { fillAll, fillArena } from '../helpers/fill-arena.js';
 
