@@ -628,16 +628,20 @@ export class Scheduler<T = unknown> {
 
   /** Resolves when no job is waiting, delayed or in flight (at once if that is so now). */
   onIdle(): Promise<void> {
-    this.#checkLive('Scheduler.onIdle');
-    if (this.size === 0) return Promise.resolve();
-    return new Promise((resolve, reject) => this.#idleWaiters.push({ resolve, reject }));
+    return settled(() => {
+      this.#checkLive('Scheduler.onIdle');
+      if (this.size === 0) return Promise.resolve();
+      return new Promise((resolve, reject) => this.#idleWaiters.push({ resolve, reject }));
+    });
   }
 
   /** Resolves when no job is waiting or delayed, though some may still run (at once if so now). */
   onEmpty(): Promise<void> {
-    this.#checkLive('Scheduler.onEmpty');
-    if (this.#waiting + this.#delayedCount === 0) return Promise.resolve();
-    return new Promise((resolve, reject) => this.#emptyWaiters.push({ resolve, reject }));
+    return settled(() => {
+      this.#checkLive('Scheduler.onEmpty');
+      if (this.#waiting + this.#delayedCount === 0) return Promise.resolve();
+      return new Promise((resolve, reject) => this.#emptyWaiters.push({ resolve, reject }));
+    });
   }
 
   on<K extends keyof SchedulerEvents<T>>(name: K, listener: Listener<T, K>): this {
@@ -665,6 +669,10 @@ export class Scheduler<T = unknown> {
    * handlers have settled; it does not end when the scheduler is idle. One run at a time.
    */
   run(handler: Handler<T>, options?: RunOptions): Promise<void> {
+    return settled(() => this.#run(handler, options));
+  }
+
+  #run(handler: Handler<T>, options: RunOptions | undefined): Promise<void> {
     const where = 'Scheduler.run';
     this.#checkLive(where);
     functionOption(where, 'handler', handler);
@@ -718,11 +726,13 @@ export class Scheduler<T = unknown> {
 
   /** Stops `run`: no new jobs are taken. Resolves (as `run` does) once running handlers settle. */
   stop(): Promise<void> {
-    if (this.#blocked && !this.#disposed) this.#checkLive('Scheduler.stop');
-    const pool = this.#pool;
-    if (!pool) return Promise.resolve();
-    pool.stop();
-    return pool.done;
+    return settled(() => {
+      if (this.#blocked && !this.#disposed) this.#checkLive('Scheduler.stop');
+      const pool = this.#pool;
+      if (!pool) return Promise.resolve();
+      pool.stop();
+      return pool.done;
+    });
   }
 
   /**
@@ -1301,6 +1311,18 @@ export class Scheduler<T = unknown> {
       dueAt: state === 'delayed' ? rows.time(job) : undefined,
       history: rows.history(job)?.slice() ?? [],
     };
+  }
+}
+
+/**
+ * `start()`'s promise, or a rejected one when it throws: a method that returns a promise reports
+ * its errors through it, so that `.catch()` and `.then(…, onError)` see them too.
+ */
+function settled(start: () => Promise<void>): Promise<void> {
+  try {
+    return start();
+  } catch (error) {
+    return Promise.reject(error);
   }
 }
 

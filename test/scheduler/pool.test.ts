@@ -375,14 +375,14 @@ describe('Scheduler.run', () => {
     await run;
   });
 
-  it('runs one pool at a time and checks its options', async () => {
+  it('runs one pool at a time and checks its options, rejecting (never throwing) when it cannot run', async () => {
     const s = new Scheduler<string>();
-    expect(() => s.run('handler' as never)).toThrow(InvalidArgumentError);
-    expect(() => s.run(() => {}, { concurrency: 0 })).toThrow('Scheduler.run: expected `concurrency` to be an integer >= 1, got 0');
-    expect(() => s.run(() => {}, { timeout: 0 })).toThrow('expected `timeout` to be a number of milliseconds >= 1, got 0');
-    expect(() => s.run(() => {}, { signal: {} as never })).toThrow('expected `signal` to be an AbortSignal');
+    await expect(s.run('handler' as never)).rejects.toThrow(InvalidArgumentError);
+    await expect(s.run(() => {}, { concurrency: 0 })).rejects.toThrow('Scheduler.run: expected `concurrency` to be an integer >= 1, got 0');
+    await expect(s.run(() => {}, { timeout: 0 })).rejects.toThrow('expected `timeout` to be a number of milliseconds >= 1, got 0');
+    await expect(s.run(() => {}, { signal: {} as never })).rejects.toThrow('expected `signal` to be an AbortSignal');
     const run = s.run(() => {});
-    expect(() => s.run(() => {})).toThrow(StateError);
+    await expect(s.run(() => {})).rejects.toThrow(StateError);
     await s.stop();
     await run;
     // Stopped pools can be followed by a new one.
@@ -390,6 +390,9 @@ describe('Scheduler.run', () => {
     await s.stop();
     await again;
     await expect(s.run(() => {}, { signal: AbortSignal.abort() })).resolves.toBeUndefined();
+    s.dispose();
+    for (const call of [() => s.run(() => {}), () => s.onIdle(), () => s.onEmpty()]) await expect(call()).rejects.toThrow(StateError);
+    await expect(s.stop()).resolves.toBeUndefined();
   });
 
   it('rejects when an event listener throws inside a call the pool made, after running handlers settle', async () => {
