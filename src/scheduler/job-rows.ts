@@ -199,16 +199,18 @@ export class JobRows<T> {
   }
 
   /**
-   * Whether the row's handle is `ticket` (its job's entry in a ready line is the one holding that
-   * ticket). Reads the row's references too, though the answer does not need them: the `take` that
-   * follows does, and a row not yet in the caches then costs its two misses at once rather than one
-   * after the other (a million waiting jobs: 690 → 600 ns a job submitted, taken and acked).
+   * Whether the row's job waits with `ticket` as its handle (its entry in a ready line is the one
+   * holding that ticket). Waiting, not only held: the delay queue's tickets of retries it keeps in
+   * JS are negative too, and an entry left behind in a line must not match a delayed job's. Reads
+   * the row's references too, though the handle alone would tell a freed row: the `take` that
+   * follows needs them, and a row not yet in the caches then costs its two misses at once rather
+   * than one after the other (a million waiting jobs: 690 → 600 ns a job submitted, taken, acked).
    */
   holds(job: Job, ticket: number): boolean {
     const chunk = this.#chunks[job >> CHUNK_BITS]!;
     const row = job & ROW_MASK;
     const state = chunk.refs[REFS * row + STATE];
-    return chunk.numbers[STRIDE * row + HANDLE] === ticket && state !== undefined;
+    return chunk.numbers[STRIDE * row + HANDLE] === ticket && state === 'waiting';
   }
 
   id(job: Job): JobId {

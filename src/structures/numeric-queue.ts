@@ -49,7 +49,8 @@ export class NumericQueue implements Iterable<number> {
     const dropOldest = oneOf('NumericQueue', 'overflow', overflow, ['reject', 'drop-oldest']) === 'drop-oldest';
     this.#dropOldest = dropOldest;
     this.#arena = arenaOption('NumericQueue', arena);
-    const header = this.#arena.call('NumericQueue', 'ring_create', capacity ?? 0, dropOldest ? 1 : 0);
+    // The core's ring takes 0 for no bound.
+    const header = this.#arena.call('NumericQueue', 'ring_create', this.#capacity === Infinity ? 0 : this.#capacity, dropOldest ? 1 : 0);
     if (!header) throw new CapacityError('NumericQueue: the arena has no memory left for a new queue');
     this.#header = header;
     this.#at = header >>> 2;

@@ -33,7 +33,7 @@ export class NumericStack implements Iterable<number> {
   constructor(options?: NumericStackOptions) {
     const { limit, arena } = checkOptions('NumericStack', options);
     this.#limit = boundOption('NumericStack', 'limit', limit, 2 ** 31);
-    this.#bounded = limit !== undefined;
+    this.#bounded = this.#limit !== Infinity;
     this.#arena = arenaOption('NumericStack', arena);
     const header = this.#bounded ? this.#arena.call('NumericStack', 'ring_create', this.#limit, 1) : this.#arena.call('NumericStack', 'stack_create');
     if (!header) throw new CapacityError('NumericStack: the arena has no memory left for a new stack');

@@ -88,4 +88,24 @@ describe('DelayQueue', () => {
       { numRuns: 300 },
     );
   });
+
+  it('drops cancelled spilled entries in bulk once they outnumber the rest, keeping the order', () => {
+    const queue = new DelayQueue(undefined, 0); // every retry spills
+    const model = new Model();
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    for (let job = 0; job < 400; job++) {
+      const dueAt = next() % 50;
+      model.entries.push({ job, dueAt, handle: queue.pushOrSpill(job, dueAt), spilled: true, seq: model.seq++ });
+    }
+    for (let k = 0; k < 330; k++) {
+      const entry = model.entries[next() % model.entries.length]!;
+      queue.remove(entry.handle);
+      model.entries.splice(model.entries.indexOf(entry), 1);
+    }
+    check(model, { queue });
+    for (const entry of model.sorted()) expect(queue.pop()).toBe(entry.job);
+    expect(queue.pop()).toBeUndefined();
+    queue.dispose();
+  });
 });

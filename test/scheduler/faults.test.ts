@@ -353,6 +353,51 @@ describe('Scheduler faults: a retry never waits for memory', () => {
   });
 });
 
+describe('Scheduler faults: a spilled retry is never served as waiting', () => {
+  it('an entry a cancel left in a line cannot match a retry spilled in its row (fresh counters, where their tickets meet)', async () => {
+    vi.resetModules();
+    const fresh = await import('../../src/index.js'); // ready-line and spill tickets both start at -1
+    const arena = new fresh.Arena({ maxMemory: 2 * 1024 * 1024 });
+    let now = 0;
+    const s = new fresh.Scheduler<string>({ arena, clock: () => now, backoff: 100 });
+    const j = s.submit('J', { priority: 5 }); // the realm's first line ticket
+    const k = s.submit('K', { priority: 5 }); // keeps level 5 live: J's entry stays in its ring
+    s.cancel(j);
+    const m = s.submit('M', { priority: 1, attempts: 2 }); // J's freed row
+    expect(s.take()?.id).toBe(m);
+    const held: { dispose(): void }[] = [];
+    const fill = (make: () => void) => {
+      try {
+        for (;;) make();
+      } catch (error) {
+        expect(error).toBeInstanceOf(fresh.CapacityError);
+      }
+    };
+    for (let pushed = 1; pushed > 0; ) {
+      pushed = 0;
+      fill(() => {
+        const queue = new fresh.PriorityQueue<number>({ arena });
+        held.push(queue);
+        for (;;) queue.push(pushed++, 0);
+      });
+    }
+    for (const ids of [64, 0]) {
+      fill(() => {
+        const ring = new fresh.NumericQueue({ arena });
+        held.push(ring);
+        ring.pushMany(new Uint32Array(ids));
+      });
+    }
+    expect(s.fail(m, 'x')).toBe('delayed'); // spilled: the realm's first spill ticket
+    expect(s.take()?.id).toBe(k);
+    expect(s.get(m)?.state).toBe('delayed');
+    expect(s.stats()).toMatchObject({ waiting: 0, delayed: 1, inFlight: 1 });
+    now = 200;
+    expect(s.take()?.id).toBe(m);
+    for (const structure of held) structure.dispose();
+  });
+});
+
 describe('Scheduler faults: refused submits leave nothing behind', () => {
   it('submits of new tenants refused by a full arena keep no tenant record', () => {
     const arena = new Arena({ maxMemory: 2 * 1024 * 1024 });
