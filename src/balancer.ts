@@ -140,6 +140,7 @@ export class Balancer<W> implements Iterable<W> {
     functionOption('Balancer', 'clock', clock);
     functionOption('Balancer', 'random', random);
     const memory = (this.#arena = arenaOption('Balancer', arena));
+    if (memory.poisoned) throw memory.refusal('Balancer');
     this.#strategy = strategy;
     this.#clock = clock;
     const guardedRandom = () => {
@@ -438,7 +439,7 @@ export class Balancer<W> implements Iterable<W> {
     const given = checkOptions(where, options);
     if (given.clock !== undefined) functionOption(where, 'clock', given.clock);
     if (given.random !== undefined) functionOption(where, 'random', given.random);
-    if (given.arena !== undefined) arenaOption(where, given.arena);
+    if (given.arena !== undefined && arenaOption(where, given.arena).poisoned) throw given.arena.refusal(where);
     const saved = readBalancerSnapshot<W>(bytes, codecOption(where, given), given.maxBytes);
     let balancer: Balancer<W>;
     try {

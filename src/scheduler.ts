@@ -137,6 +137,7 @@ export class Scheduler<T = unknown> {
     this.#rows = new JobRows<T>(this.#backoff);
     this.#max = oneOf(where, 'order', given.order === undefined ? 'min' : given.order, ['min', 'max']) === 'max';
     const arena = (this.#arena = arenaOption(where, given.arena));
+    if (arena.poisoned) throw arena.refusal(where);
     try {
       this.#delayed = new DelayQueue(arena);
     } catch (error) {
@@ -193,7 +194,7 @@ export class Scheduler<T = unknown> {
    * false before any error is built (building one, stack trace and all, cost ~6 us per refusal).
    */
   #submit(payload: T, options: SubmitOptions | undefined, quietly: boolean): JobId | false {
-    const where = 'Scheduler.submit';
+    const where = quietly ? 'Scheduler.trySubmit' : 'Scheduler.submit';
     this.#checkLive(where);
     // The options one by one, in `#spec`'s order, without building a spec object per job. Each is
     // read once, before any check of the scheduler's state: a getter may call back in (or dispose).
@@ -691,6 +692,7 @@ export class Scheduler<T = unknown> {
     const host: PoolHost<Running> = {
       take: () => {
         if (this.#disposed) return undefined;
+        if (this.#arena.poisoned) throw this.#arena.refusal(where);
         const job = this.#takeJob(this.#now(where));
         if (job === undefined) return undefined;
         // The pool is the caller and keeps taking: no need to wake it.
@@ -830,7 +832,7 @@ export class Scheduler<T = unknown> {
     const given = checkOptions(where, options);
     if (given.clock !== undefined) functionOption(where, 'clock', given.clock);
     if (given.random !== undefined) functionOption(where, 'random', given.random);
-    if (given.arena !== undefined) arenaOption(where, given.arena);
+    if (given.arena !== undefined && arenaOption(where, given.arena).poisoned) throw given.arena.refusal(where);
     const saved = readSchedulerSnapshot<T>(bytes, codecOption(where, given), given.maxBytes);
     const held = saved.lines.reduce((n, line) => n + line.jobs.length, 0) + saved.delayed.length + saved.inFlight.length;
     if (held > saved.capacity) throw new SnapshotError(`${where}: ${held} jobs exceed the snapshot's capacity (${saved.capacity})`);

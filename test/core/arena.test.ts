@@ -230,6 +230,11 @@ describe('failure domain', () => {
       expect(call, where).toThrow(PoisonedArenaError);
       expect(call, where).toThrow(new RegExp(`^${where.replace('.', '\\.')}: this arena is poisoned \\(its core trapped earlier: unreachable\\)`));
     }
+    expect(() => s.trySubmit('x')).toThrow(/^Scheduler\.trySubmit: this arena is poisoned/);
+    expect(() => new Scheduler({ arena })).toThrow(/^Scheduler: this arena is poisoned/);
+    expect(() => new Balancer({ arena })).toThrow(/^Balancer: this arena is poisoned/);
+    expect(() => Scheduler.restore(new Scheduler<string>().snapshot(), { arena })).toThrow(/^Scheduler\.restore: this arena is poisoned/);
+    expect(() => Balancer.restore(new Balancer<string>().snapshot(), { arena })).toThrow(/^Balancer\.restore: this arena is poisoned/);
     expect(inspect(s)).toBe('Scheduler (its arena is poisoned)');
     expect(inspect(b)).toBe('Balancer(least-loaded, its arena is poisoned)');
     expect(JSON.parse(JSON.stringify(b))).toEqual({ strategy: 'least-loaded', workers: [] });
