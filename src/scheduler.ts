@@ -374,12 +374,7 @@ export class Scheduler<T = unknown> {
     if (rows.attempt(job) < rows.attempts(job)) {
       // Everything that can throw (the random source, the arena) runs before anything changes.
       const wait = retryWait(where, rows.backoff(job), rows.attempt(job), this.#random);
-      let state: 'waiting' | 'delayed';
-      try {
-        state = this.#placeRetry(job, wait, now);
-      } catch (error) {
-        throw asCall(where, error);
-      }
+      const state = this.#placeRetry(job, wait, now); // never a CapacityError: see #placeRetry
       rows.addFailure(job, failure);
       this.#move(job, 'in-flight', state);
       if (this.#events.has('failed')) this.#events.queue('failed', { job: this.#record(job), attempt: failure.attempt, reason });
