@@ -10,7 +10,7 @@ interface Spilled {
   readonly dueAt: number;
   /** Negative, and falling: among equal due times, the one spilled first has the larger ticket. */
   readonly ticket: number;
-  /** Cancelled (or moved): skipped when it comes up. */
+  /** Cancelled: skipped when it comes up. */
   gone: boolean;
 }
 
@@ -33,7 +33,7 @@ const before = (a: Spilled, b: Spilled): boolean => a.dueAt < b.dueAt || (a.dueA
  * handle slots and blocks are shared, and a slot or ring room a taken job left behind can be
  * taken by another structure, or by new jobs, before it fails. So a retry that fits in no queue
  * is spilled, in JS memory, and served by due time with the rest (on a tie, after the core's);
- * the spill holds at most the jobs in flight, and only while the arena is full. New jobs never
+ * the spill holds a retry per job at most, and only while the arena is full. New jobs never
  * spill: they are refused. O(log n) an entry; a cancelled one is marked and skipped.
  * @internal
  */
