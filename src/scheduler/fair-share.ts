@@ -107,8 +107,6 @@ export class FairShare {
    * reading the tenant heap, whose entries of the tenants out of it stay.
    */
   readonly #rotation: Tenant[] = [];
-  /** `#rotation.length`, kept here to save a load per pop. */
-  #rotating = 0;
   #empty = 0;
   /**
    * The tenant in the rotation while it is the only one (undefined: not known, or not alone).
@@ -232,9 +230,10 @@ export class FairShare {
 
   /** Removes and returns the next due job by fair share, or undefined when none is due. */
   pop(): Job | undefined {
-    if (this.#rotating === 0) return undefined;
+    const rotating = this.#rotation.length;
+    if (rotating === 0) return undefined;
     const turns = this.#turns;
-    const alone = this.#rotating === 1;
+    const alone = rotating === 1;
     const tenant = alone ? (this.#alone ??= turns.peek()!) : turns.peek()!;
     const job = tenant.ready!.pop();
     this.#virtualTime = tenant.pass;
@@ -308,24 +307,22 @@ export class FairShare {
     // sweep freed (its pass forgotten), re-entering at virtual time after each of its turns, took
     // turn after turn ahead of a backlogged peer of equal weight (1 of 20 turns).
     let pass = Math.max(this.passOf(tenant), this.#virtualTime);
-    if (this.#rotating > 0) pass = Math.max(pass, this.#turns.peekPriority()!);
+    if (this.#rotation.length > 0) pass = Math.max(pass, this.#turns.peekPriority()!);
     if (tenant === this.#parked) this.#parked = undefined;
     else this.#unpark();
     if (tenant.turn === NONE) tenant.turn = this.#turns.push(tenant, pass);
     else this.#turns.update(tenant.turn, pass, BEHIND_EQUALS);
     tenant.rotating = this.#rotation.push(tenant) - 1;
-    this.#rotating++;
     tenant.pass = pass;
   }
 
   #leaveRotation(tenant: Tenant): void {
-    if (this.#rotating === 1) this.#parked = tenant;
-    else this.#turns.update(tenant.turn as Handle, OUT);
     const rotation = this.#rotation;
+    if (rotation.length === 1) this.#parked = tenant;
+    else this.#turns.update(tenant.turn as Handle, OUT);
     const last = rotation.pop()!;
     if (last !== tenant) rotation[(last.rotating = tenant.rotating)] = last;
     tenant.rotating = -1;
-    this.#rotating--;
     this.#alone = undefined;
     this.#aloneBehind = false;
   }
