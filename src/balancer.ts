@@ -140,7 +140,7 @@ export class Balancer<W> implements Iterable<W> {
     functionOption('Balancer', 'clock', clock);
     functionOption('Balancer', 'random', random);
     const memory = (this.#arena = arenaOption('Balancer', arena));
-    if (memory.poisoned) throw memory.refusal('Balancer');
+    memory.refuseIfPoisoned('Balancer');
     this.#strategy = strategy;
     this.#clock = clock;
     const guardedRandom = () => {
@@ -439,7 +439,7 @@ export class Balancer<W> implements Iterable<W> {
     const given = checkOptions(where, options);
     if (given.clock !== undefined) functionOption(where, 'clock', given.clock);
     if (given.random !== undefined) functionOption(where, 'random', given.random);
-    if (given.arena !== undefined && arenaOption(where, given.arena).poisoned) throw given.arena.refusal(where);
+    if (given.arena !== undefined) arenaOption(where, given.arena).refuseIfPoisoned(where);
     const saved = readBalancerSnapshot<W>(bytes, codecOption(where, given), given.maxBytes);
     let balancer: Balancer<W>;
     try {
@@ -596,7 +596,7 @@ export class Balancer<W> implements Iterable<W> {
       throw new StateError(`${call}: called from the clock or random source in the middle of a pick; they must not call back into the balancer`);
     }
     // Even a tier small enough to be scanned in JS: its queues are refused, so the whole is.
-    if (this.#arena.poisoned) throw this.#arena.refusal(call);
+    this.#arena.refuseIfPoisoned(call);
   }
 }
 

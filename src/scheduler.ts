@@ -137,7 +137,7 @@ export class Scheduler<T = unknown> {
     this.#rows = new JobRows<T>(this.#backoff);
     this.#max = oneOf(where, 'order', given.order === undefined ? 'min' : given.order, ['min', 'max']) === 'max';
     const arena = (this.#arena = arenaOption(where, given.arena));
-    if (arena.poisoned) throw arena.refusal(where);
+    arena.refuseIfPoisoned(where);
     try {
       this.#delayed = new DelayQueue(arena);
     } catch (error) {
@@ -687,7 +687,7 @@ export class Scheduler<T = unknown> {
     const host: PoolHost<Running> = {
       take: () => {
         if (this.#disposed) return undefined;
-        if (this.#arena.poisoned) throw this.#arena.refusal(where);
+        this.#arena.refuseIfPoisoned(where);
         const job = this.#takeJob(this.#now(where));
         if (job === undefined) return undefined;
         // The pool is the caller and keeps taking: no need to wake it.
@@ -827,7 +827,7 @@ export class Scheduler<T = unknown> {
     const given = checkOptions(where, options);
     if (given.clock !== undefined) functionOption(where, 'clock', given.clock);
     if (given.random !== undefined) functionOption(where, 'random', given.random);
-    if (given.arena !== undefined && arenaOption(where, given.arena).poisoned) throw given.arena.refusal(where);
+    if (given.arena !== undefined) arenaOption(where, given.arena).refuseIfPoisoned(where);
     const saved = readSchedulerSnapshot<T>(bytes, codecOption(where, given), given.maxBytes);
     const held = saved.lines.reduce((n, line) => n + line.jobs.length, 0) + saved.delayed.length + saved.inFlight.length;
     if (held > saved.capacity) throw new SnapshotError(`${where}: ${held} jobs exceed the snapshot's capacity (${saved.capacity})`);
@@ -1212,7 +1212,7 @@ export class Scheduler<T = unknown> {
       throw new StateError(`${where}: called from the clock or random source while the scheduler is mid-change; they must not call back into it`);
     }
     // Before anything moves: a core call failing half-way through would leave JS-side counts changed.
-    if (this.#arena.poisoned) throw this.#arena.refusal(where);
+    this.#arena.refuseIfPoisoned(where);
   }
 
   #checkRoom(where: string, count: number): void {

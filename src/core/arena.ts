@@ -322,7 +322,7 @@ export class Arena {
     // The structures' calls name themselves when a core call throws; these stand-ins cannot know
     // which call that is, so they name the first fault instead of a core export.
     const refuse = () => {
-      throw this.refusal();
+      throw this.#refusal();
     };
     for (const name of Object.keys(raw)) refused[name] = typeof raw[name] === 'function' ? refuse : raw[name];
     this.core = refused as unknown as CoreExports;
@@ -330,10 +330,15 @@ export class Arena {
   }
 
   /**
-   * What a call into this poisoned arena throws: named after `where` when the caller knows its
-   * public call (the services check at their entry), with the first fault. @internal
+   * Throws what a call into this arena throws once it is poisoned, named after `where`: the
+   * services check at the entry of every call, before anything moves. @internal
    */
-  refusal(where?: string): PoisonedArenaError {
+  refuseIfPoisoned(where: string): void {
+    if (this.#poisonCause !== undefined) throw this.#refusal(where);
+  }
+
+  /** What a call into this poisoned arena throws: named after `where` when the caller knows it, with the first fault. */
+  #refusal(where?: string): PoisonedArenaError {
     const first = (this.#poisonCause as Error)?.message ?? describe(this.#poisonCause);
     const text = `${REFUSED} (its core trapped earlier: ${first}) and refuses further calls`;
     return new PoisonedArenaError(where === undefined ? text : `${where}: ${text}`, { cause: this.#poisonCause });
