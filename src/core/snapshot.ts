@@ -201,7 +201,6 @@ export function encodePayloads<T>(where: string, items: readonly T[], codec: Cod
   });
 }
 
-/** A body field that must be one of a few primitive shapes. */
 /**
  * The most a counter in a snapshot (next id, next revision, picks, ticks) may hold: 2^52, so that
  * counting on from it stays below 2^53, where adding 1 stops changing a double. Counting from 1, a
@@ -215,6 +214,7 @@ export function isCounter(value: unknown, min: number): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= COUNTER_LIMIT;
 }
 
+/** A body field that must be one of a few primitive shapes. */
 export function field<T>(where: string, body: Record<string, unknown>, name: string, valid: (value: unknown) => boolean): T {
   const value = body[name];
   if (!valid(value)) throw new SnapshotError(`${where}: malformed field \`${name}\` (${describe(value)})`);
