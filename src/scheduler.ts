@@ -47,6 +47,8 @@ interface JobSpec {
 /** A job as `run` hands it to the pool: what its handler sees, and the row it was taken from. */
 interface Running extends PoolJob {
   readonly job: Job;
+  /** The attempt's start number (`JobRows.started`): a job failed and requeued starts its count again, this never repeats. */
+  readonly start: number;
 }
 
 type Listener<T, K extends keyof SchedulerEvents<T>> = (event: SchedulerEvents<T>[K]) => void;
@@ -702,13 +704,14 @@ export class Scheduler<T = unknown> {
           attempts: rows.attempts(job),
           key: rows.serial(job),
           job,
+          start: rows.started(job),
         };
       },
-      complete: (running, attempt, result) => {
-        if (this.#isCurrentAttempt(running, attempt)) this.ack(running.id, result);
+      complete: (running, result) => {
+        if (this.#isCurrentAttempt(running)) this.ack(running.id, result);
       },
-      fail: (running, attempt, reason) => {
-        if (this.#isCurrentAttempt(running, attempt)) this.fail(running.id, reason);
+      fail: (running, reason) => {
+        if (this.#isCurrentAttempt(running)) this.fail(running.id, reason);
       },
       // Paused: nothing to wait for; `resume` wakes the pool.
       nextDueIn: () => (this.#disposed || this.#paused ? undefined : this.nextDueIn()),
@@ -1282,11 +1285,11 @@ export class Scheduler<T = unknown> {
     return job;
   }
 
-  /** Whether the pool's `running` job is still held, in flight with this attempt (its row may have been reused). */
-  #isCurrentAttempt(running: Running, attempt: number): boolean {
+  /** Whether the pool's `running` attempt is still the one in flight (its row may have been reused, its job retaken). */
+  #isCurrentAttempt(running: Running): boolean {
     const job = running.job;
     const rows = this.#rows;
-    return !this.#disposed && this.#jobs.get(running.id) === job && rows.serial(job) === running.key && rows.state(job) === 'in-flight' && rows.attempt(job) === attempt;
+    return !this.#disposed && this.#jobs.get(running.id) === job && rows.serial(job) === running.key && rows.state(job) === 'in-flight' && rows.started(job) === running.start;
   }
 
   #checkEvent<K extends keyof SchedulerEvents<T>>(where: string, name: K): K {

@@ -46,9 +46,9 @@ export interface PoolJob {
 export interface PoolHost<J> {
   /** The next due job, now in flight; undefined when none is due or the scheduler is paused. */
   take(): J | undefined;
-  /** Acks the job if this attempt is still the one in flight (a timeout or cancel ends it early). */
-  complete(job: J, attempt: number, result: unknown): void;
-  fail(job: J, attempt: number, reason: unknown): void;
+  /** Acks the job if the attempt taken as `job` is still the one in flight (a timeout, cancel, ack or fail ends it early). */
+  complete(job: J, result: unknown): void;
+  fail(job: J, reason: unknown): void;
   /** Milliseconds until a job is due (0: one is due now); undefined when none is or while paused. */
   nextDueIn(): number | undefined;
   /** The pool has stopped and every handler has settled. */
@@ -110,8 +110,6 @@ class Context<T> implements JobContext<T> {
  */
 interface Slot<J> {
   job: J | undefined;
-  /** The attempt it runs: the job's own count moves on if it is retried meanwhile. */
-  attempt: number;
   context: Context<unknown> | undefined;
   timer: ReturnType<typeof setTimeout> | undefined;
   /** Still the attempt in flight: false once it timed out or its job was cancelled. */
@@ -268,7 +266,6 @@ export class WorkerPool<J extends PoolJob> {
     this.#busy++;
     const context = new Context<unknown>(job);
     slot.job = job;
-    slot.attempt = job.attempt;
     slot.context = context;
     slot.current = true;
     this.#current.set(job.key, slot);
@@ -300,7 +297,6 @@ export class WorkerPool<J extends PoolJob> {
   #newSlot(): Slot<J> {
     const slot: Slot<J> = {
       job: undefined,
-      attempt: 0,
       context: undefined,
       timer: undefined,
       current: false,
@@ -319,7 +315,7 @@ export class WorkerPool<J extends PoolJob> {
     this.#release(slot, job.key);
     const reason = new DOMException(`Scheduler.run: the handler ran past its timeout (${this.#timeout} ms)`, 'TimeoutError');
     try {
-      this.#host.fail(job, slot.attempt, reason);
+      this.#host.fail(job, reason);
     } catch (error) {
       this.#abandon(error);
     }
@@ -327,7 +323,7 @@ export class WorkerPool<J extends PoolJob> {
   }
 
   #settle(slot: Slot<J>, ok: boolean, value: unknown): void {
-    const { job, attempt, current, timer } = slot;
+    const { job, current, timer } = slot;
     slot.job = slot.context = slot.timer = undefined;
     slot.current = false;
     this.#busy--;
@@ -336,8 +332,8 @@ export class WorkerPool<J extends PoolJob> {
     if (current) {
       this.#release(slot, job!.key);
       try {
-        if (ok) this.#host.complete(job!, attempt, value);
-        else this.#host.fail(job!, attempt, value);
+        if (ok) this.#host.complete(job!, value);
+        else this.#host.fail(job!, value);
       } catch (error) {
         this.#abandon(error);
       }

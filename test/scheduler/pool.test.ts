@@ -289,6 +289,61 @@ describe('Scheduler.run', () => {
     expect(s.size).toBe(0);
   });
 
+  it('a handler whose job was failed and requeued while it ran settles nothing: the requeued attempt (again attempt 1) keeps its own outcome', async () => {
+    const s = new Scheduler<string>({ defaultAttempts: 1 });
+    const contexts: JobContext<string>[] = [];
+    const run = s.run(async (_, ctx) => {
+      contexts.push(ctx);
+      if (contexts.length === 1) {
+        s.fail(ctx.id, 'gave up on itself'); // its last attempt: dead
+        s.requeue(ctx.id); // attempts start again; the pool's other slot takes it
+        await sleep(10);
+        return 'stale';
+      }
+      await sleep(30);
+      throw new Error('the real attempt failed');
+    }, { concurrency: 2 });
+    const completed: unknown[] = [];
+    s.on('completed', ({ result }) => completed.push(result));
+    s.submit('x', { id: 'job' });
+    await vi.advanceTimersByTimeAsync(60);
+    expect(contexts.map((ctx) => ctx.attempt)).toEqual([1, 1]);
+    expect(completed).toEqual([]);
+    expect(s.get('job')?.state).toBe('dead');
+    expect(s.deadLetters()[0]!.history.map((h) => h.reason instanceof Error ? h.reason.message : h.reason)).toEqual(['the real attempt failed']);
+    await s.stop();
+    await run;
+  });
+
+  it('the timeout of an attempt whose job was failed and requeued does not time out the requeued attempt', async () => {
+    const s = new Scheduler<string>({ defaultAttempts: 1 });
+    s.on('dead', ({ job }) => {
+      if (job.history[0]!.reason === 'watchdog') s.requeue(job.id);
+    });
+    const failures: unknown[] = [];
+    s.on('failed', ({ reason }) => failures.push(reason instanceof DOMException ? reason.name : reason));
+    let calls = 0;
+    const run = s.run(async (_, ctx) => {
+      if (++calls === 1) {
+        await sleep(20);
+        s.fail(ctx.id, 'watchdog');
+        return new Promise(() => {}); // hangs: its timeout fires at 40 ms
+      }
+      await sleep(25); // started at 20 ms, well inside its own 40 ms
+      return 'done';
+    }, { concurrency: 2, timeout: 40 });
+    const completed: unknown[] = [];
+    s.on('completed', ({ result }) => completed.push(result));
+    s.submit('y');
+    await vi.advanceTimersByTimeAsync(100);
+    expect(failures).toEqual(['watchdog']);
+    expect(completed).toEqual(['done']);
+    const stopped = s.stop();
+    await vi.advanceTimersByTimeAsync(100);
+    await stopped;
+    void run;
+  });
+
   it('a timeout longer than setTimeout allows (2^31 - 1 ms) fails the attempt when it is reached, not at once', async () => {
     const longest = 2 ** 31 - 1;
     const s = new Scheduler<string>({ defaultAttempts: 2, backoff: 0 });
