@@ -51,8 +51,8 @@
 // table): held at 1e6 132 ns a push + pop against 241 for the one tree, p99.9 1.3-1.5 µs, no pause
 // over 10 µs from the work itself, pages at 16.2 bytes an entry at their peak.
 
-import { allocate, canAllocate, canAllocateIf, release } from "./memory";
-import { BLOCK, CAPACITY_FIELD, DATA, RUNS_RECORD, SIZE, blockBytes, copyEntry, entryAt, lineAligned, siftDownValue, siftUpValue } from "./heap";
+import { allocate, canAllocate, canAllocateIf, holdUnlinked, linked, release } from "./memory";
+import { BLOCK, CAPACITY_FIELD, DATA, RUNS_RECORD, SIZE, blockBytes, copyEntry, entryAt, lineAligned, lowerSeqs, lowestSeq, siftDownValue, siftUpValue } from "./heap";
 
 // ── shape (fixed in release builds; debug builds shrink it so that tests reach every path) ──────
 
@@ -748,8 +748,13 @@ export function enter(h: usize, sorted: bool, keep: bool, surely: bool = false):
   set(r, OLD_SORTED, <u32>sorted);
   set(r, KEEP_BLOCK, <u32>keep);
   copyEntry(r + TOP, data);
-  if (!topUp(r, startNeed + paceNeed, surely)) {
-    // canAllocate said yes for the whole; the allocator's rounding refused a page: undo.
+  // canAllocate said yes for the whole, but in a full arena the allocator may find no free block
+  // for a page: refused (undo) or trapped (the record is given back after the trap, with the pages
+  // it got so far).
+  holdUnlinked(r, drop);
+  let ready = topUp(r, startNeed + paceNeed, surely);
+  linked();
+  if (!ready) {
     drop(r);
     return false;
   }
@@ -947,6 +952,51 @@ export function gather(r: usize, to: usize): u32 {
     }
   }
   return <u32>((at - to) >> 4);
+}
+
+/**
+ * Calls `visit` on every stretch of entries the mode holds (the old heap, the buffer, both
+ * insertion heaps, each run's pages), threading `value` through the calls.
+ */
+function eachStretch(r: usize, visit: (at: usize, count: u32, value: u32) => u32, value: u32): u32 {
+  let front = get(r, BUFFER_FRONT);
+  value = visit(<usize>get(r, OLD_DATA), get(r, OLD_SIZE), value);
+  value = visit(r + BUF + (<usize>front << 4), get(r, BUFFER_END) - front, value);
+  value = visit(<usize>get(r, INSERT_AT), get(r, INSERT_SIZE), value);
+  value = visit(<usize>get(r, SORT_AT), get(r, SORT_SIZE), value);
+  for (let run: u32 = 0; run < MAX_RUNS; run++) {
+    if (getAt(r, STATE, run) != TAKEN) continue;
+    let left = getAt(r, COUNT, run);
+    let page = <usize>getAt(r, FRONT_PAGE, run), index = getAt(r, FRONT_INDEX, run);
+    while (left > 0) {
+      if (index == pageEntries) {
+        page = load<usize>(page);
+        index = 0;
+      }
+      let entries = min(left, pageEntries - index);
+      value = visit(pageEntry(page, index), entries, value);
+      index += entries;
+      left -= entries;
+    }
+  }
+  return value;
+}
+
+/** The smallest seq the mode holds, or `below` if that is smaller. */
+export function oldestSeq(r: usize, below: u32): u32 {
+  return eachStretch(r, (at: usize, count: u32, below: u32): u32 => lowestSeq(at, count, below), below);
+}
+
+/**
+ * Moves every seq the mode holds (and the top cell's, when `occupied`) down by `by`, the oldest's
+ * or less: every order stays as it was, so nothing is moved or sorted, and nothing is allocated.
+ */
+export function moveSeqsDown(r: usize, by: u32, occupied: bool): void {
+  eachStretch(r, (at: usize, count: u32, by: u32): u32 => {
+    lowerSeqs(at, count, by, false);
+    return by;
+  }, by);
+  if (occupied) lowerSeqs(r + TOP, 1, by, false);
 }
 
 // @ts-ignore: decorator

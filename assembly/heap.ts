@@ -470,12 +470,20 @@ function heapify(data: usize, size: u32, linked: bool): void {
 }
 
 /**
- * Makes the next arrival numbers safe to take in runs mode: at the wrap, renumbering orders every
- * entry, so they go back into one array first (and return to runs on the next growth). False if
- * memory refuses that array; the entries and their order are unchanged either way.
+ * Makes the next arrival numbers safe to take in runs mode: at the wrap every seq moves down where
+ * it stands (`shiftedSeqs`); only if an entry has waited through half the range does renumbering
+ * order every entry, and then they go back into one array first (and return to runs on the next
+ * growth). False if memory refuses that array; the entries and their order are unchanged either way.
  */
 function renumberForRuns(h: usize, count: u32): bool {
-  if (<u64>load<u32>(h, NEXT_SEQ) + (<u64>count << 1) < SEQ_LIMIT) return true;
+  let next = load<u32>(h, NEXT_SEQ);
+  if (<u64>next + (<u64>count << 1) < SEQ_LIMIT) return true;
+  let r = runsOf(h);
+  let oldest = runs.oldestSeq(r, next) & ~1;
+  if (shiftedSeqs(h, next, oldest)) {
+    runs.moveSeqsDown(r, oldest, sizeOf(h) > 0);
+    return true;
+  }
   if (!settle(h)) return false;
   renumber(h);
   return true;
@@ -558,15 +566,23 @@ function appendRuns(h: usize, count: u32): i32 {
 }
 
 /**
- * Renumbers the entries 0, 2, 4, ... (keeping each one's -0 bit) in the order of their seqs, which
- * is their arrival order, then rebuilds the heap. Renumbering in heap order instead made an item
- * that `update` later moved to equal priority come out behind later arrivals, and it needs no heap
- * order: a batch's appended entries are not ordered until `restore`.
+ * Makes room below SEQ_LIMIT for at least half its range of new seqs. Usually every seq moves down
+ * by the oldest's (`shiftedSeqs`). Past that, when an entry has waited through more than half the
+ * range, it renumbers the entries 0, 2, 4, ... (keeping each one's -0 bit) in the order of their
+ * seqs, which is their arrival order, then rebuilds the heap. Renumbering in heap order instead
+ * made an item that `update` later moved to equal priority come out behind later arrivals, and it
+ * needs no heap order: a batch's appended entries are not ordered until `restore`.
  */
 function renumber(h: usize): void {
   let size = sizeOf(h);
   let data = dataOf(h);
   let packed = isPacked(h);
+  let next = load<u32>(h, NEXT_SEQ);
+  let oldest = lowestSeq(data, size, next) & ~1; // even: each entry keeps its -0 bit
+  if (shiftedSeqs(h, next, oldest)) {
+    lowerSeqs(data, size, oldest, packed);
+    return;
+  }
   sortBySeq(data, size);
   for (let i: u32 = 0; i < size; i++) {
     let seq = (i << 1) | (seqAt(data, i) & 1);
@@ -576,6 +592,33 @@ function renumber(h: usize): void {
   heapify(data, size, false);
   if (isLinked(h)) for (let i: u32 = 0; i < size; i++) setIndex(itemAt(data, i), i);
   store<u32>(h, size << 1, NEXT_SEQ);
+}
+
+/**
+ * Whether moving every seq down by `oldest` (even, at most the smallest) leaves at least half the
+ * range free; if so the counter moves down with them, and the caller moves the entries'. That keeps
+ * every order (a seq is only compared with another's) in one pass over the entries, with no sort
+ * and no memory: the pause of a wrap is a read and a write of each entry, once in 2^30 pushes.
+ */
+function shiftedSeqs(h: usize, next: u32, oldest: u32): bool {
+  if (next - oldest > SEQ_LIMIT >> 1) return false;
+  store<u32>(h, next - oldest, NEXT_SEQ);
+  return true;
+}
+
+/** The smallest seq of the `size` entries at `data`, or `below` if that is smaller. */
+export function lowestSeq(data: usize, size: u32, below: u32): u32 {
+  for (let i: u32 = 0; i < size; i++) below = min(below, seqAt(data, i));
+  return below;
+}
+
+/** Moves the seq of each of the `size` entries at `data` down by `by` (and a packed key's low half with it). */
+export function lowerSeqs(data: usize, size: u32, by: u32, packed: bool): void {
+  for (let i: u32 = 0; i < size; i++) {
+    let at = entryAt(data, i);
+    store<u32>(at, load<u32>(at, 8) - by, 8);
+    if (packed) store<u64>(at, load<u64>(at) - <u64>by);
+  }
 }
 
 /** Sorts the entries by seq (distinct), ascending, in place: a heapsort over a binary max-heap of seqs. */

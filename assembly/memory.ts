@@ -19,6 +19,13 @@ let pageLimit: i32 = 0;
 let liveBytes: u64 = 0;
 /** The size of the allocation under way; 0 between allocations. */
 let pendingBytes: usize = 0;
+/**
+ * A block taken by a path that allocates again before linking it anywhere (heap-runs `enter`: its
+ * record, then the record's pages), and how to give it back with whatever it holds by then. If one
+ * of those allocations traps, `takePendingAllocation` gives it back: the refusal leaks nothing.
+ */
+let unlinked: usize = 0;
+let dropUnlinked: (ptr: usize) => void = (ptr: usize): void => {};
 
 /** TLSF refuses single blocks of 1 GiB or more (BLOCK_MAXSIZE in rt/common.ts). */
 // @ts-ignore: decorator
@@ -74,10 +81,27 @@ export function release(ptr: usize, bytes: usize): void {
   heap.free(ptr);
 }
 
-/** After a trap: the size of the allocation that failed, or 0 if the trap was not an allocation. */
+/** Marks `ptr` as not yet linked anywhere (see `unlinked`) until `linked`; `drop` gives it back. */
+export function holdUnlinked(ptr: usize, drop: (ptr: usize) => void): void {
+  unlinked = ptr;
+  dropUnlinked = drop;
+}
+
+export function linked(): void {
+  unlinked = 0;
+}
+
+/**
+ * After a trap: the size of the allocation that failed, or 0 if the trap was not an allocation.
+ * A block held unlinked when an allocation trapped is given back now (the allocator's state is as
+ * it was before the failed request).
+ */
 export function takePendingAllocation(): usize {
   let bytes = pendingBytes;
   pendingBytes = 0;
+  let orphan = unlinked;
+  unlinked = 0;
+  if (bytes > 0 && orphan != 0) dropUnlinked(orphan);
   return bytes;
 }
 

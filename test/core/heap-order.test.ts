@@ -566,6 +566,82 @@ describe('core heap order in runs mode (debug build, runs from 48 entries)', () 
     core.heap_dispose(h);
   });
 
+  it('a push refused while its heap enters runs mode in a full arena leaks nothing, even when the allocator traps on a page', () => {
+    const { arena, core } = debugArena({ maxMemory: 2 << 20 });
+    core.debug_heapRunsShape(48, 64, 4, 8, 256);
+    const baseline = arena.bytesInUse;
+    const heaps = [core.heap_create(0)];
+    for (let id = 0; id < 8000; id++) core.heap_pushValue(heaps[0]!, id % 1000, id);
+    // Heaps of 256 entries (each enters runs mode at 48) until the arena takes no more headers.
+    let trapsEntering = 0;
+    for (;;) {
+      let h: number;
+      try {
+        h = core.heap_create(0);
+      } catch {
+        break;
+      }
+      heaps.push(h);
+      const size = core.heap_size(h);
+      try {
+        for (let k = 0; k < 256; k++) if (core.heap_pushValue(h, k, k) < 0) break;
+      } catch (error) {
+        expect(error).toBeInstanceOf(CapacityError);
+        if (/topUp/.test(String(((error as Error).cause as Error).stack))) trapsEntering++;
+      }
+      expect(core.debug_heapCheck(h)).toBe(1);
+      expect(core.heap_size(h)).toBeGreaterThanOrEqual(size);
+    }
+    expect(trapsEntering).toBeGreaterThan(0); // the case under test was reached
+    expect(arena.poisoned).toBe(false);
+    for (const h of heaps) core.heap_dispose(h);
+    expect(arena.bytesInUse).toBe(baseline);
+  });
+
+  it('a value heap in runs mode crosses the sequence wrap with no memory to spare: the seqs move down where they stand', () => {
+    const { arena, core } = debugArena({ maxMemory: 2 << 20 });
+    core.debug_heapRunsShape(48, 64, 4, 8, 256);
+    const h = core.heap_create(0);
+    core.debug_heapSetNextSequence(h, 2 ** 32 - 2 - 2 * 30_000); // the wrap comes 30,000 pushes on
+    const SIZE = 8000;
+    // Keys like deadlines (the time now plus up to 1,000): every entry leaves within a few thousand pushes.
+    const deadline = (now: number, i: number) => now + ((i * 7919) % 1000);
+    let id = 0;
+    for (; id < SIZE; id++) expect(core.heap_pushValue(h, deadline(0, id), id)).toBeGreaterThan(0);
+    expect(core.debug_heapInRuns(h)).toBe(1);
+    // Other heaps take the arena's memory, small ones (one array each), until not even a header fits.
+    const others: number[] = [];
+    for (;;) {
+      try {
+        const other = core.heap_create(0);
+        others.push(other);
+        for (let k = 0; k < 32; k++) if (core.heap_pushValue(other, k, k) < 0) break;
+      } catch (error) {
+        expect(error).toBeInstanceOf(CapacityError);
+        break;
+      }
+    }
+    for (const other of others.splice(-64)) core.heap_dispose(other); // room for the runs' own pages
+    // No room for the entries in one array: a copy of the queue is refused.
+    expect(() => {
+      const copy = core.heap_copy(h);
+      if (copy === 0) throw new CapacityError('refused');
+    }).toThrow(CapacityError);
+    let last = -Infinity;
+    for (let step = 0; step < 40_000; step++, id++) {
+      const now = core.heap_peekKey(h);
+      expect(now).toBeGreaterThanOrEqual(last);
+      last = now;
+      core.heap_popValue(h);
+      expect(core.heap_pushValue(h, deadline(now, id), id)).toBe(SIZE);
+      if (step % 5000 === 0) expect(core.debug_heapCheck(h)).toBe(1);
+    }
+    expect(core.debug_heapCheck(h)).toBe(1);
+    expect(core.debug_heapInRuns(h)).toBe(1);
+    for (const other of others) core.heap_dispose(other);
+    core.heap_dispose(h);
+  });
+
   it('indexed: a lookup by handle in runs mode succeeds even when the arena is full, into the block the mode kept', () => {
     const { arena, core } = debugArena({ maxMemory: 2 << 20 });
     core.debug_heapRunsShape(64, 256, 64, 8, 128); // indexed heaps from 256 entries
