@@ -341,7 +341,10 @@ export class Scheduler<T = unknown> {
   take(now?: number): TakenJob<T> | undefined {
     const where = 'Scheduler.take';
     this.#checkLive(where);
-    const at = now === undefined ? this.#now(where) : this.#monotonic(checkTime(where, 'now', now));
+    if (now !== undefined) checkTime(where, 'now', now);
+    // Paused: refused before the clock is read, so the scheduler's time does not move.
+    if (this.#paused) return undefined;
+    const at = now === undefined ? this.#now(where) : this.#monotonic(now);
     const job = this.#takeJob(at);
     if (job === undefined) return undefined;
     this.#finish();
@@ -688,7 +691,7 @@ export class Scheduler<T = unknown> {
     if (signal?.aborted) return Promise.resolve();
     const host: PoolHost<Running> = {
       take: () => {
-        if (this.#disposed) return undefined;
+        if (this.#disposed || this.#paused) return undefined;
         this.#arena.refuseIfPoisoned(where);
         const job = this.#takeJob(this.#now(where));
         if (job === undefined) return undefined;
@@ -965,21 +968,31 @@ export class Scheduler<T = unknown> {
 
   /** Waiting → in-flight for the next due job, if any and not paused. */
   #takeJob(now: number): Job | undefined {
-    this.#promote(now);
     if (this.#paused) return undefined;
-    let job = this.#fair.pop();
+    this.#promote(now);
+    let job: Job | undefined;
     let from: JobState = 'waiting';
-    if (job === undefined) {
-      // Only when the arena had no room to promote: serve due jobs straight from the delay queue
-      // (which needs no memory), so a full arena never stops the work that would empty it.
-      const dueAt = this.#delayed.peekPriority();
-      if (dueAt === undefined || dueAt > now) return undefined;
+    if (this.#delayedCount > 0 && this.#delayed.peekPriority()! <= now && this.#beforeLines(this.#delayed.peek()!)) {
+      // Due, but the arena had no room to move it into its tenant's line: served straight from the
+      // delay queue (which needs no memory) as soon as no better priority waits, so a full arena
+      // neither stops the work that would empty it nor leaves a due job behind worse ones.
       job = this.#delayed.pop()!;
       from = 'delayed';
+    } else {
+      job = this.#fair.pop();
+      if (job === undefined) return undefined;
     }
     this.#rows.startAttempt(job, now, this.#started++);
     this.#move(job, from, 'in-flight');
     return job;
+  }
+
+  /** Whether a due job left in the delay queue goes before the lines' next: no better priority waits there. */
+  #beforeLines(job: Job): boolean {
+    const next = this.#fair.peekPriority();
+    if (next === undefined) return true;
+    const priority = this.#rows.priority(job);
+    return this.#max ? priority >= next : priority <= next;
   }
 
   /**

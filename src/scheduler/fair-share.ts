@@ -228,6 +228,14 @@ export class FairShare {
     return handles;
   }
 
+  /** The priority of the job `pop` would return, or undefined when none is due. */
+  peekPriority(): number | undefined {
+    const rotating = this.#rotation.length;
+    if (rotating === 0) return undefined;
+    const tenant = rotating === 1 ? (this.#alone ?? this.#turns.peek()!) : this.#turns.peek()!;
+    return tenant.ready!.peekPriority();
+  }
+
   /** Removes and returns the next due job by fair share, or undefined when none is due. */
   pop(): Job | undefined {
     const rotating = this.#rotation.length;

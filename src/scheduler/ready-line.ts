@@ -178,6 +178,15 @@ export class ReadyLine {
     return jobs.map((job) => rows.handle(job));
   }
 
+  /** The first job's priority, or undefined when the line is empty. */
+  peekPriority(): number | undefined {
+    if (this.#heap !== undefined) return this.#heap.peekPriority();
+    if (this.#size === 0) return undefined;
+    const low = this.#low;
+    const high = this.#high;
+    return this.#ranked[low !== 0 ? 31 - Math.clz32(low & -low) : 63 - Math.clz32(high & -high)]!.priority;
+  }
+
   /** Removes and returns the first job, or undefined when the line is empty. */
   pop(): Job | undefined {
     if (this.#heap !== undefined) return this.#heap.pop();

@@ -285,6 +285,53 @@ describe('Scheduler faults: another structure takes the memory a drained line ga
     free();
     s.dispose();
   });
+
+  it('a due retry the full arena kept out of its line is served before worse priorities, also those submitted after it fell due', () => {
+    const arena = new Arena({ maxMemory: 2 * 1024 * 1024 });
+    let now = 0;
+    const s = new Scheduler<string>({ arena, backoff: 10, clock: () => now });
+    s.submit('urgent', { priority: 0, attempts: 2 });
+    for (let i = 0; i < 3; i++) s.submit(`low ${i}`, { priority: 9 });
+    const urgent = s.take()!;
+    const free = fillAll(arena);
+    s.reprioritize(urgent.id, -1); // its line has no ring for -1, and no room to make one
+    expect(s.fail(urgent.id, 'flaky')).toBe('delayed');
+    now = 100;
+    const order: string[] = [];
+    const first = s.take()!;
+    order.push(first.payload);
+    s.ack(first.id);
+    expect(s.trySubmit('low, later', { priority: 9 })).not.toBe(false);
+    for (let job = s.take(); job; job = s.take()) {
+      order.push(job.payload);
+      s.ack(job.id);
+    }
+    expect(order).toEqual(['urgent', 'low 0', 'low 1', 'low 2', 'low, later']);
+    free();
+    s.dispose();
+  });
+
+  it('a due retry the full arena kept out of its line waits behind better priorities', () => {
+    const arena = new Arena({ maxMemory: 2 * 1024 * 1024 });
+    let now = 0;
+    const s = new Scheduler<string>({ arena, backoff: 10, clock: () => now });
+    s.submit('retried', { priority: 5, attempts: 2 });
+    const retried = s.take()!;
+    s.submit('better', { priority: 2 });
+    s.submit('worse', { priority: 7 });
+    const free = fillAll(arena);
+    s.reprioritize(retried.id, 4); // no ring for 4 in its line, and no room to make one
+    expect(s.fail(retried.id, 'flaky')).toBe('delayed');
+    now = 100;
+    const order: string[] = [];
+    for (let job = s.take(); job; job = s.take()) {
+      order.push(job.payload);
+      s.ack(job.id);
+    }
+    expect(order).toEqual(['better', 'retried', 'worse']);
+    free();
+    s.dispose();
+  });
 });
 
 describe('Scheduler faults: a retry never waits for memory', () => {

@@ -350,6 +350,22 @@ describe('Scheduler lifecycle', () => {
       s.resume();
       expect(drain(s)).toEqual(['a', 'b']);
     });
+
+    it('a take while paused neither reads the clock nor moves the scheduler\'s time, with or without `now`', () => {
+      let reads = 0;
+      const s = new Scheduler<string>({ clock: () => (reads++, 0) });
+      s.submit('later', { delay: 50 });
+      reads = 0;
+      s.pause();
+      expect(s.take(100)).toBeUndefined();
+      expect(s.take()).toBeUndefined();
+      expect(reads).toBe(0);
+      expect(() => s.take(Number.NaN)).toThrow(InvalidArgumentError); // a bad argument is still refused
+      s.resume();
+      expect(s.take(10)).toBeUndefined(); // at 10 the job is not due: time did not move to 100
+      expect(s.stats()).toMatchObject({ delayed: 1, waiting: 0 });
+      expect(s.take(50)?.payload).toBe('later');
+    });
   });
 
   describe('onIdle and onEmpty', () => {
