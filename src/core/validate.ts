@@ -43,7 +43,7 @@ export function priorities(where: string, values: ArrayLike<unknown>): void {
  * the second read other values (NaN, ids out of range) than the check saw. Anything that is no
  * array-like (a DataView has no length) is an InvalidArgumentError naming `where`.
  */
-export function readOnce(where: string, values: unknown, what: string): ArrayLike<number> {
+export function readOnce(where: string, values: unknown, what: 'ids' | 'priorities'): ArrayLike<number> {
   if (ArrayBuffer.isView(values) && !(values instanceof DataView)) {
     const shared = typeof SharedArrayBuffer === 'function' && values.buffer instanceof SharedArrayBuffer;
     return shared ? Array.from(values as unknown as ArrayLike<number>) : (values as unknown as ArrayLike<number>);
@@ -54,9 +54,17 @@ export function readOnce(where: string, values: unknown, what: string): ArrayLik
   }
   if (Array.isArray(values)) return values.slice() as number[];
   // By the length checked, read once: a getter's second answer could pass any bound.
-  const items = values as ArrayLike<number>;
+  const items = values as ArrayLike<unknown>;
   const copy: number[] = new Array(length);
-  for (let i = 0; i < length; i++) copy[i] = items[i]!;
+  for (let i = 0; i < length; i++) {
+    const value = items[i];
+    // Refused at its index before the rest is read: `{ length: 2 ** 32 - 1 }` is not copied in full first.
+    if (typeof value !== 'number') {
+      if (what === 'ids') word(`${where}: ids[${i}]`, value);
+      priority(`${where}: priorities[${i}]`, value);
+    }
+    copy[i] = value as number;
+  }
   return copy;
 }
 
@@ -82,7 +90,6 @@ export function word(where: string, value: unknown): number {
  * 1 / weight and least-loaded compares load / weight: a weight near zero took those past the
  * largest double within a few turns, and the next take or pick failed halfway through.
  */
-/** Weights (tenants, workers) run from 1e-9 to 1e9: their ratios stay within what doubles add up exactly enough. */
 export const MIN_WEIGHT = 1e-9;
 const MAX_WEIGHT = 1e9;
 

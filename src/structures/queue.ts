@@ -146,11 +146,16 @@ export class Queue<T> implements Iterable<T> {
 
   /** Adds every item at the back, in order. With `'reject'`, all or nothing. */
   pushMany(items: Iterable<T>): number {
-    // Taken out in full first (an array too: its iterator may yield more than its length says),
-    // so that the capacity check counts what will be pushed.
-    const list = [...iterable<T>('Queue.pushMany', items, 'items')];
-    if (!this.#dropOldest && this.#size + list.length > this.#capacity) {
-      throw new CapacityError(`Queue.pushMany: capacity (${this.#capacity}) exceeded: ${this.#size} held, ${list.length} pushed`);
+    // Taken out first (an array too: its iterator may yield more than its length says), so that
+    // the capacity check counts what will be pushed; refused as soon as it is over the room, so an
+    // endless iterator (or a sparse array of 2^32 - 1) is not read to its end first.
+    const room = this.#dropOldest ? Infinity : this.#capacity - this.#size;
+    const list: T[] = [];
+    for (const item of iterable<T>('Queue.pushMany', items, 'items')) {
+      if (list.length === room) {
+        throw new CapacityError(`Queue.pushMany: capacity (${this.#capacity}) exceeded: ${this.#size} held, more than ${room} pushed`);
+      }
+      list.push(item);
     }
     for (const item of list) this.push(item);
     return this.#size;

@@ -299,6 +299,20 @@ describe('PriorityQueue', () => {
     expect([[...queue], [...stack], [...npq], [...pq]]).toEqual([[1, 2, 3], [3, 2, 1], [1, 2], ['a']]);
   });
 
+  it('batches refuse an array-like of 2^32 - 1 holes at its first index, before reading the rest', () => {
+    const holes = { length: 2 ** 32 - 1 } as ArrayLike<number>;
+    const queue = new NumericQueue({ capacity: 2 });
+    const stack = new NumericStack();
+    const npq = new NumericPriorityQueue();
+    const pq = new PriorityQueue<string>();
+    expect(() => queue.pushMany(holes)).toThrow('NumericQueue.pushMany: ids[0]: expected an integer from 0 to 4294967295, got undefined');
+    expect(() => stack.pushMany(holes)).toThrow('NumericStack.pushMany: ids[0]');
+    expect(() => npq.pushMany([1], holes)).toThrow(InvalidPriorityError);
+    expect(() => npq.pushMany(holes, [1])).toThrow('NumericPriorityQueue.pushMany: ids[0]');
+    expect(() => pq.pushMany([], holes)).toThrow('PriorityQueue.pushMany: priorities[0]: expected a finite number priority, got undefined');
+    expect([queue.size, stack.size, npq.size, pq.size]).toEqual([0, 0, 0, 0]);
+  });
+
   it('pushMany reads its items before anything else: a getter that changes the queue or the priorities runs first', () => {
     const pq = new PriorityQueue<string>();
     pq.push('held', 10);

@@ -44,7 +44,19 @@ describe('Queue', () => {
     q.push(0);
     const lying = [1];
     Object.defineProperty(lying, Symbol.iterator, { value: function* () { yield* [1, 2, 3, 4]; } });
-    expect(() => q.pushMany(lying)).toThrow('Queue.pushMany: capacity (3) exceeded: 1 held, 4 pushed');
+    expect(() => q.pushMany(lying)).toThrow('Queue.pushMany: capacity (3) exceeded: 1 held, more than 2 pushed');
+    expect(q.toArray()).toEqual([0]);
+  });
+
+  it('pushMany into a bounded queue stops reading as soon as the batch is over the room: an endless iterable is refused', () => {
+    const q = new Queue<number>({ capacity: 3 });
+    q.push(0);
+    let read = 0;
+    function* endless() {
+      for (;;) yield read++;
+    }
+    expect(() => q.pushMany(endless())).toThrow(CapacityError);
+    expect(read).toBe(3);
     expect(q.toArray()).toEqual([0]);
   });
 
