@@ -39,7 +39,9 @@ export function rampStep(start: number, now: number, window: number, steps: numb
   // schedule it at `now` again forever.
   if (!(now >= start)) return 0;
   // The division gives the step up to rounding; the comparisons make it agree with stepTime.
-  let k = Math.min(steps, Math.floor(((now - start) * steps) / window));
+  // The ratio first, as in stepTime: (now - start) · steps overflowed for windows near 1e308, and
+  // from Infinity the walk below came down one step at a time.
+  let k = Math.min(steps, Math.floor(((now - start) / window) * steps));
   while (k < steps && stepTime(start, k + 1, window, steps) <= now) k++;
   while (k > 0 && stepTime(start, k, window, steps) > now) k--;
   return k;

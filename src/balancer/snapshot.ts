@@ -97,6 +97,8 @@ export function readBalancerSnapshot<W>(bytes: Uint8Array, codec: Codec<W> = jso
     const id = field<WorkerId>(where, box, 'id', (v) => typeof v === 'string' || isFinite(v));
     if (ids.has(id)) throw new SnapshotError(`${where}: worker ${describe(id)} appears twice`);
     ids.add(id);
+    // `pick` answers undefined for "no worker can take it": no worker is undefined (as `add` says).
+    if (payloads[i] === undefined) throw new SnapshotError(`${where}: worker ${describe(id)} decoded to undefined`);
     const stamp = field<number>(where, box, 'stamp', (v) => isNatural(v) && (v as number) <= tick);
     if (stamps.has(stamp)) throw new SnapshotError(`${where}: two workers have stamp ${stamp}`);
     stamps.add(stamp);

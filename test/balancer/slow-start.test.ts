@@ -95,6 +95,16 @@ describe('slow start', () => {
     expect(wide.stats()[0]!.effectiveWeight).toBeCloseTo(0.3);
     expect(() => Balancer.restore(wide.snapshot(), { clock: () => now }).dispose()).not.toThrow();
   });
+
+  it('finds a ramp\'s step at once at a window near 1e308 with a great many steps (it walked down from the last one)', () => {
+    let now = 0;
+    const steps = 2 ** 40;
+    const wide = new Balancer<string>({ clock: () => now, slowStart: { window: 1e308, steps, floor: 1e-9 } });
+    wide.add('w', { id: 'w' });
+    now = 1e306; // 1 % into the ramp
+    expect(wide.pick()).toBe('w');
+    expect(wide.stats()[0]!.effectiveWeight).toBe(Math.floor(0.01 * steps) / steps);
+  });
   it('a balancer restored mid-ramp, on a step boundary, snapshots again into bytes that restore', () => {
     let now = 9774.055504385193;
     const start = now;

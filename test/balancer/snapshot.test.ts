@@ -124,6 +124,9 @@ describe('Balancer snapshots', () => {
     expect(() => fns.snapshot()).toThrow('Balancer.snapshot: payload 0: the JSON codec cannot encode a function');
     const failing: Codec<Server> = { encode: codec.encode, decode: () => { throw new Error('bad'); } };
     expect(() => Balancer.restore(b.snapshot({ codec }), { codec: failing })).toThrow('Balancer.restore: payload 0 could not be decoded');
+    // `pick` answers undefined for "no worker can take it": a worker that decodes to undefined is refused, as `add` refuses one.
+    const losing: Codec<Server> = { encode: codec.encode, decode: (host) => (host === '10.0.0.2' ? (undefined as never) : new Server(host)) };
+    expect(() => Balancer.restore(b.snapshot({ codec }), { codec: losing })).toThrow('Balancer.restore: worker "two" decoded to undefined');
   });
 
   it('rejects flipped bits, truncation, trailing bytes, another version or kind, too many bytes', () => {
