@@ -128,7 +128,7 @@ export class Arena {
     }
     if (options?.module !== undefined) checkCoreModule('Arena', options.module);
     this.maxMemory = maxMemory;
-    const module = options?.module ?? coreModule();
+    const module = options?.module ?? coreModule('Arena');
     const tag = takeTag();
     const pageLimit = Math.floor(maxMemory / PAGE);
     try {
@@ -355,14 +355,18 @@ export class Arena {
 
 let defaultArenaInstance: Arena | undefined;
 
-/** The realm's default arena, created on first use. */
-export function defaultArena(): Arena {
-  return (defaultArenaInstance ??= new Arena());
+/** The realm's default arena, created on first use (a failure to create it named as `where`'s). */
+function defaultArena(where: string): Arena {
+  try {
+    return (defaultArenaInstance ??= new Arena());
+  } catch (error) {
+    throw renamedFor(where, error);
+  }
 }
 
 /** The arena a constructor was given, or the default one. */
 export function arenaOption(where: string, value: unknown): Arena {
-  if (value === undefined) return defaultArena();
+  if (value === undefined) return defaultArena(where);
   if (!(value instanceof Arena)) throw new InvalidArgumentError(`${where}: expected \`arena\` to be an Arena, got ${describe(value)}`);
   return value;
 }

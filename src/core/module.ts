@@ -50,7 +50,12 @@ function checkOptions(where: string, options: InitOptions | undefined): InitOpti
   if (!ArrayBuffer.isView(bytes)) {
     throw new InvalidArgumentError(`${where}: expected \`bytes\` to be an ArrayBuffer or a view of one (a Uint8Array, …), got ${describe(bytes)}`);
   }
-  return { ...options, bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+  try {
+    return { ...options, bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+  } catch (error) {
+    // The one way a view's own fields fail to make a view: its buffer was transferred or detached.
+    throw new InvalidArgumentError(`${where}: \`bytes\` is a view of a detached ArrayBuffer`, { cause: error });
+  }
 }
 
 /**
@@ -70,13 +75,13 @@ export function checkCoreModule(where: string, module: unknown, what = '`module`
 /** Compiles (or adopts) the core module synchronously. Later calls keep the first module. */
 export function initSync(options?: InitSyncOptions): void {
   const { module, bytes, url } = checkOptions('initSync', options);
-  if (compiled) return;
+  if (compiled) return keepCompiled('initSync', bytes);
   if (url !== undefined) throw new InvalidArgumentError('initSync: `url` needs the async `init()`');
   if (module) {
     compiled = module; // checked with the options
     return;
   }
-  const result = compileNow(bytes ?? embeddedBytes('initSync'));
+  const result = compileNow('initSync', bytes ?? embeddedBytes('initSync'));
   checkCoreModule('initSync', result, '`bytes`');
   compiled = result;
 }
@@ -84,14 +89,14 @@ export function initSync(options?: InitSyncOptions): void {
 /** Compiles (or adopts, or fetches) the core module. Required where sync compilation is forbidden. */
 export async function init(options?: InitOptions): Promise<void> {
   const { module, bytes, url } = checkOptions('init', options);
-  if (compiled) return;
+  if (compiled) return keepCompiled('init', bytes);
   let result: WebAssembly.Module;
   if (module) result = module;
   else if (url !== undefined) result = await compileUrl(url);
   else {
     const source = bytes ?? embeddedBytes('init');
     result = await WebAssembly.compile(source).catch((error: unknown) => {
-      throw refused(error, source, '`bytes`');
+      throw refused('init', error, source, '`bytes`');
     });
   }
   // A module given was checked with the options; one compiled here is checked now.
@@ -116,20 +121,30 @@ async function compileUrl(url: string | URL): Promise<WebAssembly.Module> {
     try {
       return await WebAssembly.compileStreaming(response);
     } catch (error) {
-      throw refused(error, await copy.arrayBuffer(), `the file at ${String(url)}`);
+      throw refused('init', error, await copy.arrayBuffer(), `the file at ${String(url)}`);
     }
   }
   const bytes = await response.arrayBuffer();
   return WebAssembly.compile(bytes).catch((error: unknown) => {
-    throw refused(error, bytes, `the file at ${String(url)}`);
+    throw refused('init', error, bytes, `the file at ${String(url)}`);
   });
 }
 
-function compileNow(bytes: BufferSource): WebAssembly.Module {
+function compileNow(where: string, bytes: BufferSource): WebAssembly.Module {
   try {
     return new WebAssembly.Module(bytes);
   } catch (error) {
-    throw refused(error, bytes, '`bytes`');
+    throw refused(where, error, bytes, '`bytes`');
+  }
+}
+
+/**
+ * A later `init`/`initSync` keeps the module compiled first; bytes it was given are still checked
+ * (as a module given is, with the options), so bad input is refused whenever it comes.
+ */
+function keepCompiled(where: string, bytes: BufferSource | undefined): void {
+  if (bytes !== undefined && !WebAssembly.validate(bytes)) {
+    throw new InvalidArgumentError(`${where}: \`bytes\` is not a WebAssembly module`);
   }
 }
 
@@ -138,20 +153,20 @@ function compileNow(bytes: BufferSource): WebAssembly.Module {
  * do not compile mean the runtime refused to compile (workerd; a page whose CSP lacks
  * 'wasm-unsafe-eval'; a main thread with a size limit): say what to do instead.
  */
-function refused(error: unknown, bytes: BufferSource, what: string): unknown {
+function refused(where: string, error: unknown, bytes: BufferSource, what: string): unknown {
   if (!WebAssembly.validate(bytes)) {
-    return new InvalidArgumentError(`flatsched: ${what} is not a WebAssembly module (${(error as Error)?.message ?? describe(error)})`, { cause: error });
+    return new InvalidArgumentError(`${where}: ${what} is not a WebAssembly module (${(error as Error)?.message ?? describe(error)})`, { cause: error });
   }
   return new StateError(
-    'flatsched: this runtime does not allow compiling WebAssembly here; ' +
+    `${where}: this runtime does not allow compiling WebAssembly here; ` +
       'call `await init()` where async compilation is allowed, or `await init({ module })` with a module the runtime compiled ' +
       "(workerd: `import wasm from 'flatsched/wasm'`); on a page, a Content-Security-Policy must allow 'wasm-unsafe-eval'",
     { cause: error },
   );
 }
 
-/** The compiled module, compiling the embedded one now if nobody did. */
-export function coreModule(): WebAssembly.Module {
-  if (!compiled) compiled = compileNow(embeddedBytes('flatsched'));
+/** The compiled module, compiling the embedded one now if nobody did (failures named as `where`'s). */
+export function coreModule(where: string): WebAssembly.Module {
+  if (!compiled) compiled = compileNow(where, embeddedBytes(where));
   return compiled;
 }

@@ -150,7 +150,7 @@ export class PriorityQueue<T> implements Iterable<T> {
     try {
       queue = newPriorityQueue<T>({ max, arena: options?.arena, eagerLookup: options?.eagerLookup });
     } catch (error) {
-      throw asCall(where, error);
+      throw renamedFor(where, error); // a bad `arena` or `eagerLookup` too, not only a full arena
     }
     try {
       queue.pushMany(items, priorities);

@@ -39,8 +39,12 @@ describe('loading', () => {
       expect(() => lib.initSync({ bytes: bytes as never })).toThrow(/initSync: expected `bytes` to be an ArrayBuffer or a view of one/);
       await expect(lib.init({ bytes: bytes as never })).rejects.toThrow(lib.InvalidArgumentError);
     }
-    expect(() => lib.initSync({ bytes: new Uint8Array([1, 2, 3]) })).toThrow(/`bytes` is not a WebAssembly module/);
-    await expect(lib.init({ bytes: new Uint8Array([1, 2, 3]) })).rejects.toThrow(lib.InvalidArgumentError);
+    expect(() => lib.initSync({ bytes: new Uint8Array([1, 2, 3]) })).toThrow(/^initSync: `bytes` is not a WebAssembly module/);
+    await expect(lib.init({ bytes: new Uint8Array([1, 2, 3]) })).rejects.toThrow(/^init: `bytes` is not a WebAssembly module/);
+    const detached = new Uint8Array(16);
+    structuredClone(detached.buffer, { transfer: [detached.buffer] });
+    expect(() => lib.initSync({ bytes: detached })).toThrow(/^initSync: `bytes` is a view of a detached ArrayBuffer/);
+    await expect(lib.init({ bytes: detached })).rejects.toThrow(lib.InvalidArgumentError);
     expect(() => lib.initSync({ bytes: emptyModule })).toThrow(/initSync: `bytes` is a WebAssembly module, but not flatsched's core/);
     const empty = new WebAssembly.Module(emptyModule);
     await expect(lib.init({ module: empty })).rejects.toThrow(/init: `module` is a WebAssembly module, but not flatsched's core/);
@@ -50,6 +54,10 @@ describe('loading', () => {
     const q = new lib.NumericQueue();
     q.push(7);
     expect(q.shift()).toBe(7);
+    // Once the core is compiled, later calls keep it, and still refuse bytes that are not WebAssembly.
+    expect(() => lib.initSync({ bytes: new Uint8Array([1, 2, 3]) })).toThrow(/^initSync: `bytes` is not a WebAssembly module/);
+    await expect(lib.init({ bytes: new Uint8Array([1, 2, 3]) })).rejects.toThrow(/^init: `bytes` is not a WebAssembly module/);
+    expect(() => lib.initSync({ bytes: releaseBytes })).not.toThrow();
   });
 
   it('init({ url }): a runtime that refuses to compile gives the StateError that says to pass { module }; a fetch that fails, a StateError naming the URL', async () => {

@@ -124,6 +124,9 @@ describe('snapshots', () => {
       expect(() => structure.snapshot(codec as never)).toThrow(`${kind}.snapshot: got a codec where options were expected; pass it as { codec }`);
       expect(restore({ maxBytes: bytes.length })).not.toThrow();
     }
+    // Options the structure's constructor checks are named as restore's too.
+    expect(() => PriorityQueue.restore(sample().snapshot(), { arena: {} as never })).toThrow(/^PriorityQueue\.restore: expected `arena` to be an Arena/);
+    expect(() => PriorityQueue.restore(sample().snapshot(), { eagerLookup: 1 as never })).toThrow(/^PriorityQueue\.restore: expected `eagerLookup`/);
     expect(() => new Scheduler({ order: null as never })).toThrow("Scheduler: expected `order` to be 'min' or 'max', got null");
     // A bound the constructor would refuse is a damaged snapshot, not a bad argument.
     const queueBody = { capacity: 2 ** 53, overflow: 'reject', payloads: [] };

@@ -30,7 +30,7 @@ it('the exports map resolves import, require and flatsched/wasm to dist/', async
 it('flatsched/slim, before init, refuses with a StateError that says how to load the core', async () => {
   const { slimBeforeInit } = await load();
   expect(slimBeforeInit.isStateError).toBe(true);
-  expect(slimBeforeInit.message).toMatch(/carries no embedded core.*init\(\{ url/);
+  expect(slimBeforeInit.message).toMatch(/^PriorityQueue: this build of flatsched carries no embedded core.*init\(\{ url/);
 });
 
 describeChecks('Node, import "flatsched" (ESM)', async () => (await load()).esm);
