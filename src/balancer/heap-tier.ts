@@ -32,6 +32,10 @@ export interface Ranking<W> {
   onReturn?(member: Member<W>): void;
   /** Called when its weight changed, before it is re-keyed. */
   onWeight?(member: Member<W>): void;
+  /** Called when a restored worker joins the tier, before it is keyed. */
+  onRestore?(member: Member<W>): void;
+  /** Called after each pick with every worker of the tier; true when it moved their keys (all are re-keyed). */
+  rebase?(members: readonly Member<W>[]): boolean;
   /** The ranking's own clock, if it has one (snapshots keep it). */
   virtualTime?: number;
 }
@@ -135,13 +139,26 @@ export class HeapTier<W> implements Tier<W> {
   }
 
   picked(member: Member<W>): void {
-    this.#ranking.onPicked?.(member);
+    const ranking = this.#ranking;
+    ranking.onPicked?.(member);
     member.key = this.#keyOf(member);
     this.#queue?.update(member.handle!, member.key, BEHIND_EQUALS);
+    if (ranking.rebase?.(this.#members)) this.#rekey();
   }
 
   restore(member: Member<W>): void {
+    this.#ranking.onRestore?.(member);
     this.#join(member);
+  }
+
+  /** Keys every worker again (their order among equal keys kept), after the ranking moved them all. */
+  #rekey(): void {
+    const queue = this.#queue;
+    for (const member of this.#members) {
+      if (member.key === PARKED) continue;
+      member.key = this.#keyOf(member, false);
+      queue?.update(member.handle!, member.key);
+    }
   }
 
   get virtualTime(): number {

@@ -2,6 +2,14 @@ import type { Member } from './member.js';
 import type { Ranking } from './heap-tier.js';
 
 /**
+ * Virtual time is moved back once it reaches this over the fastest rate ever seen: there a turn of
+ * the heaviest weight is still 2^10 steps of a double, so spacing and ties stay exact. Without it
+ * a worker of weight 1e-9 serving alone (1e9 a pick) took virtual time so far that weights 10 and
+ * 1 came out 908:192 over 1,100 picks, and equal turns in the end.
+ */
+const REBASE_SCALE = 2 ** 42;
+
+/**
  * Smooth weighted round-robin as earliest deadline first (the scheme Envoy uses): a worker of
  * weight w is due every 1/w units of virtual time, and the earliest deadline is picked, so a
  * worker of weight 3 among weights 3, 2, 1 gets 3 of every 6 picks, spread out (a b a c b a), not
@@ -15,6 +23,9 @@ import type { Ranking } from './heap-tier.js';
 export class EarliestDeadline<W> implements Ranking<W> {
   /** The deadline of the last pick: virtual time. */
   #now = 0;
+  /** The fastest turn rate ever given, and the virtual time at which deadlines are moved back for it. */
+  #fastest = 1;
+  #rebaseAt = REBASE_SCALE;
 
   get virtualTime(): number {
     return this.#now;
@@ -32,6 +43,26 @@ export class EarliestDeadline<W> implements Ranking<W> {
     this.#restart(member, 1);
   }
 
+  onRestore(member: Member<W>): void {
+    this.#ratedAt(member.turnRate);
+  }
+
+  /**
+   * Past `#rebaseAt`, moves virtual time and every worker's deadlines back by the virtual time
+   * (each base then counts from its last turn, as a new weight's does) and answers true: the
+   * caller re-keys the workers. Their differences, and so the order of turns, are kept.
+   */
+  rebase(members: readonly Member<W>[]): boolean {
+    const base = this.#now;
+    if (base < this.#rebaseAt) return false;
+    this.#now = 0;
+    for (const member of members) {
+      member.turnBase += (member.turnsServed - 1) / member.turnRate - base;
+      member.turnsServed = 1;
+    }
+    return true;
+  }
+
   onPicked(member: Member<W>): void {
     // Max, not assignment: a worker skipped for one lease's cost may be picked later with an
     // earlier deadline than the virtual time already reached.
@@ -46,6 +77,7 @@ export class EarliestDeadline<W> implements Ranking<W> {
     member.turnBase += (member.turnsServed - 1) / member.turnRate;
     member.turnsServed = 1;
     member.turnRate = member.effectiveWeight;
+    this.#ratedAt(member.turnRate);
   }
 
   onReturn(member: Member<W>): void {
@@ -58,5 +90,12 @@ export class EarliestDeadline<W> implements Ranking<W> {
     member.turnBase = this.#now;
     member.turnsServed = turns;
     member.turnRate = member.effectiveWeight;
+    this.#ratedAt(member.turnRate);
+  }
+
+  #ratedAt(rate: number): void {
+    if (rate <= this.#fastest) return;
+    this.#fastest = rate;
+    this.#rebaseAt = REBASE_SCALE / rate;
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Balancer, seededRandom, type Lease } from '../../src/balancer.js';
+import { readSnapshot, writeSnapshot } from '../../src/core/snapshot.js';
 
 function picks(balancer: Balancer<string>, count: number): string {
   let out = '';
@@ -108,6 +109,25 @@ describe('weighted-round-robin', () => {
     const after = picks(balancer, 20);
     expect(counts(after)).toEqual({ a: 10, b: 10 });
   });
+
+  for (const others of [0, 40]) {
+    it(`keeps its spread after a long uptime took virtual time far (1e17: weight-1e-9 turns, or years of picks)${others ? ', past the scan limit' : ''}`, () => {
+      const balancer = new Balancer<string>({ strategy: 'weighted-round-robin' });
+      balancer.add('a', { id: 'a', weight: 10 });
+      balancer.add('b', { id: 'b', weight: 1 });
+      for (let i = 0; i < others; i++) {
+        balancer.add(`o${i}`, { id: `o${i}`, weight: 1e-9 });
+        balancer.setHealthy(`o${i}`, false); // parked in the tier's queue
+      }
+      // The state such an uptime leaves, reached through a snapshot: every deadline near 1e17.
+      const body = readSnapshot('test', 'Balancer', balancer.snapshot()) as { virtualTime: { primary: number }; workers: { turnBase: number }[] };
+      body.virtualTime.primary = 1e17;
+      for (const worker of body.workers) worker.turnBase = 1e17;
+      const restored = Balancer.restore<string>(writeSnapshot('Balancer', body));
+      const sequence = picks(restored, 1100);
+      for (let cycle = 0; cycle < 100; cycle++) expect(counts(sequence.slice(cycle * 11, cycle * 11 + 11))).toEqual({ a: 10, b: 1 });
+    });
+  }
 });
 
 describe('weights at the ends of their range (1e-9, 1e9)', () => {
