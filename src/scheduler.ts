@@ -1164,6 +1164,30 @@ export class Scheduler<T = unknown> {
    * (after the change, so a listener may call back in).
    */
   #finish(wakePool = true): void {
+    if (wakePool) this.#pool?.wake();
+    const events = this.#events;
+    // A call made by a listener: the delivery under way runs its events, and the outer call looks
+    // at idle and empty once every listener ran.
+    if (events.delivering) return;
+    // Listeners first: a follow-up job one submits (on 'completed', say) keeps the scheduler from
+    // being idle, as it would have had it come with the change (`await onIdle()` then `stop()` or
+    // `dispose()` must not leave it behind).
+    let failed = false;
+    let failure: unknown;
+    do {
+      try {
+        events.deliver();
+      } catch (error) {
+        if (!failed) failure = error;
+        failed = true;
+      }
+      this.#settleWaiters();
+    } while (events.pending);
+    if (failed) throw failure;
+  }
+
+  /** Resolves `onIdle` and `onEmpty` (and queues 'idle') if the scheduler is idle or empty now. */
+  #settleWaiters(): void {
     if (this.size === 0) {
       if (!this.#idle) {
         this.#idle = true;
@@ -1180,8 +1204,6 @@ export class Scheduler<T = unknown> {
       this.#emptyWaiters = [];
       for (const waiter of waiters) waiter.resolve();
     }
-    if (wakePool) this.#pool?.wake();
-    this.#events.deliver();
   }
 
   // ── checks and views ──────────────────────────────────────────────────────────────────────────

@@ -48,6 +48,16 @@ export class DeferredEvents<Events extends object> {
     else delete this.#listeners[name];
   }
 
+  /** Whether events are queued and not yet delivered. */
+  get pending(): boolean {
+    return this.#pending.length > 0;
+  }
+
+  /** Whether listeners are running now (a call they make finds its events delivered by this run). */
+  get delivering(): boolean {
+    return this.#delivering;
+  }
+
   /** Queues an event for the next `deliver`. */
   queue<K extends keyof Events>(name: K, event: Events[K]): void {
     if (this.#listeners[name]) this.#pending.push({ name, event });

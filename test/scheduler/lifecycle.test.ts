@@ -425,11 +425,33 @@ describe('Scheduler lifecycle', () => {
       });
       s.submit('first');
       s.fail(s.take()!.id, 'x');
-      expect(log).toEqual(['dead first', 'requeued and failed again', 'idle', 'dead first', 'idle']);
+      // 'idle' once, after the listeners of the change ran (the requeue made it busy again meanwhile).
+      expect(log).toEqual(['dead first', 'requeued and failed again', 'dead first', 'idle']);
       s.submit('parent');
       s.ack(s.take()!.id);
       expect(s.stats().waiting).toBe(1);
       expect(s.take()?.payload).toBe('child');
+    });
+
+    it('a follow-up job a listener submits keeps the scheduler from being idle: onIdle waits for it, no idle event before it', async () => {
+      const { s } = scheduler();
+      const log: string[] = [];
+      s.on('completed', ({ job }) => {
+        log.push(`completed ${job.payload}`);
+        if (job.payload === 'build') s.submit('deploy');
+      });
+      s.on('idle', () => log.push(`idle (size ${s.size})`));
+      let idle = false;
+      s.submit('build');
+      void s.onIdle().then(() => (idle = true));
+      s.ack(s.take()!.id);
+      await Promise.resolve();
+      expect(idle).toBe(false);
+      expect(log).toEqual(['completed build']);
+      s.ack(s.take()!.id);
+      await Promise.resolve();
+      expect(idle).toBe(true);
+      expect(log).toEqual(['completed build', 'completed deploy', 'idle (size 0)']);
     });
 
     it('a throwing listener does not stop the others; its error surfaces after the change', () => {

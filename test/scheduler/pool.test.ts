@@ -338,9 +338,7 @@ describe('Scheduler.run', () => {
     await vi.advanceTimersByTimeAsync(100);
     expect(failures).toEqual(['watchdog']);
     expect(completed).toEqual(['done']);
-    const stopped = s.stop();
-    await vi.advanceTimersByTimeAsync(100);
-    await stopped;
+    void s.stop(); // (it stays pending: the first handler never settles)
     void run;
   });
 
