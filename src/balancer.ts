@@ -110,8 +110,9 @@ export interface WorkerStats<W> {
 /**
  * Hands tasks to workers: `acquire()` picks a worker by the strategy and adds the task's cost to
  * its load until `release(lease)`. Workers have weights, capacities, health and draining; backups
- * serve only when no primary can. The ordering lives in the Wasm core's indexed heap (one per tier);
- * this class holds the policy.
+ * serve only when no primary can. Least-loaded and the round-robins keep their order in the Wasm
+ * core's indexed heap (one per tier), scanned in JS instead up to 32 workers; p2c needs no order.
+ * This class holds the policy.
  */
 export class Balancer<W> implements Iterable<W> {
   readonly #strategy: BalancerStrategy;

@@ -2,7 +2,7 @@
  * An Arena is one Wasm instance and its memory, shared by many structures: each structure is a
  * header block plus data blocks in that memory. One instance per structure would cost ~77 µs to
  * create and V8 refuses the ~13,000th live one (each memory reserves its own address space); a
- * block in a shared arena costs ~100 ns and has no such ceiling.
+ * block in a shared arena costs about half a microsecond to create and dispose, and has no such ceiling.
  *
  * An arena is also a failure domain: its own memory limit, and if its core ever traps, only the
  * structures in it stop working (they throw PoisonedArenaError from then on).

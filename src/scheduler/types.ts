@@ -175,7 +175,7 @@ export interface SchedulerStats {
   readonly paused: boolean;
   /** Milliseconds the longest-waiting due job has waited; 0 when none waits. */
   readonly oldestWait: number;
-  /** Per tenant that holds a job or has a weight set. */
+  /** Per tenant that holds a job or has a weight or cap of its own set. */
   readonly tenants: Readonly<Record<string, TenantStats>>;
 }
 

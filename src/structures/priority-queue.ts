@@ -35,8 +35,8 @@ export interface PriorityQueueOptions {
   /**
    * Keep every item's place current from the first push, so that no lookup by handle (`update`,
    * `remove`, `has`, `get`, `priorityOf`) ever pauses. By default the queue does without that
-   * bookkeeping until its first lookup, which then links every item at once, O(n): 1.5–3 ms at a
-   * million items, 27 ms at two million (a queue past 2^20 first leaves its runs mode). Eager,
+   * bookkeeping until its first lookup, which then links every item at once, O(n): 1.5–6 ms at a
+   * million items, 10–60 ms at one to three million (a queue past 2^20 first leaves its runs mode). Eager,
    * every push and pop writes an item's place at each level its sift moves it (4–15 % more time a
    * push + pop, bench/micro/heap.ts), and the queue never enters runs mode (docs/design.md).
    * @default false
