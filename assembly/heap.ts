@@ -74,7 +74,7 @@
 // measured the same as this sift-down, so the simpler one stays.
 
 import { CAPACITY, EMPTY, FOREIGN, OUT_OF_RANGE } from "./status";
-import { allocate, canAllocate, canAllocateIf, canAllocateSurely, release } from "./memory";
+import { allocate, canAllocate, canAllocateIf, canAllocateSurely, holdUnlinked, linked, release } from "./memory";
 import { freeSlot, freeSlots, handleOf, indexOf, reserveSlots, resolve, setIndex, takeSlot } from "./slots";
 import { STAGING_ITEMS, stagingNumbers, stagingWords } from "./staging";
 import * as runs from "./heap-runs";
@@ -1634,6 +1634,11 @@ export function clear(h: usize): void {
   store<u32>(h, 0, SIZE);
 }
 
+/** Gives back a heap header that holds nothing else. */
+function releaseHeader(h: usize): void {
+  release(h, HEADER_BYTES);
+}
+
 /**
  * A value heap holding a copy of this heap's entries, items included (slots stay slots: nothing is
  * issued). Iteration pops the copy, so the original is never touched. 0 if memory refuses.
@@ -1642,8 +1647,12 @@ export function copy(h: usize): usize {
   let size = sizeOf(h);
   let c = create(false);
   if (!c) return 0;
-  if (size > 0 && !resize(c, size)) {
-    release(c, HEADER_BYTES);
+  // If the block's allocation traps (a full arena), the header is given back after the trap.
+  holdUnlinked(c, releaseHeader);
+  let ready = size == 0 || resize(c, size);
+  linked();
+  if (!ready) {
+    releaseHeader(c);
     return 0;
   }
   if (isRuns(h)) {

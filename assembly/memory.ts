@@ -54,7 +54,12 @@ export function canAllocate(bytes: u64): bool {
  */
 export function canAllocateSurely(bytes: u64): bool {
   if (bytes >= BLOCK_LIMIT) return false;
-  let pages = <i64>((bytes + 0xffff) >> 16) + 1;
+  // What the allocator grows the memory by for a request no free block serves: the request rounded
+  // up to its size class (by up to a sixteenth, rt/tlsf.ts `roundSize`) and two block headers, in
+  // whole pages, and a page of slack. A page alone fell short from 1 MiB up: a 4 MiB sort scratch
+  // passed this check, then trapped after the batch it was to order had gone in.
+  let grown = bytes + (bytes >> 4) + 64;
+  let pages = <i64>((grown + 0xffff) >> 16) + 1;
   return <i64>memory.size() + pages <= <i64>pageLimit;
 }
 

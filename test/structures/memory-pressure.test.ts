@@ -146,6 +146,55 @@ describe('batches under memory pressure: all or nothing', () => {
   });
 });
 
+describe('the sort a large batch ends with, where the memory can grow by little more than its scratch', () => {
+  it('a batch of 2^18 ids into arenas of 136-138 pages goes in whole and in order, or not at all', () => {
+    // The sort's scratch (4 MiB) is taken after the entries went in, only where the memory can surely
+    // grow for it: the allocator rounds such a request up by as much as a sixteenth.
+    const count = 1 << 18;
+    const ids = new Uint32Array(count);
+    const priorities = new Float64Array(count);
+    for (let i = 0; i < count; i++) {
+      ids[i] = i;
+      priorities[i] = (i * 2654435761) % 1000003;
+    }
+    for (const pages of [136, 137, 138]) {
+      const arena = new Arena({ maxMemory: pages * 65536 });
+      const queue = new NumericPriorityQueue({ arena });
+      let accepted = true;
+      try {
+        queue.pushMany(ids, priorities);
+      } catch (error) {
+        expect(error).toBeInstanceOf(CapacityError);
+        accepted = false;
+      }
+      expect(queue.size).toBe(accepted ? count : 0);
+      let last = -Infinity;
+      let misordered = 0;
+      while (queue.size > 0) {
+        const priority = queue.peekPriority()!;
+        if (priority < last) misordered++;
+        last = priority;
+        queue.pop();
+      }
+      expect(misordered).toBe(0);
+      expect(arena.poisoned).toBe(false);
+      queue.dispose();
+    }
+  });
+
+  it('iterating a queue whose copy the full arena cannot hold reads it in place and leaks nothing', () => {
+    const arena = new Arena({ maxMemory: 102 * 65536 });
+    const queue = new NumericPriorityQueue({ arena });
+    const count = 200_000;
+    const ids = Uint32Array.from({ length: count }, (_, i) => i);
+    queue.pushMany(ids, Float64Array.from(ids, (i) => (i * 7919) % 100003));
+    const before = arena.bytesInUse;
+    for (let round = 0; round < 3; round++) expect([...queue].length).toBe(count);
+    expect(arena.bytesInUse).toBe(before);
+    queue.dispose();
+  });
+});
+
 describe('restores under memory pressure', () => {
   it('a PriorityQueue restore the arena has no room for names restore and leaves nothing behind', () => {
     const source = new PriorityQueue<number>();
