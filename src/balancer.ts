@@ -1,7 +1,7 @@
 import { arenaOption, type Arena } from './core/arena.js';
 import { CapacityError, InvalidArgumentError, NotFoundError, StateError, asCall, describe } from './core/errors.js';
 import { codecOption, type RestoreOptions, type SnapshotOptions } from './core/snapshot.js';
-import { booleanOption, functionOption, boundOption, oneOf, options as checkOptions, weight as checkWeight } from './core/validate.js';
+import { booleanOption, functionOption, boundOption, oneOf, optionNames, options as checkOptions, weight as checkWeight } from './core/validate.js';
 import { EarliestDeadline } from './balancer/weighted-round-robin.js';
 import { HeapTier } from './balancer/heap-tier.js';
 import { Lease } from './balancer/lease.js';
@@ -136,7 +136,7 @@ export class Balancer<W> implements Iterable<W> {
   #blocked = false;
 
   constructor(options?: BalancerOptions) {
-    const { strategy = 'least-loaded', clock = () => performance.now(), random = Math.random, slowStart, arena } = checkOptions('Balancer', options);
+    const { strategy = 'least-loaded', clock = () => performance.now(), random = Math.random, slowStart, arena } = checkOptions('Balancer', options, optionNames<BalancerOptions>()(['strategy', 'clock', 'random', 'slowStart', 'arena']));
     oneOf('Balancer', 'strategy', strategy, STRATEGIES);
     functionOption('Balancer', 'clock', clock);
     functionOption('Balancer', 'random', random);
@@ -188,7 +188,7 @@ export class Balancer<W> implements Iterable<W> {
    */
   add(worker: Exclude<W, undefined>, options?: AddWorkerOptions): WorkerId {
     this.#live('Balancer.add');
-    const { id, weight = 1, capacity, backup = false, slowStart = true } = checkOptions('Balancer.add', options);
+    const { id, weight = 1, capacity, backup = false, slowStart = true } = checkOptions('Balancer.add', options, optionNames<AddWorkerOptions>()(['id', 'weight', 'capacity', 'backup', 'slowStart']));
     if (worker === undefined) throw new InvalidArgumentError('Balancer.add: expected a worker, got undefined');
     if (id !== undefined) this.#checkId('Balancer.add', id);
     const workerId = id ?? this.#defaultId(worker);
@@ -437,11 +437,12 @@ export class Balancer<W> implements Iterable<W> {
    */
   static restore<W>(bytes: Uint8Array, options?: RestoreOptions<W> & Pick<BalancerOptions, 'clock' | 'random' | 'arena'>): Balancer<W> {
     const where = 'Balancer.restore';
-    const given = checkOptions(where, options);
+    const names = optionNames<RestoreOptions<W> & Pick<BalancerOptions, 'clock' | 'random' | 'arena'>>()(['codec', 'maxBytes', 'clock', 'random', 'arena']);
+    const given = checkOptions(where, options, names);
     if (given.clock !== undefined) functionOption(where, 'clock', given.clock);
     if (given.random !== undefined) functionOption(where, 'random', given.random);
     if (given.arena !== undefined) arenaOption(where, given.arena).refuseIfPoisoned(where);
-    const saved = readBalancerSnapshot<W>(bytes, codecOption(where, given), given.maxBytes);
+    const saved = readBalancerSnapshot<W>(bytes, codecOption(where, given, names), given.maxBytes);
     let balancer: Balancer<W>;
     try {
       balancer = newBalancer<W>({ strategy: saved.strategy, slowStart: saved.slowStart, clock: given.clock, random: given.random, arena: given.arena });

@@ -1,6 +1,6 @@
 import { CapacityError, InvalidArgumentError, NotFoundError, StateError, describe } from './core/errors.js';
 import { codecOption, type RestoreOptions, type SnapshotOptions } from './core/snapshot.js';
-import { booleanOption, functionOption, integerOption, oneOf, options as checkOptions } from './core/validate.js';
+import { booleanOption, functionOption, integerOption, oneOf, optionNames, options as checkOptions } from './core/validate.js';
 import { Queue } from './structures/queue.js';
 import { setStatus, snapshotOf, type HistoryRecord, type Revision, type RevisionStatus } from './history/record.js';
 import { readHistorySnapshot, writeHistorySnapshot } from './history/snapshot.js';
@@ -52,6 +52,9 @@ export interface UndoOptions {
   readonly dryRun?: boolean | undefined;
 }
 
+const UNDO_OPTIONS = optionNames<UndoOptions>()(['dryRun']);
+const ROLLBACK_OPTIONS = optionNames<RollbackOptions>()(['dryRun', 'reason']);
+
 /** Picks the revision to roll back to; called on older revisions, newest first. */
 export type RevisionPredicate<T> = (entry: T, record: HistoryRecord<T>) => boolean;
 
@@ -77,7 +80,7 @@ export class History<T> implements Iterable<HistoryRecord<T>> {
   #busy = false;
 
   constructor(options?: HistoryOptions) {
-    const { limit = 10, mode = 'default', clock = Date.now } = checkOptions('History', options);
+    const { limit = 10, mode = 'default', clock = Date.now } = checkOptions('History', options, optionNames<HistoryOptions>()(['limit', 'mode', 'clock']));
     this.#limit = integerOption('History', 'limit', limit);
     this.#mode = oneOf('History', 'mode', mode, ['default', 'roll-forward']);
     this.#clock = functionOption('History', 'clock', clock);
@@ -124,7 +127,7 @@ export class History<T> implements Iterable<HistoryRecord<T>> {
    */
   push(entry: Exclude<T, undefined>, options?: HistoryPushOptions): number {
     this.#enter('History.push');
-    const { reason } = checkOptions('History.push', options);
+    const { reason } = checkOptions('History.push', options, optionNames<HistoryPushOptions>()(['reason']));
     if (entry === undefined) throw new InvalidArgumentError('History.push: expected an entry, got undefined');
     checkReason('History.push', reason);
     const at = this.#now('History.push');
@@ -278,9 +281,10 @@ export class History<T> implements Iterable<HistoryRecord<T>> {
    * are the clock's readings, not ages); `clock` is given anew.
    */
   static restore<T>(bytes: Uint8Array, options?: RestoreOptions<T> & Pick<HistoryOptions, 'clock'>): History<T> {
-    const given = checkOptions('History.restore', options);
+    const names = optionNames<RestoreOptions<T> & Pick<HistoryOptions, 'clock'>>()(['codec', 'maxBytes', 'clock']);
+    const given = checkOptions('History.restore', options, names);
     if (given.clock !== undefined) functionOption('History.restore', 'clock', given.clock);
-    const saved = readHistorySnapshot<T>(bytes, codecOption('History.restore', given), given.maxBytes);
+    const saved = readHistorySnapshot<T>(bytes, codecOption('History.restore', given, names), given.maxBytes);
     const history = newHistory<T>({ limit: saved.limit, mode: saved.mode, clock: given.clock });
     for (const revision of saved.revisions) history.#revisions.push(revision);
     history.#current = saved.current;
@@ -431,8 +435,8 @@ function checkRevision(call: string, revision: unknown): void {
   }
 }
 
-function checkMove(call: string, options: UndoOptions | undefined): { dryRun: boolean } {
-  const { dryRun = false } = checkOptions(call, options);
+function checkMove(call: string, options: UndoOptions | undefined, names: readonly string[] = UNDO_OPTIONS): { dryRun: boolean } {
+  const { dryRun = false } = checkOptions(call, options, names);
   return { dryRun: booleanOption(call, 'dryRun', dryRun) };
 }
 
@@ -443,7 +447,7 @@ interface CheckedRollback {
 
 /** A rollback's options, checked before its target is looked for. */
 function checkRollback(call: string, options: RollbackOptions | undefined): CheckedRollback {
-  const { dryRun } = checkMove(call, options);
+  const { dryRun } = checkMove(call, options, ROLLBACK_OPTIONS);
   const reason = (options as RollbackOptions | undefined)?.reason;
   checkReason(call, reason);
   return { dryRun, reason };

@@ -1,7 +1,7 @@
 import { arenaOption, type Arena } from './core/arena.js';
 import { CapacityError, InvalidArgumentError, NotFoundError, SnapshotError, StateError, asCall, describe } from './core/errors.js';
 import { codecOption, type RestoreOptions, type SnapshotOptions } from './core/snapshot.js';
-import { functionOption, boundOption, integerOption, oneOf, options as checkOptions, priority as checkPriority, weight as checkWeight } from './core/validate.js';
+import { functionOption, boundOption, integerOption, oneOf, optionNames, options as checkOptions, priority as checkPriority, weight as checkWeight } from './core/validate.js';
 import type { Handle } from './structures/handle.js';
 import { DEFAULT_BACKOFF, backoffPolicy, retryWait, type BackoffPolicy } from './scheduler/backoff.js';
 import { checkDelay, checkId, checkTenant, checkTime } from './scheduler/checks.js';
@@ -56,6 +56,10 @@ type Listener<T, K extends keyof SchedulerEvents<T>> = (event: SchedulerEvents<T
 const EVENT_NAMES = ['completed', 'failed', 'retry', 'dead', 'evicted', 'idle'] as const;
 
 const defaultClock = () => performance.now();
+
+const SCHEDULER_OPTIONS = optionNames<SchedulerOptions>()([
+  'capacity', 'maxDelayed', 'tenantCapacity', 'clock', 'defaultAttempts', 'backoff', 'order', 'maxDeadLetters', 'random', 'arena',
+]);
 
 /**
  * A job scheduler: priority order (FIFO among equals), delays, retries with backoff, dead letters,
@@ -118,7 +122,7 @@ export class Scheduler<T = unknown> {
 
   constructor(options?: SchedulerOptions) {
     const where = 'Scheduler';
-    const given = checkOptions(where, options);
+    const given = checkOptions(where, options, SCHEDULER_OPTIONS);
     this.#capacity = boundOption(where, 'capacity', given.capacity);
     this.#maxDelayed = boundOption(where, 'maxDelayed', given.maxDelayed);
     this.#tenantCapacity = boundOption(where, 'tenantCapacity', given.tenantCapacity);
@@ -246,7 +250,7 @@ export class Scheduler<T = unknown> {
     const where = 'Scheduler.canAccept';
     this.#checkLive(where);
     integerOption(where, 'count', count);
-    const given = checkOptions(where, options);
+    const given = checkOptions(where, options, optionNames<AcceptOptions>()(['tenant', 'delay']));
     const tenant = given.tenant === undefined ? DEFAULT_TENANT : checkTenant(where, given.tenant);
     const delay = given.delay === undefined ? 0 : checkDelay(where, given.delay);
     if (this.size + count > this.#capacity) return false;
@@ -475,7 +479,7 @@ export class Scheduler<T = unknown> {
   requeue(id: JobId, options?: RequeueOptions): void {
     const where = 'Scheduler.requeue';
     this.#checkLive(where);
-    const given = checkOptions(where, options);
+    const given = checkOptions(where, options, optionNames<RequeueOptions>()(['delay', 'priority']));
     const delay = given.delay === undefined ? 0 : checkDelay(where, given.delay);
     const priority = given.priority === undefined ? undefined : checkPriority(where, given.priority);
     const job = this.#knownJob(where, id);
@@ -677,7 +681,7 @@ export class Scheduler<T = unknown> {
     const where = 'Scheduler.run';
     this.#checkLive(where);
     functionOption(where, 'handler', handler);
-    const given = checkOptions(where, options);
+    const given = checkOptions(where, options, optionNames<RunOptions>()(['concurrency', 'timeout', 'signal']));
     const concurrency = given.concurrency === undefined ? 1 : integerOption(where, 'concurrency', given.concurrency);
     const timeout = given.timeout;
     if (timeout !== undefined && (typeof timeout !== 'number' || !(timeout >= 1) || timeout === Infinity)) {
@@ -830,11 +834,12 @@ export class Scheduler<T = unknown> {
     options?: RestoreOptions<T> & Pick<SchedulerOptions, 'clock' | 'random' | 'arena'>,
   ): Scheduler<T> {
     const where = 'Scheduler.restore';
-    const given = checkOptions(where, options);
+    const names = optionNames<RestoreOptions<T> & Pick<SchedulerOptions, 'clock' | 'random' | 'arena'>>()(['codec', 'maxBytes', 'clock', 'random', 'arena']);
+    const given = checkOptions(where, options, names);
     if (given.clock !== undefined) functionOption(where, 'clock', given.clock);
     if (given.random !== undefined) functionOption(where, 'random', given.random);
     if (given.arena !== undefined) arenaOption(where, given.arena).refuseIfPoisoned(where);
-    const saved = readSchedulerSnapshot<T>(bytes, codecOption(where, given), given.maxBytes);
+    const saved = readSchedulerSnapshot<T>(bytes, codecOption(where, given, names), given.maxBytes);
     const held = saved.lines.reduce((n, line) => n + line.jobs.length, 0) + saved.delayed.length + saved.inFlight.length;
     if (held > saved.capacity) throw new SnapshotError(`${where}: ${held} jobs exceed the snapshot's capacity (${saved.capacity})`);
     const unbounded = (limit: number) => (limit === Infinity ? undefined : limit);

@@ -1,6 +1,6 @@
 import type { Arena } from '../core/arena.js';
 import { InvalidArgumentError, describe } from '../core/errors.js';
-import { MIN_WEIGHT, integerOption, options as checkOptions } from '../core/validate.js';
+import { MIN_WEIGHT, integerOption, optionNames, options as checkOptions } from '../core/validate.js';
 import { PriorityQueue } from '../structures/priority-queue.js';
 import type { Member } from './member.js';
 
@@ -69,7 +69,7 @@ export class SlowStart<W> {
   readonly #due: PriorityQueue<Member<W>>;
 
   constructor(where: string, value: SlowStartOptions, arena: Arena) {
-    const { window, floor = 0.1, steps = 10 } = checkOptions(`${where}: slowStart`, value);
+    const { window, floor = 0.1, steps = 10 } = checkOptions(`${where}: slowStart`, value, optionNames<SlowStartOptions>()(['window', 'floor', 'steps']));
     if (typeof window !== 'number' || !(window > 0) || window === Infinity) {
       throw new InvalidArgumentError(`${where}: expected \`slowStart.window\` to be a finite number > 0, got ${describe(window)}`);
     }

@@ -10,6 +10,7 @@
 import type { CoreExports } from './exports.js';
 import { CapacityError, FlatschedError, InvalidArgumentError, PoisonedArenaError, StateError, describe, renamedFor } from './errors.js';
 import { checkCoreModule, coreModule } from './module.js';
+import { optionNames, options as checkOptions } from './validate.js';
 
 const PAGE = 65536;
 /** Below the engine's wasm32 ceiling of 4 GiB; header pointers stay below 2^31. */
@@ -119,9 +120,7 @@ export class Arena {
   readonly heapSortFrom: number;
 
   constructor(options?: ArenaOptions) {
-    if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
-      throw new InvalidArgumentError(`Arena: expected an options object, got ${describe(options)}`);
-    }
+    checkOptions('Arena', options, optionNames<ArenaOptions>()(['maxMemory', 'module']));
     const maxMemory = options?.maxMemory === undefined ? DEFAULT_MAX_MEMORY : options.maxMemory;
     if (typeof maxMemory !== 'number' || !Number.isInteger(maxMemory) || maxMemory < 2 * 1024 * 1024 || maxMemory > MAX_MEMORY_LIMIT) {
       throw new InvalidArgumentError(`Arena: expected \`maxMemory\` to be an integer from 2097152 (2 MiB) to 2147483648 (2 GiB), got ${describe(maxMemory)}`);

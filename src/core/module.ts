@@ -7,6 +7,7 @@
  * compiled or imported themselves.
  */
 import { StateError, InvalidArgumentError, describe } from './errors.js';
+import { optionNames, options as checkOptions } from './validate.js';
 import { wasmBase64 } from './wasm.generated.js';
 
 export interface InitSyncOptions {
@@ -38,11 +39,10 @@ function embeddedBytes(where: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-function checkOptions(where: string, options: InitOptions | undefined): InitOptions {
-  if (options === undefined) return {};
-  if (typeof options !== 'object' || options === null) {
-    throw new InvalidArgumentError(`${where}: expected an options object, got ${describe(options)}`);
-  }
+const INIT_OPTIONS = optionNames<InitOptions>()(['module', 'bytes', 'url']);
+
+function checkInitOptions(where: string, given: InitOptions | undefined): InitOptions {
+  const options = checkOptions(where, given, INIT_OPTIONS);
   if (options.module !== undefined) checkCoreModule(where, options.module);
   const { bytes } = options;
   if (bytes === undefined || Object.prototype.toString.call(bytes) === '[object ArrayBuffer]') return options;
@@ -74,7 +74,7 @@ export function checkCoreModule(where: string, module: unknown, what = '`module`
 
 /** Compiles (or adopts) the core module synchronously. Later calls keep the first module. */
 export function initSync(options?: InitSyncOptions): void {
-  const { module, bytes, url } = checkOptions('initSync', options);
+  const { module, bytes, url } = checkInitOptions('initSync', options);
   if (compiled) return keepCompiled('initSync', bytes);
   if (url !== undefined) throw new InvalidArgumentError('initSync: `url` needs the async `init()`');
   if (module) {
@@ -88,7 +88,7 @@ export function initSync(options?: InitSyncOptions): void {
 
 /** Compiles (or adopts, or fetches) the core module. Required where sync compilation is forbidden. */
 export async function init(options?: InitOptions): Promise<void> {
-  const { module, bytes, url } = checkOptions('init', options);
+  const { module, bytes, url } = checkInitOptions('init', options);
   if (compiled) return keepCompiled('init', bytes);
   let result: WebAssembly.Module;
   if (module) result = module;

@@ -16,7 +16,7 @@
  * Payloads pass through a codec (JSON by default) so any type can be stored.
  */
 import { InvalidArgumentError, SnapshotError, describe } from './errors.js';
-import { options as checkOptions } from './validate.js';
+import { optionNames, options as checkOptions } from './validate.js';
 import { wasmSha256 } from './wasm.generated.js';
 
 export const SNAPSHOT_VERSION = 1;
@@ -53,9 +53,16 @@ export interface RestoreOptions<T> extends SnapshotOptions<T> {
   readonly maxBytes?: number | undefined;
 }
 
-/** The `codec` of snapshot or restore options (checked to be an options object), JSON when absent. */
-export function codecOption<T>(where: string, options: SnapshotOptions<T> | undefined): Codec<T> {
-  const given = checkOptions(where, options);
+/** The option names of `snapshot` and of a plain `restore`. */
+export const SNAPSHOT_OPTIONS = optionNames<SnapshotOptions<unknown>>()(['codec']);
+export const RESTORE_OPTIONS = optionNames<RestoreOptions<unknown>>()(['codec', 'maxBytes']);
+
+/**
+ * The `codec` of snapshot or restore options (checked to be an options object taking `names`),
+ * JSON when absent.
+ */
+export function codecOption<T>(where: string, options: SnapshotOptions<T> | undefined, names: readonly string[] = SNAPSHOT_OPTIONS): Codec<T> {
+  const given = checkOptions(where, options, names);
   const codec = given.codec;
   if (codec !== undefined) return codec;
   // A codec given in the options' place would otherwise be ignored, and payloads silently go

@@ -111,13 +111,37 @@ export function iterable<T>(where: string, value: unknown, what: string): Iterab
   return value as Iterable<T>;
 }
 
-/** Rejects options objects that are not plain objects (a common slip: passing a number). */
-export function options<T extends object>(where: string, value: T | undefined): Partial<T> {
+/**
+ * Rejects options objects that are not plain objects (a common slip: passing a number) and, given
+ * the names the call takes (`optionNames`), an option it does not take: a misspelt one
+ * (`{ capcity: 1 }`) would otherwise be ignored, and its default used without a word. Calls made
+ * once per item (a job's submit, an update) pass no names: reading the keys costs more than the call.
+ */
+export function options<T extends object>(where: string, value: T | undefined, names?: readonly string[]): Partial<T> {
   if (value === undefined) return {};
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new InvalidArgumentError(`${where}: expected an options object, got ${describe(value)}`);
   }
+  if (names !== undefined) {
+    for (const key of Object.keys(value)) if (!names.includes(key)) unknownOption(where, value, key, names);
+  }
   return value;
+}
+
+function unknownOption(where: string, value: object, key: string, names: readonly string[]): never {
+  const { encode, decode } = value as { encode?: unknown; decode?: unknown };
+  if (typeof encode === 'function' && typeof decode === 'function') {
+    throw new InvalidArgumentError(`${where}: got a codec where options were expected; pass it as { codec }`);
+  }
+  throw new InvalidArgumentError(`${where}: unknown option ${describe(key)}; it takes ${names.map((name) => `\`${name}\``).join(', ')}`);
+}
+
+/**
+ * The names an options type takes, as a list the compiler checks both ways: a name the type lacks
+ * is an error, and so is a list that leaves one out (it becomes `never`), so the check cannot drift.
+ */
+export function optionNames<T>() {
+  return <const K extends readonly (keyof T & string)[]>(names: K & (Exclude<keyof T, K[number]> extends never ? unknown : never)): readonly string[] => names;
 }
 
 /** `value` when it is a boolean, else an InvalidArgumentError naming `where` and the option. */

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, describe } from '../core/errors.js';
-import { booleanOption, oneOf } from '../core/validate.js';
+import { booleanOption, oneOf, optionNames, options as checkOptions } from '../core/validate.js';
 
 export type BackoffType = 'fixed' | 'linear' | 'exponential';
 
@@ -26,6 +26,8 @@ export interface Backoff {
 }
 
 /** A backoff with every field filled in, as the scheduler keeps it. */
+const BACKOFF_OPTIONS = optionNames<Backoff>()(['type', 'base', 'max', 'jitter']);
+
 export interface BackoffPolicy {
   readonly type: BackoffType;
   readonly base: number;
@@ -51,7 +53,7 @@ export function backoffPolicy(where: string, value: unknown): BackoffPolicy {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new InvalidArgumentError(`${where}: expected \`backoff\` to be an object or a number of milliseconds, got ${describe(value)}`);
   }
-  const { type, base, max = Infinity, jitter = false } = value as Partial<Backoff>;
+  const { type, base, max = Infinity, jitter = false } = checkOptions(`${where}: backoff`, value as Backoff, BACKOFF_OPTIONS);
   const policy: BackoffPolicy = {
     type: oneOf(where, 'backoff.type', type, ['fixed', 'linear', 'exponential']),
     base: milliseconds(where, 'backoff.base', base, false),

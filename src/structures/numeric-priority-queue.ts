@@ -2,6 +2,7 @@ import { Arena, arenaOption, disposedArena } from '../core/arena.js';
 import { CapacityError, InvalidArgumentError, describe, renamedFor } from '../core/errors.js';
 import {
   booleanOption,
+  optionNames,
   options as checkOptions,
   priorities as checkPriorities,
   priority as checkPriority,
@@ -32,7 +33,7 @@ export class NumericPriorityQueue implements Iterable<number> {
   #disposed = false;
 
   constructor(options?: NumericPriorityQueueOptions) {
-    const { max = false, arena } = checkOptions('NumericPriorityQueue', options);
+    const { max = false, arena } = checkOptions('NumericPriorityQueue', options, optionNames<NumericPriorityQueueOptions>()(['max', 'arena']));
     booleanOption('NumericPriorityQueue', 'max', max);
     this.#arena = arenaOption('NumericPriorityQueue', arena);
     this.#sign = max ? -1 : 1;

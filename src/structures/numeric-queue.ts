@@ -1,6 +1,6 @@
 import { Arena, arenaOption, disposedArena } from '../core/arena.js';
 import { CapacityError, InvalidArgumentError, describe } from '../core/errors.js';
-import { boundOption, oneOf, options as checkOptions, iterable, readOnce, word as checkWord, words as checkWords } from '../core/validate.js';
+import { boundOption, oneOf, optionNames, options as checkOptions, iterable, readOnce, word as checkWord, words as checkWords } from '../core/validate.js';
 import { builtFrom } from './built-from.js';
 import { blockRegistry } from './core-block.js';
 import type { Overflow } from './queue.js';
@@ -44,7 +44,7 @@ export class NumericQueue implements Iterable<number> {
   }
 
   constructor(options?: NumericQueueOptions) {
-    const { capacity, overflow = 'reject', arena } = checkOptions('NumericQueue', options);
+    const { capacity, overflow = 'reject', arena } = checkOptions('NumericQueue', options, optionNames<NumericQueueOptions>()(['capacity', 'overflow', 'arena']));
     this.#capacity = boundOption('NumericQueue', 'capacity', capacity, 2 ** 31);
     const dropOldest = oneOf('NumericQueue', 'overflow', overflow, ['reject', 'drop-oldest']) === 'drop-oldest';
     this.#dropOldest = dropOldest;

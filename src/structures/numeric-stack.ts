@@ -1,6 +1,6 @@
 import { Arena, arenaOption, disposedArena } from '../core/arena.js';
 import { CapacityError, InvalidArgumentError, describe } from '../core/errors.js';
-import { boundOption, options as checkOptions, iterable, readOnce, word as checkWord, words as checkWords } from '../core/validate.js';
+import { boundOption, optionNames, options as checkOptions, iterable, readOnce, word as checkWord, words as checkWords } from '../core/validate.js';
 import { builtFrom } from './built-from.js';
 import { blockRegistry } from './core-block.js';
 import { ringAppend, ringAt, ringCapacity, ringLength, ringPop, ringPushBack, ringTakeBack } from './ring-words.js';
@@ -31,7 +31,7 @@ export class NumericStack implements Iterable<number> {
   #disposed = false;
 
   constructor(options?: NumericStackOptions) {
-    const { limit, arena } = checkOptions('NumericStack', options);
+    const { limit, arena } = checkOptions('NumericStack', options, optionNames<NumericStackOptions>()(['limit', 'arena']));
     this.#limit = boundOption('NumericStack', 'limit', limit, 2 ** 31);
     this.#bounded = this.#limit !== Infinity;
     this.#arena = arenaOption('NumericStack', arena);

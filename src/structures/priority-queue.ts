@@ -14,7 +14,7 @@ import {
   type RestoreOptions,
   type SnapshotOptions,
 } from '../core/snapshot.js';
-import { booleanOption, options as checkOptions, priorities as checkPriorities, priority as checkPriority, iterable, readOnce } from '../core/validate.js';
+import { booleanOption, optionNames, options as checkOptions, priorities as checkPriorities, priority as checkPriority, iterable, readOnce } from '../core/validate.js';
 import { builtFrom } from './built-from.js';
 import type { Handle } from './handle.js';
 import { drainHeap, readInOrder } from './heap-drain.js';
@@ -43,6 +43,9 @@ export interface PriorityQueueOptions {
    */
   readonly eagerLookup?: boolean | undefined;
 }
+
+const PRIORITY_QUEUE_OPTIONS = optionNames<PriorityQueueOptions>()(['max', 'arena', 'eagerLookup']);
+const RESTORE_PRIORITY_QUEUE_OPTIONS = optionNames<RestoreOptions<unknown> & Pick<PriorityQueueOptions, 'arena' | 'eagerLookup'>>()(['codec', 'maxBytes', 'arena', 'eagerLookup']);
 
 export interface UpdateOptions {
   /**
@@ -107,7 +110,7 @@ export class PriorityQueue<T> implements Iterable<T> {
   #disposed = false;
 
   constructor(options?: PriorityQueueOptions) {
-    const { max = false, arena, eagerLookup = false } = checkOptions('PriorityQueue', options);
+    const { max = false, arena, eagerLookup = false } = checkOptions('PriorityQueue', options, PRIORITY_QUEUE_OPTIONS);
     booleanOption('PriorityQueue', 'max', max);
     booleanOption('PriorityQueue', 'eagerLookup', eagerLookup);
     this.#arena = arenaOption('PriorityQueue', arena);
@@ -140,7 +143,7 @@ export class PriorityQueue<T> implements Iterable<T> {
    */
   static restore<T>(bytes: Uint8Array, options?: RestoreOptions<T> & Pick<PriorityQueueOptions, 'arena' | 'eagerLookup'>): PriorityQueue<T> {
     const where = 'PriorityQueue.restore';
-    const codec = codecOption(where, options); // checks the options first
+    const codec = codecOption(where, options, RESTORE_PRIORITY_QUEUE_OPTIONS); // checks the options first
     const body = bodyObject(where, readSnapshot(where, 'PriorityQueue', bytes, options?.maxBytes));
     const max = field<boolean>(where, body, 'max', (v) => typeof v === 'boolean');
     const items = decodePayloads(where, body.payloads, codec);

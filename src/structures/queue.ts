@@ -1,6 +1,6 @@
 import { CapacityError, InvalidArgumentError, SnapshotError, describe } from '../core/errors.js';
-import { bodyObject, codecOption, decodePayloads, encodePayloads, field, readSnapshot, writeSnapshot, type RestoreOptions, type SnapshotOptions } from '../core/snapshot.js';
-import { boundOption, integerOption, iterable, oneOf, options as checkOptions } from '../core/validate.js';
+import { bodyObject, codecOption, decodePayloads, encodePayloads, field, readSnapshot, RESTORE_OPTIONS, writeSnapshot, type RestoreOptions, type SnapshotOptions } from '../core/snapshot.js';
+import { boundOption, integerOption, iterable, oneOf, optionNames, options as checkOptions } from '../core/validate.js';
 import { builtFrom } from './built-from.js';
 
 export type Overflow = 'reject' | 'drop-oldest';
@@ -18,6 +18,8 @@ export interface QueueOptions {
    */
   readonly overflow?: Overflow | undefined;
 }
+
+const QUEUE_OPTIONS = optionNames<QueueOptions>()(['capacity', 'overflow']);
 
 const MIN_CAPACITY = 16;
 
@@ -42,7 +44,7 @@ export class Queue<T> implements Iterable<T> {
   readonly #dropOldest: boolean;
 
   constructor(options?: QueueOptions) {
-    const { capacity, overflow = 'reject' } = checkOptions('Queue', options);
+    const { capacity, overflow = 'reject' } = checkOptions('Queue', options, QUEUE_OPTIONS);
     this.#capacity = boundOption('Queue', 'capacity', capacity);
     this.#dropOldest = oneOf('Queue', 'overflow', overflow, ['reject', 'drop-oldest']) === 'drop-oldest';
     this.#room = Math.min(MIN_CAPACITY, this.#capacity);
@@ -59,7 +61,7 @@ export class Queue<T> implements Iterable<T> {
   /** Restores a queue (items, capacity, overflow) from `snapshot()` bytes, validated first. */
   static restore<T>(bytes: Uint8Array, options?: RestoreOptions<T>): Queue<T> {
     const where = 'Queue.restore';
-    const codec = codecOption(where, options); // checks the options first
+    const codec = codecOption(where, options, RESTORE_OPTIONS); // checks the options first
     const body = bodyObject(where, readSnapshot(where, 'Queue', bytes, options?.maxBytes));
     const capacity = field<number | null>(where, body, 'capacity', (v) => v === null || (Number.isSafeInteger(v) && (v as number) >= 1));
     const overflow = field<Overflow>(where, body, 'overflow', (v) => v === 'reject' || v === 'drop-oldest');

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, SnapshotError, describe } from '../core/errors.js';
-import { bodyObject, codecOption, decodePayloads, encodePayloads, field, readSnapshot, writeSnapshot, type RestoreOptions, type SnapshotOptions } from '../core/snapshot.js';
-import { boundOption, iterable, options as checkOptions } from '../core/validate.js';
+import { bodyObject, codecOption, decodePayloads, encodePayloads, field, readSnapshot, RESTORE_OPTIONS, writeSnapshot, type RestoreOptions, type SnapshotOptions } from '../core/snapshot.js';
+import { boundOption, iterable, optionNames, options as checkOptions } from '../core/validate.js';
 import { builtFrom } from './built-from.js';
 import { Queue } from './queue.js';
 
@@ -12,6 +12,8 @@ export interface StackOptions {
    */
   readonly limit?: number | undefined;
 }
+
+const STACK_OPTIONS = optionNames<StackOptions>()(['limit']);
 
 /**
  * A LIFO stack of any payloads. Unbounded, it is a JS array with its own top index (a plain Array's
@@ -36,7 +38,7 @@ export class Stack<T> implements Iterable<T> {
   readonly #limit: number;
 
   constructor(options?: StackOptions) {
-    const { limit } = checkOptions('Stack', options);
+    const { limit } = checkOptions('Stack', options, STACK_OPTIONS);
     this.#limit = boundOption('Stack', 'limit', limit);
     this.#ring = this.#limit === Infinity ? undefined : new Queue<T>({ capacity: this.#limit, overflow: 'drop-oldest' });
   }
@@ -51,7 +53,7 @@ export class Stack<T> implements Iterable<T> {
   /** Restores a stack (items and limit) from `snapshot()` bytes, validated first. */
   static restore<T>(bytes: Uint8Array, options?: RestoreOptions<T>): Stack<T> {
     const where = 'Stack.restore';
-    const codec = codecOption(where, options); // checks the options first
+    const codec = codecOption(where, options, RESTORE_OPTIONS); // checks the options first
     const body = bodyObject(where, readSnapshot(where, 'Stack', bytes, options?.maxBytes));
     const limit = field<number | null>(where, body, 'limit', (v) => v === null || (Number.isSafeInteger(v) && (v as number) >= 1));
     const items = decodePayloads(where, body.payloads, codec);

@@ -72,3 +72,57 @@ it('an unbounded bound read back from its getter (Infinity) is accepted as an op
   expect(stack.size).toBe(100); // unbounded: nothing dropped
   for (const bad of [-Infinity, Number.NaN, 0, 1.5]) expect(() => new Queue({ capacity: bad })).toThrow(flatsched.InvalidArgumentError);
 });
+
+it('an option a call does not take (a misspelt one) is an InvalidArgumentError naming it and the names the call takes, with nothing built or changed', async () => {
+  const { Queue, Stack, NumericQueue, NumericStack, NumericPriorityQueue, PriorityQueue, Scheduler, Balancer, History, Arena, init, initSync } = flatsched;
+  const scheduler = new Scheduler<string>();
+  const balancer = new Balancer<string>();
+  const history = new History<number>();
+  history.push(1);
+  history.push(2);
+  const pq = PriorityQueue.from([['a', 1]]);
+  const cases: [string, () => unknown][] = [
+    ['Queue', () => new Queue({ capcity: 1 } as never)],
+    ['Queue', () => new Queue({ arena: new Arena() } as never)], // plain JS: it takes no arena
+    ['Stack', () => new Stack({ limt: 1 } as never)],
+    ['NumericQueue', () => new NumericQueue({ overflo: 'reject' } as never)],
+    ['NumericStack', () => new NumericStack({ limits: 1 } as never)],
+    ['NumericPriorityQueue', () => new NumericPriorityQueue({ order: 'max' } as never)],
+    ['PriorityQueue', () => new PriorityQueue({ eager: true } as never)],
+    ['PriorityQueue.restore', () => PriorityQueue.restore(pq.snapshot(), { maxbytes: 10 } as never)],
+    ['PriorityQueue.snapshot', () => pq.snapshot({ codecs: {} } as never)],
+    ['Queue.restore', () => Queue.restore(new Queue().snapshot(), { arena: new Arena() } as never)],
+    ['Scheduler', () => new Scheduler({ concurency: 2 } as never)],
+    ['Scheduler.canAccept', () => scheduler.canAccept(1, { tenat: 'a' } as never)],
+    ['Scheduler.run', () => scheduler.run(() => {}, { concurency: 2 } as never)],
+    ['Scheduler.restore', () => Scheduler.restore(scheduler.snapshot(), { order: 'max' } as never)],
+    ['Scheduler.submit: backoff', () => scheduler.submit('x', { backoff: { type: 'fixed', base: 1, maximum: 5 } as never })],
+    ['Balancer', () => new Balancer({ stratgy: 'p2c' } as never)],
+    ['Balancer: slowStart', () => new Balancer({ slowStart: { window: 10, step: 2 } as never })],
+    ['Balancer.add', () => balancer.add('w', { wieght: 2 } as never)],
+    ['Balancer.restore', () => Balancer.restore(balancer.snapshot(), { strategy: 'p2c' } as never)],
+    ['History', () => new History({ limt: 3 } as never)],
+    ['History.push', () => history.push(3, { reson: 'x' } as never)],
+    ['History.undo', () => history.undo({ dryrun: true } as never)],
+    ['History.rollback', () => history.rollback(1, { dryrun: true } as never)],
+    ['History.restore', () => History.restore(history.snapshot(), { limit: 3 } as never)],
+    ['Arena', () => new Arena({ maxmemory: 1 << 22 } as never)],
+    ['initSync', () => initSync({ byte: new Uint8Array() } as never)],
+  ];
+  for (const [where, call] of cases) {
+    let error: unknown;
+    try {
+      await call();
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error, where).toBeInstanceOf(flatsched.InvalidArgumentError);
+    expect((error as Error).message, where).toMatch(new RegExp(`^${where.replace(/[.]/g, '\\.')}: unknown option "\\w+"; it takes \``));
+  }
+  await expect(init({ urls: 'x' } as never)).rejects.toThrow(/^init: unknown option "urls"; it takes `module`, `bytes`, `url`$/);
+  expect(scheduler.size).toBe(0);
+  expect(history.list().map((record) => record.revision)).toEqual([2, 1]);
+  expect(balancer.size).toBe(0);
+  // A job's own options are read per job, where reading their keys would cost more than the submit: not checked.
+  expect(() => scheduler.submit('x', { priorty: 1 } as never)).not.toThrow();
+});
