@@ -974,10 +974,9 @@ export class Scheduler<T = unknown> {
   /** Waiting → in-flight for the next due job, if any and not paused. */
   #takeJob(now: number): Job | undefined {
     if (this.#paused) return undefined;
-    this.#promote(now);
     let job: Job | undefined;
     let from: JobState = 'waiting';
-    if (this.#delayedCount > 0 && this.#delayed.peekPriority()! <= now && this.#beforeLines(this.#delayed.peek()!)) {
+    if (this.#promote(now) && this.#beforeLines(this.#delayed.peek()!)) {
       // Due, but the arena had no room to move it into its tenant's line: served straight from the
       // delay queue (which needs no memory) as soon as no better priority waits, so a full arena
       // neither stops the work that would empty it nor leaves a due job behind worse ones.
@@ -992,23 +991,29 @@ export class Scheduler<T = unknown> {
     return job;
   }
 
-  /** Whether a due job left in the delay queue goes before the lines' next: no better priority waits there. */
+  /**
+   * Whether a due job left in the delay queue goes before the lines: neither the job they would
+   * serve next nor the next of its own tenant has a better priority.
+   */
   #beforeLines(job: Job): boolean {
-    const next = this.#fair.peekPriority();
-    if (next === undefined) return true;
     const priority = this.#rows.priority(job);
-    return this.#max ? priority >= next : priority <= next;
+    return this.#notWorse(priority, this.#fair.peekPriority()) && this.#notWorse(priority, this.#rows.tenant(job).ready?.peekPriority());
+  }
+
+  #notWorse(priority: number, than: number | undefined): boolean {
+    return than === undefined || (this.#max ? priority >= than : priority <= than);
   }
 
   /**
    * Delayed → waiting for every job due by `now`, in order of due time (FIFO among equals).
    * Best effort: when the arena has no room for a job in its tenant's line, the rest stay in the
    * delay queue (still due, counted as delayed) until room frees; `take` serves them from there.
+   * Returns whether it stopped so, at a due job still at the delay queue's front.
    */
-  #promote(now: number): void {
+  #promote(now: number): boolean {
     // Every job in the delay queue is counted as delayed (and only those): a JS read, where the
     // queue's size is a call into the core, on every submit and take.
-    if (this.#delayedCount === 0) return;
+    if (this.#delayedCount === 0) return false;
     const delayed = this.#delayed;
     for (let dueAt = delayed.peekPriority(); dueAt !== undefined && dueAt <= now; dueAt = delayed.peekPriority()) {
       const job = delayed.peek()!;
@@ -1018,7 +1023,7 @@ export class Scheduler<T = unknown> {
       try {
         handle = this.#fair.push(this.#rows.tenant(job), job, this.#rows.priority(job));
       } catch (error) {
-        if (error instanceof CapacityError) return;
+        if (error instanceof CapacityError) return true;
         throw error;
       }
       delayed.remove(this.#rows.handle(job));
@@ -1027,6 +1032,7 @@ export class Scheduler<T = unknown> {
       // Its due time is now its ready time (the same field).
       this.#move(job, 'delayed', 'waiting');
     }
+    return false;
   }
 
   /**
@@ -1172,8 +1178,12 @@ export class Scheduler<T = unknown> {
     if (wakePool) this.#pool?.wake();
     const events = this.#events;
     // A call made by a listener: the delivery under way runs its events, and the outer call looks
-    // at idle and empty once every listener ran.
-    if (events.delivering) return;
+    // at idle and empty once every listener ran. Busy again meanwhile (an 'idle' listener submits),
+    // it is idle again when that work is done, and says so.
+    if (events.delivering) {
+      if (this.size > 0) this.#idle = false;
+      return;
+    }
     // Listeners first: a follow-up job one submits (on 'completed', say) keeps the scheduler from
     // being idle, as it would have had it come with the change (`await onIdle()` then `stop()` or
     // `dispose()` must not leave it behind).

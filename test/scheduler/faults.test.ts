@@ -311,6 +311,23 @@ describe('Scheduler faults: another structure takes the memory a drained line ga
     s.dispose();
   });
 
+  it('a due job the full arena kept out of its line waits behind its own tenant\'s better priorities too, whoever\'s turn it is', () => {
+    const arena = new Arena({ maxMemory: 2 * 1024 * 1024 });
+    let now = 0;
+    const s = new Scheduler<string>({ arena, clock: () => now });
+    s.submit('t first', { tenant: 't', priority: 1 });
+    s.submit('t second', { tenant: 't', priority: 1 });
+    s.submit('u', { tenant: 'u', priority: 9 });
+    s.submit('t delayed', { tenant: 't', priority: 5, delay: 10 }); // its line will have no ring for 5
+    const free = fillAll(arena);
+    now = 10;
+    const order: string[] = [];
+    for (let job = s.take(); job; job = s.take()) order.push(job.payload);
+    expect(order).toEqual(['t first', 'u', 't second', 't delayed']);
+    free();
+    s.dispose();
+  });
+
   it('a due retry the full arena kept out of its line waits behind better priorities', () => {
     const arena = new Arena({ maxMemory: 2 * 1024 * 1024 });
     let now = 0;

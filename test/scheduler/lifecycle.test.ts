@@ -454,6 +454,24 @@ describe('Scheduler lifecycle', () => {
       expect(log).toEqual(['completed build', 'completed deploy', 'idle (size 0)']);
     });
 
+    it('onIdle called from an idle listener that submits a job and finishes it at once resolves, and idle is said again', async () => {
+      const { s } = scheduler();
+      const log: string[] = [];
+      let resolved = false;
+      s.on('idle', () => {
+        log.push(`idle (size ${s.size})`);
+        if (log.length > 1) return;
+        s.submit('follow-up');
+        void s.onIdle().then(() => (resolved = true));
+        s.ack(s.take()!.id);
+      });
+      s.submit('first');
+      s.ack(s.take()!.id);
+      await Promise.resolve();
+      expect(resolved).toBe(true);
+      expect(log).toEqual(['idle (size 0)', 'idle (size 0)']);
+    });
+
     it('a throwing listener does not stop the others; its error surfaces after the change', () => {
       const { s } = scheduler();
       const heard: string[] = [];
