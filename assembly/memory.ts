@@ -54,12 +54,14 @@ export function canAllocate(bytes: u64): bool {
  */
 export function canAllocateSurely(bytes: u64): bool {
   if (bytes >= BLOCK_LIMIT) return false;
-  // What the allocator grows the memory by for a request no free block serves: the request rounded
-  // up to its size class (by up to a sixteenth, rt/tlsf.ts `roundSize`) and two block headers, in
-  // whole pages, and a page of slack. A page alone fell short from 1 MiB up: a 4 MiB sort scratch
-  // passed this check, then trapped after the batch it was to order had gone in.
-  let grown = bytes + (bytes >> 4) + 64;
-  let pages = <i64>((grown + 0xffff) >> 16) + 1;
+  // What the allocator grows the memory by for a request no free block serves (rt/tlsf.ts
+  // `computeSize`, `roundSize`, `growMemory`): the block, header and 16-byte alignment included,
+  // rounded up to its size class (by up to a sixteenth), and two headers more, in whole pages; and
+  // a page of slack. A page of slack alone fell short from 1 MiB up: a 4 MiB sort scratch passed
+  // this check, then trapped after the batch it was to order had gone in.
+  let size = ((bytes + 4 + 15) & ~15) - 4;
+  if (size >= 256) size += (<u64>1 << (59 - clz(size))) - 1;
+  let pages = <i64>((size + 8 + 0xffff) >> 16) + 1;
   return <i64>memory.size() + pages <= <i64>pageLimit;
 }
 

@@ -1,6 +1,6 @@
 import { arenaOption, type Arena } from './core/arena.js';
 import { CapacityError, InvalidArgumentError, NotFoundError, StateError, asCall, describe } from './core/errors.js';
-import { codecOption, type RestoreOptions, type SnapshotOptions } from './core/snapshot.js';
+import { codecOption, RESTORE_OPTIONS, type RestoreOptions, type SnapshotOptions } from './core/snapshot.js';
 import { booleanOption, functionOption, boundOption, oneOf, optionNames, options as checkOptions, weight as checkWeight } from './core/validate.js';
 import { EarliestDeadline } from './balancer/weighted-round-robin.js';
 import { HeapTier } from './balancer/heap-tier.js';
@@ -107,6 +107,9 @@ export interface WorkerStats<W> {
   readonly backup: boolean;
 }
 
+const BALANCER_OPTIONS = optionNames<BalancerOptions>()(['strategy', 'clock', 'random', 'slowStart', 'arena']);
+const ADD_OPTIONS = optionNames<AddWorkerOptions>()(['id', 'weight', 'capacity', 'backup', 'slowStart']);
+
 /**
  * Hands tasks to workers: `acquire()` picks a worker by the strategy and adds the task's cost to
  * its load until `release(lease)`. Workers have weights, capacities, health and draining; backups
@@ -136,7 +139,7 @@ export class Balancer<W> implements Iterable<W> {
   #blocked = false;
 
   constructor(options?: BalancerOptions) {
-    const { strategy = 'least-loaded', clock = () => performance.now(), random = Math.random, slowStart, arena } = checkOptions('Balancer', options, optionNames<BalancerOptions>()(['strategy', 'clock', 'random', 'slowStart', 'arena']));
+    const { strategy = 'least-loaded', clock = () => performance.now(), random = Math.random, slowStart, arena } = checkOptions('Balancer', options, BALANCER_OPTIONS);
     oneOf('Balancer', 'strategy', strategy, STRATEGIES);
     functionOption('Balancer', 'clock', clock);
     functionOption('Balancer', 'random', random);
@@ -188,7 +191,7 @@ export class Balancer<W> implements Iterable<W> {
    */
   add(worker: Exclude<W, undefined>, options?: AddWorkerOptions): WorkerId {
     this.#live('Balancer.add');
-    const { id, weight = 1, capacity, backup = false, slowStart = true } = checkOptions('Balancer.add', options, optionNames<AddWorkerOptions>()(['id', 'weight', 'capacity', 'backup', 'slowStart']));
+    const { id, weight = 1, capacity, backup = false, slowStart = true } = checkOptions('Balancer.add', options, ADD_OPTIONS);
     if (worker === undefined) throw new InvalidArgumentError('Balancer.add: expected a worker, got undefined');
     if (id !== undefined) this.#checkId('Balancer.add', id);
     const workerId = id ?? this.#defaultId(worker);
@@ -437,7 +440,8 @@ export class Balancer<W> implements Iterable<W> {
    */
   static restore<W>(bytes: Uint8Array, options?: RestoreOptions<W> & Pick<BalancerOptions, 'clock' | 'random' | 'arena'>): Balancer<W> {
     const where = 'Balancer.restore';
-    const names = optionNames<RestoreOptions<W> & Pick<BalancerOptions, 'clock' | 'random' | 'arena'>>()(['codec', 'maxBytes', 'clock', 'random', 'arena']);
+    // The constructor's options too (one object may serve a restore-or-create): those the snapshot carries are its own.
+    const names = [...RESTORE_OPTIONS, ...BALANCER_OPTIONS];
     const given = checkOptions(where, options, names);
     if (given.clock !== undefined) functionOption(where, 'clock', given.clock);
     if (given.random !== undefined) functionOption(where, 'random', given.random);

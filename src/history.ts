@@ -1,5 +1,5 @@
 import { CapacityError, InvalidArgumentError, NotFoundError, StateError, describe } from './core/errors.js';
-import { codecOption, type RestoreOptions, type SnapshotOptions } from './core/snapshot.js';
+import { codecOption, RESTORE_OPTIONS, type RestoreOptions, type SnapshotOptions } from './core/snapshot.js';
 import { booleanOption, functionOption, integerOption, oneOf, optionNames, options as checkOptions } from './core/validate.js';
 import { Queue } from './structures/queue.js';
 import { setStatus, snapshotOf, type HistoryRecord, type Revision, type RevisionStatus } from './history/record.js';
@@ -52,6 +52,7 @@ export interface UndoOptions {
   readonly dryRun?: boolean | undefined;
 }
 
+const HISTORY_OPTIONS = optionNames<HistoryOptions>()(['limit', 'mode', 'clock']);
 const UNDO_OPTIONS = optionNames<UndoOptions>()(['dryRun']);
 const ROLLBACK_OPTIONS = optionNames<RollbackOptions>()(['dryRun', 'reason']);
 
@@ -80,7 +81,7 @@ export class History<T> implements Iterable<HistoryRecord<T>> {
   #busy = false;
 
   constructor(options?: HistoryOptions) {
-    const { limit = 10, mode = 'default', clock = Date.now } = checkOptions('History', options, optionNames<HistoryOptions>()(['limit', 'mode', 'clock']));
+    const { limit = 10, mode = 'default', clock = Date.now } = checkOptions('History', options, HISTORY_OPTIONS);
     this.#limit = integerOption('History', 'limit', limit);
     this.#mode = oneOf('History', 'mode', mode, ['default', 'roll-forward']);
     this.#clock = functionOption('History', 'clock', clock);
@@ -281,7 +282,8 @@ export class History<T> implements Iterable<HistoryRecord<T>> {
    * are the clock's readings, not ages); `clock` is given anew.
    */
   static restore<T>(bytes: Uint8Array, options?: RestoreOptions<T> & Pick<HistoryOptions, 'clock'>): History<T> {
-    const names = optionNames<RestoreOptions<T> & Pick<HistoryOptions, 'clock'>>()(['codec', 'maxBytes', 'clock']);
+    // The constructor's options too (one object may serve a restore-or-create): those the snapshot carries are its own.
+    const names = [...RESTORE_OPTIONS, ...HISTORY_OPTIONS];
     const given = checkOptions('History.restore', options, names);
     if (given.clock !== undefined) functionOption('History.restore', 'clock', given.clock);
     const saved = readHistorySnapshot<T>(bytes, codecOption('History.restore', given, names), given.maxBytes);

@@ -1,6 +1,6 @@
 import { arenaOption, type Arena } from './core/arena.js';
 import { CapacityError, InvalidArgumentError, NotFoundError, SnapshotError, StateError, asCall, describe } from './core/errors.js';
-import { codecOption, type RestoreOptions, type SnapshotOptions } from './core/snapshot.js';
+import { codecOption, RESTORE_OPTIONS, type RestoreOptions, type SnapshotOptions } from './core/snapshot.js';
 import { functionOption, boundOption, integerOption, oneOf, optionNames, options as checkOptions, priority as checkPriority, weight as checkWeight } from './core/validate.js';
 import type { Handle } from './structures/handle.js';
 import { DEFAULT_BACKOFF, backoffPolicy, retryWait, type BackoffPolicy } from './scheduler/backoff.js';
@@ -57,6 +57,7 @@ const EVENT_NAMES = ['completed', 'failed', 'retry', 'dead', 'evicted', 'idle'] 
 
 const defaultClock = () => performance.now();
 
+const SUBMIT_OPTIONS = optionNames<SubmitOptions>()(['priority', 'delay', 'attempts', 'backoff', 'tenant', 'id']);
 const SCHEDULER_OPTIONS = optionNames<SchedulerOptions>()([
   'capacity', 'maxDelayed', 'tenantCapacity', 'clock', 'defaultAttempts', 'backoff', 'order', 'maxDeadLetters', 'random', 'arena',
 ]);
@@ -250,7 +251,8 @@ export class Scheduler<T = unknown> {
     const where = 'Scheduler.canAccept';
     this.#checkLive(where);
     integerOption(where, 'count', count);
-    const given = checkOptions(where, options, optionNames<AcceptOptions>()(['tenant', 'delay']));
+    // A job's submit options are welcome: "would submit accept this?" is asked with them.
+    const given = checkOptions(where, options, SUBMIT_OPTIONS) as AcceptOptions;
     const tenant = given.tenant === undefined ? DEFAULT_TENANT : checkTenant(where, given.tenant);
     const delay = given.delay === undefined ? 0 : checkDelay(where, given.delay);
     if (this.size + count > this.#capacity) return false;
@@ -834,7 +836,8 @@ export class Scheduler<T = unknown> {
     options?: RestoreOptions<T> & Pick<SchedulerOptions, 'clock' | 'random' | 'arena'>,
   ): Scheduler<T> {
     const where = 'Scheduler.restore';
-    const names = optionNames<RestoreOptions<T> & Pick<SchedulerOptions, 'clock' | 'random' | 'arena'>>()(['codec', 'maxBytes', 'clock', 'random', 'arena']);
+    // The constructor's options too (one object may serve a restore-or-create): those the snapshot carries are its own.
+    const names = [...RESTORE_OPTIONS, ...SCHEDULER_OPTIONS];
     const given = checkOptions(where, options, names);
     if (given.clock !== undefined) functionOption(where, 'clock', given.clock);
     if (given.random !== undefined) functionOption(where, 'random', given.random);

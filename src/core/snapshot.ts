@@ -53,15 +53,17 @@ export interface RestoreOptions<T> extends SnapshotOptions<T> {
   readonly maxBytes?: number | undefined;
 }
 
-/** The option names of `snapshot` and of a plain `restore`. */
-export const SNAPSHOT_OPTIONS = optionNames<SnapshotOptions<unknown>>()(['codec']);
+/**
+ * The option names of a plain `restore`, and of every `snapshot`: one object may serve both (its
+ * `maxBytes` means nothing to a snapshot). A service's `restore` takes its constructor's too.
+ */
 export const RESTORE_OPTIONS = optionNames<RestoreOptions<unknown>>()(['codec', 'maxBytes']);
 
 /**
  * The `codec` of snapshot or restore options (checked to be an options object taking `names`),
  * JSON when absent.
  */
-export function codecOption<T>(where: string, options: SnapshotOptions<T> | undefined, names: readonly string[] = SNAPSHOT_OPTIONS): Codec<T> {
+export function codecOption<T>(where: string, options: SnapshotOptions<T> | undefined, names: readonly string[] = RESTORE_OPTIONS): Codec<T> {
   const given = checkOptions(where, options, names);
   const codec = given.codec;
   if (codec !== undefined) return codec;

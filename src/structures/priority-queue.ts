@@ -10,6 +10,7 @@ import {
   encodePayloads,
   field,
   readSnapshot,
+  RESTORE_OPTIONS,
   writeSnapshot,
   type RestoreOptions,
   type SnapshotOptions,
@@ -45,7 +46,8 @@ export interface PriorityQueueOptions {
 }
 
 const PRIORITY_QUEUE_OPTIONS = optionNames<PriorityQueueOptions>()(['max', 'arena', 'eagerLookup']);
-const RESTORE_PRIORITY_QUEUE_OPTIONS = optionNames<RestoreOptions<unknown> & Pick<PriorityQueueOptions, 'arena' | 'eagerLookup'>>()(['codec', 'maxBytes', 'arena', 'eagerLookup']);
+/** The constructor's options too (one object may serve a restore-or-create): `max` is the snapshot's own. */
+const RESTORE_PRIORITY_QUEUE_OPTIONS = [...RESTORE_OPTIONS, ...PRIORITY_QUEUE_OPTIONS];
 
 export interface UpdateOptions {
   /**

@@ -61,7 +61,8 @@ export class Queue<T> implements Iterable<T> {
   /** Restores a queue (items, capacity, overflow) from `snapshot()` bytes, validated first. */
   static restore<T>(bytes: Uint8Array, options?: RestoreOptions<T>): Queue<T> {
     const where = 'Queue.restore';
-    const codec = codecOption(where, options, RESTORE_OPTIONS); // checks the options first
+    // The constructor's options too (one object may serve a restore-or-create): the snapshot's own are kept.
+    const codec = codecOption(where, options, [...RESTORE_OPTIONS, ...QUEUE_OPTIONS]); // checks the options first
     const body = bodyObject(where, readSnapshot(where, 'Queue', bytes, options?.maxBytes));
     const capacity = field<number | null>(where, body, 'capacity', (v) => v === null || (Number.isSafeInteger(v) && (v as number) >= 1));
     const overflow = field<Overflow>(where, body, 'overflow', (v) => v === 'reject' || v === 'drop-oldest');

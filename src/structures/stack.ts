@@ -53,7 +53,8 @@ export class Stack<T> implements Iterable<T> {
   /** Restores a stack (items and limit) from `snapshot()` bytes, validated first. */
   static restore<T>(bytes: Uint8Array, options?: RestoreOptions<T>): Stack<T> {
     const where = 'Stack.restore';
-    const codec = codecOption(where, options, RESTORE_OPTIONS); // checks the options first
+    // The constructor's options too (one object may serve a restore-or-create): the snapshot's own are kept.
+    const codec = codecOption(where, options, [...RESTORE_OPTIONS, ...STACK_OPTIONS]); // checks the options first
     const body = bodyObject(where, readSnapshot(where, 'Stack', bytes, options?.maxBytes));
     const limit = field<number | null>(where, body, 'limit', (v) => v === null || (Number.isSafeInteger(v) && (v as number) >= 1));
     const items = decodePayloads(where, body.payloads, codec);

@@ -95,17 +95,17 @@ it('an option a call does not take (a misspelt one) is an InvalidArgumentError n
     ['Scheduler', () => new Scheduler({ concurency: 2 } as never)],
     ['Scheduler.canAccept', () => scheduler.canAccept(1, { tenat: 'a' } as never)],
     ['Scheduler.run', () => scheduler.run(() => {}, { concurency: 2 } as never)],
-    ['Scheduler.restore', () => Scheduler.restore(scheduler.snapshot(), { order: 'max' } as never)],
+    ['Scheduler.restore', () => Scheduler.restore(scheduler.snapshot(), { ordr: 'max' } as never)],
     ['Scheduler.submit: backoff', () => scheduler.submit('x', { backoff: { type: 'fixed', base: 1, maximum: 5 } as never })],
     ['Balancer', () => new Balancer({ stratgy: 'p2c' } as never)],
     ['Balancer: slowStart', () => new Balancer({ slowStart: { window: 10, step: 2 } as never })],
     ['Balancer.add', () => balancer.add('w', { wieght: 2 } as never)],
-    ['Balancer.restore', () => Balancer.restore(balancer.snapshot(), { strategy: 'p2c' } as never)],
+    ['Balancer.restore', () => Balancer.restore(balancer.snapshot(), { strategi: 'p2c' } as never)],
     ['History', () => new History({ limt: 3 } as never)],
     ['History.push', () => history.push(3, { reson: 'x' } as never)],
     ['History.undo', () => history.undo({ dryrun: true } as never)],
     ['History.rollback', () => history.rollback(1, { dryrun: true } as never)],
-    ['History.restore', () => History.restore(history.snapshot(), { limit: 3 } as never)],
+    ['History.restore', () => History.restore(history.snapshot(), { limits: 3 } as never)],
     ['Arena', () => new Arena({ maxmemory: 1 << 22 } as never)],
     ['initSync', () => initSync({ byte: new Uint8Array() } as never)],
   ];
@@ -125,4 +125,15 @@ it('an option a call does not take (a misspelt one) is an InvalidArgumentError n
   expect(balancer.size).toBe(0);
   // A job's own options are read per job, where reading their keys would cost more than the submit: not checked.
   expect(() => scheduler.submit('x', { priorty: 1 } as never)).not.toThrow();
+  // Objects that TypeScript lets through as a wider type are taken: a job's options asked of canAccept,
+  // one object for snapshot and restore, a restore-or-create given the constructor's options.
+  const job = { priority: 2, tenant: 'a', delay: 0, attempts: 2, backoff: 10, id: 'j' };
+  expect(scheduler.canAccept(1, job)).toBe(true);
+  const io = { codec: { encode: JSON.stringify, decode: JSON.parse }, maxBytes: 1 << 20 };
+  expect(History.restore(history.snapshot(io), { ...io, limit: 5, mode: 'default' as const }).size).toBe(2);
+  expect(Scheduler.restore(scheduler.snapshot(io), { ...io, capacity: 10, order: 'max' as const, clock: () => 0 }).size).toBe(1);
+  expect(Balancer.restore(balancer.snapshot(io), { ...io, strategy: 'p2c' as const }).size).toBe(0);
+  expect(Queue.restore(new Queue().snapshot(io), { ...io, capacity: 3 }).size).toBe(0);
+  expect(Stack.restore(new Stack().snapshot(io), { ...io, limit: 3 }).size).toBe(0);
+  expect(PriorityQueue.restore(pq.snapshot(io), { ...io, max: false }).size).toBe(1);
 });
