@@ -927,31 +927,14 @@ export function showTop(h: usize, r: usize): void {
 
 /** Copies every entry (in no order) to `to`; returns how many. */
 export function gather(r: usize, to: usize): u32 {
-  // The old heap first: gathering into its own block (`gatherIntoBlock`) moves it down to `to`
-  // (memory.copy allows the overlap) before anything lands after it.
-  let at = copyHeap(to, <usize>get(r, OLD_DATA), get(r, OLD_SIZE));
-  let front = get(r, BUFFER_FRONT), end = get(r, BUFFER_END);
-  memory.copy(at, r + BUF + (<usize>front << 4), <usize>(end - front) << 4);
-  at += <usize>(end - front) << 4;
-  at = copyHeap(at, <usize>get(r, INSERT_AT), get(r, INSERT_SIZE));
-  at = copyHeap(at, <usize>get(r, SORT_AT), get(r, SORT_SIZE));
-  for (let run: u32 = 0; run < MAX_RUNS; run++) {
-    if (getAt(r, STATE, run) != TAKEN) continue;
-    let left = getAt(r, COUNT, run);
-    let page = <usize>getAt(r, FRONT_PAGE, run), index = getAt(r, FRONT_INDEX, run);
-    while (left > 0) {
-      if (index == pageEntries) {
-        page = load<usize>(page);
-        index = 0;
-      }
-      let entries = min(left, pageEntries - index);
-      memory.copy(at, pageEntry(page, index), <usize>entries << 4);
-      at += <usize>entries << 4;
-      index += entries;
-      left -= entries;
-    }
-  }
-  return <u32>((at - to) >> 4);
+  // The old heap first (`eachStretch` visits it first): gathering into its own block
+  // (`gatherIntoBlock`) moves it down to `to` (memory.copy allows the overlap) before anything
+  // lands after it.
+  let end = eachStretch(r, (at: usize, count: u32, dest: u32): u32 => {
+    memory.copy(<usize>dest, at, <usize>count << 4);
+    return dest + (count << 4);
+  }, <u32>to);
+  return (end - <u32>to) >> 4;
 }
 
 /**
@@ -997,12 +980,6 @@ export function moveSeqsDown(r: usize, by: u32, occupied: bool): void {
     return by;
   }, by);
   if (occupied) lowerSeqs(r + TOP, 1, by, false);
-}
-
-// @ts-ignore: decorator
-@inline function copyHeap(at: usize, data: usize, size: u32): usize {
-  if (size > 0) memory.copy(at, data, <usize>size << 4);
-  return at + (<usize>size << 4);
 }
 
 /** Gives back everything the mode holds (the old heap's block too) and leaves the header's data, size and runs at 0. */
