@@ -23,6 +23,8 @@ export function arena_takePendingAllocation(): usize { return memory.takePending
 export function arena_slotTableBytes(): f64 { return slots.slotTableBytes(); }
 export function arena_liveSlots(): u32 { return slots.liveSlots(); }
 export function arena_shrinkSlots(): void { slots.shrinkSlots(); }
+export function arena_slotMark(): f64 { return slots.slotMark(); }
+export function arena_giveBackSlots(mark: f64): bool { return slots.giveBackSince(mark); }
 export function staging_numbers(): usize { return staging.stagingNumbers; }
 export function staging_words(): usize { return staging.stagingWords; }
 export const STAGING_ITEMS: u32 = staging.STAGING_ITEMS;

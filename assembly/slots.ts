@@ -122,6 +122,36 @@ function resizeTable(slots: u32): bool {
   return true;
 }
 
+/** Slots (and table sizes) are below 2^25: a mark holds both in one exact f64 (no BigInt in JS). */
+// @ts-ignore: decorator
+@inline const MARK_SHIFT: f64 = 33554432; // 2^25
+
+/** The slots used so far and the table's size, for `giveBackSince`. */
+export function slotMark(): f64 {
+  return <f64>used * MARK_SHIFT + <f64>capacity;
+}
+
+/**
+ * After a call that took slots and then was refused (a batch that ran out of memory part way, and
+ * freed what it took): if every slot used since `mark` is free again, they are given back as if
+ * never used, and the table to the size it had. Their handles never left the call, so none can be
+ * held. False, with nothing changed, if one of them is still live.
+ */
+export function giveBackSince(mark: f64): bool {
+  let since = <u32>Math.floor(mark / MARK_SHIFT);
+  let size = <u32>(mark - <f64>since * MARK_SHIFT);
+  if (used <= since) return true;
+  for (let slot = since; slot < used; slot++) {
+    let entry = table + <usize>slot * SLOT_BYTES;
+    if (!(load<u32>(entry, 4) & FREE) || load<u32>(entry) >= GEN_LIMIT) return false; // live, doomed or retired
+  }
+  freeCount -= used - since;
+  used = since;
+  relinkFree(); // without them
+  if (capacity > size && size >= 64) resizeTable(size); // where memory allows; else the slack stays for `shrinkSlots`
+  return true;
+}
+
 /**
  * Gives the table back its slack beyond the highest slot ever used (slots are never renumbered, so
  * it cannot go below that). Part of `arena_shrink`.

@@ -322,9 +322,15 @@ export class Scheduler<T = unknown> {
       jobs[i] = this.#newJob(id, payloads[i] as T, spec.priority, spec.tenant, spec.attempts, spec.backoff, now);
     }
     try {
-      this.#placeMany(jobs, specs, now);
+      this.#arena.refundingSlots(where, () => {
+        try {
+          this.#placeMany(jobs, specs, now);
+        } catch (error) {
+          for (const job of jobs) this.#discard(job);
+          throw error;
+        }
+      });
     } catch (error) {
-      for (const job of jobs) this.#discard(job);
       throw asCall(where, error);
     }
     for (let i = 0; i < jobs.length; i++) {
@@ -846,30 +852,32 @@ export class Scheduler<T = unknown> {
     const held = saved.lines.reduce((n, line) => n + line.jobs.length, 0) + saved.delayed.length + saved.inFlight.length;
     if (held > saved.capacity) throw new SnapshotError(`${where}: ${held} jobs exceed the snapshot's capacity (${saved.capacity})`);
     const unbounded = (limit: number) => (limit === Infinity ? undefined : limit);
-    let scheduler: Scheduler<T>;
-    try {
-      scheduler = newScheduler<T>({
-        capacity: unbounded(saved.capacity),
-        maxDelayed: unbounded(saved.maxDelayed),
-        tenantCapacity: unbounded(saved.tenantCapacity),
-        defaultAttempts: saved.defaultAttempts,
-        backoff: saved.backoff,
-        order: saved.order,
-        maxDeadLetters: saved.maxDeadLetters === Infinity ? undefined : saved.maxDeadLetters,
-        clock: given.clock,
-        random: given.random,
-        arena: given.arena,
-      });
-    } catch (error) {
-      throw asCall(where, error);
-    }
-    try {
-      scheduler.#load(saved);
-    } catch (error) {
-      scheduler.dispose();
-      throw asCall(where, error);
-    }
-    return scheduler;
+    return arenaOption(where, given.arena).refundingSlots(where, () => {
+      let scheduler: Scheduler<T>;
+      try {
+        scheduler = newScheduler<T>({
+          capacity: unbounded(saved.capacity),
+          maxDelayed: unbounded(saved.maxDelayed),
+          tenantCapacity: unbounded(saved.tenantCapacity),
+          defaultAttempts: saved.defaultAttempts,
+          backoff: saved.backoff,
+          order: saved.order,
+          maxDeadLetters: saved.maxDeadLetters === Infinity ? undefined : saved.maxDeadLetters,
+          clock: given.clock,
+          random: given.random,
+          arena: given.arena,
+        });
+      } catch (error) {
+        throw asCall(where, error);
+      }
+      try {
+        scheduler.#load(saved);
+      } catch (error) {
+        scheduler.dispose();
+        throw asCall(where, error);
+      }
+      return scheduler;
+    });
   }
 
   #load(saved: SavedScheduler<T>): void {

@@ -206,6 +206,23 @@ export class Arena {
     }
   }
 
+  /**
+   * Runs `call`, a batch that takes handle slots one part at a time; if it is refused part way (and
+   * gives back what it took, as a refused call does), the slots it used are given back as if never
+   * used, and the table its size: a refused batch does not leave the arena's table grown for good
+   * (best effort: a table that a full arena cannot move into a smaller block keeps its slack until
+   * `shrink`). @internal
+   */
+  refundingSlots<R>(where: string, call: () => R): R {
+    const mark = this.raw.arena_slotMark();
+    try {
+      return call();
+    } catch (error) {
+      if (!this.poisoned) this.tryCall(where, 'arena_giveBackSlots', mark);
+      throw error;
+    }
+  }
+
   /** Gives back the slack of the arena's handle table (structures have their own `shrink`); best effort on a full arena. */
   shrink(): void {
     this.tryCall('Arena.shrink', 'arena_shrinkSlots');

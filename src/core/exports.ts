@@ -12,6 +12,10 @@ export interface CoreExports {
   arena_slotTableBytes(): number;
   arena_liveSlots(): number;
   arena_shrinkSlots(): void;
+  /** The handle table's state, for `arena_giveBackSlots`. */
+  arena_slotMark(): number;
+  /** Gives back the slots used since `mark` if all are free again (a refused batch); 1 if it did. */
+  arena_giveBackSlots(mark: number): number;
   staging_numbers(): number;
   staging_words(): number;
 

@@ -176,4 +176,23 @@ describe('counters near their limits (debug build hooks)', () => {
     expect(arena.core.arena_liveSlots()).toBe(1000);
     pq.dispose();
   });
+
+  it('slots used since a mark are given back, as if never used, only when every one of them is free again', () => {
+    const { core } = debugArena({ maxMemory: 8 << 20 });
+    const h = core.heap_create(1);
+    const kept = Array.from({ length: 10 }, (_, i) => core.heap_push(h, i));
+    const mark = core.arena_slotMark();
+    const more = Array.from({ length: 500 }, (_, i) => core.heap_push(h, 100 + i)); // the table grows
+    const grown = core.arena_slotTableBytes();
+    expect(core.arena_giveBackSlots(mark)).toBe(0); // they are live: nothing changes
+    expect(core.arena_liveSlots()).toBe(510);
+    for (let i = 0; i < 500; i++) core.heap_remove(h, more[i]!);
+    expect(core.arena_giveBackSlots(mark)).toBe(1);
+    expect(core.arena_liveSlots()).toBe(10);
+    expect(core.arena_slotTableBytes()).toBeLessThan(grown); // back to its size at the mark
+    for (const handle of kept) expect(core.heap_keyOf(h, handle)).toBe(kept.indexOf(handle)); // the older slots are untouched
+    const next = core.heap_push(h, 7);
+    expect(next & 0xffffff).toBeLessThan(11); // the lowest free slot again, not one past 510
+    core.heap_dispose(h);
+  });
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Arena, CapacityError, InvalidArgumentError, NotFoundError, Scheduler, StateError, type JobId } from '../../src/index.js';
+import { Arena, CapacityError, InvalidArgumentError, NotFoundError, NumericStack, Scheduler, StateError, type JobId } from '../../src/index.js';
 import { drain, scheduler } from './fake-clock.js';
 import { fillAll, fillArena } from '../helpers/fill-arena.js';
 
@@ -309,6 +309,39 @@ describe('Scheduler faults: another structure takes the memory a drained line ga
     expect(order).toEqual(['urgent', 'low 0', 'low 1', 'low 2', 'low, later']);
     free();
     s.dispose();
+  });
+
+  it('a submitMany or restore the arena refuses part way leaves no handle slots behind: the table is as small again once all is disposed', () => {
+    const refusedThenDisposed = (refuse: (s: Scheduler<number>, arena: Arena) => unknown) => {
+      const arena = new Arena({ maxMemory: 2 * 1024 * 1024 });
+      const base = arena.bytesInUse;
+      const s = new Scheduler<number>({ arena, clock: () => 0 });
+      const filler = new NumericStack({ arena });
+      filler.pushMany(new Uint32Array(180_000));
+      expect(refuse(s, arena)).toBeInstanceOf(CapacityError);
+      expect(s.size).toBe(0);
+      filler.dispose();
+      s.dispose();
+      arena.shrink();
+      expect(arena.poisoned).toBe(false);
+      return arena.bytesInUse - base;
+    };
+    const caught = (call: () => unknown) => {
+      try {
+        call();
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    };
+    // Distinct priorities move a tenant's line into a heap, a handle per job, until memory runs out.
+    const batch = Array.from({ length: 40_000 }, (_, i) => ({ payload: i, priority: i }));
+    expect(refusedThenDisposed((s) => caught(() => s.submitMany(batch)))).toBeLessThanOrEqual(512); // the smallest table
+    const big = new Scheduler<number>({ clock: () => 0 });
+    big.submitMany(Array.from({ length: 30_000 }, (_, i) => ({ payload: i, delay: 1 + i })));
+    const bytes = big.snapshot();
+    big.dispose();
+    expect(refusedThenDisposed((_, arena) => caught(() => Scheduler.restore(bytes, { arena, clock: () => 0 })))).toBeLessThanOrEqual(512);
   });
 
   it('a due job the full arena kept out of its line waits behind its own tenant\'s better priorities too, whoever\'s turn it is', () => {
