@@ -90,7 +90,9 @@ describe('gateway: balancing', () => {
 
 describe('gateway: admission queue', () => {
   it('forwards high-priority paths first when requests are queued, FIFO among equals', async () => {
-    const url = await start({ backends: [{ latency: 30 }], concurrency: 1, queueCapacity: 10 });
+    // A slow backend (400 ms) keeps the first request in flight while the others queue up behind it,
+    // also on a loaded machine (at 30 ms it could finish before they had all arrived).
+    const url = await start({ backends: [{ latency: 400 }], concurrency: 1, queueCapacity: 10 });
     const finished: string[] = [];
     const get = async (path: string) => {
       const response = await fetch(url + path);
@@ -112,7 +114,7 @@ describe('gateway: admission queue', () => {
   });
 
   it('answers 503 with Retry-After once the queue is full, and serves the ones it admitted', async () => {
-    const url = await start({ backends: [{ latency: 30 }], concurrency: 1, queueCapacity: 2, retryAfter: 3 });
+    const url = await start({ backends: [{ latency: 400 }], concurrency: 1, queueCapacity: 2, retryAfter: 3 });
     const admitted = [fetch(`${url}/api/1`)];
     await until((s) => s.inFlight === 1);
     admitted.push(fetch(`${url}/api/2`), fetch(`${url}/api/3`));
@@ -129,7 +131,7 @@ describe('gateway: admission queue', () => {
   });
 
   it('a client that leaves while queued gives its place to the next one', async () => {
-    const url = await start({ backends: [{ latency: 30 }], concurrency: 1, queueCapacity: 1 });
+    const url = await start({ backends: [{ latency: 400 }], concurrency: 1, queueCapacity: 1 });
     const first = fetch(`${url}/api/1`);
     await until((s) => s.inFlight === 1);
     const leaving = new AbortController();
