@@ -989,8 +989,8 @@ export class Scheduler<T = unknown> {
     let from: JobState = 'waiting';
     if (this.#promote(now) && this.#beforeLines(this.#delayed.peek()!)) {
       // Due, but the arena had no room to move it into its tenant's line: served straight from the
-      // delay queue (which needs no memory) as soon as no better priority waits, so a full arena
-      // neither stops the work that would empty it nor leaves a due job behind worse ones.
+      // delay queue (which needs no memory), so a full arena does not stop the work that would
+      // empty it, once neither the lines' next nor its own tenant's next has a better priority.
       job = this.#delayed.pop()!;
       from = 'delayed';
     } else {
