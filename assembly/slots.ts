@@ -61,6 +61,11 @@ let table: usize = 0;
 let capacity: u32 = 0;
 /** Slots `0 .. used - 1` have been handed out at least once. */
 let used: u32 = 0;
+/**
+ * The generation a slot starts at when first handed out: above every generation a slot given back
+ * (`giveBackSince`) ever had, so that a handle to one of them, if any was kept, stays stale.
+ */
+let firstGeneration: u32 = 1;
 let freeHead: u32 = END;
 let freeCount: u32 = 0;
 /** Slots whose generation ran out: neither free nor live, ever again. */
@@ -134,17 +139,24 @@ export function slotMark(): f64 {
 /**
  * After a call that took slots and then was refused (a batch that ran out of memory part way, and
  * freed what it took): if every slot used since `mark` is free again, they are given back as if
- * never used, and the table to the size it had. Their handles never left the call, so none can be
- * held. False, with nothing changed, if one of them is still live.
+ * never used, and the table to the size it had; slots handed out later start at a generation
+ * none of them reached, so no handle issued meanwhile can name a later item. False, with nothing
+ * changed, if one of them is still live (or near its last generation).
  */
 export function giveBackSince(mark: f64): bool {
   let since = <u32>Math.floor(mark / MARK_SHIFT);
   let size = <u32>(mark - <f64>since * MARK_SHIFT);
   if (used <= since) return true;
+  let highest: u32 = 0;
   for (let slot = since; slot < used; slot++) {
     let entry = table + <usize>slot * SLOT_BYTES;
-    if (!(load<u32>(entry, 4) & FREE) || load<u32>(entry) >= GEN_LIMIT) return false; // live, doomed or retired
+    let generation = load<u32>(entry);
+    if (!(load<u32>(entry, 4) & FREE) || generation >= GEN_LIMIT - 1) return false; // live, or near its last generation
+    highest = max(highest, generation);
   }
+  // A handle to one of them can only have come from a call made meanwhile (a clock that pushed
+  // into another queue of the arena, and popped): slots handed out from now on start above it.
+  firstGeneration = max(firstGeneration, highest + 1);
   freeCount -= used - since;
   used = since;
   relinkFree(); // without them
@@ -170,7 +182,7 @@ export function takeSlot(index: u32): u32 {
       assert(used < capacity, "takeSlot: no slot was reserved"); // debug builds only
       slot = used++;
       entry = table + <usize>slot * SLOT_BYTES;
-      store<u32>(entry, 1);
+      store<u32>(entry, firstGeneration);
       break;
     }
     slot = freeHead;

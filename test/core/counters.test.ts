@@ -193,6 +193,17 @@ describe('counters near their limits (debug build hooks)', () => {
     for (const handle of kept) expect(core.heap_keyOf(h, handle)).toBe(kept.indexOf(handle)); // the older slots are untouched
     const next = core.heap_push(h, 7);
     expect(next & 0xffffff).toBeLessThan(11); // the lowest free slot again, not one past 510
+    // A handle to a slot given back (one a call made meanwhile took, freed and kept) stays stale when
+    // the slot is handed out again: it starts at a generation above the one it had.
+    const mark2 = core.arena_slotMark();
+    const kept2 = core.heap_push(h, 50);
+    core.heap_remove(h, kept2);
+    expect(core.arena_giveBackSlots(mark2)).toBe(1);
+    const again = core.heap_push(h, 60);
+    expect(again & 0xffffff).toBe(kept2 & 0xffffff); // the same slot
+    expect(again).not.toBe(kept2);
+    expect(core.heap_remove(h, kept2)).toBe(core.STATUS_STALE.value);
+    expect(core.heap_keyOf(h, again)).toBe(60);
     core.heap_dispose(h);
   });
 });
