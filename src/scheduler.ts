@@ -57,7 +57,8 @@ const EVENT_NAMES = ['completed', 'failed', 'retry', 'dead', 'evicted', 'idle'] 
 
 const defaultClock = () => performance.now();
 
-const SUBMIT_OPTIONS = optionNames<SubmitOptions>()(['priority', 'delay', 'attempts', 'backoff', 'tenant', 'id']);
+/** What `canAccept` takes: a job's submit options, or a `submitMany` entry. */
+const SUBMIT_OPTIONS = optionNames<SubmitEntry<unknown>>()(['payload', 'priority', 'delay', 'attempts', 'backoff', 'tenant', 'id']);
 const SCHEDULER_OPTIONS = optionNames<SchedulerOptions>()([
   'capacity', 'maxDelayed', 'tenantCapacity', 'clock', 'defaultAttempts', 'backoff', 'order', 'maxDeadLetters', 'random', 'arena',
 ]);

@@ -129,6 +129,8 @@ it('an option a call does not take (a misspelt one) is an InvalidArgumentError n
   // one object for snapshot and restore, a restore-or-create given the constructor's options.
   const job = { priority: 2, tenant: 'a', delay: 0, attempts: 2, backoff: 10, id: 'j' };
   expect(scheduler.canAccept(1, job)).toBe(true);
+  const entry = { payload: 'x', tenant: 'a' };
+  expect(scheduler.canAccept(1, entry)).toBe(true);
   const io = { codec: { encode: JSON.stringify, decode: JSON.parse }, maxBytes: 1 << 20 };
   const historyOptions = { ...io, limit: 5, mode: 'default' as const };
   const schedulerOptions = { ...io, capacity: 10, order: 'max' as const, clock: () => 0 };
