@@ -16,7 +16,7 @@
  * Payloads pass through a codec (JSON by default) so any type can be stored.
  */
 import { InvalidArgumentError, SnapshotError, describe } from './errors.js';
-import { optionNames, options as checkOptions } from './validate.js';
+import { optionNames, options as checkOptions, refuseCodecInPlace } from './validate.js';
 import { wasmSha256 } from './wasm.generated.js';
 
 export const SNAPSHOT_VERSION = 1;
@@ -67,12 +67,7 @@ export function codecOption<T>(where: string, options: SnapshotOptions<T> | unde
   const given = checkOptions(where, options, names);
   const codec = given.codec;
   if (codec !== undefined) return codec;
-  // A codec given in the options' place would otherwise be ignored, and payloads silently go
-  // through JSON (a Map comes back as {}).
-  const { encode, decode } = given as Partial<Codec<T>>;
-  if (typeof encode === 'function' && typeof decode === 'function') {
-    throw new InvalidArgumentError(`${where}: got a codec where options were expected; pass it as { codec }`);
-  }
+  refuseCodecInPlace(where, given); // one whose methods are inherited (a class instance) has no keys to refuse
   return jsonCodec as Codec<T>;
 }
 
