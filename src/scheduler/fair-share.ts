@@ -231,9 +231,7 @@ export class FairShare {
   /** The priority of the job `pop` would return, or undefined when none is due. */
   peekPriority(): number | undefined {
     const rotating = this.#rotation.length;
-    if (rotating === 0) return undefined;
-    const tenant = rotating === 1 ? (this.#alone ?? this.#turns.peek()!) : this.#turns.peek()!;
-    return tenant.ready!.peekPriority();
+    return rotating === 0 ? undefined : this.#nextTenant(rotating === 1).ready!.peekPriority();
   }
 
   /** Removes and returns the next due job by fair share, or undefined when none is due. */
@@ -242,7 +240,7 @@ export class FairShare {
     if (rotating === 0) return undefined;
     const turns = this.#turns;
     const alone = rotating === 1;
-    const tenant = alone ? (this.#alone ??= turns.peek()!) : turns.peek()!;
+    const tenant = this.#nextTenant(alone);
     const job = tenant.ready!.pop();
     this.#virtualTime = tenant.pass;
     tenant.pass += 1 / tenant.weight;
@@ -297,6 +295,14 @@ export class FairShare {
     for (const tenant of this.#tenants.values()) tenant.ready?.dispose();
     this.#tenants.clear();
     this.#turns.dispose();
+  }
+
+  /**
+   * The tenant whose turn it is (the rotation holds one). Alone in it, the tenant that was first
+   * alone, kept: its entry in the heap falls behind its pass as it is served (`#aloneBehind`).
+   */
+  #nextTenant(alone: boolean): Tenant {
+    return alone ? (this.#alone ??= this.#turns.peek()!) : this.#turns.peek()!;
   }
 
   #line(): ReadyLine {

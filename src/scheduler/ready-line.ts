@@ -181,23 +181,25 @@ export class ReadyLine {
   /** The first job's priority, or undefined when the line is empty. */
   peekPriority(): number | undefined {
     if (this.#heap !== undefined) return this.#heap.peekPriority();
-    if (this.#size === 0) return undefined;
-    const low = this.#low;
-    const high = this.#high;
-    return this.#ranked[low !== 0 ? 31 - Math.clz32(low & -low) : 63 - Math.clz32(high & -high)]!.priority;
+    return this.#size === 0 ? undefined : this.#best().priority;
   }
 
   /** Removes and returns the first job, or undefined when the line is empty. */
   pop(): Job | undefined {
     if (this.#heap !== undefined) return this.#heap.pop();
     if (this.#size === 0) return undefined;
-    const low = this.#low;
-    const high = this.#high;
-    const level = this.#ranked[low !== 0 ? 31 - Math.clz32(low & -low) : 63 - Math.clz32(high & -high)]!;
+    const level = this.#best();
     const job = this.#next(level);
     this.#size--;
     if (--level.live === 0) this.#emptied(level);
     return job;
+  }
+
+  /** The best level holding a live entry (the lowest rank whose bit is set); the line holds one. */
+  #best(): Level {
+    const low = this.#low;
+    const high = this.#high;
+    return this.#ranked[low !== 0 ? 31 - Math.clz32(low & -low) : 63 - Math.clz32(high & -high)]!;
   }
 
   /**
