@@ -165,7 +165,7 @@ export class History<T> implements Iterable<HistoryRecord<T>> {
     if (typeof target === 'function') {
       for (let i = this.#current - 1; i >= 0; i--) {
         const revision = this.#at(i);
-        if (this.#ask(target, revision)) return this.#rollbackTo(call, i, move);
+        if (this.#ask(call, target, revision)) return this.#rollbackTo(call, i, move);
       }
       throw new NotFoundError(`${call}: no older revision matches the predicate`);
     }
@@ -405,13 +405,17 @@ export class History<T> implements Iterable<HistoryRecord<T>> {
   }
 
   /** Runs a caller's predicate with changes refused until it returns. */
-  #ask(predicate: RevisionPredicate<T>, revision: Revision<T>): boolean {
+  #ask(call: string, predicate: RevisionPredicate<T>, revision: Revision<T>): boolean {
     this.#busy = true;
+    let answer: unknown;
     try {
-      return predicate(revision.entry, snapshotOf(revision));
+      answer = predicate(revision.entry, snapshotOf(revision));
     } finally {
       this.#busy = false;
     }
+    // A promise is truthy: an async predicate would match the first revision it was asked about.
+    if (isThenable(answer)) throw new InvalidArgumentError(`${call}: the predicate returned a promise; it must answer synchronously`);
+    return Boolean(answer);
   }
 
   #now(call: string): number {
@@ -423,8 +427,12 @@ export class History<T> implements Iterable<HistoryRecord<T>> {
       this.#busy = false;
     }
     if (typeof now !== 'number' || now - now !== 0) throw new InvalidArgumentError(`${call}: \`clock\` returned ${describe(now)}, expected a finite number`);
-    return now;
+    return now + 0; // -0 as 0, as a snapshot (JSON) would restore it
   }
+}
+
+function isThenable(value: unknown): boolean {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
 function checkReason(call: string, reason: unknown): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SnapshotError, StateError } from '../../src/core/errors.js';
+import { InvalidArgumentError, SnapshotError, StateError } from '../../src/core/errors.js';
 import { writeSnapshot, type Codec } from '../../src/core/snapshot.js';
 import { History } from '../../src/history.js';
 import { expectRejectsDamage } from '../scheduler/corruption.js';
@@ -152,6 +152,17 @@ describe('History faults: callbacks', () => {
     expect(h.currentRevision).toBe(2);
   });
 
+  it('an async predicate is refused (its promise is truthy, so it would match the first revision asked)', () => {
+    const h = sample();
+    const before = JSON.stringify(h);
+    const asyncMatch = async (entry: { tag: string }) => entry.tag === '1.0';
+    expect(() => h.rollbackTo(asyncMatch as never)).toThrow('History.rollbackTo: the predicate returned a promise; it must answer synchronously');
+    expect(() => h.rollbackTo(asyncMatch as never, { dryRun: true })).toThrow(InvalidArgumentError);
+    expect(JSON.stringify(h)).toBe(before);
+    // Other truthy answers match, as Array#find's do.
+    expect(h.rollbackTo((entry) => (entry.tag === '1.1' ? 'yes' : '') as never)).toEqual({ tag: '1.1' });
+  });
+
   it('a clock that changes the history or throws leaves it as it was; one set back is recorded as read', () => {
     let h: History<string> | undefined;
     let mode: 'ok' | 'call' | 'throw' = 'ok';
@@ -177,5 +188,10 @@ describe('History faults: callbacks', () => {
     now = 4_000; // set back: `at` is the reading, for people to see
     h.push('c');
     expect(h.list().map((r) => r.at)).toEqual([4_000, 10_000, 10_000]);
+    // A reading of -0 is recorded as 0, so that a snapshot restores what the live history shows.
+    now = -0;
+    h.push('d');
+    expect(Object.is(h.get(4)!.at, 0)).toBe(true);
+    expect(History.restore<string>(h.snapshot()).list()).toEqual(h.list());
   });
 });
