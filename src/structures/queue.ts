@@ -150,15 +150,21 @@ export class Queue<T> implements Iterable<T> {
   /** Adds every item at the back, in order. With `'reject'`, all or nothing. */
   pushMany(items: Iterable<T>): number {
     // Taken out first (an array too: its iterator may yield more than its length says), so that
-    // the capacity check counts what will be pushed; refused as soon as it is over the room, so an
-    // endless iterator (or a sparse array of 2^32 - 1) is not read to its end first.
-    const room = this.#dropOldest ? Infinity : this.#capacity - this.#size;
+    // the capacity check counts what will be pushed. Reading stops as soon as the batch is over the
+    // room, so an endless iterator (or a sparse array of 2^32 - 1) is not read to its end first;
+    // the room is taken afresh at each step and at the end, as the iterator may push into or shift
+    // from this queue.
+    const most = this.#dropOldest ? Infinity : this.#capacity;
     const list: T[] = [];
     for (const item of iterable<T>('Queue.pushMany', items, 'items')) {
-      if (list.length === room) {
+      const room = most - this.#size;
+      if (list.length >= room) {
         throw new CapacityError(`Queue.pushMany: capacity (${this.#capacity}) exceeded: ${this.#size} held, more than ${room} pushed`);
       }
       list.push(item);
+    }
+    if (list.length > most - this.#size) {
+      throw new CapacityError(`Queue.pushMany: capacity (${this.#capacity}) exceeded: ${this.#size} held, ${list.length} pushed`);
     }
     for (const item of list) this.push(item);
     return this.#size;

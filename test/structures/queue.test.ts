@@ -60,6 +60,41 @@ describe('Queue', () => {
     expect(q.toArray()).toEqual([0]);
   });
 
+  it('pushMany judges the room as an iterable that pushes into or shifts from the same queue left it', () => {
+    const q = new Queue<string>({ capacity: 4 });
+    q.push('a');
+    function* pushing() {
+      yield 'x';
+      q.push('r1');
+      q.push('r2');
+      yield 'y';
+    }
+    // The iterable's own pushes are its calls; nothing of the refused batch goes in.
+    expect(() => q.pushMany(pushing())).toThrow('Queue.pushMany: capacity (4) exceeded: 3 held, more than 1 pushed');
+    expect(q.toArray()).toEqual(['a', 'r1', 'r2']);
+    q.shift();
+    q.shift();
+    function* pushingLast() {
+      yield 'x';
+      yield 'y';
+      q.push('r3');
+      q.push('r4');
+    }
+    expect(() => q.pushMany(pushingLast())).toThrow('Queue.pushMany: capacity (4) exceeded: 3 held, 2 pushed');
+    expect(q.toArray()).toEqual(['r2', 'r3', 'r4']);
+    q.push('b');
+    function* shifting() {
+      q.shift();
+      q.shift();
+      yield 'x';
+      q.shift();
+      yield 'y';
+      yield 'z';
+    }
+    expect(q.pushMany(shifting())).toBe(4);
+    expect(q.toArray()).toEqual(['b', 'x', 'y', 'z']);
+  });
+
   it('validates its options', () => {
     expect(() => new Queue({ capacity: -3 })).toThrow(new InvalidArgumentError('Queue: expected `capacity` to be an integer >= 1, got -3'));
     expect(() => new Queue({ capacity: 1.5 })).toThrow(InvalidArgumentError);
