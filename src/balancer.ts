@@ -158,7 +158,7 @@ export class Balancer<W> implements Iterable<W> {
     const tier = (): Tier<W> => {
       switch (strategy) {
         case 'p2c':
-          return new PowerOfTwoTier<W>(guardedRandom, 'Balancer.acquire');
+          return new PowerOfTwoTier<W>(guardedRandom);
         case 'weighted-round-robin':
           return new HeapTier<W>(new EarliestDeadline<W>(), memory);
         case 'round-robin':
@@ -194,7 +194,8 @@ export class Balancer<W> implements Iterable<W> {
     const { id, weight = 1, capacity, backup = false, slowStart = true } = checkOptions('Balancer.add', options, ADD_OPTIONS);
     if (worker === undefined) throw new InvalidArgumentError('Balancer.add: expected a worker, got undefined');
     if (id !== undefined) this.#checkId('Balancer.add', id);
-    const workerId = id ?? this.#defaultId(worker);
+    const drawn = id === undefined && !isOwnId(worker);
+    const workerId = id ?? (drawn ? this.#freeId() : (worker as WorkerId));
     if (this.#members.has(workerId)) throw new InvalidArgumentError(`Balancer.add: a worker with id ${describe(workerId)} is already present`);
     checkWeight('Balancer.add', weight);
     const bound = boundOption('Balancer.add', 'capacity', capacity);
@@ -214,7 +215,7 @@ export class Balancer<W> implements Iterable<W> {
       leases: 0,
       reported: false,
       picks: 0,
-      stamp: ++this.#tick,
+      stamp: this.#tick + 1,
       draining: false,
       healthy: true,
       removed: false,
@@ -235,8 +236,10 @@ export class Balancer<W> implements Iterable<W> {
       ramp?.end(member);
       throw asCall('Balancer.add', error);
     }
+    // Counters move only once the worker is in: a refused add leaves the balancer as it was.
     this.#members.set(workerId, member);
-    if (typeof workerId === 'number' && workerId === this.#nextId) this.#nextId++;
+    this.#tick = member.stamp;
+    if (drawn || workerId === this.#nextId) this.#nextId = (workerId as number) + 1;
     return workerId;
   }
 
@@ -545,7 +548,7 @@ export class Balancer<W> implements Iterable<W> {
 
   #choose(call: string, cost: number): Member<W> | undefined {
     this.#advanceRamps(call);
-    return this.#primary.choose(cost) ?? this.#backup.choose(cost);
+    return this.#primary.choose(cost, call) ?? this.#backup.choose(cost, call);
   }
 
   #picked(member: Member<W>): void {
@@ -592,10 +595,11 @@ export class Balancer<W> implements Iterable<W> {
     throw new InvalidArgumentError(`${call}: expected a worker id (a string or a finite number), got ${describe(id)}`);
   }
 
-  #defaultId(worker: W): WorkerId {
-    if (typeof worker === 'string' || (typeof worker === 'number' && worker - worker === 0)) return worker;
-    while (this.#members.has(this.#nextId)) this.#nextId++;
-    return this.#nextId;
+  /** The lowest counter id from `nextId` on that no worker has. */
+  #freeId(): number {
+    let next = this.#nextId;
+    while (this.#members.has(next)) next++;
+    return next;
   }
 
   #live(call: string): void {
@@ -642,4 +646,9 @@ function statsOf<W>(member: Member<W>): WorkerStats<W> {
  */
 function newBalancer<W>(options?: BalancerOptions): Balancer<W> {
   return new Balancer<W>(options);
+}
+
+/** A worker that is a string or a finite number is its own id. */
+function isOwnId(worker: unknown): worker is WorkerId {
+  return typeof worker === 'string' || (typeof worker === 'number' && worker - worker === 0);
 }

@@ -22,11 +22,9 @@ function better(a: Member<unknown>, b: Member<unknown>): boolean {
 export class PowerOfTwoTier<W> implements Tier<W> {
   readonly #available: Member<W>[] = [];
   readonly #random: () => number;
-  readonly #where: string;
 
-  constructor(random: () => number, where: string) {
+  constructor(random: () => number) {
     this.#random = random;
-    this.#where = where;
   }
 
   add(member: Member<W>): void {
@@ -45,13 +43,13 @@ export class PowerOfTwoTier<W> implements Tier<W> {
     else member.index = this.#available.push(member) - 1;
   }
 
-  choose(cost: number): Member<W> | undefined {
+  choose(cost: number, call: string): Member<W> | undefined {
     const list = this.#available;
     const count = list.length;
     if (count === 0) return undefined;
     if (count === 1) return fits(list[0]!, cost) ? list[0] : undefined;
-    const first = this.#index(count);
-    let second = this.#index(count - 1);
+    const first = this.#index(count, call);
+    let second = this.#index(count - 1, call);
     if (second >= first) second++;
     const a = list[first]!;
     const b = list[second]!;
@@ -63,8 +61,8 @@ export class PowerOfTwoTier<W> implements Tier<W> {
     // Neither sample can take this cost (mixed costs near a capacity): sample among those that can.
     const fitting = list.filter((member) => fits(member, cost));
     if (fitting.length <= 1) return fitting[0];
-    const i = this.#index(fitting.length);
-    let j = this.#index(fitting.length - 1);
+    const i = this.#index(fitting.length, call);
+    let j = this.#index(fitting.length - 1, call);
     if (j >= i) j++;
     return better(fitting[i]!, fitting[j]!) ? fitting[i] : fitting[j];
   }
@@ -94,10 +92,10 @@ export class PowerOfTwoTier<W> implements Tier<W> {
   }
 
   /** A uniform index below `count` from the random source, which must return a number in [0, 1). */
-  #index(count: number): number {
+  #index(count: number, call: string): number {
     const value = this.#random();
     if (typeof value !== 'number' || !(value >= 0 && value < 1)) {
-      throw new InvalidArgumentError(`${this.#where}: \`random\` returned ${describe(value)}, expected a number >= 0 and < 1`);
+      throw new InvalidArgumentError(`${call}: \`random\` returned ${describe(value)}, expected a number >= 0 and < 1`);
     }
     return Math.floor(value * count);
   }

@@ -10,8 +10,8 @@ export interface Tier<W> {
   remove(member: Member<W>): void;
   /** Its load, health or draining changed (not by a pick), or its weight when `weightChanged`. */
   changed(member: Member<W>, weightChanged?: boolean): void;
-  /** The worker this strategy picks for a lease of `cost`, or undefined; changes nothing. */
-  choose(cost: number): Member<W> | undefined;
+  /** The worker this strategy picks for a lease of `cost`, or undefined; changes nothing. `call` names the public call in errors. */
+  choose(cost: number, call: string): Member<W> | undefined;
   /** `member` was just picked (its load, picks and stamp are already updated). */
   picked(member: Member<W>): void;
   /**

@@ -77,6 +77,25 @@ describe('Balancer: bad input', () => {
     balancer.add('b');
     expect(() => balancer.acquire()).toThrow(/Balancer\.acquire: `random` returned 1, expected a number >= 0 and < 1/);
     expect(balancer.stats().map((s) => [s.load, s.picks])).toEqual([[0, 0], [0, 0]]);
+    values.push(0.5, 1);
+    expect(() => balancer.pick()).toThrow(/^Balancer\.pick: `random` returned 1/);
+  });
+
+  it('a refused add draws no default id: the next worker gets the id it would have got', () => {
+    const balancer = new Balancer<{ name: string }>();
+    balancer.add({ name: 'x' }, { id: 2 });
+    expect(balancer.add({ name: 'y' })).toBe(1);
+    const before = balancer.snapshot();
+    expect(() => balancer.add({ name: 'z' }, { weight: 0 })).toThrow(InvalidArgumentError);
+    expect(balancer.snapshot()).toEqual(before);
+    balancer.remove(2);
+    expect(balancer.add({ name: 'z' })).toBe(2);
+    expect(balancer.add({ name: 'w' })).toBe(3);
+    // A worker that is a number is its own id and draws none.
+    const numbers = new Balancer<number>();
+    expect(numbers.add(1)).toBe(1);
+    expect(numbers.add(8080)).toBe(8080);
+    expect(numbers.add(5, { id: 2 })).toBe(2);
   });
 
   it('rejects a clock that returns no finite number', () => {

@@ -136,6 +136,10 @@ describe('Balancer faults: memory exhaustion', () => {
     expect(added).toBeGreaterThan(1000);
     expect(b.size).toBe(added);
     expect(b.has(added)).toBe(false);
+    // A refused add leaves the balancer's counters as they were: its snapshot is unchanged.
+    const before = b.snapshot();
+    expect(() => b.add(added)).toThrow(CapacityError);
+    expect(Buffer.compare(b.snapshot(), before)).toBe(0);
     // Every worker added gets leases.
     now = 10;
     const seen = new Set<number>();
