@@ -392,7 +392,8 @@ export class PriorityQueue<T> implements Iterable<T> {
 
   /** The item a handle names, or undefined when it has left (or the handle is not this queue's). */
   get(handle: Handle): T | undefined {
-    return this.has(handle) ? (this.#arena.payloads[handle & 0xffffff] as T) : undefined;
+    const key = this.#arena.core.heap_keyOf(this.#header, this.#checkHandle('PriorityQueue.get', handle));
+    return key === key ? (this.#arena.payloads[handle & 0xffffff] as T) : undefined;
   }
 
   /** The priority of the item a handle names, or undefined when it has left. */

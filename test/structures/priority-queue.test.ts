@@ -205,6 +205,10 @@ describe('PriorityQueue', () => {
       expect(() => pq.remove(forged as Handle)).toThrow(InvalidArgumentError);
     }
     expect(pq.size).toBe(1);
+    // Lookups name themselves when the handle is not a number.
+    for (const call of ['has', 'get', 'priorityOf'] as const) {
+      expect(() => pq[call]('1' as unknown as Handle)).toThrow(`PriorityQueue.${call}: "1" is not a handle`);
+    }
   });
 
   it('from and restore work when called without their class (destructured, or passed as a callback)', () => {
