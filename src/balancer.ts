@@ -6,7 +6,7 @@ import { EarliestDeadline } from './balancer/weighted-round-robin.js';
 import { HeapTier } from './balancer/heap-tier.js';
 import { Lease } from './balancer/lease.js';
 import { leastLoaded } from './balancer/least-loaded.js';
-import type { Member, WorkerId } from './balancer/member.js';
+import { addLoad, resetLoad, type Member, type WorkerId } from './balancer/member.js';
 import { PowerOfTwoTier } from './balancer/power-of-two.js';
 import { roundRobin } from './balancer/round-robin.js';
 import { SlowStart, rampStep, type SlowStartOptions } from './balancer/slow-start.js';
@@ -195,7 +195,8 @@ export class Balancer<W> implements Iterable<W> {
     if (worker === undefined) throw new InvalidArgumentError('Balancer.add: expected a worker, got undefined');
     if (id !== undefined) this.#checkId('Balancer.add', id);
     const drawn = id === undefined && !isOwnId(worker);
-    const workerId = id ?? (drawn ? this.#freeId() : (worker as WorkerId));
+    const chosen = id ?? (drawn ? this.#freeId() : (worker as WorkerId));
+    const workerId = chosen === 0 ? 0 : chosen; // -0 as 0, as Map keys and snapshots have it
     if (this.#members.has(workerId)) throw new InvalidArgumentError(`Balancer.add: a worker with id ${describe(workerId)} is already present`);
     checkWeight('Balancer.add', weight);
     const bound = boundOption('Balancer.add', 'capacity', capacity);
@@ -212,6 +213,8 @@ export class Balancer<W> implements Iterable<W> {
       capacity: bound,
       backup,
       load: 0,
+      loadSum: 0,
+      loadError: 0,
       leases: 0,
       reported: false,
       picks: 0,
@@ -327,7 +330,7 @@ export class Balancer<W> implements Iterable<W> {
     if (typeof load !== 'number' || !(load >= 0 && load <= MAX_LOAD)) {
       throw new InvalidArgumentError(`Balancer.setLoad: expected a number from 0 to 2^53 - 1, got ${describe(load)}`);
     }
-    member.load = load;
+    resetLoad(member, load + 0); // -0 as 0
     member.reported = load > 0;
     this.#tierOf(member).changed(member);
   }
@@ -342,7 +345,7 @@ export class Balancer<W> implements Iterable<W> {
     checkCost('Balancer.acquire', cost);
     const member = this.#choose('Balancer.acquire', cost);
     if (member === undefined) return undefined;
-    member.load += cost;
+    addLoad(member, cost);
     member.leases++;
     this.#picked(member);
     return new Lease<W>(this, member, cost);
@@ -359,7 +362,11 @@ export class Balancer<W> implements Iterable<W> {
     if (member === 'released') throw new StateError(`Balancer.release: the lease on worker ${describe(lease.id)} was already released`);
     if (member.removed) return;
     member.leases--;
-    member.load = member.leases === 0 && !member.reported ? 0 : Math.max(0, member.load - lease.cost);
+    if (member.leases === 0 && !member.reported) resetLoad(member, 0);
+    else {
+      addLoad(member, -lease.cost);
+      if (!(member.load > 0)) resetLoad(member, 0);
+    }
     this.#tierOf(member).changed(member);
   }
 
@@ -482,6 +489,8 @@ export class Balancer<W> implements Iterable<W> {
         capacity: w.capacity,
         backup: w.backup,
         load: w.load,
+        loadSum: w.load,
+        loadError: 0,
         leases: 0,
         reported: w.load > 0,
         picks: w.picks,

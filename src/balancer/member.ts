@@ -20,6 +20,9 @@ export interface Member<W> {
   readonly backup: boolean;
   /** The sum of the costs of its outstanding leases, or the last `setLoad` report adjusted since. */
   load: number;
+  /** `load` kept as a running sum and the rounding error it shed (see `addLoad`). */
+  loadSum: number;
+  loadError: number;
   /** Outstanding leases. */
   leases: number;
   /**
@@ -50,6 +53,27 @@ export interface Member<W> {
   turnBase: number;
   turnsServed: number;
   turnRate: number;
+}
+
+/**
+ * Adds `amount` (a cost, or a cost given back) to the worker's load as a compensated sum
+ * (Neumaier's): each addition's rounding error is kept apart and added back, so fractional costs
+ * that come and go leave no residue however long a lease is held beside them (1 + 0.1 + 0.2 - 0.1
+ * - 0.2 is 1, where a plain sum drifts by an ulp at a time and a lease that fits is refused).
+ */
+export function addLoad(member: Member<unknown>, amount: number): void {
+  const sum = member.loadSum;
+  const total = sum + amount;
+  member.loadError += Math.abs(sum) >= Math.abs(amount) ? sum - total + amount : amount - total + sum;
+  member.loadSum = total;
+  member.load = total + member.loadError;
+}
+
+/** Sets the worker's load to `load` exactly, with no error carried. */
+export function resetLoad(member: Member<unknown>, load: number): void {
+  member.load = load;
+  member.loadSum = load;
+  member.loadError = 0;
 }
 
 /** Whether the worker may be chosen at all: healthy, not draining, below its capacity. */

@@ -53,7 +53,7 @@ export interface SavedBalancer<W> {
 const finiteOrNull = (value: number) => (value === Infinity ? null : value);
 
 export function writeBalancerSnapshot<W>(state: SavedBalancer<W>, codec: Codec<W> = jsonCodec as Codec<W>): Uint8Array {
-  const payloads = encodePayloads('Balancer.snapshot', state.workers.map((w) => w.worker), codec);
+  const payloads = encodePayloads('Balancer.snapshot', state.workers.map((w) => w.worker), codec, (i) => `worker ${describe(state.workers[i]!.id)}`);
   return writeSnapshot(SNAPSHOT_KIND, {
     strategy: state.strategy,
     slowStart: state.slowStart ?? null,

@@ -188,19 +188,22 @@ export function bodyObject(where: string, body: unknown): Record<string, unknown
   return body as Record<string, unknown>;
 }
 
-/** Encodes payloads, naming the first one the codec refuses. */
-export function encodePayloads<T>(where: string, items: readonly T[], codec: Codec<T>): string[] {
+/**
+ * Encodes payloads, naming the first one the codec refuses: by `name(i)` (a job, a worker, a
+ * revision), or by its place among the payloads.
+ */
+export function encodePayloads<T>(where: string, items: readonly T[], codec: Codec<T>, name: (index: number) => string = (i) => `payload ${i}`): string[] {
   checkCodec(where, codec);
   return items.map((item, i) => {
     let text: unknown;
     try {
       text = codec.encode(item);
     } catch (error) {
-      if (error instanceof SnapshotError) throw new SnapshotError(`${where}: payload ${i}: ${error.message.replace(/^snapshot: /, '')}`);
-      throw new SnapshotError(`${where}: payload ${i} could not be encoded`, { cause: error });
+      if (error instanceof SnapshotError) throw new SnapshotError(`${where}: ${name(i)}: ${error.message.replace(/^snapshot: /, '')}`);
+      throw new SnapshotError(`${where}: ${name(i)} could not be encoded`, { cause: error });
     }
     // Anything else would be written as it is and refused by every restore.
-    if (typeof text !== 'string') throw new SnapshotError(`${where}: payload ${i}: the codec's encode returned ${describe(text)}, not a string`);
+    if (typeof text !== 'string') throw new SnapshotError(`${where}: ${name(i)}: the codec's encode returned ${describe(text)}, not a string`);
     return text;
   });
 }

@@ -34,7 +34,7 @@ export function writeHistorySnapshot<T>(state: SavedHistory<T>, codec: Codec<T> 
     limit: state.limit,
     nextRevision: state.nextRevision,
     current: state.current,
-    payloads: encodePayloads('History.snapshot', entries, codec),
+    payloads: encodePayloads('History.snapshot', entries, codec, (i) => `the entry of revision ${state.revisions[i]!.revision}`),
     revisions,
   });
 }

@@ -135,7 +135,7 @@ const finiteOrNull = (value: number) => (value === Infinity ? null : value);
 export function writeSchedulerSnapshot<T>(state: SavedScheduler<T>, codec: Codec<T> = jsonCodec as Codec<T>): Uint8Array {
   const where = 'Scheduler.snapshot';
   const all = [...state.lines.flatMap((line) => line.jobs), ...state.delayed, ...state.inFlight, ...state.dead];
-  const payloads = encodePayloads(where, all.map((job) => job.payload), codec);
+  const payloads = encodePayloads(where, all.map((job) => job.payload), codec, (i) => `the payload of job ${describe(all[i]!.id)}`);
   let next = 0;
   const job = (saved: SavedJob<T>) => ({
     id: saved.id,

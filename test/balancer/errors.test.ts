@@ -45,6 +45,7 @@ describe('Balancer: bad input', () => {
       [() => balancer.add('c', { id: NaN }), InvalidArgumentError, /worker id/],
       [() => balancer.add('c', { id: 'a' }), InvalidArgumentError, /Balancer\.add: a worker with id "a" is already present/],
       [() => balancer.add('a'), InvalidArgumentError, /already present/],
+      [() => balancer.add('c', { capacity: 2 ** 53 }), InvalidArgumentError, /Balancer\.add: expected `capacity` to be an integer from 1 to 2\^53 - 1, got 9007199254740992/],
       [() => balancer.remove('zz'), NotFoundError, /Balancer\.remove: no worker with id "zz"/],
       [() => balancer.remove({} as never), InvalidArgumentError, /Balancer\.remove: expected a worker id/],
       [() => balancer.setWeight('a', -1), InvalidArgumentError, /Balancer\.setWeight: expected `weight` to be a number from 1e-9 to 1e9, got -1/],

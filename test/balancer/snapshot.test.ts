@@ -121,7 +121,7 @@ describe('Balancer snapshots', () => {
     expect(restored.get('two')?.host).toBe('10.0.0.2');
     const fns = new Balancer<() => void>();
     fns.add(() => {}, { id: 'f' });
-    expect(() => fns.snapshot()).toThrow('Balancer.snapshot: payload 0: the JSON codec cannot encode a function');
+    expect(() => fns.snapshot()).toThrow('Balancer.snapshot: worker "f": the JSON codec cannot encode a function');
     const failing: Codec<Server> = { encode: codec.encode, decode: () => { throw new Error('bad'); } };
     expect(() => Balancer.restore(b.snapshot({ codec }), { codec: failing })).toThrow('Balancer.restore: payload 0 could not be decoded');
     // `pick` answers undefined for "no worker can take it": a worker that decodes to undefined is refused, as `add` refuses one.

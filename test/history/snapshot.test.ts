@@ -56,7 +56,7 @@ describe('History snapshots', () => {
     expect(() => h.snapshot()).not.toThrow(); // a Map is JSON ({}), if not a useful one
     const withFunction = new History<() => void>();
     withFunction.push(() => {});
-    expect(() => withFunction.snapshot()).toThrow('History.snapshot: payload 0: the JSON codec cannot encode a function');
+    expect(() => withFunction.snapshot()).toThrow('History.snapshot: the entry of revision 1: the JSON codec cannot encode a function');
     const toUndefined: Codec<unknown> = { encode: JSON.stringify, decode: () => undefined };
     expect(() => History.restore(h.snapshot({ codec }), { codec: toUndefined })).toThrow('History.restore: the entry of revision 1 decoded to undefined');
   });

@@ -322,7 +322,7 @@ describe('Scheduler snapshots', () => {
     const id = s.submit(new Date('2026-11-25T00:00:00Z'), { delay: 5 });
     const r = Scheduler.restore(s.snapshot({ codec }), { codec, clock: () => 0 });
     expect(r.get(id)?.payload).toEqual(new Date('2026-11-25T00:00:00Z'));
-    expect(() => s.snapshot({ codec: { encode: () => { throw new Error('no'); }, decode: (t) => new Date(t) } })).toThrow('Scheduler.snapshot: payload 0 could not be encoded');
+    expect(() => s.snapshot({ codec: { encode: () => { throw new Error('no'); }, decode: (t) => new Date(t) } })).toThrow(`Scheduler.snapshot: the payload of job ${id} could not be encoded`);
   });
 
   it('rejects damaged, foreign and inconsistent snapshots with SnapshotError', () => {
