@@ -436,6 +436,7 @@ export class Balancer<W> implements Iterable<W> {
       nextId: this.#nextId,
       tick: this.#tick,
       virtualTime: { primary: this.#primary.virtualTime, backup: this.#backup.virtualTime },
+      fastestRate: { primary: this.#primary.fastestRate, backup: this.#backup.fastestRate },
       workers,
     };
     return writeBalancerSnapshot(state, codec);
@@ -512,6 +513,11 @@ export class Balancer<W> implements Iterable<W> {
     // Heap tiers break ties by arrival in the queue, which followed the stamps; p2c samples by place.
     const order = this.#strategy === 'p2c' ? [...members].sort((a, b) => a.index - b.index) : [...members].sort((a, b) => a.stamp - b.stamp);
     for (const member of order) this.#tierOf(member).restore(member);
+    if (saved.fastestRate !== undefined) {
+      // Never below a restored worker's rate (a forged value would only lose precision).
+      this.#primary.fastestRate = Math.max(this.#primary.fastestRate, saved.fastestRate.primary);
+      this.#backup.fastestRate = Math.max(this.#backup.fastestRate, saved.fastestRate.backup);
+    }
     saved.workers.forEach((w, i) => {
       if (w.ramp) this.#slowStart!.resume(members[i]!, now - w.ramp.elapsed, w.ramp.step);
     });

@@ -38,6 +38,8 @@ export interface Ranking<W> {
   rebase?(members: readonly Member<W>[]): boolean;
   /** The ranking's own clock, if it has one (snapshots keep it). */
   virtualTime?: number;
+  /** The fastest rate its clock was ever set to run at, if it has a clock (snapshots keep it). */
+  fastestRate?: number;
 }
 
 /**
@@ -80,8 +82,16 @@ export class HeapTier<W> implements Tier<W> {
   }
 
   add(member: Member<W>): void {
-    this.#ranking.onAdd?.(member);
-    this.#join(member);
+    const ranking = this.#ranking;
+    const fastest = ranking.fastestRate;
+    ranking.onAdd?.(member);
+    try {
+      this.#join(member);
+    } catch (error) {
+      // A refused add leaves no trace: the rate it brought would move the rebases on.
+      if (fastest !== undefined) ranking.fastestRate = fastest;
+      throw error;
+    }
   }
 
   remove(member: Member<W>): void {
@@ -102,10 +112,11 @@ export class HeapTier<W> implements Tier<W> {
   changed(member: Member<W>, weightChanged = false): void {
     this.#noFit = Infinity;
     const ranking = this.#ranking;
-    const wasParked = member.key === PARKED;
     const parked = !available(member);
     if (weightChanged) ranking.onWeight?.(member);
-    if (wasParked && !parked) ranking.onReturn?.(member);
+    // Not only from PARKED: a worker skipped because a cost did not fit was away too, and its
+    // room has just grown (an available worker whose turn did not pass is left as it is).
+    if (!parked) ranking.onReturn?.(member);
     member.key = this.#keyOf(member, parked);
     this.#queue?.update(member.handle!, member.key);
   }
@@ -167,6 +178,14 @@ export class HeapTier<W> implements Tier<W> {
 
   set virtualTime(value: number) {
     if (this.#ranking.virtualTime !== undefined) this.#ranking.virtualTime = value;
+  }
+
+  get fastestRate(): number {
+    return this.#ranking.fastestRate ?? 1;
+  }
+
+  set fastestRate(value: number) {
+    if (this.#ranking.fastestRate !== undefined) this.#ranking.fastestRate = value;
   }
 
   dispose(): void {

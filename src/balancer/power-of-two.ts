@@ -82,6 +82,12 @@ export class PowerOfTwoTier<W> implements Tier<W> {
 
   set virtualTime(_value: number) {}
 
+  get fastestRate(): number {
+    return 1;
+  }
+
+  set fastestRate(_value: number) {}
+
   dispose(): void {
     for (const member of this.#available) member.index = -1;
     this.#available.length = 0;

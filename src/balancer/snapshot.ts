@@ -46,6 +46,8 @@ export interface SavedBalancer<W> {
   readonly nextId: number;
   readonly tick: number;
   readonly virtualTime: { readonly primary: number; readonly backup: number };
+  /** Absent in snapshots written before it was kept: then the workers' rates decide it. */
+  readonly fastestRate: { readonly primary: number; readonly backup: number } | undefined;
   /** In the order they were added. */
   readonly workers: readonly SavedWorker<W>[];
 }
@@ -60,6 +62,7 @@ export function writeBalancerSnapshot<W>(state: SavedBalancer<W>, codec: Codec<W
     nextId: state.nextId,
     tick: state.tick,
     virtualTime: state.virtualTime,
+    fastestRate: state.fastestRate,
     payloads,
     workers: state.workers.map(({ worker: _, ramp, capacity, ...w }) => ({ ...w, capacity: finiteOrNull(capacity), ramp: ramp ?? null })),
   });
@@ -86,6 +89,12 @@ export function readBalancerSnapshot<W>(bytes: Uint8Array, codec: Codec<W> = jso
   const tick = field<number>(where, body, 'tick', (v) => isCounter(v, 0));
   const times = bodyObject(where, body.virtualTime);
   const virtualTime = { primary: field<number>(where, times, 'primary', isFinite), backup: field<number>(where, times, 'backup', isFinite) };
+  let fastestRate: SavedBalancer<W>['fastestRate'];
+  if (body.fastestRate !== undefined) {
+    const rates = bodyObject(where, body.fastestRate);
+    const isRate = (v: unknown) => isFinite(v) && v >= 1 && v <= 1e9;
+    fastestRate = { primary: field<number>(where, rates, 'primary', isRate), backup: field<number>(where, rates, 'backup', isRate) };
+  }
   if (!Array.isArray(body.workers)) throw new SnapshotError(`${where}: malformed field \`workers\` (${describe(body.workers)})`);
   const payloads = decodePayloads(where, body.payloads, codec);
   if (payloads.length !== body.workers.length) throw new SnapshotError(`${where}: ${payloads.length} payloads for ${body.workers.length} workers`);
@@ -133,5 +142,5 @@ export function readBalancerSnapshot<W>(bytes: Uint8Array, codec: Codec<W> = jso
       index: field<number>(where, box, 'index', (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= -1),
     };
   });
-  return { strategy, slowStart, nextId: field<number>(where, body, 'nextId', (v) => isCounter(v, 1)), tick, virtualTime, workers };
+  return { strategy, slowStart, nextId: field<number>(where, body, 'nextId', (v) => isCounter(v, 1)), tick, virtualTime, fastestRate, workers };
 }

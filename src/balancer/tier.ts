@@ -22,5 +22,7 @@ export interface Tier<W> {
   restore(member: Member<W>): void;
   /** The strategy's own clock (weighted round-robin's virtual time), kept by snapshots; 0 otherwise. */
   virtualTime: number;
+  /** The fastest rate that clock was ever set to run at (it decides when it moves back), kept by snapshots; 1 otherwise. */
+  fastestRate: number;
   dispose(): void;
 }

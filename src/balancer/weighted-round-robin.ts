@@ -35,6 +35,17 @@ export class EarliestDeadline<W> implements Ranking<W> {
     this.#now = value;
   }
 
+  /** The fastest turn rate ever given: it decides when deadlines move back, so snapshots keep it. */
+  get fastestRate(): number {
+    return this.#fastest;
+  }
+
+  set fastestRate(rate: number) {
+    this.#fastest = 1;
+    this.#rebaseAt = REBASE_SCALE;
+    this.#ratedAt(rate);
+  }
+
   key(member: Member<W>): number {
     return member.turnBase + member.turnsServed / member.turnRate;
   }

@@ -139,6 +139,7 @@ describe('Balancer faults: memory exhaustion', () => {
     // A refused add leaves the balancer's counters as they were: its snapshot is unchanged.
     const before = b.snapshot();
     expect(() => b.add(added)).toThrow(CapacityError);
+    expect(() => b.add(added, { weight: 1e9, slowStart: false })).toThrow(CapacityError); // a new fastest rate, for weighted round-robin
     expect(Buffer.compare(b.snapshot(), before)).toBe(0);
     // Every worker added gets leases.
     now = 10;

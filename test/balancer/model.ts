@@ -78,10 +78,10 @@ export class BalancerModel {
 
   /** Applies `change` to a worker and the weighted round-robin rules for what changed. */
   update(w: ModelWorker, change: () => void): void {
-    const wasAvailable = BalancerModel.available(w);
     change();
     this.#onWeight(w);
-    if (!wasAvailable && BalancerModel.available(w) && this.#deadline(w) < this.#virtualNow[this.#tier(w)]) {
+    // Away (unavailable, or too full for the costs asked) while its turn passed: due now.
+    if (BalancerModel.available(w) && this.#deadline(w) < this.#virtualNow[this.#tier(w)]) {
       w.turnBase = this.#virtualNow[this.#tier(w)];
       w.turnsServed = 0;
       w.turnRate = w.effectiveWeight;

@@ -29,6 +29,20 @@ function fleet(strategy: BalancerStrategy, seed = 7) {
 const view = (b: Balancer<string>) => b.stats().map(({ leases: _, ...rest }) => rest);
 
 describe('Balancer snapshots', () => {
+  it('weighted-round-robin: a restored balancer moves its virtual time back when the original would, so it makes the same choices after a fast worker left', () => {
+    for (const weights of [[0.3, 0.7], [0.003, 0.007], [1.1, 2.3, 0.7]]) {
+      for (const fast of [1e3, 1e9]) {
+        const b = new Balancer<string>({ strategy: 'weighted-round-robin' });
+        weights.forEach((weight, i) => b.add(`w${i}`, { weight }));
+        b.add('fast', { weight: fast });
+        b.remove('fast');
+        const restored = Balancer.restore<string>(b.snapshot());
+        const original = Array.from({ length: 5000 }, () => b.pick()).join();
+        expect(Array.from({ length: 5000 }, () => restored.pick()).join()).toBe(original);
+      }
+    }
+  });
+
   for (const strategy of STRATEGIES) {
     it(`${strategy}: restores workers, ids, weights, capacities, health, draining, backups and loads, and makes the same choices`, () => {
       const { b } = fleet(strategy);
@@ -164,6 +178,8 @@ describe('Balancer snapshots', () => {
       [(b) => (b.workers[1].picks = Number.MAX_SAFE_INTEGER), /malformed field `picks`/],
       [(b) => (b.workers[1].effectiveWeight = b.workers[1].weight / 2), /malformed field `effectiveWeight`/],
       [(b) => (b.workers[1].turnRate = 5e-324), /malformed field `turnRate`/],
+      [(b) => (b.fastestRate.primary = 0.5), /malformed field `primary`/],
+      [(b) => (b.fastestRate = 7), /malformed body/],
     ];
     for (const [change, message] of cases) {
       expect(() => Balancer.restore(forge(change))).toThrow(SnapshotError);

@@ -110,6 +110,36 @@ describe('weighted-round-robin', () => {
     expect(counts(after)).toEqual({ a: 10, b: 10 });
   });
 
+  it('lets a worker that was too full for the cost rejoin without a burst of catch-up turns', () => {
+    for (const giveRoom of ['setLoad', 'release'] as const) {
+      const balancer = new Balancer<string>({ strategy: 'weighted-round-robin' });
+      balancer.add('a', { capacity: 2 });
+      balancer.add('b');
+      // 'a' is available (load 1.5 of 2) but no lease of cost 1 fits it: 'b' serves alone.
+      let held: Lease<string> | undefined;
+      if (giveRoom === 'setLoad') balancer.setLoad('a', 1.5);
+      else {
+        balancer.drain('b');
+        held = balancer.acquire(1.5)!;
+        balancer.undrain('b');
+      }
+      const alone = Array.from({ length: 1000 }, () => {
+        const lease = balancer.acquire(1)!;
+        balancer.release(lease);
+        return lease.id;
+      });
+      expect(alone.every((id) => id === 'b')).toBe(true);
+      if (held) balancer.release(held);
+      else balancer.setLoad('a', 0);
+      const after = Array.from({ length: 20 }, () => {
+        const lease = balancer.acquire(1)!;
+        balancer.release(lease);
+        return lease.id;
+      });
+      expect(after.join('')).toBe('ab'.repeat(10));
+    }
+  });
+
   for (const others of [0, 40]) {
     it(`keeps its spread after a long uptime took virtual time far (1e17: weight-1e-9 turns, or years of picks)${others ? ', past the scan limit' : ''}`, () => {
       const balancer = new Balancer<string>({ strategy: 'weighted-round-robin' });
