@@ -4,7 +4,7 @@ import { InvalidArgumentError, InvalidPriorityError, describe } from './errors.j
 export function integerOption(where: string, name: string, value: unknown, min = 1, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     // Past 2^53 - 1 ">= 1" would contradict the value shown, so the bound is named.
-    const tooLarge = typeof value === 'number' && value > max;
+    const tooLarge = typeof value === 'number' && value > max && value !== Infinity;
     const range = max !== Number.MAX_SAFE_INTEGER ? `from ${min} to ${max}` : tooLarge ? `from ${min} to 2^53 - 1` : `>= ${min}`;
     throw new InvalidArgumentError(`${where}: expected \`${name}\` to be an integer ${range}, got ${describe(value)}`);
   }
