@@ -449,7 +449,7 @@ export class Scheduler<T = unknown> {
   reprioritize(id: JobId, priority: number): void {
     const where = 'Scheduler.reprioritize';
     this.#checkLive(where);
-    checkPriority(where, priority);
+    priority = checkPriority(where, priority);
     const job = this.#knownJob(where, id);
     const rows = this.#rows;
     if (rows.state(job) === 'waiting') {

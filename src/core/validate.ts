@@ -19,12 +19,15 @@ export function boundOption(where: string, name: string, value: unknown, max = N
   return value === undefined || value === Infinity ? Infinity : integerOption(where, name, value, 1, max);
 }
 
-/** `value` when it is a finite number, else an InvalidPriorityError naming the call. */
+/**
+ * `value` when it is a finite number (-0 as 0, which orders the same and is what JSON snapshots
+ * give back), else an InvalidPriorityError naming the call.
+ */
 export function priority(where: string, value: unknown): number {
   if (typeof value !== 'number' || value - value !== 0) {
     throw new InvalidPriorityError(`${where}: expected a finite number priority, got ${describe(value)}`);
   }
-  return value;
+  return value + 0;
 }
 
 /**

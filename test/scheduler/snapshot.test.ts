@@ -316,6 +316,17 @@ describe('Scheduler snapshots', () => {
     expect(reasons[2]).toMatchObject({ name: '7', message: '503' });
   });
 
+  it('a priority of -0 is 0, live and restored alike', () => {
+    const { s } = pair<string>();
+    const a = s.submit('a', { priority: -0 });
+    const b = s.submit('b', { priority: 1 });
+    s.reprioritize(b, -0);
+    expect([Object.is(s.get(a)!.priority, 0), Object.is(s.get(b)!.priority, 0)]).toEqual([true, true]);
+    const r = Scheduler.restore<string>(s.snapshot(), { clock: () => 0 });
+    expect(r.get(a)).toEqual(s.get(a));
+    expect(r.get(b)).toEqual(s.get(b));
+  });
+
   it('payloads go through a codec', () => {
     const codec: Codec<Date> = { encode: (d) => d.toISOString(), decode: (t) => new Date(t) };
     const { s } = pair<Date>();
