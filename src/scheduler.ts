@@ -617,7 +617,14 @@ export class Scheduler<T = unknown> {
     checkTenant(where, tenant);
     if (capacity !== undefined && capacity !== Infinity) integerOption(where, 'capacity', capacity);
     this.#fair.setCapacity(tenant, capacity);
-    if (capacity !== undefined) this.#limited = true;
+    this.#limited = this.#hasLimits();
+  }
+
+  /** Whether any cap applies (`maxDelayed`, `tenantCapacity`, a tenant's own): else submits skip the checks. */
+  #hasLimits(): boolean {
+    if (this.#maxDelayed !== Infinity || this.#tenantCapacity !== Infinity) return true;
+    for (const tenant of this.#fair.tenants()) if (tenant.capacity !== undefined) return true;
+    return false;
   }
 
   /** The most jobs a tenant may hold: its own cap, else `tenantCapacity` (Infinity when unbounded). */
@@ -815,7 +822,9 @@ export class Scheduler<T = unknown> {
       highestCallerNumber: this.#highestCallerNumber,
       paused: this.#paused,
       virtualTime: this.#fair.virtualTime,
-      tenants: tenants.map((t) => ({ name: t.name, weight: t.weight, capacity: t.capacity, pinned: t.pinned, weightSet: t.weightSet, pass: this.#fair.passOf(t) })),
+      fairShare: { origin: this.#fair.origin, heaviest: this.#fair.heaviest },
+      // Passes as kept (not moved to today's origin, which would round them): a snapshot changes nothing.
+      tenants: tenants.map((t) => ({ name: t.name, weight: t.weight, capacity: t.capacity, pinned: t.pinned, weightSet: t.weightSet, pass: t.pass, passOrigin: t.passOrigin })),
       // Each line in arrival order (not pop order): pushed back in that order, the core's FIFO
       // tie-break is the same, also for a later reprioritize.
       lines: this.#fair.rotation().map((tenant) => {
@@ -886,18 +895,21 @@ export class Scheduler<T = unknown> {
     this.#nextId = saved.nextId;
     this.#highestCallerNumber = saved.highestCallerNumber;
     this.#paused = saved.paused;
-    for (const { name, weight, capacity, pinned, weightSet, pass } of saved.tenants) {
+    if (saved.fairShare !== undefined) {
+      this.#fair.origin = saved.fairShare.origin;
+      this.#fair.heaviest = saved.fairShare.heaviest;
+    }
+    for (const { name, weight, capacity, pinned, weightSet, pass, passOrigin } of saved.tenants) {
       // Pinned by its weight. A snapshot without `weightSet` (an older one) cannot tell whether a
       // tenant of weight 1 with a cap of its own had its weight set too: taken as not.
       if (weightSet ?? (pinned && (capacity === undefined || weight !== 1))) this.#fair.setWeight(name, weight);
-      if (capacity !== undefined) {
-        this.#fair.setCapacity(name, capacity);
-        this.#limited = true;
-      }
+      if (capacity !== undefined) this.#fair.setCapacity(name, capacity);
       const tenant = this.#fair.tenant(name);
       tenant.weight = weight;
       tenant.pass = pass;
+      tenant.passOrigin = passOrigin;
     }
+    this.#limited = this.#hasLimits();
     this.#fair.virtualTime = saved.virtualTime;
     const make = (s: SavedJob<T>): Job => {
       const job = this.#newJob(s.id, s.payload, s.priority, s.tenant, s.attempts, s.backoff, now - s.age);

@@ -171,11 +171,31 @@ export class FairShare {
     this.#virtualTime = value;
   }
 
+  /**
+   * How far virtual time was moved back in all, and the heaviest weight ever set (it decides when
+   * it moves back): snapshots keep both, so that a restored scheduler rounds and rebases as the
+   * original does. Setting `heaviest` never takes it below a weight set since.
+   */
+  get origin(): number {
+    return this.#origin;
+  }
+
+  set origin(value: number) {
+    this.#origin = value;
+  }
+
+  get heaviest(): number {
+    return this.#heaviest;
+  }
+
+  set heaviest(weight: number) {
+    if (weight <= this.#heaviest) return;
+    this.#heaviest = weight;
+    this.#rebaseAt = REBASE_SCALE / weight;
+  }
+
   setWeight(name: string, weight: number): void {
-    if (weight > this.#heaviest) {
-      this.#heaviest = weight;
-      this.#rebaseAt = REBASE_SCALE / weight;
-    }
+    this.heaviest = weight;
     const tenant = this.tenant(name);
     tenant.weight = weight;
     tenant.weightSet = true;

@@ -259,6 +259,42 @@ describe('Scheduler snapshots', () => {
     }
   });
 
+  it('keeps when fair-share virtual time moves back, and how far it has: the turns stay the same after a heavy weight was set and reset', () => {
+    for (const [slow, fast] of [[0.001, 0.3], [0.1, 0.3]]) {
+      const { s } = pair<number>();
+      s.setTenantWeight('z', 1e9); // the heaviest weight ever set decides when virtual time moves back
+      s.setTenantWeight('z', 1);
+      s.setTenantWeight('slow', slow!);
+      s.setTenantWeight('fast', fast!);
+      for (let i = 0; i < 3000; i++) {
+        s.submit(i, { tenant: 'slow' });
+        s.submit(3000 + i, { tenant: 'fast' });
+      }
+      // Restored twice along the way: the second copy starts from an origin moved back many times.
+      let r = Scheduler.restore<number>(s.snapshot(), { clock: () => 0 });
+      for (let i = 0; i < 2500; i++) {
+        if (i === 700) r = Scheduler.restore<number>(r.snapshot(), { clock: () => 0 });
+        const a = s.take()!;
+        expect(r.take()).toEqual(a);
+        s.ack(a.id);
+        r.ack(a.id);
+      }
+    }
+  });
+
+  it('a tenant cap set and then removed leaves no limit behind, in the original as in a restored copy', () => {
+    let now = 0;
+    const s = new Scheduler<string>({ clock: () => now });
+    s.setTenantCapacity('t', 5);
+    s.setTenantCapacity('t', undefined);
+    s.submit('d', { id: 'd', delay: 10 });
+    const r = Scheduler.restore<string>(s.snapshot(), { clock: () => now });
+    now = 20;
+    // With no limit, canAccept has no delayed jobs to count, so it reads no clock: neither moves time.
+    expect([s.canAccept(), r.canAccept()]).toEqual([true, true]);
+    expect([s.take(5), r.take(5)]).toEqual([undefined, undefined]);
+  });
+
   it('keeps options, ids, pause and failure reasons', () => {
     const { s } = pair<string>({ capacity: 3, order: 'max', defaultAttempts: 1, maxDeadLetters: 2 });
     s.submit('a', { id: 10 });
@@ -371,6 +407,11 @@ describe('Scheduler snapshots', () => {
     expect(() => Scheduler.restore(forge((b) => (b.tenants[0].pass = b.virtualTime + 1e300)))).toThrow(/has its next turn further ahead/);
     expect(() => Scheduler.restore(forge((b) => (b.tenants[0].pass = b.virtualTime + 1e9)), { clock: () => 0 }).dispose()).not.toThrow();
     expect(() => Scheduler.restore(forge((b) => (b.lines[0].tenant = 'other')))).toThrow('belongs to another tenant');
+    expect(() => Scheduler.restore(forge((b) => (b.fairShare.origin = -1)))).toThrow('malformed field `origin`');
+    expect(() => Scheduler.restore(forge((b) => (b.fairShare.heaviest = 0.5)))).toThrow('malformed field `heaviest`');
+    expect(() => Scheduler.restore(forge((b) => (b.tenants[0].passOrigin = 5)))).toThrow('counts its pass from past the origin of virtual time');
+    // An older snapshot (no fair-share origin, passes counted from today's) restores as before.
+    expect(() => Scheduler.restore(forge((b) => (delete b.fairShare, b.tenants.forEach((t: { passOrigin?: number }) => delete t.passOrigin))), { clock: () => 0 }).dispose()).not.toThrow();
     expect(() => Scheduler.restore(forge((b) => (b.capacity = 1)), { clock: () => 0 })).not.toThrow();
     expect(() => Scheduler.restore(forge((b) => b.delayed.push({ ...b.lines[0].jobs[0], id: 'x' }) && (b.capacity = 1)))).toThrow('exceed the snapshot');
     expect(() => Scheduler.restore(forge((b) => (b.lines[0].jobs[0].payload = '{')))).toThrow(SnapshotError);
