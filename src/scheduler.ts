@@ -822,9 +822,8 @@ export class Scheduler<T = unknown> {
       highestCallerNumber: this.#highestCallerNumber,
       paused: this.#paused,
       virtualTime: this.#fair.virtualTime,
-      fairShare: { origin: this.#fair.origin, heaviest: this.#fair.heaviest },
-      // Passes as kept (not moved to today's origin, which would round them): a snapshot changes nothing.
-      tenants: tenants.map((t) => ({ name: t.name, weight: t.weight, capacity: t.capacity, pinned: t.pinned, weightSet: t.weightSet, pass: t.pass, passOrigin: t.passOrigin })),
+      heaviest: this.#fair.heaviest,
+      tenants: tenants.map((t) => ({ name: t.name, weight: t.weight, capacity: t.capacity, pinned: t.pinned, weightSet: t.weightSet, pass: t.pass })),
       // Each line in arrival order (not pop order): pushed back in that order, the core's FIFO
       // tie-break is the same, also for a later reprioritize.
       lines: this.#fair.rotation().map((tenant) => {
@@ -895,11 +894,8 @@ export class Scheduler<T = unknown> {
     this.#nextId = saved.nextId;
     this.#highestCallerNumber = saved.highestCallerNumber;
     this.#paused = saved.paused;
-    if (saved.fairShare !== undefined) {
-      this.#fair.origin = saved.fairShare.origin;
-      this.#fair.heaviest = saved.fairShare.heaviest;
-    }
-    for (const { name, weight, capacity, pinned, weightSet, pass, passOrigin } of saved.tenants) {
+    if (saved.heaviest !== undefined) this.#fair.heaviest = saved.heaviest;
+    for (const { name, weight, capacity, pinned, weightSet, pass } of saved.tenants) {
       // Pinned by its weight. A snapshot without `weightSet` (an older one) cannot tell whether a
       // tenant of weight 1 with a cap of its own had its weight set too: taken as not.
       if (weightSet ?? (pinned && (capacity === undefined || weight !== 1))) this.#fair.setWeight(name, weight);
@@ -907,7 +903,6 @@ export class Scheduler<T = unknown> {
       const tenant = this.#fair.tenant(name);
       tenant.weight = weight;
       tenant.pass = pass;
-      tenant.passOrigin = passOrigin;
     }
     this.#limited = this.#hasLimits();
     this.#fair.virtualTime = saved.virtualTime;
@@ -972,6 +967,7 @@ export class Scheduler<T = unknown> {
     }
     // Past maxDeadLetters, the extra letters stay until the next death evicts down to the limit
     // with 'evicted' events: no listener exists yet, and a restore drops nothing unheard.
+    this.#fair.restored();
     for (const tenant of this.#fair.tenants()) if (tenant.jobs === 0) this.#fair.becameEmpty(tenant);
     this.#idle = this.size === 0;
   }

@@ -18,6 +18,9 @@ const OUT = Number.MAX_VALUE;
 /** A served tenant goes behind the tenants whose pass equals its new one. */
 const BEHIND_EQUALS = Object.freeze({ behindEquals: true });
 
+/** The pass of a tenant out of the rotation whose next turn is simply at virtual time. */
+export const BEHIND = -Infinity;
+
 /** Tenant records kept while empty before a sweep frees them (their queues live in the arena). */
 const SWEEP_AFTER = 64;
 
@@ -39,13 +42,14 @@ export class Tenant {
   weightSet = false;
   /** Counted among the empty records that the next sweep may free. */
   sweepable = false;
-  /** Virtual time of the tenant's next turn; each turn adds 1 / weight. */
-  pass = 0;
   /**
-   * How far virtual time had been moved back when `pass` was written (`FairShare.passOf` counts it
-   * from today's origin): a rebase moves only the passes of the tenants in the rotation.
+   * Virtual time of the tenant's next turn; each turn adds 1 / weight. BEHIND when the tenant is
+   * out of the rotation with its pass at or below virtual time, where the value no longer matters
+   * (it re-enters at virtual time): only passes that can decide a turn are kept, and moved.
    */
-  passOrigin = 0;
+  pass = BEHIND;
+  /** Out of the rotation with a pass that may be ahead of virtual time: listed in `FairShare`'s `#ahead`. */
+  ahead = false;
   /** The tenant's due jobs by priority, FIFO among equals. Created on first use. */
   ready: ReadyLine | undefined;
   /** Jobs in `ready`, counted here to save a call into the core per pop. */
@@ -97,8 +101,6 @@ export class FairShare {
   readonly #rows: LineRows;
   /** The pass of the turn most recently served. */
   #virtualTime = 0;
-  /** How far virtual time has been moved back in all (`#rebase`). */
-  #origin = 0;
   /** The heaviest weight ever set, and the virtual time at which passes are moved back for it. */
   #heaviest = 1;
   #rebaseAt = REBASE_SCALE;
@@ -107,6 +109,13 @@ export class FairShare {
    * reading the tenant heap, whose entries of the tenants out of it stay.
    */
   readonly #rotation: Tenant[] = [];
+  /**
+   * Tenants that left the rotation with a pass ahead of virtual time (a turn or less of theirs):
+   * a rebase moves their passes too, exactly as it moves the rotation's, until virtual time
+   * passes them. Moving them later from a running total of the moves instead rounded once that
+   * total grew, and a returning tenant lost a tie it should have won.
+   */
+  #ahead: Tenant[] = [];
   #empty = 0;
   /**
    * The tenant in the rotation while it is the only one (undefined: not known, or not alone).
@@ -172,18 +181,9 @@ export class FairShare {
   }
 
   /**
-   * How far virtual time was moved back in all, and the heaviest weight ever set (it decides when
-   * it moves back): snapshots keep both, so that a restored scheduler rounds and rebases as the
-   * original does. Setting `heaviest` never takes it below a weight set since.
+   * The heaviest weight ever set: it decides when virtual time moves back, so snapshots keep it
+   * and a restored scheduler rebases when the original would. Never set below a weight set since.
    */
-  get origin(): number {
-    return this.#origin;
-  }
-
-  set origin(value: number) {
-    this.#origin = value;
-  }
-
   get heaviest(): number {
     return this.#heaviest;
   }
@@ -314,6 +314,7 @@ export class FairShare {
   dispose(): void {
     for (const tenant of this.#tenants.values()) tenant.ready?.dispose();
     this.#tenants.clear();
+    this.#ahead = [];
     this.#turns.dispose();
   }
 
@@ -340,7 +341,7 @@ export class FairShare {
     // last, and when that tenant left, the others wait at later passes. A tenant whose record a
     // sweep freed (its pass forgotten), re-entering at virtual time after each of its turns, took
     // turn after turn ahead of a backlogged peer of equal weight (1 of 20 turns).
-    let pass = Math.max(this.passOf(tenant), this.#virtualTime);
+    let pass = Math.max(tenant.pass, this.#virtualTime);
     if (this.#rotation.length > 0) pass = Math.max(pass, this.#turns.peekPriority()!);
     if (tenant === this.#parked) this.#parked = undefined;
     else this.#unpark();
@@ -359,6 +360,25 @@ export class FairShare {
     tenant.rotating = -1;
     this.#alone = undefined;
     this.#aloneBehind = false;
+    this.#keepPass(tenant);
+  }
+
+  /** Lists a tenant out of the rotation whose pass is ahead of virtual time; else its pass is BEHIND. */
+  #keepPass(tenant: Tenant): void {
+    if (tenant.pass <= this.#virtualTime) tenant.pass = BEHIND;
+    else if (!tenant.ahead) {
+      tenant.ahead = true;
+      this.#ahead.push(tenant);
+    }
+  }
+
+  /** After a restore set the passes: lists the tenants out of the rotation whose pass is not BEHIND, as the original had them. */
+  restored(): void {
+    for (const tenant of this.#tenants.values()) {
+      if (tenant.rotating >= 0 || tenant.pass === BEHIND || tenant.ahead) continue;
+      tenant.ahead = true;
+      this.#ahead.push(tenant);
+    }
   }
 
   /** Moves the parked entry out of the way, if any: another tenant enters, or the heap is read. */
@@ -381,34 +401,36 @@ export class FairShare {
     this.#aloneBehind = false;
   }
 
-  /** A tenant's pass, counted from today's origin of virtual time. */
-  passOf(tenant: Tenant): number {
-    if (tenant.passOrigin !== this.#origin) {
-      // Rounds only a pass far behind virtual time, where a tenant re-enters anyway.
-      tenant.pass -= this.#origin - tenant.passOrigin;
-      tenant.passOrigin = this.#origin;
-    }
-    return tenant.pass;
-  }
-
   /**
-   * Moves virtual time and the passes of the tenants in the rotation back by the current virtual
-   * time; the others' move when next read (`passOf`), so a rebase costs the rotation only, not
-   * every tenant record. Those passes lie near virtual time (at most 1 / weight past it), so their
-   * differences, and with them the order of turns, come out exact or within a step of a pass 1e9
-   * ahead. The heap's keys move with them, keeping their order among equals.
+   * Moves virtual time and the passes that can still decide a turn (the rotation's, and those of
+   * the tenants listed `#ahead`) back by the current virtual time; the other tenants' passes are
+   * BEHIND, which moving leaves as it is. A rebase so costs the rotation and the tenants that left
+   * it since virtual time last passed them, not every tenant record. Those passes lie near virtual
+   * time (at most 1 / weight past it), so their differences, and with them the order of turns,
+   * come out exact or within a step of a pass 1e9 ahead. The heap's keys move with them, keeping
+   * their order among equals.
    */
   #rebase(): void {
-    // Only `pop` calls this, so the rotation holds a tenant and no entry is parked; its tenants'
-    // passes were counted from today's origin when they entered, and at every move since.
+    // Only `pop` calls this, so the rotation holds a tenant and no entry is parked.
     const base = this.#virtualTime;
     this.#virtualTime = 0;
-    this.#origin += base;
     for (const tenant of this.#rotation) {
       tenant.pass -= base;
-      tenant.passOrigin = this.#origin;
       this.#turns.update(tenant.turn as Handle, tenant.pass);
     }
+    const ahead: Tenant[] = [];
+    for (const tenant of this.#ahead) {
+      // Back in the rotation (moved above), or freed: no longer listed here.
+      if (tenant.rotating >= 0 || this.#tenants.get(tenant.name) !== tenant) tenant.ahead = false;
+      else if (tenant.pass <= base) {
+        tenant.ahead = false;
+        tenant.pass = BEHIND;
+      } else {
+        tenant.pass -= base;
+        ahead.push(tenant);
+      }
+    }
+    this.#ahead = ahead;
   }
 
   #sweep(): void {
@@ -419,6 +441,9 @@ export class FairShare {
       if (tenant.turn !== NONE) this.#turns.remove(tenant.turn);
       this.#tenants.delete(name);
     }
+    // Freed records leave the list too, so that tenants coming and going between rebases (a
+    // gateway with one per client) do not grow it.
+    this.#ahead = this.#ahead.filter((tenant) => this.#tenants.get(tenant.name) === tenant);
     this.#empty = 0;
     this.#lastTenant = undefined;
   }

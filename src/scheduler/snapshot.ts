@@ -10,6 +10,7 @@
 import { InvalidArgumentError, SnapshotError, describe } from '../core/errors.js';
 import { bodyObject, decodePayloads, encodePayloads, field, isCounter, jsonCodec, readSnapshot, writeSnapshot, type Codec } from '../core/snapshot.js';
 import { MIN_WEIGHT, isWeight } from '../core/validate.js';
+import { BEHIND } from './fair-share.js';
 import { backoffPolicy, type BackoffPolicy } from './backoff.js';
 import type { JobId, TakenJob } from './types.js';
 
@@ -41,9 +42,8 @@ export interface SavedTenant {
   readonly pinned: boolean;
   /** Whether its weight was set (kept even at 1); absent in older snapshots, read off `pinned`. */
   readonly weightSet: boolean | undefined;
-  /** Its pass as kept: counted from `passOrigin` (0 in older snapshots, whose passes were counted from today's origin). */
+  /** Its next turn's virtual time; BEHIND (null in the bytes) when that is simply when it enters. */
   readonly pass: number;
-  readonly passOrigin: number;
 }
 
 /** Everything a scheduler is, in the order `restore` rebuilds it. */
@@ -59,8 +59,8 @@ export interface SavedScheduler<T> {
   readonly highestCallerNumber: number;
   readonly paused: boolean;
   readonly virtualTime: number;
-  /** How far virtual time was moved back in all, and the heaviest weight ever set; absent in older snapshots. */
-  readonly fairShare: { readonly origin: number; readonly heaviest: number } | undefined;
+  /** The heaviest weight ever set (it decides when virtual time moves back); absent in older snapshots. */
+  readonly heaviest: number | undefined;
   readonly tenants: readonly SavedTenant[];
   /** Due jobs per tenant, tenants in the order of their turns, jobs in the order they became due. */
   readonly lines: readonly { readonly tenant: string; readonly jobs: readonly SavedJob<T>[] }[];
@@ -165,9 +165,12 @@ export function writeSchedulerSnapshot<T>(state: SavedScheduler<T>, codec: Codec
     highestCallerNumber: state.highestCallerNumber,
     paused: state.paused,
     virtualTime: state.virtualTime,
-    fairShare: state.fairShare,
-    // A tenant's own cap: absent means the scheduler's default, null means none.
-    tenants: state.tenants.map(({ capacity, ...tenant }) => (capacity === undefined ? tenant : { ...tenant, capacity: finiteOrNull(capacity) })),
+    heaviest: state.heaviest,
+    // A tenant's own cap: absent means the scheduler's default, null means none. A pass of BEHIND: null.
+    tenants: state.tenants.map(({ capacity, pass, ...tenant }) => {
+      const saved = { ...tenant, pass: pass === BEHIND ? null : pass };
+      return capacity === undefined ? saved : { ...saved, capacity: finiteOrNull(capacity) };
+    }),
     lines: state.lines.map((line) => ({ tenant: line.tenant, jobs: line.jobs.map(job) })),
     delayed: state.delayed.map(job),
     inFlight: state.inFlight.map(job),
@@ -267,8 +270,7 @@ export function readSchedulerSnapshot<T>(bytes: Uint8Array, codec: Codec<T> = js
       capacity: capacity === null ? Infinity : capacity,
       pinned: field<boolean>(where, box, 'pinned', isBoolean),
       weightSet: box.weightSet === undefined ? undefined : field<boolean>(where, box, 'weightSet', isBoolean),
-      pass: field<number>(where, box, 'pass', isFinite),
-      passOrigin: box.passOrigin === undefined ? 0 : field<number>(where, box, 'passOrigin', isFinite),
+      pass: box.pass === null ? BEHIND : field<number>(where, box, 'pass', isFinite),
     };
   });
   const restoredLines = lines.map(({ tenant, count }) => {
@@ -278,20 +280,10 @@ export function readSchedulerSnapshot<T>(bytes: Uint8Array, codec: Codec<T> = js
   });
   const take = (name: string) => jobs.slice(next, (next += list(where, body[name], name).length));
   const virtualTime = field<number>(where, body, 'virtualTime', isFinite);
-  let fairShare: SavedScheduler<T>['fairShare'];
-  if (body.fairShare !== undefined) {
-    const box = bodyObject(where, body.fairShare);
-    fairShare = {
-      origin: field<number>(where, box, 'origin', (v) => isFinite(v) && v >= 0),
-      heaviest: field<number>(where, box, 'heaviest', (v) => isWeight(v) && (v as number) >= 1),
-    };
-  }
-  const origin = fairShare?.origin ?? 0;
+  const heaviest = body.heaviest === undefined ? undefined : field<number>(where, body, 'heaviest', (v) => isWeight(v) && (v as number) >= 1);
   // A turn puts a tenant's pass at most 1 / weight (1e9 at the smallest weight) past virtual time,
   // give or take rounding; one further ahead would wait out every other tenant's line.
-  for (const { name, pass: kept, passOrigin } of tenants) {
-    if (passOrigin > origin) throw new SnapshotError(`${where}: tenant ${describe(name)} counts its pass from past the origin of virtual time (${passOrigin} > ${origin})`);
-    const pass = kept - (origin - passOrigin);
+  for (const { name, pass } of tenants) {
     if (pass - virtualTime > (1 / MIN_WEIGHT) * (1 + 2 ** -20) + Math.abs(virtualTime) * 2 ** -50) throw new SnapshotError(`${where}: tenant ${describe(name)} has its next turn further ahead (pass ${pass}) of virtual time (${virtualTime}) than any weight puts one`);
   }
   const nextId = field<number>(where, body, 'nextId', (v) => isCounter(v, 1));
@@ -315,7 +307,7 @@ export function readSchedulerSnapshot<T>(bytes: Uint8Array, codec: Codec<T> = js
     highestCallerNumber,
     paused: field<boolean>(where, body, 'paused', isBoolean),
     virtualTime,
-    fairShare,
+    heaviest,
     tenants,
     lines: restoredLines,
     delayed: take('delayed'),

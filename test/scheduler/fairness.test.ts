@@ -130,6 +130,42 @@ describe('Scheduler fair share across tenants', () => {
     expect(rebased.order).toEqual(plain.order);
   });
 
+  it('a tenant that left the rotation ahead of virtual time comes back at its exact pass however often virtual time moved back before', () => {
+    // Weights exact in binary. Z leaves with a pass that, moved back exactly, is 1; V (weight 2)
+    // then takes turns at 0 and 0.5, and at 1 Z has waited longest: V, V, Z, V. Moved back from a
+    // running total of every move (2^29 each, from the turns of T alone), Z's pass came back
+    // 2^-20 too high and V took the tie.
+    const order = (moves: number) => {
+      const { s } = scheduler<string>();
+      const one = (tenant: string) => {
+        s.submit(tenant, { tenant });
+        s.ack(s.take()!.id);
+      };
+      s.setTenantWeight('H', 2 ** 20); // the heaviest: virtual time moves back at 2^42 / 2^20
+      s.setTenantWeight('T', 2 ** -29); // each turn of T alone moves virtual time back
+      s.setTenantWeight('U', 2 ** -20);
+      s.setTenantWeight('Z', 2 ** -20);
+      s.setTenantWeight('V', 2);
+      for (let k = 0; k < moves; k++) one('T');
+      one('H');
+      one('H');
+      for (let k = 0; k < 4; k++) one('U');
+      one('Y');
+      one('Y');
+      one('Z');
+      one('U'); // moves virtual time back; Z, out of the rotation, now at exactly 1
+      for (let k = 0; k < 3; k++) s.submit('V', { tenant: 'V' });
+      s.submit('Z', { tenant: 'Z' });
+      const taken: string[] = [];
+      for (let job = s.take(); job; job = s.take()) {
+        taken.push(job.payload);
+        s.ack(job.id);
+      }
+      return taken.join(',');
+    };
+    for (const moves of [0, 2, 40, 1000, 10_000]) expect(order(moves)).toBe('V,V,Z,V');
+  });
+
   it('a tenant flooding the queue cannot starve the others', () => {
     const { s } = scheduler<string>();
     for (let i = 0; i < 10_000; i++) s.submit(`flood ${i}`, { tenant: 'noisy', priority: 0 });

@@ -407,11 +407,10 @@ describe('Scheduler snapshots', () => {
     expect(() => Scheduler.restore(forge((b) => (b.tenants[0].pass = b.virtualTime + 1e300)))).toThrow(/has its next turn further ahead/);
     expect(() => Scheduler.restore(forge((b) => (b.tenants[0].pass = b.virtualTime + 1e9)), { clock: () => 0 }).dispose()).not.toThrow();
     expect(() => Scheduler.restore(forge((b) => (b.lines[0].tenant = 'other')))).toThrow('belongs to another tenant');
-    expect(() => Scheduler.restore(forge((b) => (b.fairShare.origin = -1)))).toThrow('malformed field `origin`');
-    expect(() => Scheduler.restore(forge((b) => (b.fairShare.heaviest = 0.5)))).toThrow('malformed field `heaviest`');
-    expect(() => Scheduler.restore(forge((b) => (b.tenants[0].passOrigin = 5)))).toThrow('counts its pass from past the origin of virtual time');
-    // An older snapshot (no fair-share origin, passes counted from today's) restores as before.
-    expect(() => Scheduler.restore(forge((b) => (delete b.fairShare, b.tenants.forEach((t: { passOrigin?: number }) => delete t.passOrigin))), { clock: () => 0 }).dispose()).not.toThrow();
+    expect(() => Scheduler.restore(forge((b) => (b.heaviest = 0.5)))).toThrow('malformed field `heaviest`');
+    expect(() => Scheduler.restore(forge((b) => (b.tenants[0].pass = 'x')))).toThrow('malformed field `pass`');
+    // An older snapshot (no heaviest weight, a number for every pass) restores as before.
+    expect(() => Scheduler.restore(forge((b) => (delete b.heaviest, b.tenants.forEach((t: { pass: number | null }) => (t.pass ??= 0)))), { clock: () => 0 }).dispose()).not.toThrow();
     expect(() => Scheduler.restore(forge((b) => (b.capacity = 1)), { clock: () => 0 })).not.toThrow();
     expect(() => Scheduler.restore(forge((b) => b.delayed.push({ ...b.lines[0].jobs[0], id: 'x' }) && (b.capacity = 1)))).toThrow('exceed the snapshot');
     expect(() => Scheduler.restore(forge((b) => (b.lines[0].jobs[0].payload = '{')))).toThrow(SnapshotError);
