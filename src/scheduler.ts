@@ -622,9 +622,7 @@ export class Scheduler<T = unknown> {
 
   /** Whether any cap applies (`maxDelayed`, `tenantCapacity`, a tenant's own): else submits skip the checks. */
   #hasLimits(): boolean {
-    if (this.#maxDelayed !== Infinity || this.#tenantCapacity !== Infinity) return true;
-    for (const tenant of this.#fair.tenants()) if (tenant.capacity !== undefined) return true;
-    return false;
+    return this.#maxDelayed !== Infinity || this.#tenantCapacity !== Infinity || this.#fair.anyCapped;
   }
 
   /** The most jobs a tenant may hold: its own cap, else `tenantCapacity` (Infinity when unbounded). */

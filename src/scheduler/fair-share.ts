@@ -117,6 +117,8 @@ export class FairShare {
    */
   #ahead: Tenant[] = [];
   #empty = 0;
+  /** Tenants with a cap of their own (their records are never swept). */
+  #capped = 0;
   /**
    * The tenant in the rotation while it is the only one (undefined: not known, or not alone).
    * Its turns need no heap work, since no other tenant is there to order it against: its turn's
@@ -184,6 +186,11 @@ export class FairShare {
    * The heaviest weight ever set: it decides when virtual time moves back, so snapshots keep it
    * and a restored scheduler rebases when the original would. Never set below a weight set since.
    */
+  /** Whether some tenant has a cap of its own. */
+  get anyCapped(): boolean {
+    return this.#capped > 0;
+  }
+
   get heaviest(): number {
     return this.#heaviest;
   }
@@ -208,6 +215,7 @@ export class FairShare {
    */
   setCapacity(name: string, capacity: number | undefined): void {
     const tenant = this.tenant(name);
+    this.#capped += (capacity !== undefined ? 1 : 0) - (tenant.capacity !== undefined ? 1 : 0);
     tenant.capacity = capacity;
     if (tenant.pinned) this.becameBusy(tenant);
     else if (tenant.jobs === 0) this.becameEmpty(tenant);
@@ -315,6 +323,7 @@ export class FairShare {
     for (const tenant of this.#tenants.values()) tenant.ready?.dispose();
     this.#tenants.clear();
     this.#ahead = [];
+    this.#capped = 0;
     this.#turns.dispose();
   }
 
