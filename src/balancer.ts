@@ -213,7 +213,6 @@ export class Balancer<W> implements Iterable<W> {
       capacity: bound,
       backup,
       load: 0,
-      loadSum: 0,
       loadError: 0,
       leases: 0,
       reported: false,
@@ -230,6 +229,7 @@ export class Balancer<W> implements Iterable<W> {
       turnBase: 0,
       turnsServed: 0,
       turnRate: 1,
+      skipped: false,
     };
     const tier = this.#tierOf(member);
     try {
@@ -419,6 +419,7 @@ export class Balancer<W> implements Iterable<W> {
         capacity: m.capacity,
         backup: m.backup,
         load: m.load,
+        loadError: m.loadError,
         picks: m.picks,
         stamp: m.stamp,
         draining: m.draining,
@@ -427,6 +428,7 @@ export class Balancer<W> implements Iterable<W> {
         turnBase: m.turnBase,
         turnsServed: m.turnsServed,
         turnRate: m.turnRate,
+        skipped: m.skipped,
         index: m.index,
       }),
     );
@@ -490,8 +492,7 @@ export class Balancer<W> implements Iterable<W> {
         capacity: w.capacity,
         backup: w.backup,
         load: w.load,
-        loadSum: w.load,
-        loadError: 0,
+        loadError: w.loadError,
         leases: 0,
         reported: w.load > 0,
         picks: w.picks,
@@ -507,6 +508,7 @@ export class Balancer<W> implements Iterable<W> {
         turnBase: w.turnBase,
         turnsServed: w.turnsServed,
         turnRate: w.turnRate,
+        skipped: w.skipped,
       }),
     );
     for (const member of members) this.#members.set(member.id, member);

@@ -112,11 +112,15 @@ export class HeapTier<W> implements Tier<W> {
   changed(member: Member<W>, weightChanged = false): void {
     this.#noFit = Infinity;
     const ranking = this.#ranking;
+    const wasParked = member.key === PARKED;
     const parked = !available(member);
     if (weightChanged) ranking.onWeight?.(member);
-    // Not only from PARKED: a worker skipped because a cost did not fit was away too, and its
-    // room has just grown (an available worker whose turn did not pass is left as it is).
-    if (!parked) ranking.onReturn?.(member);
+    // Back from PARKED, or from being passed over for costs that did not fit when its room may
+    // have grown (a release, a report): away either way. A weight change gives no room.
+    if (!parked && (wasParked || (member.skipped && !weightChanged))) {
+      member.skipped = false;
+      ranking.onReturn?.(member);
+    }
     member.key = this.#keyOf(member, parked);
     this.#queue?.update(member.handle!, member.key);
   }
@@ -134,11 +138,13 @@ export class HeapTier<W> implements Tier<W> {
     const skipped = this.#skipped;
     try {
       skipped.push(best);
+      best.skipped = true;
       queue.update(best.handle!, PARKED);
       while (queue.peekPriority() !== PARKED) {
         const next = queue.peek() as Member<W>;
         if (fits(next, cost)) return next;
         skipped.push(next);
+        next.skipped = true;
         queue.update(next.handle!, PARKED);
       }
       this.#noFit = cost;
@@ -151,6 +157,11 @@ export class HeapTier<W> implements Tier<W> {
 
   picked(member: Member<W>): void {
     const ranking = this.#ranking;
+    if (member.skipped) {
+      // Picked for a cost that fits after being passed over for others: it was away.
+      member.skipped = false;
+      ranking.onReturn?.(member);
+    }
     ranking.onPicked?.(member);
     member.key = this.#keyOf(member);
     this.#queue?.update(member.handle!, member.key, BEHIND_EQUALS);
@@ -203,13 +214,26 @@ export class HeapTier<W> implements Tier<W> {
     let best: Member<W> | undefined;
     let bestKey = MAX_KEY;
     let bestStamp = Infinity;
+    let missed = false;
     for (let i = 0; i < members.length; i++) {
       const member = members[i]!;
       const key = member.key;
-      if (key > bestKey || (key === bestKey && member.stamp > bestStamp) || (bounded && !fits(member, cost))) continue;
+      if (key > bestKey || (key === bestKey && member.stamp > bestStamp)) continue;
+      if (bounded && !fits(member, cost)) {
+        missed = true;
+        continue;
+      }
       best = member;
       bestKey = key;
       bestStamp = member.stamp;
+    }
+    // Passed over: the workers ahead of the choice that this cost did not fit, as the heap's walk
+    // in `choose` marks them (all available ones when none fitted).
+    if (missed) {
+      for (const member of members) {
+        const key = member.key;
+        if (key !== PARKED && (key < bestKey || (key === bestKey && member.stamp < bestStamp)) && !fits(member, cost)) member.skipped = true;
+      }
     }
     return best;
   }

@@ -20,8 +20,7 @@ export interface Member<W> {
   readonly backup: boolean;
   /** The sum of the costs of its outstanding leases, or the last `setLoad` report adjusted since. */
   load: number;
-  /** `load` kept as a running sum and the rounding error it shed (see `addLoad`). */
-  loadSum: number;
+  /** The rounding error `load` has shed, kept to be added back (see `addLoad`); snapshots keep it. */
   loadError: number;
   /** Outstanding leases. */
   leases: number;
@@ -43,6 +42,11 @@ export interface Member<W> {
   rampStart: number | undefined;
   /** Its entry in the slow-start schedule, while it ramps. */
   rampHandle: Handle | undefined;
+  /**
+   * heap tiers: passed over since its last pick because a cost did not fit. Weighted round-robin
+   * then counts it as away: given room, or picked for a smaller cost, it rejoins due now.
+   */
+  skipped: boolean;
   /** heap tiers: its key as last computed (PARKED when it cannot be picked now). */
   key: number;
   /** heap tiers: its handle in the tier's queue, while the tier is kept in one. */
@@ -60,19 +64,27 @@ export interface Member<W> {
  * (Neumaier's): each addition's rounding error is kept apart and added back, so fractional costs
  * that come and go leave no residue however long a lease is held beside them (1 + 0.1 + 0.2 - 0.1
  * - 0.2 is 1, where a plain sum drifts by an ulp at a time and a lease that fits is refused).
+ * `fits` asks the same sum, so a lease taken never puts the stored load past the capacity.
  */
 export function addLoad(member: Member<unknown>, amount: number): void {
-  const sum = member.loadSum;
-  const total = sum + amount;
-  member.loadError += Math.abs(sum) >= Math.abs(amount) ? sum - total + amount : amount - total + sum;
-  member.loadSum = total;
-  member.load = total + member.loadError;
+  const load = member.load;
+  const total = load + amount;
+  const error = member.loadError + (Math.abs(load) >= Math.abs(amount) ? load - total + amount : amount - total + load);
+  const sum = total + error;
+  member.load = sum;
+  member.loadError = error - (sum - total);
+}
+
+/** The load `addLoad(member, amount)` would leave. */
+function loadWith(member: Member<unknown>, amount: number): number {
+  const load = member.load;
+  const total = load + amount;
+  return total + (member.loadError + (Math.abs(load) >= Math.abs(amount) ? load - total + amount : amount - total + load));
 }
 
 /** Sets the worker's load to `load` exactly, with no error carried. */
 export function resetLoad(member: Member<unknown>, load: number): void {
   member.load = load;
-  member.loadSum = load;
   member.loadError = 0;
 }
 
@@ -83,7 +95,7 @@ export function available(member: Member<unknown>): boolean {
 
 /** Whether the worker can take a lease of `cost` without passing its capacity. */
 export function fits(member: Member<unknown>, cost: number): boolean {
-  return member.load + cost <= member.capacity;
+  return member.capacity === Infinity || loadWith(member, cost) <= member.capacity;
 }
 
 /** The load per unit of weight that least-loaded and p2c compare. */

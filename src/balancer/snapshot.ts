@@ -27,6 +27,8 @@ export interface SavedWorker<W> {
   readonly capacity: number;
   readonly backup: boolean;
   readonly load: number;
+  /** The rounding error the load shed (absent in older snapshots: 0). */
+  readonly loadError: number;
   readonly picks: number;
   readonly stamp: number;
   readonly draining: boolean;
@@ -36,6 +38,8 @@ export interface SavedWorker<W> {
   readonly turnBase: number;
   readonly turnsServed: number;
   readonly turnRate: number;
+  /** Passed over for a cost that did not fit since its last pick (absent in older snapshots: false). */
+  readonly skipped: boolean;
   /** p2c: its place in the list of available workers, or -1. */
   readonly index: number;
 }
@@ -112,6 +116,7 @@ export function readBalancerSnapshot<W>(bytes: Uint8Array, codec: Codec<W> = jso
     if (stamps.has(stamp)) throw new SnapshotError(`${where}: two workers have stamp ${stamp}`);
     stamps.add(stamp);
     const weight = field<number>(where, box, 'weight', isWeight);
+    const load = field<number>(where, box, 'load', (v) => isFinite(v) && v >= 0);
     let ramp: SavedWorker<W>['ramp'];
     if (box.ramp !== null) {
       if (slowStart === undefined) throw new SnapshotError(`${where}: worker ${describe(id)} ramps up but the balancer has no slowStart`);
@@ -130,7 +135,9 @@ export function readBalancerSnapshot<W>(bytes: Uint8Array, codec: Codec<W> = jso
       ),
       capacity: field<number | null>(where, box, 'capacity', (v) => v === null || (isNatural(v) && (v as number) >= 1)) ?? Infinity,
       backup: field<boolean>(where, box, 'backup', isBoolean),
-      load: field<number>(where, box, 'load', (v) => isFinite(v) && v >= 0),
+      load,
+      // An error below an ulp or so of the load (a live one never holds more).
+      loadError: box.loadError === undefined ? 0 : field<number>(where, box, 'loadError', (v) => isFinite(v) && Math.abs(v) <= Math.max(load, 1) * 2 ** -40),
       picks: field<number>(where, box, 'picks', (v) => isCounter(v, 0)),
       stamp,
       draining: field<boolean>(where, box, 'draining', isBoolean),
@@ -139,6 +146,7 @@ export function readBalancerSnapshot<W>(bytes: Uint8Array, codec: Codec<W> = jso
       turnBase: field<number>(where, box, 'turnBase', isFinite),
       turnsServed: field<number>(where, box, 'turnsServed', (v) => isCounter(v, 0)),
       turnRate: field<number>(where, box, 'turnRate', isWeight),
+      skipped: box.skipped === undefined ? false : field<boolean>(where, box, 'skipped', isBoolean),
       index: field<number>(where, box, 'index', (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= -1),
     };
   });

@@ -187,6 +187,25 @@ describe('leases', () => {
     expect(balancer.acquire(1)?.id).toBe('a');
   });
 
+  it('never lets a compensated load pass the capacity, and a restored balancer carries what the sum shed', () => {
+    const balancer = new Balancer<string>();
+    balancer.add('a', { capacity: 2 });
+    balancer.acquire(0.9);
+    balancer.acquire(0.3);
+    // The plain sum 1.2 + 0.8000000000000003 rounds to 2; the compensated one is above it.
+    expect(balancer.acquire(0.8000000000000003)).toBeUndefined();
+    expect(balancer.statsOf('a').load).toBeLessThanOrEqual(2);
+    const b = new Balancer<string>();
+    b.add('a', { capacity: 2 });
+    b.acquire(0.3);
+    b.acquire(0.7);
+    const restored = Balancer.restore<string>(b.snapshot());
+    b.acquire(0.1);
+    restored.acquire(0.1);
+    expect(restored.statsOf('a').load).toBe(b.statsOf('a').load);
+    expect(restored.acquire(0.9000000000000002)?.id).toBe(b.acquire(0.9000000000000002)?.id);
+  });
+
   it('takes -0 as 0, for ids and reported loads', () => {
     const balancer = new Balancer<string>();
     expect(Object.is(balancer.add('x', { id: -0 }), 0)).toBe(true);

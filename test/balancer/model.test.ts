@@ -137,7 +137,7 @@ function basicCommands(ids: fc.Arbitrary<string>): fc.Arbitrary<Command>[] {
     fc.tuple(ids, weights).map(([id, weight]): Command => ({
       check: () => true,
       run(model, real) {
-        known(model, id, (w) => model.update(w, () => { w.weight = weight; w.effectiveWeight = model.pureWeight(w); }), () => real.balancer.setWeight(id, weight));
+        known(model, id, (w) => model.update(w, () => { w.weight = weight; w.effectiveWeight = model.pureWeight(w); }, true), () => real.balancer.setWeight(id, weight));
         compare(model, real);
       },
       toString: () => `setWeight(${id}, ${weight})`,
@@ -145,7 +145,8 @@ function basicCommands(ids: fc.Arbitrary<string>): fc.Arbitrary<Command>[] {
     fc.tuple(ids, fc.boolean()).map(([id, draining]): Command => ({
       check: () => true,
       run(model, real) {
-        known(model, id, (w) => model.update(w, () => (w.draining = draining)), () => (draining ? real.balancer.drain(id) : real.balancer.undrain(id)));
+        // Draining a draining worker (or undraining an available one) changes nothing, as in the balancer.
+        known(model, id, (w) => w.draining !== draining && model.update(w, () => (w.draining = draining)), () => (draining ? real.balancer.drain(id) : real.balancer.undrain(id)));
         compare(model, real);
       },
       toString: () => `${draining ? 'drain' : 'undrain'}(${id})`,

@@ -23,6 +23,8 @@ export interface ModelWorker {
   turnBase: number;
   turnsServed: number;
   turnRate: number;
+  /** Passed over for a cost that did not fit since its last pick: counted as away. */
+  skipped: boolean;
 }
 
 export interface ModelLease {
@@ -64,7 +66,7 @@ export class BalancerModel {
   add(id: string, weight: number, capacity: number, backup: boolean, ramp: boolean): void {
     const w: ModelWorker = {
       id, weight, effectiveWeight: weight, capacity, backup, load: 0, leases: 0, picks: 0, stamp: ++this.#tick,
-      draining: false, healthy: true, rampStart: undefined, turnBase: 0, turnsServed: 0, turnRate: 1,
+      draining: false, healthy: true, rampStart: undefined, turnBase: 0, turnsServed: 0, turnRate: 1, skipped: false,
     };
     if (ramp && this.slowStart) {
       w.rampStart = this.now;
@@ -77,15 +79,24 @@ export class BalancerModel {
   }
 
   /** Applies `change` to a worker and the weighted round-robin rules for what changed. */
-  update(w: ModelWorker, change: () => void): void {
+  update(w: ModelWorker, change: () => void, weightChanged = false): void {
+    const wasAvailable = BalancerModel.available(w);
     change();
     this.#onWeight(w);
-    // Away (unavailable, or too full for the costs asked) while its turn passed: due now.
-    if (BalancerModel.available(w) && this.#deadline(w) < this.#virtualNow[this.#tier(w)]) {
-      w.turnBase = this.#virtualNow[this.#tier(w)];
-      w.turnsServed = 0;
-      w.turnRate = w.effectiveWeight;
+    // Back from being unavailable, or from being passed over for costs that did not fit when its
+    // room may have grown (not by a weight change).
+    if (BalancerModel.available(w) && (!wasAvailable || (w.skipped && !weightChanged))) {
+      w.skipped = false;
+      this.#returned(w);
     }
+  }
+
+  /** Away while its turn passed: due now. */
+  #returned(w: ModelWorker): void {
+    if (this.strategy !== 'weighted-round-robin' || this.#deadline(w) >= this.#virtualNow[this.#tier(w)]) return;
+    w.turnBase = this.#virtualNow[this.#tier(w)];
+    w.turnsServed = 0;
+    w.turnRate = w.effectiveWeight;
   }
 
   /** Brings slow-start weights up to `now`, as the balancer does before every choice. */
@@ -93,7 +104,7 @@ export class BalancerModel {
     for (const w of this.workers.values()) {
       if (w.rampStart === undefined) continue;
       const weight = this.pureWeight(w);
-      if (weight !== w.effectiveWeight) this.update(w, () => (w.effectiveWeight = weight));
+      if (weight !== w.effectiveWeight) this.update(w, () => (w.effectiveWeight = weight), true);
     }
   }
 
@@ -106,18 +117,25 @@ export class BalancerModel {
 
   /** The exact choice for the deterministic strategies (undefined for p2c or when none can). */
   choose(cost: number): ModelWorker | undefined {
-    const candidates = this.candidates(cost);
-    let best: ModelWorker | undefined;
-    for (const w of candidates) {
-      if (best === undefined || this.#before(w, best)) best = w;
+    for (const backup of [false, true]) {
+      const tier = [...this.workers.values()].filter((w) => w.backup === backup && BalancerModel.available(w));
+      let best: ModelWorker | undefined;
+      for (const w of tier) if (BalancerModel.fits(w, cost) && (best === undefined || this.#before(w, best))) best = w;
+      // The tier passes over the workers ahead of its choice that the cost did not fit (all, if none did).
+      for (const w of tier) if (!BalancerModel.fits(w, cost) && (best === undefined || this.#before(w, best))) w.skipped = true;
+      if (best) return best;
     }
-    return best;
+    return undefined;
   }
 
   picked(w: ModelWorker, cost: number | undefined): void {
     if (cost !== undefined) {
       w.load += cost;
       w.leases++;
+    }
+    if (w.skipped) {
+      w.skipped = false;
+      this.#returned(w);
     }
     w.picks++;
     w.stamp = ++this.#tick;

@@ -179,6 +179,8 @@ describe('Balancer snapshots', () => {
       [(b) => (b.workers[1].effectiveWeight = b.workers[1].weight / 2), /malformed field `effectiveWeight`/],
       [(b) => (b.workers[1].turnRate = 5e-324), /malformed field `turnRate`/],
       [(b) => (b.fastestRate.primary = 0.5), /malformed field `primary`/],
+      [(b) => (b.workers[1].loadError = 1), /malformed field `loadError`/],
+      [(b) => (b.workers[1].skipped = 'yes'), /malformed field `skipped`/],
       [(b) => (b.fastestRate = 7), /malformed body/],
     ];
     for (const [change, message] of cases) {

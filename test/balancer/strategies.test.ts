@@ -140,6 +140,24 @@ describe('weighted-round-robin', () => {
     }
   });
 
+  it('lets a worker passed over for a large cost take a smaller one without a burst, and keeps a raised weight\'s catch-up', () => {
+    const balancer = new Balancer<string>({ strategy: 'weighted-round-robin' });
+    balancer.add('a', { capacity: 10 });
+    balancer.add('b');
+    balancer.add('c');
+    balancer.setLoad('a', 5);
+    expect(Array.from({ length: 20 }, () => balancer.pick(6)).join('')).toBe('bc'.repeat(10));
+    // No release or report gave 'a' room: a cost of 1 simply fits it again.
+    expect(Array.from({ length: 12 }, () => balancer.pick(1)).join('')).toBe('abc'.repeat(4));
+    // A weight raised is not a return: its next turn is 1 / weight after its last one, and the
+    // turns it is owed come first (as documented for setWeight).
+    const raised = new Balancer<string>({ strategy: 'weighted-round-robin' });
+    for (const id of ['a', 'b', 'c']) raised.add(id);
+    expect(Array.from({ length: 4 }, () => raised.pick()).join('')).toBe('abca');
+    raised.setWeight('c', 4);
+    expect(Array.from({ length: 10 }, () => raised.pick()).join('')).toBe('cccbccccab');
+  });
+
   for (const others of [0, 40]) {
     it(`keeps its spread after a long uptime took virtual time far (1e17: weight-1e-9 turns, or years of picks)${others ? ', past the scan limit' : ''}`, () => {
       const balancer = new Balancer<string>({ strategy: 'weighted-round-robin' });
