@@ -439,6 +439,7 @@ export class Balancer<W> implements Iterable<W> {
       tick: this.#tick,
       virtualTime: { primary: this.#primary.virtualTime, backup: this.#backup.virtualTime },
       fastestRate: { primary: this.#primary.fastestRate, backup: this.#backup.fastestRate },
+      noFit: { primary: this.#primary.noFit, backup: this.#backup.noFit },
       workers,
     };
     return writeBalancerSnapshot(state, codec);
@@ -519,6 +520,10 @@ export class Balancer<W> implements Iterable<W> {
       // Never below a restored worker's rate (a forged value would only lose precision).
       this.#primary.fastestRate = Math.max(this.#primary.fastestRate, saved.fastestRate.primary);
       this.#backup.fastestRate = Math.max(this.#backup.fastestRate, saved.fastestRate.backup);
+    }
+    if (saved.noFit !== undefined) {
+      this.#primary.noFit = saved.noFit.primary;
+      this.#backup.noFit = saved.noFit.backup;
     }
     saved.workers.forEach((w, i) => {
       if (w.ramp) this.#slowStart!.resume(members[i]!, now - w.ramp.elapsed, w.ramp.step);

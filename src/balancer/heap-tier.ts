@@ -199,6 +199,14 @@ export class HeapTier<W> implements Tier<W> {
     if (this.#ranking.fastestRate !== undefined) this.#ranking.fastestRate = value;
   }
 
+  get noFit(): number {
+    return this.#noFit;
+  }
+
+  set noFit(cost: number) {
+    this.#noFit = cost;
+  }
+
   dispose(): void {
     this.#queue?.dispose();
   }
@@ -227,13 +235,17 @@ export class HeapTier<W> implements Tier<W> {
       bestKey = key;
       bestStamp = member.stamp;
     }
-    // Passed over: the workers ahead of the choice that this cost did not fit, as the heap's walk
-    // in `choose` marks them (all available ones when none fitted).
-    if (missed) {
-      for (const member of members) {
-        const key = member.key;
-        if (key !== PARKED && (key < bestKey || (key === bestKey && member.stamp < bestStamp)) && !fits(member, cost)) member.skipped = true;
-      }
+    if (!missed) return best;
+    // As the heap's walk in `choose` does: a cost remembered as fitting no worker marks nobody;
+    // otherwise the workers ahead of the choice that this cost did not fit are passed over (all
+    // available ones when none fitted, and the cost is remembered).
+    if (best === undefined) {
+      if (cost >= this.#noFit) return undefined;
+      this.#noFit = cost;
+    }
+    for (const member of members) {
+      const key = member.key;
+      if (key !== PARKED && (key < bestKey || (key === bestKey && member.stamp < bestStamp)) && !fits(member, cost)) member.skipped = true;
     }
     return best;
   }

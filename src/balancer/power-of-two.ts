@@ -88,6 +88,13 @@ export class PowerOfTwoTier<W> implements Tier<W> {
 
   set fastestRate(_value: number) {}
 
+  /** p2c remembers no cost. */
+  get noFit(): number {
+    return Infinity;
+  }
+
+  set noFit(_value: number) {}
+
   dispose(): void {
     for (const member of this.#available) member.index = -1;
     this.#available.length = 0;

@@ -52,6 +52,8 @@ export interface SavedBalancer<W> {
   readonly virtualTime: { readonly primary: number; readonly backup: number };
   /** Absent in snapshots written before it was kept: then the workers' rates decide it. */
   readonly fastestRate: { readonly primary: number; readonly backup: number } | undefined;
+  /** Costs remembered as fitting no worker, per tier (Infinity: none; absent in older snapshots). */
+  readonly noFit: { readonly primary: number; readonly backup: number } | undefined;
   /** In the order they were added. */
   readonly workers: readonly SavedWorker<W>[];
 }
@@ -67,6 +69,7 @@ export function writeBalancerSnapshot<W>(state: SavedBalancer<W>, codec: Codec<W
     tick: state.tick,
     virtualTime: state.virtualTime,
     fastestRate: state.fastestRate,
+    noFit: state.noFit && { primary: finiteOrNull(state.noFit.primary), backup: finiteOrNull(state.noFit.backup) },
     payloads,
     workers: state.workers.map(({ worker: _, ramp, capacity, ...w }) => ({ ...w, capacity: finiteOrNull(capacity), ramp: ramp ?? null })),
   });
@@ -98,6 +101,12 @@ export function readBalancerSnapshot<W>(bytes: Uint8Array, codec: Codec<W> = jso
     const rates = bodyObject(where, body.fastestRate);
     const isRate = (v: unknown) => isFinite(v) && v >= 1 && v <= 1e9;
     fastestRate = { primary: field<number>(where, rates, 'primary', isRate), backup: field<number>(where, rates, 'backup', isRate) };
+  }
+  let noFit: SavedBalancer<W>['noFit'];
+  if (body.noFit !== undefined) {
+    const costs = bodyObject(where, body.noFit);
+    const isCost = (v: unknown) => v === null || isPositive(v);
+    noFit = { primary: field<number | null>(where, costs, 'primary', isCost) ?? Infinity, backup: field<number | null>(where, costs, 'backup', isCost) ?? Infinity };
   }
   if (!Array.isArray(body.workers)) throw new SnapshotError(`${where}: malformed field \`workers\` (${describe(body.workers)})`);
   const payloads = decodePayloads(where, body.payloads, codec);
@@ -150,5 +159,5 @@ export function readBalancerSnapshot<W>(bytes: Uint8Array, codec: Codec<W> = jso
       index: field<number>(where, box, 'index', (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= -1),
     };
   });
-  return { strategy, slowStart, nextId: field<number>(where, body, 'nextId', (v) => isCounter(v, 1)), tick, virtualTime, fastestRate, workers };
+  return { strategy, slowStart, nextId: field<number>(where, body, 'nextId', (v) => isCounter(v, 1)), tick, virtualTime, fastestRate, noFit, workers };
 }

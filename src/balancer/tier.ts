@@ -24,5 +24,10 @@ export interface Tier<W> {
   virtualTime: number;
   /** The fastest rate that clock was ever set to run at (it decides when it moves back), kept by snapshots; 1 otherwise. */
   fastestRate: number;
+  /**
+   * The least cost remembered as fitting no worker of the tier (Infinity: none), until a worker
+   * changes or joins; kept by snapshots, as it decides which workers a choice passes over.
+   */
+  noFit: number;
   dispose(): void;
 }

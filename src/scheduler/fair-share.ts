@@ -182,15 +182,15 @@ export class FairShare {
     this.#virtualTime = value;
   }
 
-  /**
-   * The heaviest weight ever set: it decides when virtual time moves back, so snapshots keep it
-   * and a restored scheduler rebases when the original would. Never set below a weight set since.
-   */
   /** Whether some tenant has a cap of its own. */
   get anyCapped(): boolean {
     return this.#capped > 0;
   }
 
+  /**
+   * The heaviest weight ever set: it decides when virtual time moves back, so snapshots keep it
+   * and a restored scheduler rebases when the original would. Never set below a weight set since.
+   */
   get heaviest(): number {
     return this.#heaviest;
   }

@@ -181,6 +181,7 @@ describe('Balancer snapshots', () => {
       [(b) => (b.fastestRate.primary = 0.5), /malformed field `primary`/],
       [(b) => (b.workers[1].loadError = 1), /malformed field `loadError`/],
       [(b) => (b.workers[1].skipped = 'yes'), /malformed field `skipped`/],
+      [(b) => (b.noFit.backup = -1), /malformed field `backup`/],
       [(b) => (b.fastestRate = 7), /malformed body/],
     ];
     for (const [change, message] of cases) {
