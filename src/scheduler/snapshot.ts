@@ -261,16 +261,23 @@ export function readSchedulerSnapshot<T>(bytes: Uint8Array, codec: Codec<T> = js
   });
 
   let next = 0;
+  // Snapshots of a few builds on main (ae40bda to 1356565) kept the heaviest weight in a
+  // `fairShare` box beside an `origin`, and counted out-of-rotation passes from a `passOrigin`:
+  // read as today's, not misread.
+  const shared = body.fairShare === undefined ? undefined : bodyObject(where, body.fairShare);
+  const origin = shared === undefined ? 0 : field<number>(where, shared, 'origin', (v) => isFinite(v) && v >= 0);
   const tenants = list(where, body.tenants, 'tenants').map((tenant): SavedTenant => {
     const box = bodyObject(where, tenant);
     const capacity = field<number | null | undefined>(where, box, 'capacity', isOptionalLimit);
+    const passOrigin = box.passOrigin === undefined ? origin : field<number>(where, box, 'passOrigin', (v) => isFinite(v) && v >= 0 && v <= origin);
+    const pass = box.pass === null ? BEHIND : field<number>(where, box, 'pass', isFinite) - (origin - passOrigin);
     return {
       name: field<string>(where, box, 'name', isName),
       weight: field<number>(where, box, 'weight', isWeight),
       capacity: capacity === null ? Infinity : capacity,
       pinned: field<boolean>(where, box, 'pinned', isBoolean),
       weightSet: box.weightSet === undefined ? undefined : field<boolean>(where, box, 'weightSet', isBoolean),
-      pass: box.pass === null ? BEHIND : field<number>(where, box, 'pass', isFinite),
+      pass,
     };
   });
   const restoredLines = lines.map(({ tenant, count }) => {
@@ -280,7 +287,8 @@ export function readSchedulerSnapshot<T>(bytes: Uint8Array, codec: Codec<T> = js
   });
   const take = (name: string) => jobs.slice(next, (next += list(where, body[name], name).length));
   const virtualTime = field<number>(where, body, 'virtualTime', isFinite);
-  const heaviest = body.heaviest === undefined ? undefined : field<number>(where, body, 'heaviest', (v) => isWeight(v) && (v as number) >= 1);
+  const isHeaviest = (v: unknown) => isWeight(v) && (v as number) >= 1;
+  const heaviest = body.heaviest !== undefined ? field<number>(where, body, 'heaviest', isHeaviest) : shared === undefined ? undefined : field<number>(where, shared, 'heaviest', isHeaviest);
   // A turn puts a tenant's pass at most 1 / weight (1e9 at the smallest weight) past virtual time,
   // give or take rounding; one further ahead would wait out every other tenant's line.
   for (const { name, pass } of tenants) {

@@ -282,6 +282,39 @@ describe('Scheduler snapshots', () => {
     }
   });
 
+  it('reads the fair-share fields of the builds that counted passes from an origin (a `fairShare` box, `passOrigin`)', () => {
+    const { s } = pair<string>();
+    s.setTenantWeight('heavy', 4);
+    s.submit('gone 0', { tenant: 'gone' });
+    for (let i = 0; i < 30; i++) for (const tenant of ['heavy', 'light']) s.submit(`${tenant} ${i}`, { tenant });
+    // 'gone' is served and leaves the rotation a turn ahead of virtual time.
+    for (let i = 0; i < 3; i++) s.ack(s.take()!.id);
+    const bytes = s.snapshot();
+    const body = JSON.parse(new TextDecoder().decode(bytes.subarray(44 + 'Scheduler'.length, bytes.length - 4)));
+    // The same state as those builds wrote it: an origin 2^20 back, the rotation's passes counted
+    // from it, and the pass of 'gone' (out of the rotation) from before it.
+    body.fairShare = { origin: 2 ** 20, heaviest: body.heaviest };
+    delete body.heaviest;
+    for (const tenant of body.tenants) {
+      if (tenant.name === 'gone') {
+        tenant.pass += 2 ** 20;
+        tenant.passOrigin = 0;
+      } else tenant.passOrigin = 2 ** 20;
+    }
+    const legacy = Scheduler.restore<string>(writeSnapshot('Scheduler', body), { clock: () => 0 });
+    const current = Scheduler.restore<string>(bytes, { clock: () => 0 });
+    for (const r of [legacy, current]) for (let i = 1; i < 6; i++) r.submit(`gone ${i}`, { tenant: 'gone', id: `g${i}` });
+    const order = (r: Scheduler<string>) =>
+      Array.from({ length: 30 }, () => {
+        const job = r.take()!;
+        r.ack(job.id);
+        return job.payload;
+      });
+    const expected = order(current);
+    expect(expected.slice(0, 8)).toContain('gone 1');
+    expect(order(legacy)).toEqual(expected);
+  });
+
   it('a tenant cap set and then removed leaves no limit behind, in the original as in a restored copy', () => {
     let now = 0;
     const s = new Scheduler<string>({ clock: () => now });
