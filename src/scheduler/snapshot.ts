@@ -261,9 +261,8 @@ export function readSchedulerSnapshot<T>(bytes: Uint8Array, codec: Codec<T> = js
   });
 
   let next = 0;
-  // Snapshots of a few builds on main (ae40bda to 1356565) kept the heaviest weight in a
-  // `fairShare` box beside an `origin`, and counted out-of-rotation passes from a `passOrigin`:
-  // read as today's, not misread.
+  // A few development builds kept the heaviest weight in a `fairShare` box beside an `origin`, and
+  // counted the passes of tenants out of the rotation from a `passOrigin`: read as they meant.
   const shared = body.fairShare === undefined ? undefined : bodyObject(where, body.fairShare);
   const origin = shared === undefined ? 0 : field<number>(where, shared, 'origin', (v) => isFinite(v) && v >= 0);
   const tenants = list(where, body.tenants, 'tenants').map((tenant): SavedTenant => {

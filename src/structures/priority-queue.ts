@@ -386,14 +386,12 @@ export class PriorityQueue<T> implements Iterable<T> {
 
   /** Whether the handle names an item still in this queue. */
   has(handle: Handle): boolean {
-    const key = this.#arena.core.heap_keyOf(this.#header, this.#checkHandle('PriorityQueue.has', handle));
-    return key === key;
+    return this.#holds('PriorityQueue.has', handle);
   }
 
   /** The item a handle names, or undefined when it has left (or the handle is not this queue's). */
   get(handle: Handle): T | undefined {
-    const key = this.#arena.core.heap_keyOf(this.#header, this.#checkHandle('PriorityQueue.get', handle));
-    return key === key ? (this.#arena.payloads[handle & 0xffffff] as T) : undefined;
+    return this.#holds('PriorityQueue.get', handle) ? (this.#arena.payloads[handle & 0xffffff] as T) : undefined;
   }
 
   /** The priority of the item a handle names, or undefined when it has left. */
@@ -465,6 +463,12 @@ export class PriorityQueue<T> implements Iterable<T> {
     if (this.#arena.poisoned) return 'PriorityQueue (its arena is poisoned)';
     const head = [...this.entries()].slice(0, 10).map(([item, p]) => `${describe(item)} (${p})`);
     return `PriorityQueue(${this.#size}) [${head.join(', ')}${this.#size > 10 ? ', …' : ''}] ${this.max ? 'max' : 'min'} first`;
+  }
+
+  /** Whether the handle names an item of this queue (a handle that is no number is refused under `call`). */
+  #holds(call: string, handle: Handle): boolean {
+    const key = this.#arena.core.heap_keyOf(this.#header, this.#checkHandle(call, handle));
+    return key === key;
   }
 
   /** Handles are numbers; anything else would be coerced by the Wasm boundary, so refuse it here. */
