@@ -414,7 +414,11 @@ export class History<T> implements Iterable<HistoryRecord<T>> {
       this.#busy = false;
     }
     // A promise is truthy: an async predicate would match the first revision it was asked about.
-    if (isThenable(answer)) throw new InvalidArgumentError(`${call}: the predicate returned a promise; it must answer synchronously`);
+    // Refused, and its rejection (if any) handled here: the caller catches this error instead.
+    if (isThenable(answer)) {
+      Promise.resolve(answer).catch(() => {});
+      throw new InvalidArgumentError(`${call}: the predicate returned a promise; it must answer synchronously`);
+    }
     return Boolean(answer);
   }
 

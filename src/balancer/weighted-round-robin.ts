@@ -84,11 +84,14 @@ export class EarliestDeadline<W> implements Ranking<W> {
   /** The balancer calls this whenever the effective weight may have changed (so turnRate tracks it). */
   onWeight(member: Member<W>): void {
     if (member.turnRate === member.effectiveWeight) return;
-    // Keep the time of its last turn, and space the next one by the new weight.
+    // Keep the time of its last turn, and space the next one by the new weight; but not before
+    // now: a worker whose last turn was long ago (throttled to a low weight, then raised) would
+    // otherwise take the turns it missed one after another.
     member.turnBase += (member.turnsServed - 1) / member.turnRate;
     member.turnsServed = 1;
     member.turnRate = member.effectiveWeight;
     this.#ratedAt(member.turnRate);
+    if (this.key(member) < this.#now) this.#restart(member, 0);
   }
 
   onReturn(member: Member<W>): void {

@@ -191,6 +191,11 @@ export class BalancerModel {
     w.turnBase += (w.turnsServed - 1) / w.turnRate;
     w.turnsServed = 1;
     w.turnRate = w.effectiveWeight;
+    // Never due before now: no turns made up for.
+    if (this.strategy === 'weighted-round-robin' && this.#deadline(w) < this.#virtualNow[this.#tier(w)]) {
+      w.turnBase = this.#virtualNow[this.#tier(w)];
+      w.turnsServed = 0;
+    }
   }
 
   #tier(w: ModelWorker): 'primary' | 'backup' {

@@ -140,7 +140,7 @@ describe('weighted-round-robin', () => {
     }
   });
 
-  it('lets a worker passed over for a large cost take a smaller one without a burst, and keeps a raised weight\'s catch-up', () => {
+  it('lets a worker passed over for a large cost take a smaller one without a burst, and a raised weight make up no turns', () => {
     const balancer = new Balancer<string>({ strategy: 'weighted-round-robin' });
     balancer.add('a', { capacity: 10 });
     balancer.add('b');
@@ -149,13 +149,19 @@ describe('weighted-round-robin', () => {
     expect(Array.from({ length: 20 }, () => balancer.pick(6)).join('')).toBe('bc'.repeat(10));
     // No release or report gave 'a' room: a cost of 1 simply fits it again.
     expect(Array.from({ length: 12 }, () => balancer.pick(1)).join('')).toBe('abc'.repeat(4));
-    // A weight raised is not a return: its next turn is 1 / weight after its last one, and the
-    // turns it is owed come first (as documented for setWeight).
+    // A raised weight spaces the next turn 1 / weight after the last one, but never before now.
     const raised = new Balancer<string>({ strategy: 'weighted-round-robin' });
     for (const id of ['a', 'b', 'c']) raised.add(id);
     expect(Array.from({ length: 4 }, () => raised.pick()).join('')).toBe('abca');
     raised.setWeight('c', 4);
-    expect(Array.from({ length: 10 }, () => raised.pick()).join('')).toBe('cccbccccab');
+    expect(Array.from({ length: 10 }, () => raised.pick()).join('')).toBe('bccccabccc');
+    // Throttled to 0.01 for 300 picks, then back to 1: no run of the turns it missed.
+    const throttled = new Balancer<string>({ strategy: 'weighted-round-robin' });
+    for (const id of ['a', 'b', 'c']) throttled.add(id);
+    throttled.setWeight('a', 0.01);
+    for (let i = 0; i < 300; i++) throttled.pick();
+    throttled.setWeight('a', 1);
+    expect(Array.from({ length: 9 }, () => throttled.pick()).join('')).toMatch(/^(abc|acb|bac|bca|cab|cba){3}$/);
   });
 
   for (const others of [0, 40]) {

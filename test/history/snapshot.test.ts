@@ -152,13 +152,24 @@ describe('History faults: callbacks', () => {
     expect(h.currentRevision).toBe(2);
   });
 
-  it('an async predicate is refused (its promise is truthy, so it would match the first revision asked)', () => {
+  it('an async predicate is refused (its promise is truthy, so it would match the first revision asked)', async () => {
     const h = sample();
     const before = JSON.stringify(h);
     const asyncMatch = async (entry: { tag: string }) => entry.tag === '1.0';
     expect(() => h.rollbackTo(asyncMatch as never)).toThrow('History.rollbackTo: the predicate returned a promise; it must answer synchronously');
     expect(() => h.rollbackTo(asyncMatch as never, { dryRun: true })).toThrow(InvalidArgumentError);
     expect(JSON.stringify(h)).toBe(before);
+    // A rejecting async predicate: refused, and its rejection does not go unhandled.
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      expect(() => h.rollbackTo((async () => { throw new Error('lookup failed'); }) as never)).toThrow(InvalidArgumentError);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
     // Other truthy answers match, as Array#find's do.
     expect(h.rollbackTo((entry) => (entry.tag === '1.1' ? 'yes' : '') as never)).toEqual({ tag: '1.1' });
   });
