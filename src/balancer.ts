@@ -461,21 +461,11 @@ export class Balancer<W> implements Iterable<W> {
     if (given.random !== undefined) functionOption(where, 'random', given.random);
     if (given.arena !== undefined) arenaOption(where, given.arena).refuseIfPoisoned(where);
     const saved = readBalancerSnapshot<W>(bytes, codecOption(where, given, names), given.maxBytes);
-    return arenaOption(where, given.arena).refundingSlots(where, () => {
-      let balancer: Balancer<W>;
-      try {
-        balancer = newBalancer<W>({ strategy: saved.strategy, slowStart: saved.slowStart, clock: given.clock, random: given.random, arena: given.arena });
-      } catch (error) {
-        throw asCall(where, error);
-      }
-      try {
-        balancer.#load(saved);
-      } catch (error) {
-        balancer.dispose();
-        throw asCall(where, error);
-      }
-      return balancer;
-    });
+    return arenaOption(where, given.arena).restoring(
+      where,
+      () => newBalancer<W>({ strategy: saved.strategy, slowStart: saved.slowStart, clock: given.clock, random: given.random, arena: given.arena }),
+      (balancer) => balancer.#load(saved),
+    );
   }
 
   #load(saved: SavedBalancer<W>): void {

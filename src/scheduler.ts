@@ -859,10 +859,10 @@ export class Scheduler<T = unknown> {
     const held = saved.lines.reduce((n, line) => n + line.jobs.length, 0) + saved.delayed.length + saved.inFlight.length;
     if (held > saved.capacity) throw new SnapshotError(`${where}: ${held} jobs exceed the snapshot's capacity (${saved.capacity})`);
     const unbounded = (limit: number) => (limit === Infinity ? undefined : limit);
-    return arenaOption(where, given.arena).refundingSlots(where, () => {
-      let scheduler: Scheduler<T>;
-      try {
-        scheduler = newScheduler<T>({
+    return arenaOption(where, given.arena).restoring(
+      where,
+      () =>
+        newScheduler<T>({
           capacity: unbounded(saved.capacity),
           maxDelayed: unbounded(saved.maxDelayed),
           tenantCapacity: unbounded(saved.tenantCapacity),
@@ -873,18 +873,9 @@ export class Scheduler<T = unknown> {
           clock: given.clock,
           random: given.random,
           arena: given.arena,
-        });
-      } catch (error) {
-        throw asCall(where, error);
-      }
-      try {
-        scheduler.#load(saved);
-      } catch (error) {
-        scheduler.dispose();
-        throw asCall(where, error);
-      }
-      return scheduler;
-    });
+        }),
+      (scheduler) => scheduler.#load(saved),
+    );
   }
 
   #load(saved: SavedScheduler<T>): void {

@@ -8,7 +8,7 @@
  * structures in it stop working (they throw PoisonedArenaError from then on).
  */
 import type { CoreExports } from './exports.js';
-import { CapacityError, FlatschedError, InvalidArgumentError, PoisonedArenaError, StateError, describe, renamedFor } from './errors.js';
+import { CapacityError, FlatschedError, InvalidArgumentError, PoisonedArenaError, StateError, asCall, describe, renamedFor } from './errors.js';
 import { checkCoreModule, coreModule } from './module.js';
 import { optionNames, options as checkOptions } from './validate.js';
 
@@ -221,6 +221,29 @@ export class Arena {
       if (!this.poisoned) this.tryCall(where, 'arena_giveBackSlots', mark);
       throw error;
     }
+  }
+
+  /**
+   * A service restored into this arena: `build` makes it, `load` fills it from its snapshot. A
+   * refusal in either is thrown under `where` (a full arena's CapacityError named for the call),
+   * disposes what was built and gives back the handle slots it used (`refundingSlots`). @internal
+   */
+  restoring<S extends { dispose(): void }>(where: string, build: () => S, load: (service: S) => void): S {
+    return this.refundingSlots(where, () => {
+      let service: S;
+      try {
+        service = build();
+      } catch (error) {
+        throw asCall(where, error);
+      }
+      try {
+        load(service);
+      } catch (error) {
+        service.dispose();
+        throw asCall(where, error);
+      }
+      return service;
+    });
   }
 
   /** Gives back the slack of the arena's handle table (structures have their own `shrink`); best effort on a full arena. */
