@@ -67,9 +67,8 @@ export interface Member<W> {
  * `fits` asks the same sum, so a lease taken never puts the stored load past the capacity.
  */
 export function addLoad(member: Member<unknown>, amount: number): void {
-  const load = member.load;
-  const total = load + amount;
-  const error = member.loadError + (Math.abs(load) >= Math.abs(amount) ? load - total + amount : amount - total + load);
+  const total = member.load + amount;
+  const error = errorWith(member, amount, total);
   const sum = total + error;
   member.load = sum;
   member.loadError = error - (sum - total);
@@ -77,9 +76,14 @@ export function addLoad(member: Member<unknown>, amount: number): void {
 
 /** The load `addLoad(member, amount)` would leave. */
 function loadWith(member: Member<unknown>, amount: number): number {
+  const total = member.load + amount;
+  return total + errorWith(member, amount, total);
+}
+
+/** The worker's carried error plus what adding `amount` to its load (giving `total`) rounded away. */
+function errorWith(member: Member<unknown>, amount: number, total: number): number {
   const load = member.load;
-  const total = load + amount;
-  return total + (member.loadError + (Math.abs(load) >= Math.abs(amount) ? load - total + amount : amount - total + load));
+  return member.loadError + (Math.abs(load) >= Math.abs(amount) ? load - total + amount : amount - total + load);
 }
 
 /** Sets the worker's load to `load` exactly, with no error carried. */

@@ -91,7 +91,7 @@ export class EarliestDeadline<W> implements Ranking<W> {
     member.turnsServed = 1;
     member.turnRate = member.effectiveWeight;
     this.#ratedAt(member.turnRate);
-    if (this.key(member) < this.#now) this.#restart(member, 0);
+    this.onReturn(member);
   }
 
   onReturn(member: Member<W>): void {
