@@ -375,19 +375,18 @@ export class FairShare {
   /** Lists a tenant out of the rotation whose pass is ahead of virtual time; else its pass is BEHIND. */
   #keepPass(tenant: Tenant): void {
     if (tenant.pass <= this.#virtualTime) tenant.pass = BEHIND;
-    else if (!tenant.ahead) {
-      tenant.ahead = true;
-      this.#ahead.push(tenant);
-    }
+    else this.#listAhead(tenant);
   }
 
   /** After a restore set the passes: lists the tenants out of the rotation whose pass is not BEHIND, as the original had them. */
   restored(): void {
-    for (const tenant of this.#tenants.values()) {
-      if (tenant.rotating >= 0 || tenant.pass === BEHIND || tenant.ahead) continue;
-      tenant.ahead = true;
-      this.#ahead.push(tenant);
-    }
+    for (const tenant of this.#tenants.values()) if (tenant.rotating < 0 && tenant.pass !== BEHIND) this.#listAhead(tenant);
+  }
+
+  #listAhead(tenant: Tenant): void {
+    if (tenant.ahead) return;
+    tenant.ahead = true;
+    this.#ahead.push(tenant);
   }
 
   /** Moves the parked entry out of the way, if any: another tenant enters, or the heap is read. */
