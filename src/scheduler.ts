@@ -1126,13 +1126,13 @@ export class Scheduler<T = unknown> {
   }
 
   /**
-   * Frees the row of a job `#newJob` made that could not be placed; a tenant record made for it
-   * goes to the sweeps (refused submits of new tenants, say on a full arena, kept one each).
+   * Frees the row of a job `#newJob` made that could not be placed, and a tenant record made for
+   * it (a refused submit of a new tenant, say on a full arena, leaves no record behind).
    */
   #discard(job: Job): void {
     const tenant = this.#rows.tenant(job);
     this.#rows.release(job);
-    if (tenant.jobs === 0) this.#fair.becameEmpty(tenant);
+    if (tenant.jobs === 0) this.#fair.refused(tenant);
   }
 
   /** Leaves the scheduler: counts drop, the id is forgotten and the row freed. */

@@ -43,6 +43,11 @@ export class Tenant {
   /** Counted among the empty records that the next sweep may free. */
   sweepable = false;
   /**
+   * Made for a call that has not held a job of it yet, nor set its weight or cap: a refused call
+   * frees such a record at once (`refused`) rather than leaving it to the sweeps.
+   */
+  fresh = true;
+  /**
    * Virtual time of the tenant's next turn; each turn adds 1 / weight. BEHIND when the tenant is
    * out of the rotation with its pass at or below virtual time, where the value no longer matters
    * (it re-enters at virtual time): only passes that can decide a turn are kept, and moved.
@@ -204,6 +209,7 @@ export class FairShare {
   setWeight(name: string, weight: number): void {
     this.heaviest = weight;
     const tenant = this.tenant(name);
+    tenant.fresh = false;
     tenant.weight = weight;
     tenant.weightSet = true;
     this.becameBusy(tenant);
@@ -215,6 +221,7 @@ export class FairShare {
    */
   setCapacity(name: string, capacity: number | undefined): void {
     const tenant = this.tenant(name);
+    tenant.fresh = false;
     this.#capped += (capacity !== undefined ? 1 : 0) - (tenant.capacity !== undefined ? 1 : 0);
     tenant.capacity = capacity;
     if (tenant.pinned) this.becameBusy(tenant);
@@ -300,10 +307,25 @@ export class FairShare {
    * tenants waiting, as a new one does.
    */
   becameEmpty(tenant: Tenant): void {
+    tenant.fresh = false;
     if (tenant.pinned || tenant.sweepable) return;
     tenant.sweepable = true;
     this.#empty++;
     if (this.#empty > SWEEP_AFTER && this.#empty > this.#tenants.size / 2) this.#sweep();
+  }
+
+  /**
+   * Records that a call refused a job of `tenant` before holding it, the tenant holding none: a
+   * record made for that call is freed with everything the refused placement built in it (its
+   * line, its turn), so the refused call leaves no trace; any other goes to the sweeps as usual.
+   */
+  refused(tenant: Tenant): void {
+    if (this.#tenants.get(tenant.name) !== tenant) return; // freed already, by this batch's first refusal
+    if (!tenant.fresh) return this.becameEmpty(tenant);
+    if (tenant === this.#parked) this.#parked = undefined;
+    if (tenant.ahead) this.#ahead = this.#ahead.filter((other) => other !== tenant);
+    if (tenant === this.#lastTenant) this.#lastTenant = undefined;
+    this.#free(tenant);
   }
 
   /** Records that an empty tenant holds a job again. */
@@ -443,16 +465,18 @@ export class FairShare {
 
   #sweep(): void {
     this.#unpark();
-    for (const [name, tenant] of this.#tenants) {
-      if (tenant.pinned || tenant.jobs > 0) continue;
-      tenant.ready?.dispose();
-      if (tenant.turn !== NONE) this.#turns.remove(tenant.turn);
-      this.#tenants.delete(name);
-    }
+    for (const tenant of this.#tenants.values()) if (!tenant.pinned && tenant.jobs === 0) this.#free(tenant);
     // Freed records leave the list too, so that tenants coming and going between rebases (a
     // gateway with one per client) do not grow it.
     this.#ahead = this.#ahead.filter((tenant) => this.#tenants.get(tenant.name) === tenant);
     this.#empty = 0;
     this.#lastTenant = undefined;
+  }
+
+  /** Forgets an empty record: its line and its entry in the tenant heap go back to the arena. */
+  #free(tenant: Tenant): void {
+    tenant.ready?.dispose();
+    if (tenant.turn !== NONE) this.#turns.remove(tenant.turn);
+    this.#tenants.delete(tenant.name);
   }
 }
