@@ -72,7 +72,7 @@ export interface SavedScheduler<T> {
   readonly dead: readonly SavedJob<T>[];
 }
 
-// ── reasons: failure reasons are any values; errors keep their name and message ──────────────
+// ── reasons: failure reasons are any values; errors keep their name, message, cause and fields ──
 
 /**
  * Errors of these names come back as instances of their own class (`instanceof TypeError`). A Map,
@@ -80,24 +80,69 @@ export interface SavedScheduler<T> {
  */
 const BUILTIN_ERRORS = new Map<string, ErrorConstructor>([Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError].map((type) => [type.name, type]));
 
-function encodeReason(reason: unknown): unknown {
+/** How many causes deep (or errors of an AggregateError) a reason is followed: a cause may be the error itself. */
+const MAX_DEPTH = 8;
+
+/** An error's parts saved apart from its own fields. */
+const ERROR_PARTS = new Set(['name', 'message', 'stack', 'cause', 'errors']);
+
+function encodeReason(reason: unknown, depth = 0): unknown {
   if (reason === undefined) return {};
   if (reason instanceof Error) {
     // As text, whatever was assigned to them: the restore reads them back as strings.
     try {
-      return { error: { name: printed(reason.name), message: printed(reason.message) } };
+      return { error: encodeError(reason, depth) };
     } catch {
       // Unreadable (a throwing getter): kept as what it prints as, below.
     }
   } else {
-    try {
-      const text = JSON.stringify(reason);
-      if (text !== undefined) return { value: JSON.parse(text) };
-    } catch {
-      // Not representable as JSON (a cycle, a bigint): keep what it printed as.
-    }
+    const value = asJson(reason);
+    if (value !== undefined) return { value };
   }
   return { text: printed(reason) };
+}
+
+/**
+ * Name and message as text; `cause` and an AggregateError's `errors` as reasons of their own; own
+ * enumerable fields (`code`, `status`, ...) as JSON, those JSON cannot hold dropped. A part that
+ * cannot be read is left out rather than losing the rest.
+ */
+function encodeError(error: Error, depth: number): Record<string, unknown> {
+  const saved: Record<string, unknown> = { name: printed(error.name), message: printed(error.message) };
+  if (depth >= MAX_DEPTH) return saved;
+  try {
+    if ('cause' in error) saved.cause = encodeReason(error.cause, depth + 1);
+  } catch {
+    // A throwing `cause` getter.
+  }
+  try {
+    if (error instanceof AggregateError && Array.isArray(error.errors)) saved.errors = error.errors.map((inner: unknown) => encodeReason(inner, depth + 1));
+  } catch {
+    // A throwing `errors` getter.
+  }
+  try {
+    const fields: Record<string, unknown> = {};
+    for (const key of Object.keys(error)) {
+      if (ERROR_PARTS.has(key)) continue;
+      const value = asJson((error as unknown as Record<string, unknown>)[key]);
+      // Defined, not assigned: a field named `__proto__` stays a field.
+      if (value !== undefined) Object.defineProperty(fields, key, { value, enumerable: true, writable: true, configurable: true });
+    }
+    if (Object.keys(fields).length > 0) saved.fields = fields;
+  } catch {
+    // A Proxy that refuses to list its keys.
+  }
+  return saved;
+}
+
+/** The value as JSON would give it back, or undefined when JSON cannot hold it (a cycle, a bigint, a function). */
+function asJson(value: unknown): unknown {
+  try {
+    const text = JSON.stringify(value);
+    return text === undefined ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -116,20 +161,35 @@ function printed(value: unknown): string {
   }
 }
 
-function decodeReason(where: string, saved: unknown): unknown {
+function decodeReason(where: string, saved: unknown, depth = 0): unknown {
   const box = bodyObject(where, saved);
-  if ('error' in box) {
-    const { name, message } = bodyObject(where, box.error);
-    if (typeof name !== 'string' || typeof message !== 'string') throw new SnapshotError(`${where}: malformed failure reason`);
-    const Builtin = BUILTIN_ERRORS.get(name);
-    if (Builtin) return new Builtin(message);
-    const error = new Error(message);
-    error.name = name;
-    return error;
-  }
+  if ('error' in box) return decodeError(where, bodyObject(where, box.error), depth);
   if ('value' in box) return box.value;
   if ('text' in box) return String(box.text);
   return undefined;
+}
+
+function decodeError(where: string, saved: Record<string, unknown>, depth: number): Error {
+  const { name, message } = saved;
+  if (typeof name !== 'string' || typeof message !== 'string') throw new SnapshotError(`${where}: malformed failure reason`);
+  if (depth >= MAX_DEPTH && ('cause' in saved || 'errors' in saved)) throw new SnapshotError(`${where}: a failure reason's causes nest deeper than ${MAX_DEPTH}`);
+  const options = 'cause' in saved ? { cause: decodeReason(where, saved.cause, depth + 1) } : undefined;
+  let error: Error;
+  if ('errors' in saved) {
+    if (!Array.isArray(saved.errors)) throw new SnapshotError(`${where}: malformed failure reason (errors)`);
+    const errors = saved.errors.map((inner: unknown) => decodeReason(where, inner, depth + 1));
+    error = new AggregateError(errors, message, options);
+  } else {
+    error = new (BUILTIN_ERRORS.get(name) ?? Error)(message, options);
+  }
+  if (error.name !== name) error.name = name;
+  if ('fields' in saved) {
+    for (const [key, value] of Object.entries(bodyObject(where, saved.fields))) {
+      if (ERROR_PARTS.has(key)) throw new SnapshotError(`${where}: malformed failure reason (field ${describe(key)})`);
+      Object.defineProperty(error, key, { value, enumerable: true, writable: true, configurable: true });
+    }
+  }
+  return error;
 }
 
 // ── writing ──────────────────────────────────────────────────────────────────────────────────

@@ -352,6 +352,66 @@ describe('Scheduler snapshots', () => {
     expect(r.get(10)?.state).toBe('dead');
   });
 
+  it('keeps an error’s own fields (code, status), its cause and an AggregateError’s errors, each as far as JSON can hold them', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 10.0.0.7:443'), { code: 'ECONNREFUSED', port: 443, socket: { close() {} }, big: 1n });
+    const wrapped = new TypeError('upstream failed', { cause: refused });
+    const both = new AggregateError([refused, 'plain text', { status: 503 }], 'every replica failed', { cause: wrapped });
+    const looped = new Error('its own cause');
+    looped.cause = looped;
+    const throwing = Object.defineProperty(new Error('unreadable cause'), 'cause', { get() { throw new Error('no'); } });
+    const odd = Object.defineProperty(Object.assign(new Error('odd field'), { status: 500 }), '__proto__', { value: { not: 'a prototype' }, enumerable: true });
+    const { s } = pair<string>({ maxDeadLetters: 5 });
+    for (const reason of [wrapped, both, looped, throwing, odd]) {
+      s.submit('job');
+      s.fail(s.take()!.id, reason);
+    }
+    const r = Scheduler.restore<string>(s.snapshot(), { clock: () => 0 });
+    const [a, b, c, d, e] = r.deadLetters().map((letter) => letter.history[0]!.reason as Error);
+    expect(a).toBeInstanceOf(TypeError);
+    expect(a!.cause).toBeInstanceOf(Error);
+    // Functions and bigints have no JSON: those fields are left out, the rest kept.
+    expect({ ...(a!.cause as object) }).toEqual({ code: 'ECONNREFUSED', port: 443, socket: {} });
+    expect((a!.cause as Error).message).toBe(refused.message);
+    expect(b).toBeInstanceOf(AggregateError);
+    expect(b!.message).toBe('every replica failed');
+    expect((b as AggregateError).errors).toEqual([a!.cause, 'plain text', { status: 503 }]);
+    expect((b as AggregateError).errors[0]).toMatchObject({ code: 'ECONNREFUSED' });
+    expect((b!.cause as Error).cause).toMatchObject({ code: 'ECONNREFUSED' });
+    // A cause that is the error itself is followed a few levels, then ends.
+    let depth = 0;
+    for (let at: unknown = c; at instanceof Error; at = at.cause) depth++;
+    expect(depth).toBeGreaterThan(1);
+    expect(depth).toBeLessThan(20);
+    expect(d!.message).toBe('unreadable cause');
+    expect('cause' in d!).toBe(false);
+    expect(Object.getPrototypeOf(e)).toBe(Error.prototype);
+    expect(Object.getOwnPropertyDescriptor(e, '__proto__')?.value).toEqual({ not: 'a prototype' });
+    expect((e as unknown as { status: number }).status).toBe(500);
+    // Restored again, the same.
+    const again = Scheduler.restore<string>(r.snapshot(), { clock: () => 0 });
+    expect(again.deadLetters().map((letter) => letter.history[0]!.reason)).toEqual([a, b, c, d, e]);
+  });
+
+  it('refuses a failure reason whose causes nest past the limit, or whose fields are malformed', () => {
+    const { s } = pair<string>();
+    s.submit('job');
+    s.fail(s.take()!.id, new Error('top'));
+    const bytes = s.snapshot();
+    const body = JSON.parse(new TextDecoder().decode(bytes.subarray(44 + 'Scheduler'.length, bytes.length - 4)));
+    const withReason = (reason: unknown) => {
+      const copy = structuredClone(body);
+      copy.dead[0].history[0].reason = reason;
+      return writeSnapshot('Scheduler', copy);
+    };
+    let deep: unknown = { error: { name: 'Error', message: 'bottom' } };
+    for (let i = 0; i < 100; i++) deep = { error: { name: 'Error', message: `level ${i}`, cause: deep } };
+    expect(() => Scheduler.restore(withReason(deep))).toThrow(/causes nest deeper than/);
+    expect(() => Scheduler.restore(withReason({ error: { name: 'Error', message: 'm', errors: 'x' } }))).toThrow(SnapshotError);
+    expect(() => Scheduler.restore(withReason({ error: { name: 'Error', message: 'm', fields: 5 } }))).toThrow(SnapshotError);
+    expect(() => Scheduler.restore(withReason({ error: { name: 'Error', message: 'm', fields: { stack: 'forged' } } }))).toThrow(SnapshotError);
+    expect(Scheduler.restore(withReason({ error: { name: 'Error', message: 'm', fields: { code: 'E1' } } })).deadLetters()[0]!.history[0]!.reason).toMatchObject({ code: 'E1' });
+  });
+
   it('keeps an error whose name is also a member of every object (toString, __proto__, constructor)', () => {
     const names = ['toString', 'valueOf', 'hasOwnProperty', '__proto__', 'constructor', 'TypeError'];
     const { s } = pair<string>({ maxDeadLetters: names.length });
