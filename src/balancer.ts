@@ -1,6 +1,6 @@
 import { arenaOption, type Arena } from './core/arena.js';
 import { CapacityError, InvalidArgumentError, NotFoundError, StateError, asCall, describe } from './core/errors.js';
-import { codecOption, RESTORE_OPTIONS, type RestoreOptions, type SnapshotOptions } from './core/snapshot.js';
+import { codecOption, RESTORE_OPTIONS, type RestoreOptions, type SnapshotBytes, type SnapshotOptions } from './core/snapshot.js';
 import { booleanOption, functionOption, boundOption, oneOf, optionNames, options as checkOptions, weight as checkWeight } from './core/validate.js';
 import { EarliestDeadline } from './balancer/weighted-round-robin.js';
 import { HeapTier } from './balancer/heap-tier.js';
@@ -452,7 +452,7 @@ export class Balancer<W> implements Iterable<W> {
    * `leases` starts at 0 (report the load with `setLoad` as those tasks end). Slow-start ramps are
    * re-based on the restoring clock. `clock`, `random` and `arena` are given anew.
    */
-  static restore<W>(bytes: Uint8Array, options?: RestoreOptions<W> & Pick<BalancerOptions, 'clock' | 'random' | 'arena'>): Balancer<W> {
+  static restore<W>(bytes: SnapshotBytes, options?: RestoreOptions<W> & Pick<BalancerOptions, 'clock' | 'random' | 'arena'>): Balancer<W> {
     const where = 'Balancer.restore';
     // The constructor's options too (one object may serve a restore-or-create): those the snapshot carries are its own.
     const names = [...RESTORE_OPTIONS, ...BALANCER_OPTIONS];

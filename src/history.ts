@@ -1,5 +1,5 @@
 import { CapacityError, InvalidArgumentError, NotFoundError, StateError, describe } from './core/errors.js';
-import { codecOption, RESTORE_OPTIONS, type RestoreOptions, type SnapshotOptions } from './core/snapshot.js';
+import { codecOption, RESTORE_OPTIONS, type RestoreOptions, type SnapshotBytes, type SnapshotOptions } from './core/snapshot.js';
 import { booleanOption, functionOption, integerOption, oneOf, optionNames, options as checkOptions } from './core/validate.js';
 import { Queue } from './structures/queue.js';
 import { setStatus, snapshotOf, type HistoryRecord, type Revision, type RevisionStatus } from './history/record.js';
@@ -281,7 +281,7 @@ export class History<T> implements Iterable<HistoryRecord<T>> {
    * same revisions, current one, redo side and numbering. `at` times are kept as recorded (they
    * are the clock's readings, not ages); `clock` is given anew.
    */
-  static restore<T>(bytes: Uint8Array, options?: RestoreOptions<T> & Pick<HistoryOptions, 'clock'>): History<T> {
+  static restore<T>(bytes: SnapshotBytes, options?: RestoreOptions<T> & Pick<HistoryOptions, 'clock'>): History<T> {
     // The constructor's options too (one object may serve a restore-or-create): those the snapshot carries are its own.
     const names = [...RESTORE_OPTIONS, ...HISTORY_OPTIONS];
     const given = checkOptions('History.restore', options, names);

@@ -1,6 +1,6 @@
 import { arenaOption, type Arena } from './core/arena.js';
 import { CapacityError, InvalidArgumentError, NotFoundError, SnapshotError, StateError, asCall, describe } from './core/errors.js';
-import { codecOption, RESTORE_OPTIONS, type RestoreOptions, type SnapshotOptions } from './core/snapshot.js';
+import { codecOption, RESTORE_OPTIONS, type RestoreOptions, type SnapshotBytes, type SnapshotOptions } from './core/snapshot.js';
 import { functionOption, boundOption, integerOption, oneOf, optionNames, options as checkOptions, priority as checkPriority, weight as checkWeight } from './core/validate.js';
 import type { Handle } from './structures/handle.js';
 import { DEFAULT_BACKOFF, backoffPolicy, retryWait, type BackoffPolicy } from './scheduler/backoff.js';
@@ -845,7 +845,7 @@ export class Scheduler<T = unknown> {
    * given anew.
    */
   static restore<T>(
-    bytes: Uint8Array,
+    bytes: SnapshotBytes,
     options?: RestoreOptions<T> & Pick<SchedulerOptions, 'clock' | 'random' | 'arena'>,
   ): Scheduler<T> {
     const where = 'Scheduler.restore';

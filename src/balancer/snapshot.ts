@@ -8,7 +8,7 @@
  * not travel: their cost stays in the load. Clock, random source and arena are given to `restore`.
  */
 import { SnapshotError, describe } from '../core/errors.js';
-import { bodyObject, decodePayloads, encodePayloads, field, isCounter, jsonCodec, readSnapshot, writeSnapshot, type Codec } from '../core/snapshot.js';
+import { bodyObject, decodePayloads, encodePayloads, field, isCounter, jsonCodec, readSnapshot, writeSnapshot, type Codec, type SnapshotBytes } from '../core/snapshot.js';
 import { isWeight } from '../core/validate.js';
 import type { WorkerId } from './member.js';
 import { rampedWeight } from './slow-start.js';
@@ -80,7 +80,7 @@ const isPositive = (v: unknown) => isFinite(v) && v > 0;
 const isNatural = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 const isBoolean = (v: unknown) => typeof v === 'boolean';
 
-export function readBalancerSnapshot<W>(bytes: Uint8Array, codec: Codec<W> = jsonCodec as Codec<W>, maxBytes?: number): SavedBalancer<W> {
+export function readBalancerSnapshot<W>(bytes: SnapshotBytes, codec: Codec<W> = jsonCodec as Codec<W>, maxBytes?: number): SavedBalancer<W> {
   const where = 'Balancer.restore';
   const body = bodyObject(where, readSnapshot(where, SNAPSHOT_KIND, bytes, maxBytes));
   const strategy = field<SavedBalancer<W>['strategy']>(where, body, 'strategy', (v) => STRATEGIES.includes(v as never));

@@ -111,13 +111,34 @@ export function writeSnapshot(kind: string, body: unknown): Uint8Array {
   return out;
 }
 
+/**
+ * What `restore` takes: the Uint8Array (or Buffer) a snapshot() returned, another view of those bytes,
+ * or a buffer holding exactly them, as `await response.arrayBuffer()` gives.
+ */
+export type SnapshotBytes = ArrayBufferView | ArrayBufferLike;
+
+/** The bytes `given` holds as a Uint8Array, or undefined when it holds none (views and buffers of another realm count). */
+function snapshotBytes(given: unknown): Uint8Array | undefined {
+  if (given instanceof Uint8Array) return given;
+  try {
+    if (ArrayBuffer.isView(given)) return new Uint8Array(given.buffer, given.byteOffset, given.byteLength);
+    const tag = Object.prototype.toString.call(given);
+    if (tag === '[object ArrayBuffer]' || tag === '[object SharedArrayBuffer]') return new Uint8Array(given as ArrayBufferLike);
+  } catch {
+    // A revoked Proxy, or a detached buffer: no bytes.
+  }
+  return undefined;
+}
+
 /** Checks the container and returns the parsed body; every defect is a SnapshotError naming `where`. */
 export function readSnapshot(where: string, kind: string, bytes: unknown, maxBytes: unknown = DEFAULT_MAX_SNAPSHOT_BYTES): unknown {
   // A limit that is no number would compare false with every length: no limit at all.
   if (typeof maxBytes !== 'number' || !Number.isInteger(maxBytes) || maxBytes < 1) {
     throw new InvalidArgumentError(`${where}: expected \`maxBytes\` to be an integer >= 1, got ${describe(maxBytes)}`);
   }
-  if (!(bytes instanceof Uint8Array)) throw new SnapshotError(`${where}: expected the Uint8Array a snapshot() returned, got ${describe(bytes)}`);
+  const given = bytes;
+  bytes = snapshotBytes(given);
+  if (!(bytes instanceof Uint8Array)) throw new SnapshotError(`${where}: expected the bytes a snapshot() returned (a Uint8Array, another view of them or an ArrayBuffer), got ${describe(given)}`);
   if (bytes.length > maxBytes) throw new SnapshotError(`${where}: the snapshot is ${bytes.length} bytes, more than maxBytes (${maxBytes})`);
   if (bytes.length < 48 || MAGIC.some((b, i) => bytes[i] !== b)) throw new SnapshotError(`${where}: not a flatsched snapshot (bad magic or too short)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

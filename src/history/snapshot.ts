@@ -7,7 +7,7 @@
  * a clock reading shown to people, not a time the history waits on.
  */
 import { SnapshotError, describe } from '../core/errors.js';
-import { bodyObject, decodePayloads, encodePayloads, field, isCounter, jsonCodec, readSnapshot, writeSnapshot, type Codec } from '../core/snapshot.js';
+import { bodyObject, decodePayloads, encodePayloads, field, isCounter, jsonCodec, readSnapshot, writeSnapshot, type Codec, type SnapshotBytes } from '../core/snapshot.js';
 import type { Revision, RevisionStatus } from './record.js';
 
 export const SNAPSHOT_KIND = 'History';
@@ -41,7 +41,7 @@ export function writeHistorySnapshot<T>(state: SavedHistory<T>, codec: Codec<T> 
 
 const isCount = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1;
 
-export function readHistorySnapshot<T>(bytes: Uint8Array, codec: Codec<T> = jsonCodec as Codec<T>, maxBytes?: number): SavedHistory<T> {
+export function readHistorySnapshot<T>(bytes: SnapshotBytes, codec: Codec<T> = jsonCodec as Codec<T>, maxBytes?: number): SavedHistory<T> {
   const where = 'History.restore';
   const body = bodyObject(where, readSnapshot(where, SNAPSHOT_KIND, bytes, maxBytes));
   const mode = field<SavedHistory<T>['mode']>(where, body, 'mode', (v) => v === 'default' || v === 'roll-forward');

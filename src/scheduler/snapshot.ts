@@ -8,7 +8,7 @@
  * functions or resources, so `restore` takes them as options.
  */
 import { InvalidArgumentError, SnapshotError, describe } from '../core/errors.js';
-import { bodyObject, decodePayloads, encodePayloads, field, isCounter, jsonCodec, readSnapshot, writeSnapshot, type Codec } from '../core/snapshot.js';
+import { bodyObject, decodePayloads, encodePayloads, field, isCounter, jsonCodec, readSnapshot, writeSnapshot, type Codec, type SnapshotBytes } from '../core/snapshot.js';
 import { MIN_WEIGHT, isWeight } from '../core/validate.js';
 import { BEHIND } from './fair-share.js';
 import { backoffPolicy, type BackoffPolicy } from './backoff.js';
@@ -263,7 +263,7 @@ function policy(where: string, value: unknown): BackoffPolicy {
   }
 }
 
-export function readSchedulerSnapshot<T>(bytes: Uint8Array, codec: Codec<T> = jsonCodec as Codec<T>, maxBytes?: number): SavedScheduler<T> {
+export function readSchedulerSnapshot<T>(bytes: SnapshotBytes, codec: Codec<T> = jsonCodec as Codec<T>, maxBytes?: number): SavedScheduler<T> {
   const where = 'Scheduler.restore';
   const body = bodyObject(where, readSnapshot(where, SNAPSHOT_KIND, bytes, maxBytes));
   const capacity = field<number | null>(where, body, 'capacity', isLimit) ?? Infinity;

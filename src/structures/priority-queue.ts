@@ -13,6 +13,7 @@ import {
   RESTORE_OPTIONS,
   writeSnapshot,
   type RestoreOptions,
+  type SnapshotBytes,
   type SnapshotOptions,
 } from '../core/snapshot.js';
 import { booleanOption, optionNames, options as checkOptions, priorities as checkPriorities, priority as checkPriority, iterable, readOnce } from '../core/validate.js';
@@ -143,7 +144,7 @@ export class PriorityQueue<T> implements Iterable<T> {
    * Restores a queue from `snapshot()` bytes, validating everything (magic, version, checksum,
    * every priority and payload) before the queue is built. Order among equal priorities survives.
    */
-  static restore<T>(bytes: Uint8Array, options?: RestoreOptions<T> & Pick<PriorityQueueOptions, 'arena' | 'eagerLookup'>): PriorityQueue<T> {
+  static restore<T>(bytes: SnapshotBytes, options?: RestoreOptions<T> & Pick<PriorityQueueOptions, 'arena' | 'eagerLookup'>): PriorityQueue<T> {
     const where = 'PriorityQueue.restore';
     const codec = codecOption(where, options, RESTORE_PRIORITY_QUEUE_OPTIONS); // checks the options first
     const body = bodyObject(where, readSnapshot(where, 'PriorityQueue', bytes, options?.maxBytes));

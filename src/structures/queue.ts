@@ -1,5 +1,5 @@
 import { CapacityError, InvalidArgumentError, SnapshotError, describe } from '../core/errors.js';
-import { bodyObject, codecOption, decodePayloads, encodePayloads, field, readSnapshot, RESTORE_OPTIONS, writeSnapshot, type RestoreOptions, type SnapshotOptions } from '../core/snapshot.js';
+import { bodyObject, codecOption, decodePayloads, encodePayloads, field, readSnapshot, RESTORE_OPTIONS, writeSnapshot, type RestoreOptions, type SnapshotBytes, type SnapshotOptions } from '../core/snapshot.js';
 import { boundOption, integerOption, iterable, oneOf, optionNames, options as checkOptions } from '../core/validate.js';
 import { builtFrom } from './built-from.js';
 
@@ -59,7 +59,7 @@ export class Queue<T> implements Iterable<T> {
   }
 
   /** Restores a queue (items, capacity, overflow) from `snapshot()` bytes, validated first. */
-  static restore<T>(bytes: Uint8Array, options?: RestoreOptions<T>): Queue<T> {
+  static restore<T>(bytes: SnapshotBytes, options?: RestoreOptions<T>): Queue<T> {
     const where = 'Queue.restore';
     // The constructor's options too (one object may serve a restore-or-create): the snapshot's own are kept.
     const codec = codecOption(where, options, [...RESTORE_OPTIONS, ...QUEUE_OPTIONS]); // checks the options first

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, SnapshotError, describe } from '../core/errors.js';
-import { bodyObject, codecOption, decodePayloads, encodePayloads, field, readSnapshot, RESTORE_OPTIONS, writeSnapshot, type RestoreOptions, type SnapshotOptions } from '../core/snapshot.js';
+import { bodyObject, codecOption, decodePayloads, encodePayloads, field, readSnapshot, RESTORE_OPTIONS, writeSnapshot, type RestoreOptions, type SnapshotBytes, type SnapshotOptions } from '../core/snapshot.js';
 import { boundOption, iterable, optionNames, options as checkOptions } from '../core/validate.js';
 import { builtFrom } from './built-from.js';
 import { Queue } from './queue.js';
@@ -51,7 +51,7 @@ export class Stack<T> implements Iterable<T> {
   }
 
   /** Restores a stack (items and limit) from `snapshot()` bytes, validated first. */
-  static restore<T>(bytes: Uint8Array, options?: RestoreOptions<T>): Stack<T> {
+  static restore<T>(bytes: SnapshotBytes, options?: RestoreOptions<T>): Stack<T> {
     const where = 'Stack.restore';
     // The constructor's options too (one object may serve a restore-or-create): the snapshot's own are kept.
     const codec = codecOption(where, options, [...RESTORE_OPTIONS, ...STACK_OPTIONS]); // checks the options first

@@ -74,7 +74,44 @@ describe('snapshots', () => {
     expect(() => PriorityQueue.restore(future)).toThrow(/format version 99 is not supported/);
 
     expect(() => PriorityQueue.restore(sample().snapshot(), { maxBytes: 10 })).toThrow(/more than maxBytes \(10\)/);
-    expect(() => PriorityQueue.restore('nope' as never)).toThrow(/expected the Uint8Array a snapshot\(\) returned/);
+    expect(() => PriorityQueue.restore('nope' as never)).toThrow(/expected the bytes a snapshot\(\) returned \(a Uint8Array, another view of them or an ArrayBuffer\), got "nope"/);
+    expect(() => PriorityQueue.restore([...sample().snapshot()] as never)).toThrow(/expected the bytes a snapshot\(\) returned/);
+  });
+
+  it('every restore takes the bytes as a view at an offset, an ArrayBuffer (a fetch response) or shared memory', async () => {
+    const clock = () => 0;
+    const history = new History<number>({ clock });
+    history.push(1);
+    const scheduler = new Scheduler<string>({ clock });
+    scheduler.submit('a', { priority: 2, delay: 5 });
+    const balancer = new Balancer<string>({ clock });
+    balancer.add('w');
+    const services: [{ snapshot(): Uint8Array }, (bytes: unknown) => { snapshot(): Uint8Array }][] = [
+      [sample(), (bytes) => PriorityQueue.restore(bytes as Uint8Array)],
+      [Queue.from(['a', 'b']), (bytes) => Queue.restore(bytes as ArrayBuffer)],
+      [Stack.from(['a', 'b']), (bytes) => Stack.restore(bytes as DataView)],
+      [scheduler, (bytes) => Scheduler.restore(bytes as Uint8Array, { clock })],
+      [balancer, (bytes) => Balancer.restore(bytes as Uint8Array, { clock })],
+      [history, (bytes) => History.restore(bytes as Uint8Array, { clock })],
+    ];
+    for (const [original, restore] of services) {
+      const bytes = original.snapshot();
+      const padded = new Uint8Array(bytes.length + 11);
+      padded.set(bytes, 7);
+      const shared = new Uint8Array(new SharedArrayBuffer(bytes.length));
+      shared.set(bytes);
+      const givens = [
+        bytes.slice().buffer,
+        await new Response(bytes.slice()).arrayBuffer(),
+        new DataView(padded.buffer, 7, bytes.length),
+        Buffer.from(padded.buffer, 7, bytes.length),
+        shared,
+        shared.buffer,
+      ];
+      for (const given of givens) expect(restore(given).snapshot()).toEqual(bytes);
+      // A view's own range only: the padding around it is not read.
+      expect(() => restore(new DataView(padded.buffer, 6, bytes.length))).toThrow(SnapshotError);
+    }
   });
 
   it('a payload the codec cannot decode fails the restore before anything is built', () => {
