@@ -75,6 +75,12 @@ export class HeapTier<W> implements Tier<W> {
    * (`acquire` until a lease is released) paid it at every call, 33 ms at 100,000 workers.
    */
   #noFit = Infinity;
+  /**
+   * While `#noFit` is set: the workers that became available or lost their passed-over mark since
+   * (changed or picked), so that a choice the memo refuses marks them as the walk it saves would
+   * have marked every available worker. Longer than the tier, the memo is dropped instead.
+   */
+  readonly #sinceNoFit: Member<W>[] = [];
 
   constructor(ranking: Ranking<W>, arena: Arena) {
     this.#ranking = ranking;
@@ -110,7 +116,6 @@ export class HeapTier<W> implements Tier<W> {
   }
 
   changed(member: Member<W>, weightChanged = false): void {
-    this.#noFit = Infinity;
     const ranking = this.#ranking;
     const wasParked = member.key === PARKED;
     const parked = !available(member);
@@ -123,6 +128,12 @@ export class HeapTier<W> implements Tier<W> {
     }
     member.key = this.#keyOf(member, parked);
     this.#queue?.update(member.handle!, member.key);
+    // The remembered cost still fits no one unless this worker can now take it (room only grows
+    // through a change of its own): back-pressure polling stays cheap while small leases churn.
+    if (this.#noFit !== Infinity && !parked) {
+      if (fits(member, this.#noFit)) this.#forgetNoFit();
+      else this.#noteSinceNoFit(member);
+    }
   }
 
   choose(cost: number): Member<W> | undefined {
@@ -131,7 +142,7 @@ export class HeapTier<W> implements Tier<W> {
     if (queue.size === 0 || queue.peekPriority() === PARKED) return undefined;
     const best = queue.peek() as Member<W>;
     if (fits(best, cost)) return best;
-    if (cost >= this.#noFit) return undefined;
+    if (cost >= this.#noFit) return this.#passOverSinceNoFit();
     // The best worker cannot take this cost (mixed costs near a capacity): park each such worker
     // until one fits, then restore them. Keys and sequence numbers come back unchanged, so this
     // choice leaves the order as it found it; each skipped worker costs two O(log n) updates.
@@ -147,7 +158,7 @@ export class HeapTier<W> implements Tier<W> {
         next.skipped = true;
         queue.update(next.handle!, PARKED);
       }
-      this.#noFit = cost;
+      this.#rememberNoFit(cost);
       return undefined;
     } finally {
       for (const member of skipped) queue.update(member.handle!, member.key);
@@ -166,6 +177,7 @@ export class HeapTier<W> implements Tier<W> {
     member.key = this.#keyOf(member);
     this.#queue?.update(member.handle!, member.key, BEHIND_EQUALS);
     if (ranking.rebase?.(this.#members)) this.#rekey();
+    if (this.#noFit !== Infinity && member.key !== PARKED) this.#noteSinceNoFit(member);
   }
 
   restore(member: Member<W>): void {
@@ -203,8 +215,12 @@ export class HeapTier<W> implements Tier<W> {
     return this.#noFit;
   }
 
+  /** Restored: the available workers not marked as passed over are those a refused choice marks. */
   set noFit(cost: number) {
+    this.#forgetNoFit();
     this.#noFit = cost;
+    if (cost === Infinity) return;
+    for (const member of this.#members) if (member.key !== PARKED && !member.skipped) this.#noteSinceNoFit(member);
   }
 
   dispose(): void {
@@ -240,8 +256,8 @@ export class HeapTier<W> implements Tier<W> {
     // otherwise the workers ahead of the choice that this cost did not fit are passed over (all
     // available ones when none fitted, and the cost is remembered).
     if (best === undefined) {
-      if (cost >= this.#noFit) return undefined;
-      this.#noFit = cost;
+      if (cost >= this.#noFit) return this.#passOverSinceNoFit();
+      this.#rememberNoFit(cost);
     }
     for (const member of members) {
       const key = member.key;
@@ -256,7 +272,7 @@ export class HeapTier<W> implements Tier<W> {
    * throws CapacityError with nothing changed.
    */
   #join(member: Member<W>): void {
-    this.#noFit = Infinity;
+    this.#forgetNoFit();
     member.key = this.#keyOf(member);
     const members = this.#members;
     if (this.#queue !== undefined) {
@@ -275,6 +291,29 @@ export class HeapTier<W> implements Tier<W> {
     }
     if (member.capacity !== Infinity) this.#bounded++;
     member.index = members.push(member) - 1;
+  }
+
+  /** After a walk that found no worker for `cost` and marked every available one passed over. */
+  #rememberNoFit(cost: number): void {
+    this.#noFit = cost;
+    this.#sinceNoFit.length = 0;
+  }
+
+  #forgetNoFit(): void {
+    this.#noFit = Infinity;
+    this.#sinceNoFit.length = 0;
+  }
+
+  #noteSinceNoFit(member: Member<W>): void {
+    if (this.#sinceNoFit.length >= this.#members.length) this.#forgetNoFit();
+    else this.#sinceNoFit.push(member);
+  }
+
+  /** A choice the memo refuses: marks what the walk would have (every available worker), and finds none. */
+  #passOverSinceNoFit(): undefined {
+    for (const member of this.#sinceNoFit) if (member.key !== PARKED) member.skipped = true;
+    this.#sinceNoFit.length = 0;
+    return undefined;
   }
 
   /** The key of a worker that is available (`parked` false), else PARKED. */

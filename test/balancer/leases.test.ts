@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Balancer, seededRandom, type Lease, type BalancerStrategy } from '../../src/balancer.js';
 import { InvalidArgumentError, StateError } from '../../src/core/errors.js';
+import { PriorityQueue } from '../../src/index.js';
 
 const STRATEGIES: BalancerStrategy[] = ['least-loaded', 'p2c', 'weighted-round-robin', 'round-robin'];
 
@@ -86,6 +87,47 @@ describe.each(STRATEGIES)('%s: a cost that fit no worker, past the scanned tier'
       b.setLoad(lease!.id, 8);
     }
   });
+});
+
+describe.each(STRATEGIES)('%s: polling with a cost that fits no worker while small leases come and go', (strategy) => {
+  const skippedOf = (b: Balancer<number>) => {
+    const bytes = b.snapshot();
+    const body = JSON.parse(new TextDecoder().decode(bytes.subarray(44 + 'Balancer'.length, bytes.length - 4)));
+    return new Map<number, boolean>(body.workers.map((w: { id: number; skipped?: boolean }) => [w.id, w.skipped === true]));
+  };
+
+  for (const workers of [8, 40]) {
+    it(`${workers} workers: a release that gives no worker room for it keeps the poll from walking the fleet, and the poll still passes over every available worker`, () => {
+      const b = new Balancer<number>({ strategy, clock: () => 0, random: seededRandom(7) });
+      for (let i = 0; i < workers; i++) {
+        b.add(i, { capacity: 4 });
+        b.setLoad(i, 2);
+      }
+      const update = vi.spyOn(PriorityQueue.prototype, 'update');
+      try {
+        expect(b.acquire(3.5)).toBeUndefined();
+        for (let round = 0; round < 5; round++) {
+          const small = b.acquire(1)!; // its mark goes: picked
+          b.release(small);
+          b.setLoad(round, 1); // 1 of 4: still no room for 3.5
+          update.mockClear();
+          expect(b.acquire(3.5)).toBeUndefined();
+          expect(update).not.toHaveBeenCalled();
+          if (strategy !== 'p2c') expect([...skippedOf(b).values()].every(Boolean)).toBe(true);
+          // A pick with no change after it: the next refusal passes over that worker too.
+          const extra = b.acquire(1)!;
+          expect(b.acquire(3.5)).toBeUndefined();
+          if (strategy !== 'p2c') expect([...skippedOf(b).values()].every(Boolean)).toBe(true);
+          b.release(extra);
+        }
+      } finally {
+        update.mockRestore();
+      }
+      // Room enough at last: served.
+      b.setLoad(3, 0);
+      expect(b.acquire(3.5)?.id).toBe(3);
+    });
+  }
 });
 
 describe('leases', () => {

@@ -42,7 +42,6 @@ export class BalancerModel {
   /** Virtual time of weighted round-robin, one per tier. */
   readonly #virtualNow = { primary: 0, backup: 0 };
   /** Per tier, a cost remembered as fitting no worker until some worker changes or joins (no one is passed over again for it). */
-  readonly #noFit = { primary: Infinity, backup: Infinity };
   readonly strategy: BalancerStrategy;
   readonly slowStart: FullSlowStart | undefined;
 
@@ -78,14 +77,12 @@ export class BalancerModel {
     w.turnsServed = 1;
     w.turnRate = w.effectiveWeight;
     this.workers.set(id, w);
-    this.#noFit[this.#tier(w)] = Infinity;
   }
 
   /** Applies `change` to a worker and the weighted round-robin rules for what changed. */
   update(w: ModelWorker, change: () => void, weightChanged = false): void {
     const wasAvailable = BalancerModel.available(w);
     change();
-    this.#noFit[this.#tier(w)] = Infinity;
     this.#onWeight(w);
     // Back from being unavailable, or from being passed over for costs that did not fit when its
     // room may have grown (not by a weight change).
@@ -125,12 +122,8 @@ export class BalancerModel {
       const tier = [...this.workers.values()].filter((w) => w.backup === backup && BalancerModel.available(w));
       let best: ModelWorker | undefined;
       for (const w of tier) if (BalancerModel.fits(w, cost) && (best === undefined || this.#before(w, best))) best = w;
-      const name = backup ? 'backup' : 'primary';
-      if (best === undefined && tier.length > 0) {
-        if (cost >= this.#noFit[name]) continue;
-        this.#noFit[name] = cost;
-      }
-      // The tier passes over the workers ahead of its choice that the cost did not fit (all, if none did).
+      // The tier passes over the workers ahead of its choice that the cost did not fit (all, if
+      // none did: also when it remembers that cost as fitting no one, which only saves the walk).
       for (const w of tier) if (!BalancerModel.fits(w, cost) && (best === undefined || this.#before(w, best))) w.skipped = true;
       if (best) return best;
     }
