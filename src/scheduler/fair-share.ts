@@ -55,6 +55,8 @@ export class Tenant {
   pass = BEHIND;
   /** Out of the rotation with a pass that may be ahead of virtual time: listed in `FairShare`'s `#ahead`. */
   ahead = false;
+  /** Freed by a sweep or a refused call: lists still holding the record drop it. */
+  freed = false;
   /** The tenant's due jobs by priority, FIFO among equals. Created on first use. */
   ready: ReadyLine | undefined;
   /** Jobs in `ready`, counted here to save a call into the core per pop. */
@@ -120,7 +122,7 @@ export class FairShare {
    * passes them. Moving them later from a running total of the moves instead rounded once that
    * total grew, and a returning tenant lost a tie it should have won.
    */
-  #ahead: Tenant[] = [];
+  readonly #ahead: Tenant[] = [];
   #empty = 0;
   /** Tenants with a cap of their own (their records are never swept). */
   #capped = 0;
@@ -323,7 +325,6 @@ export class FairShare {
     if (this.#tenants.get(tenant.name) !== tenant) return; // freed already, by this batch's first refusal
     if (!tenant.fresh) return this.becameEmpty(tenant);
     if (tenant === this.#parked) this.#parked = undefined;
-    if (tenant.ahead) this.#ahead = this.#ahead.filter((other) => other !== tenant);
     if (tenant === this.#lastTenant) this.#lastTenant = undefined;
     this.#free(tenant);
   }
@@ -344,7 +345,7 @@ export class FairShare {
   dispose(): void {
     for (const tenant of this.#tenants.values()) tenant.ready?.dispose();
     this.#tenants.clear();
-    this.#ahead = [];
+    this.#ahead.length = 0;
     this.#capped = 0;
     this.#turns.dispose();
   }
@@ -435,7 +436,8 @@ export class FairShare {
    * Moves virtual time and the passes that can still decide a turn (the rotation's, and those of
    * the tenants listed `#ahead`) back by the current virtual time; the other tenants' passes are
    * BEHIND, which moving leaves as it is. A rebase so costs the rotation and the tenants that left
-   * it since virtual time last passed them, not every tenant record. Those passes lie near virtual
+   * it since virtual time last passed them, not every tenant record (though with weights 10^12 or
+   * more apart that is every light tenant that left, for many rebases). Those passes lie near virtual
    * time (at most 1 / weight past it), so their differences, and with them the order of turns,
    * come out exact or within a step of a pass 1e9 ahead. The heap's keys move with them, keeping
    * their order among equals.
@@ -448,19 +450,23 @@ export class FairShare {
       tenant.pass -= base;
       this.#turns.update(tenant.turn as Handle, tenant.pass);
     }
-    const ahead: Tenant[] = [];
-    for (const tenant of this.#ahead) {
+    // Compacted in place: with weights far apart (1e9 beside 1e-9) rebases come often and light
+    // tenants stay listed for many of them, so this loop is the rebase's cost.
+    const ahead = this.#ahead;
+    let kept = 0;
+    for (let i = 0; i < ahead.length; i++) {
+      const tenant = ahead[i]!;
       // Back in the rotation (moved above), or freed: no longer listed here.
-      if (tenant.rotating >= 0 || this.#tenants.get(tenant.name) !== tenant) tenant.ahead = false;
+      if (tenant.rotating >= 0 || tenant.freed) tenant.ahead = false;
       else if (tenant.pass <= base) {
         tenant.ahead = false;
         tenant.pass = BEHIND;
       } else {
         tenant.pass -= base;
-        ahead.push(tenant);
+        ahead[kept++] = tenant;
       }
     }
-    this.#ahead = ahead;
+    ahead.length = kept;
   }
 
   #sweep(): void {
@@ -468,7 +474,10 @@ export class FairShare {
     for (const tenant of this.#tenants.values()) if (!tenant.pinned && tenant.jobs === 0) this.#free(tenant);
     // Freed records leave the list too, so that tenants coming and going between rebases (a
     // gateway with one per client) do not grow it.
-    this.#ahead = this.#ahead.filter((tenant) => this.#tenants.get(tenant.name) === tenant);
+    const ahead = this.#ahead;
+    let kept = 0;
+    for (let i = 0; i < ahead.length; i++) if (!ahead[i]!.freed) ahead[kept++] = ahead[i]!;
+    ahead.length = kept;
     this.#empty = 0;
     this.#lastTenant = undefined;
   }
@@ -478,5 +487,6 @@ export class FairShare {
     tenant.ready?.dispose();
     if (tenant.turn !== NONE) this.#turns.remove(tenant.turn);
     this.#tenants.delete(tenant.name);
+    tenant.freed = true;
   }
 }
