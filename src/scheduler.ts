@@ -67,8 +67,9 @@ const SCHEDULER_OPTIONS = optionNames<SchedulerOptions>()([
  * A job scheduler: priority order (FIFO among equals), delays, retries with backoff, dead letters,
  * cancellation, weighted fair share across tenants, capacity, and an async worker pool.
  *
- * It holds policy only. Due jobs sit in one priority queue per tenant and delayed jobs in one
- * queue keyed by due time, all in the Wasm core; a small heap of tenants picks whose turn it is.
+ * It holds policy only. Due jobs sit in a line per tenant and delayed jobs in a queue by due time,
+ * in the Wasm core (a retry the arena has no room for waits in JS); a small heap of tenants picks
+ * whose turn it is.
  * A delayed job moves to its tenant's line when the clock reaches its due time, at the start of
  * the next call, so FIFO among equal priorities means the order in which jobs became due.
  */
@@ -822,8 +823,8 @@ export class Scheduler<T = unknown> {
       virtualTime: this.#fair.virtualTime,
       heaviest: this.#fair.heaviest,
       tenants: tenants.map((t) => ({ name: t.name, weight: t.weight, capacity: t.capacity, pinned: t.pinned, weightSet: t.weightSet, pass: t.pass })),
-      // Each line in arrival order (not pop order): pushed back in that order, the core's FIFO
-      // tie-break is the same, also for a later reprioritize.
+      // Each line in arrival order (not pop order): pushed back in that order, the jobs get the
+      // same arrival ranks, which also order a later reprioritize.
       lines: this.#fair.rotation().map((tenant) => {
         const line = [...tenant.ready!].sort((a, b) => rows.arrival(a) - rows.arrival(b));
         return { tenant: tenant.name, jobs: line.map((job) => save(job, now - rows.time(job))) };
@@ -1180,8 +1181,8 @@ export class Scheduler<T = unknown> {
   }
 
   /**
-   * The last step of every change: notes idle and empty, wakes the pool, then runs listeners
-   * (after the change, so a listener may call back in).
+   * The last step of every change: wakes the pool, runs listeners (after the change, so a listener
+   * may call back in, and a follow-up job it submits counts), then notes idle and empty.
    */
   #finish(wakePool = true): void {
     if (wakePool) this.#pool?.wake();

@@ -18,7 +18,7 @@ const REBASE_SCALE = 2 ** 42;
  * A deadline is `turnBase + turnsServed / turnRate` rather than a running sum of 1/w: the sum
  * drifts in floating point (0.2 added five times is not 1), and equal deadlines must stay equal
  * for the cycle to be exact. The base moves only when the rate changes (a new weight, a slow-start
- * step) or the worker returns from being unavailable.
+ * step), the worker returns from being away, or virtual time is moved back (`rebase`).
  */
 export class EarliestDeadline<W> implements Ranking<W> {
   /** The deadline of the last pick: virtual time. */

@@ -25,9 +25,9 @@ export interface Backoff {
   readonly jitter?: boolean | undefined;
 }
 
-/** A backoff with every field filled in, as the scheduler keeps it. */
 const BACKOFF_OPTIONS = optionNames<Backoff>()(['type', 'base', 'max', 'jitter']);
 
+/** A backoff with every field filled in, as the scheduler keeps it. */
 export interface BackoffPolicy {
   readonly type: BackoffType;
   readonly base: number;

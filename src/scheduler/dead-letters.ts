@@ -49,7 +49,7 @@ export class DeadLetters {
     this.#line.clear();
   }
 
-  /** A line sized to the dead letters held (a Queue's array only grows). */
+  /** A line of the live entries only, sized to them (stale entries dropped too). */
   shrink(): void {
     this.#compact();
   }

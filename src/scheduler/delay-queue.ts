@@ -33,7 +33,7 @@ const before = (a: Spilled, b: Spilled): boolean => a.dueAt < b.dueAt || (a.dueA
  * handle slots and blocks are shared, and a slot or ring room a taken job left behind can be
  * taken by another structure, or by new jobs, before it fails. So a retry that fits in no queue
  * is spilled, in JS memory, and served by due time with the rest (on a tie, after the core's);
- * the spill holds a retry per job at most, and only while the arena is full. New jobs never
+ * a retry spills only when the core's heap has no room for it, and stays spilled until due. New jobs never
  * spill: they are refused. O(log n) an entry; a cancelled one is marked and skipped.
  * @internal
  */

@@ -61,7 +61,7 @@ export class Tenant {
   ready: ReadyLine | undefined;
   /** Jobs in `ready`, counted here to save a call into the core per pop. */
   due = 0;
-  /** The tenant's entry in the tenant heap (keyed OUT while it has no due job), or NONE before its first. */
+  /** The tenant's entry in the tenant heap (keyed OUT while it has no due job, but for `#parked`), or NONE before its first. */
   turn: Handle | typeof NONE = NONE;
   /** Its index in `FairShare`'s list of the tenants in the rotation (those with a due job), or -1. */
   rotating = -1;
@@ -136,7 +136,7 @@ export class FairShare {
   /** Whether `#alone`'s turn in the heap is behind its pass (it was served since it was placed). */
   #aloneBehind = false;
   /**
-   * The last tenant to leave the rotation when it left it empty: its entry still holds its pass
+   * The last tenant to leave the rotation when it left it empty: its entry keeps the key it had
    * rather than OUT, moved only when another tenant enters (or the heap is read). One tenant whose
    * line empties and fills again with each job (jobs coming one at a time) then costs one move of
    * its entry a job, not two.

@@ -268,8 +268,8 @@ export class JobRows<T> {
   }
 
   /**
-   * Its arrival rank in its tenant's line, as the core's FIFO tie-break has it. Kept so that a
-   * snapshot can record arrival order, which `reprioritize` relies on and pop order does not show.
+   * Its rank in arrival order: the line's FIFO tie-break among equal priorities (for late entries
+   * and for a line that moves into a heap), and what snapshots keep, since pop order does not show it.
    */
   arrival(job: Job): number {
     return this.#chunks[job >> CHUNK_BITS]!.numbers[STRIDE * (job & ROW_MASK) + ARRIVAL]!;

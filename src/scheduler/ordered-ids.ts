@@ -2,7 +2,8 @@
  * Jobs under ids that only ever arrive in increasing order, in two typed arrays kept sorted by id:
  * appended at the end, found by a search that alternates interpolation and bisection (two or three
  * probes when the ids are spread evenly, log2(n) at worst), removed by marking (row -1), with the
- * marks at the front dropped as they appear and the rest compacted once they outnumber the jobs.
+ * marks at the front dropped as they appear and the arrays compacted in place when they are full
+ * while at most half their slots are held.
  * Nothing is allocated per job and the GC has nothing to trace.
  *
  * JobTable keeps here the jobs it moves out of its array: jobs held far longer than the rest. They

@@ -343,8 +343,9 @@ export class WorkerPool<J extends PoolJob> {
   }
 
   /**
-   * An event listener threw inside a call the pool made (the change itself is complete). The pool
-   * stops and `run` rejects with that error once running handlers settle, so the bug is not lost.
+   * A call the pool made threw (a listener, the clock, a poisoned arena), whether taking a job or
+   * recording an outcome. The pool stops and `run` rejects with that error once running handlers
+   * settle, so the bug is not lost.
    */
   #abandon(error: unknown): void {
     if (!this.#failed) {

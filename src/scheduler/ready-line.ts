@@ -68,7 +68,7 @@ let lastDropped: Level | undefined;
 /** At LEVEL_LIMIT, a line that made more than one level per this many jobs moves into a heap. */
 const CHURN = 4;
 
-/** A dropped level's empty ring is kept for a new level if it takes at most this (16 entries). */
+/** A dropped level's empty ring is kept for a new level if it takes at most this (a ring of 32 words: 10 entries). */
 const SPARE_BYTES = 256;
 
 /** One scratch entry, for a push that must grow the ring (`pushMany` adds all of it or none). */
