@@ -982,7 +982,7 @@ export function moveSeqsDown(r: usize, by: u32, occupied: bool): void {
   if (occupied) lowerSeqs(r + TOP, 1, by, false);
 }
 
-/** Gives back everything the mode holds (the old heap's block too) and leaves the header's data, size and runs at 0. */
+/** Gives back everything the mode holds (the old heap's block too) and leaves the header's data and runs at 0. */
 export function leave(h: usize): void {
   let r = load<usize>(h, RUNS_RECORD);
   if (get(r, OLD_BLOCK) != 0) releaseOld(r);
@@ -1046,7 +1046,7 @@ export function check(r: usize, size: u32, nextSeq: u32): bool {
     }
   }
   if (count != size) return false;
-  // The top cell is one of the two places the smallest entry can be, and no part holds a smaller one.
+  // No part holds an entry that orders before the top cell.
   let front = get(r, BUFFER_FRONT);
   for (let k = front; k < get(r, BUFFER_END); k++) {
     let entry = r + BUF + (<usize>k << 4);

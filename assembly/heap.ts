@@ -48,8 +48,9 @@
 //          itself filled past that, keeps its entries in sorted runs instead of one tree
 //          (heap-runs.ts has why and how; the batch's heap is sorted first, `sortIntoRuns`).
 //          Push, pop, popPush, peek and batch pops and pushes work on the runs, and the operations
-//          that need one array (iteration's copy, shrink, the sequence wrap, and an indexed heap's
-//          first lookup by handle, which needs the entry's place) first put the entries back into
+//          that need one array (`sortInPlace`, shrink, a wrap that cannot shift the sequence numbers
+//          in place, and an indexed heap's first lookup by handle, which needs the entry's place;
+//          iteration's `copy` gathers the runs into the copy instead) first put the entries back into
 //          one (`settle`; an indexed heap's go into the block the mode keeps for them, so that a
 //          lookup never needs memory). It leaves the mode when it is empty. A LINKED heap does not
 //          enter it.
@@ -423,7 +424,7 @@ function sortIntoRuns(h: usize): bool {
   return true;
 }
 
-/** Gives back everything runs mode holds; the heap is an empty one without a block. */
+/** Gives back everything runs mode holds and clears the flag; the caller sets the size and the array. */
 function leaveRuns(h: usize): void {
   runs.leave(h);
   store<u32>(h, load<u32>(h, FLAGS) & ~RUNS, FLAGS);
@@ -997,7 +998,8 @@ export function reserveFor(h: usize, extra: u32): bool {
  * Appends `count` staged entries without ordering them: keys from the staging numbers, values
  * (value heaps) from the staging words; indexed heaps write each new handle over its key. The
  * caller reserved room (`reserveFor`) and calls `restore` after the last chunk, before anything
- * else touches the heap. Returns `count`, or OUT_OF_RANGE for more than the staging area holds.
+ * else touches the heap. Returns `count`, OUT_OF_RANGE for more than the staging area holds, or
+ * CAPACITY when the memory refuses room, with nothing appended.
  */
 export function append(h: usize, count: u32): i32 {
   if (count > STAGING_ITEMS) return OUT_OF_RANGE;
@@ -1032,8 +1034,9 @@ export function append(h: usize, count: u32): i32 {
 
 /**
  * Restores heap order after `append`s that started when the heap had `from` entries: Floyd's
- * bottom-up heapify (O(n)) when the batch outnumbers the entries that were there, else a sift-up
- * of each appended entry (O(k log n)).
+ * bottom-up heapify (O(n)) when the batch outnumbers the entries that were there (or, from
+ * `runsFromFor` entries in a heap not linked, a sort into runs mode, `sortIntoRuns`), else a
+ * sift-up of each appended entry (O(k log n)).
  */
 export function restore(h: usize, from: u32): void {
   if (isRuns(h)) {

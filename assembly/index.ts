@@ -1,5 +1,5 @@
-// The Wasm ABI: plain numbers in and out, nothing else. Every structure export takes the
-// structure's header pointer first. src/core/exports.ts types each of these once.
+// The Wasm ABI: plain numbers in and out, nothing else. Every export that acts on a structure
+// takes its header pointer first. src/core/exports.ts types each of these once.
 
 import * as status from "./status";
 import * as memory from "./memory";
@@ -89,9 +89,6 @@ export function ring_popBack(h: usize): f64 { return ring.popBack(h); }
 export function ring_at(h: usize, k: u32): f64 { return ring.at(h, k); }
 export function ring_clear(h: usize): void { ring.clear(h); }
 export function ring_reserve(h: usize, extra: u32): bool { return ring.reserveFor(h, extra); }
-export function ring_pushMany(h: usize, count: u32): i32 { return ring.pushMany(h, count); }
-export function ring_popManyFront(h: usize, max: u32): u32 { return ring.popManyFront(h, max); }
-export function ring_popManyBack(h: usize, max: u32): u32 { return ring.popManyBack(h, max); }
 export function ring_read(h: usize, from: u32, max: u32): u32 { return ring.read(h, from, max); }
 export function ring_shrink(h: usize): void { ring.shrink(h); }
 export function ring_bytes(h: usize): f64 { return ring.bytes(h); }
@@ -113,9 +110,6 @@ export function stack_pop(h: usize): f64 { return stack.pop(h); }
 export function stack_at(h: usize, k: u32): f64 { return stack.at(h, k); }
 export function stack_clear(h: usize): void { stack.clear(h); }
 export function stack_reserve(h: usize, extra: u32): bool { return stack.reserveFor(h, extra); }
-export function stack_pushMany(h: usize, count: u32): i32 { return stack.pushMany(h, count); }
-export function stack_popMany(h: usize, max: u32): u32 { return stack.popMany(h, max); }
-export function stack_read(h: usize, from: u32, max: u32): u32 { return stack.read(h, from, max); }
 export function stack_shrink(h: usize): void { stack.shrink(h); }
 export function stack_bytes(h: usize): f64 { return stack.bytes(h); }
 /** Header field offsets in bytes (the table in stack.ts), which src/structures/stack-words.ts mirrors. */

@@ -2,14 +2,16 @@
 // `memory.grow` fails. Two layers keep that from ever leaving a structure half-changed:
 //
 // 1. Every allocating path asks `canAllocate` first and returns CAPACITY with nothing changed.
-//    While the arena has pages to spare the answer is exact enough: the request plus one page of
-//    slack (the allocator's rounding and block headers) fits below the limit. Once the memory has
+//    While the arena has pages to spare the answer is exact enough: the pages the allocator would
+//    grow by for the request (its size class and headers included), plus a page, fit below the
+//    limit. Once the memory has
 //    reached its limit, only free blocks can serve a request, and the allocator does not say
 //    whether one is large enough; then the request is let through when the free bytes could hold
 //    it, so an arena whose structures were disposed is usable again.
 // 2. If the allocator still finds no block (fragmentation), it traps inside `heap.alloc`. Every
 //    structure allocates its new block before it touches anything else (alloc, copy, switch,
-//    free old), and the allocator traps before changing its own state, so nothing is half-done:
+//    free old), or after a change only what `canAllocateSurely` allows, and the allocator traps
+//    before changing its own state, so nothing is half-done:
 //    `pendingBytes` tells src/core/arena.ts that the trap was this, and it becomes a
 //    CapacityError instead of poisoning the arena.
 
@@ -21,7 +23,7 @@ let liveBytes: u64 = 0;
 let pendingBytes: usize = 0;
 /**
  * A block taken by a path that allocates again before linking it anywhere (heap-runs `enter`: its
- * record, then the record's pages), and how to give it back with whatever it holds by then. If one
+ * record, then the record's pages; heap `copy`), and how to give it back with whatever it holds by then. If one
  * of those allocations traps, `takePendingAllocation` gives it back: the refusal leaks nothing.
  */
 let unlinked: usize = 0;
@@ -30,7 +32,7 @@ let dropUnlinked: (ptr: usize) => void = (ptr: usize): void => {};
 /** TLSF refuses single blocks of 1 GiB or more (BLOCK_MAXSIZE in rt/common.ts). */
 // @ts-ignore: decorator
 @inline const BLOCK_LIMIT: u64 = (1 << 30) - 64;
-/** Allocator overhead assumed per live block when estimating free bytes (TLSF: 4-byte header, 16-byte alignment). */
+/** Slack added once to a request when judging free bytes: the allocator's headers and rounding (TLSF: 4-byte headers, 16-byte alignment). */
 // @ts-ignore: decorator
 @inline const SLACK: u64 = 0x10000;
 

@@ -14,10 +14,12 @@
 // Invariants: length ≤ capacity; head < capacity (or both 0 before the first push);
 // length ≤ limit when limit > 0.
 //
-// src/structures/ring-words.ts performs the O(1) operations on this layout from JS (no crossing)
-// and calls these exports only to grow; it keeps the invariants, and `check` tests them.
+// src/structures/ring-words.ts performs the O(1) operations and the batch copies on this layout
+// from JS (no crossing); NumericQueue and NumericStack call these exports to grow, clear, shrink,
+// read in bulk and dispose (and for single operations once the memory is closed, to get the right
+// error). The JS side keeps the invariants, and `check` tests them.
 
-import { CAPACITY, OUT_OF_RANGE } from "./status";
+import { CAPACITY } from "./status";
 import { allocate, canAllocate, release } from "./memory";
 import { STAGING_ITEMS, stagingWords } from "./staging";
 
@@ -181,60 +183,6 @@ export function reserveFor(h: usize, extra: u32): bool {
   let length = lengthOf(h);
   if (limit > 0) extra = min(extra, limit > length ? limit - length : 0);
   return reserve(h, extra);
-}
-
-/**
- * Pushes `count` staged words at the back, in order. In reject mode all or nothing (CAPACITY
- * when they do not all fit); in drop-oldest mode the front items give way. Returns how many items
- * (old or new) were dropped to respect the limit.
- */
-export function pushMany(h: usize, count: u32): i32 {
-  if (count > STAGING_ITEMS) return OUT_OF_RANGE;
-  let limit = load<u32>(h, LIMIT);
-  let length = lengthOf(h);
-  let dropped: u32 = 0;
-  let skipped: u32 = 0;
-  if (limit > 0 && <u64>length + count > limit) {
-    if (!load<u32>(h, DROP_OLDEST)) return CAPACITY;
-    // Items beyond the limit would be dropped again by the later ones: only the last `limit` count.
-    if (count > limit) skipped = count - limit;
-    let keep = count - skipped;
-    dropped = min(length, <u32>(<u64>length + keep - limit));
-  }
-  if (!reserve(h, count - skipped - dropped)) return CAPACITY;
-  if (dropped) {
-    store<u32>(h, (load<u32>(h, HEAD) + dropped) & (capacityOf(h) - 1), HEAD);
-    store<u32>(h, length - dropped, LENGTH);
-    length -= dropped;
-  }
-  for (let k = skipped; k < count; k++) {
-    store<u32>(slotAddress(h, length), load<u32>(stagingWords + (<usize>k << 2)));
-    length++;
-  }
-  store<u32>(h, length, LENGTH);
-  return <i32>(dropped + skipped);
-}
-
-/** Pops up to `max` items from the front into the staging words; returns how many. */
-export function popManyFront(h: usize, max: u32): u32 {
-  let count = min(min(max, lengthOf(h)), STAGING_ITEMS);
-  for (let k: u32 = 0; k < count; k++) {
-    store<u32>(stagingWords + (<usize>k << 2), load<u32>(slotAddress(h, k)));
-  }
-  store<u32>(h, (load<u32>(h, HEAD) + count) & (capacityOf(h) - 1), HEAD);
-  store<u32>(h, lengthOf(h) - count, LENGTH);
-  return count;
-}
-
-/** Pops up to `max` items from the back (the last first) into the staging words. */
-export function popManyBack(h: usize, max: u32): u32 {
-  let length = lengthOf(h);
-  let count = min(min(max, length), STAGING_ITEMS);
-  for (let k: u32 = 0; k < count; k++) {
-    store<u32>(stagingWords + (<usize>k << 2), load<u32>(slotAddress(h, length - 1 - k)));
-  }
-  store<u32>(h, length - count, LENGTH);
-  return count;
 }
 
 /** Copies up to `max` items from index `from` on into the staging words, without removing them. */

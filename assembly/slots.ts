@@ -75,7 +75,7 @@ let doomed: u32 = 0;
 let arenaTag: u32 = 0;
 /**
  * The free list is relinked (see `freeSlot`) when the live slots fall below this; 0: not armed,
- * until more than half of the table is live again.
+ * until more than half of the slots in circulation are live again.
  */
 let relinkAt: u32 = 0;
 
@@ -166,7 +166,7 @@ export function giveBackSince(mark: f64): bool {
 
 /**
  * Gives the table back its slack beyond the highest slot ever used (slots are never renumbered, so
- * it cannot go below that). Part of `arena_shrink`.
+ * it cannot go below that). Exported as `arena_shrinkSlots`, which `Arena.shrink` calls.
  */
 export function shrinkSlots(): void {
   let target = max<u32>(used, 64);
@@ -251,7 +251,7 @@ export function freeSlots(list: usize, count: u32, stride: usize = 4): void {
   relinkBelow(live - count);
 }
 
-/** Relinks the free list, and sets the next threshold an eighth of `live` lower (see `freeSlot`). */
+/** Relinks the free list, and sets the next threshold at an eighth of `live` (see `freeSlot`). */
 function relinkBelow(live: u32): void {
   relinkFree();
   relinkAt = live == 0 ? 0 : live >= RELINK_LAST ? (live >> 3) + 1 : 1;

@@ -12,11 +12,12 @@
 // Invariant: length ≤ capacity.
 //
 // src/structures/stack-words.ts performs push, pop and the batch copies on this layout from JS (no
-// crossing) and calls these exports only to grow; it keeps the invariant, and `check` tests it.
+// crossing); NumericStack calls these exports to grow, clear, shrink and dispose (and for single
+// operations once the memory is closed, to get the right error). The JS side keeps the invariant,
+// and `check` tests it.
 
-import { CAPACITY, OUT_OF_RANGE } from "./status";
+import { CAPACITY } from "./status";
 import { allocate, canAllocate, release } from "./memory";
-import { STAGING_ITEMS, stagingWords } from "./staging";
 
 // @ts-ignore: decorator
 @inline const HEADER_BYTES: usize = 12;
@@ -108,36 +109,6 @@ export function clear(h: usize): void {
 /** Makes room for `extra` more items, so that the batch calls that follow cannot fail halfway. */
 export function reserveFor(h: usize, extra: u32): bool {
   return reserve(h, extra);
-}
-
-/** Pushes `count` staged words, the first one lowest. All or nothing: `count` or CAPACITY. */
-export function pushMany(h: usize, count: u32): i32 {
-  if (count > STAGING_ITEMS) return OUT_OF_RANGE;
-  if (!reserve(h, count)) return CAPACITY;
-  let length = lengthOf(h);
-  memory.copy(itemAddress(h, length), stagingWords, <usize>count << 2);
-  store<u32>(h, length + count, LENGTH);
-  return <i32>count;
-}
-
-/** Pops up to `max` items (the top first) into the staging words; returns how many. */
-export function popMany(h: usize, max: u32): u32 {
-  let length = lengthOf(h);
-  let count = min(min(max, length), STAGING_ITEMS);
-  for (let k: u32 = 0; k < count; k++) {
-    store<u32>(stagingWords + (<usize>k << 2), load<u32>(itemAddress(h, length - 1 - k)));
-  }
-  store<u32>(h, length - count, LENGTH);
-  return count;
-}
-
-/** Copies up to `max` items from index `from` on (bottom first) into the staging words. */
-export function read(h: usize, from: u32, max: u32): u32 {
-  let length = lengthOf(h);
-  if (from >= length) return 0;
-  let count = min(min(max, length - from), STAGING_ITEMS);
-  memory.copy(stagingWords, itemAddress(h, from), <usize>count << 2);
-  return count;
 }
 
 export function shrink(h: usize): void {

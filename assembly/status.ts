@@ -1,6 +1,6 @@
 // Status codes returned by every export that can fail. Negative, so an export can return either a
 // non-negative result (a slot, a count, a value) or one of these. Mirrored in src/core/status.ts;
-// a test checks the two against each other through the `status_*` exports.
+// a test checks the two against each other through the `STATUS_*` exported globals.
 
 /** Memory (the arena's page limit or a single block's maximum) or a fixed bound would be exceeded. */
 export const CAPACITY: i32 = -1;

@@ -22,8 +22,9 @@ const TAG_COUNT = 1 << 14;
 export interface ArenaOptions {
   /**
    * The most memory this arena's core may use, in bytes. Growth past it is a CapacityError.
-   * The core refuses a request that could need fresh pages beyond the limit even when a free block
-   * might have served it, so an arena may refuse a little (up to a page or two) early.
+   * Near the limit the core refuses what it cannot be sure to serve, so an arena may refuse a
+   * request somewhat early (by up to about a sixteenth of a large request: the allocator's size
+   * classes).
    * @default 1 GiB
    * @minimum 2 MiB; at most 2 GiB
    */

@@ -1,6 +1,7 @@
 /**
  * The Wasm module's exports, typed once (assembly/index.ts is the source). Nothing in src/ but
- * src/core touches `instance.exports`; structures reach the core through `Arena.core`.
+ * src/core touches `instance.exports`; structures reach the core through `Arena.core` (and
+ * `Arena.raw`), and read and write its memory through the arena's views (`words()`).
  * Pointers are u32 header addresses; handles are exact integers below 2^53; statuses are negative.
  */
 export interface CoreExports {
@@ -34,7 +35,7 @@ export interface CoreExports {
   heap_popValue(h: number): number;
   /** Indexed heaps: popped slot · 2^24 + the new entry's slot, or a negative status. */
   heap_popPush(h: number, key: number): number;
-  /** Value heaps: the popped value, or -1 when empty (nothing pushed then). */
+  /** Value heaps: the popped value, or -1 when empty or (runs mode) refused memory, nothing pushed then: the size tells which. */
   heap_popPushValue(h: number, key: number, value: number): number;
   /** The top item (slot or value), or -1 when empty. */
   heap_peek(h: number): number;
@@ -78,9 +79,6 @@ export interface CoreExports {
   ring_clear(h: number): void;
   /** Room for `extra` more items (up to the limit): 1, or 0 when memory refuses. */
   ring_reserve(h: number, extra: number): number;
-  ring_pushMany(h: number, count: number): number;
-  ring_popManyFront(h: number, max: number): number;
-  ring_popManyBack(h: number, max: number): number;
   ring_read(h: number, from: number, max: number): number;
   ring_shrink(h: number): void;
   ring_bytes(h: number): number;
@@ -94,9 +92,6 @@ export interface CoreExports {
   stack_clear(h: number): void;
   /** Room for `extra` more items: 1, or 0 when memory refuses. */
   stack_reserve(h: number, extra: number): number;
-  stack_pushMany(h: number, count: number): number;
-  stack_popMany(h: number, max: number): number;
-  stack_read(h: number, from: number, max: number): number;
   stack_shrink(h: number): void;
   stack_bytes(h: number): number;
 
@@ -113,7 +108,7 @@ export interface CoreExports {
   readonly HEAP_SORT_FROM: WebAssembly.Global;
   /** The fewest entries a heap must hold for `heap_popMany` to find a batch first, then refill its places. */
   readonly HEAP_PARTIAL_FROM: WebAssembly.Global;
-  /** Header field offsets in bytes (assembly/ring.ts, stack.ts), mirrored by src/structures/*-words.ts. */
+  /** Header field offsets in bytes (assembly/heap.ts, ring.ts, stack.ts), mirrored by src/structures/*-words.ts. */
   readonly HEAP_DATA: WebAssembly.Global;
   readonly HEAP_SIZE: WebAssembly.Global;
   readonly HEAP_ENTRY_ITEM: WebAssembly.Global;

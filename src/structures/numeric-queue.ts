@@ -27,9 +27,9 @@ export let ringAddress: (queue: NumericQueue) => number;
  * memory, with batch forms over typed arrays.
  */
 // Single and batch operations read and write the ring (assembly/ring.ts) from JS (ring-words.ts)
-// and cross into the core only to grow it. Each first asks `arena.memoryOpen`: false once the
-// arena is poisoned or the queue disposed, and then the core call that follows throws the matching
-// error.
+// and cross into the core to grow, clear, shrink or read it in bulk. Each first asks
+// `arena.memoryOpen`: false once the arena is poisoned or the queue disposed, and then the core
+// call that follows throws the matching error.
 export class NumericQueue implements Iterable<number> {
   #arena: Arena;
   readonly #header: number;

@@ -18,8 +18,8 @@ export interface NumericStackOptions {
  * full stack drops the oldest id, in O(1).
  */
 // A plain growable array (assembly/stack.ts) or, with a limit, a ring used from the back.
-// Operations read and write it from JS (stack-words.ts, ring-words.ts) and cross into the core
-// only to grow it; `arena.memoryOpen` is false once the arena is poisoned or the stack disposed,
+// Operations read and write it from JS (stack-words.ts, ring-words.ts) and cross into the core to
+// grow, clear or shrink it; `arena.memoryOpen` is false once the arena is poisoned or the stack disposed,
 // and then the core call that follows throws the matching error.
 export class NumericStack implements Iterable<number> {
   #arena: Arena;

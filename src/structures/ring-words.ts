@@ -21,7 +21,7 @@ const HEAD = 1;
 const LENGTH = 2;
 const CAPACITY = 3;
 
-/** The header layout these functions assume, for test/core/layout.test.ts to check against the core's. */
+/** The header layout these functions assume, for test/structures/numeric-direct.test.ts to check against the core's. */
 export const RING_HEADER_WORDS = { data: DATA, head: HEAD, length: LENGTH, capacity: CAPACITY, limit: 4, dropOldest: 5 } as const;
 
 /**
@@ -132,8 +132,8 @@ export function ringPop(words: Uint32Array, at: number): number {
 
 /**
  * Appends `ids` at the back, in order, into room the caller reserved: length + ids.length, or the
- * limit when that is smaller (drop-oldest mode: then only the last `limit` of the old ids followed
- * by the new ones stay). Returns the new length.
+ * limit when that is smaller (drop-oldest mode: then only the last `limit` of the old ids and the
+ * new ones together stay). Returns the new length.
  */
 export function ringAppend(words: Uint32Array, at: number, ids: ArrayLike<number>, limit: number): number {
   const count = ids.length;

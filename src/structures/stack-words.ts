@@ -1,7 +1,7 @@
 /**
  * A core stack (assembly/stack.ts) read and written from JS through a u32 view of its arena's
  * memory, for the same reason as ring-words.ts: a push or pop is a load and two stores, and a
- * crossing cost three times that. The core is called only to grow the block.
+ * crossing cost three times that. The core is called to grow the block (and to clear and shrink it).
  *
  * `words` is `Arena.words()`, taken after the last core call that could grow the memory; `at` is
  * the header's address / 4.
@@ -14,7 +14,7 @@ const DATA = 0;
 const LENGTH = 1;
 const CAPACITY = 2;
 
-/** The header layout these functions assume, for test/core/layout.test.ts to check against the core's. */
+/** The header layout these functions assume, for test/structures/numeric-direct.test.ts to check against the core's. */
 export const STACK_HEADER_WORDS = { data: DATA, length: LENGTH, capacity: CAPACITY } as const;
 
 /**

@@ -26,7 +26,7 @@ const STACK_OPTIONS = optionNames<StackOptions>()(['limit']);
  * it is a ring used from the back, so dropping the oldest item is O(1).
  */
 export class Stack<T> implements Iterable<T> {
-  /** Slots `0 .. #top` hold the items, bottom first; the rest are undefined. */
+  /** Slots `0 .. #top - 1` hold the items, bottom first; the rest are undefined. */
   #items: (T | undefined)[] = [];
   #top = 0;
   /**
@@ -122,7 +122,7 @@ export class Stack<T> implements Iterable<T> {
     this.#top = 0;
   }
 
-  /** Gives back the slots a drained stack keeps above its top (a bounded stack's ring is fixed). */
+  /** Gives back the slots a drained stack keeps above its top (a bounded stack's ring, at most `limit` slots, is not shrunk). */
   shrink(): void {
     if (this.#items.length > this.#top) this.#items = this.#items.slice(0, this.#top);
   }
