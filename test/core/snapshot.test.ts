@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Balancer, History, InvalidArgumentError, PriorityQueue, Queue, Scheduler, SnapshotError, Stack, type Codec } from '../../src/index.js';
-import { crc32, writeSnapshot } from '../../src/core/snapshot.js';
+import { crc32, encodeNumbers, encodePayloads, jsonCodec, writeSnapshot } from '../../src/core/snapshot.js';
 
 const sample = () => {
   const pq = new PriorityQueue<{ job: string }>({ max: true });
@@ -111,6 +111,19 @@ describe('snapshots', () => {
       for (const given of givens) expect(restore(given).snapshot()).toEqual(bytes);
       // A view's own range only: the padding around it is not read.
       expect(() => restore(new DataView(padded.buffer, 6, bytes.length))).toThrow(SnapshotError);
+    }
+  });
+
+  it('a well-formed snapshot whose contents contradict themselves is a SnapshotError, nothing built', () => {
+    const items = encodePayloads('forged', [1, 2, 3, 4, 5], jsonCodec);
+    for (const overflow of ['reject', 'drop-oldest']) {
+      expect(() => Queue.restore(writeSnapshot('Queue', { capacity: 3, overflow, payloads: items }))).toThrow('Queue.restore: 5 items exceed the capacity (3)');
+    }
+    expect(() => Stack.restore(writeSnapshot('Stack', { limit: 3, payloads: items }))).toThrow('Stack.restore: 5 items exceed the limit (3)');
+    expect(Stack.restore(writeSnapshot('Stack', { limit: 5, payloads: items })).toArray()).toEqual([5, 4, 3, 2, 1]);
+    for (const bad of [NaN, Infinity, -Infinity]) {
+      const forged = writeSnapshot('PriorityQueue', { max: false, payloads: encodePayloads('forged', ['a', 'b'], jsonCodec), priorities: encodeNumbers([1, bad]) });
+      expect(() => PriorityQueue.restore(forged)).toThrow(SnapshotError);
     }
   });
 

@@ -382,6 +382,30 @@ describe('Scheduler faults: another structure takes the memory a drained line ga
     free();
     s.dispose();
   });
+
+  it('a due job the full arena kept out of its line wins a tie of priority with the lines, and nextDueIn reads 0 for it', () => {
+    const arena = new Arena({ maxMemory: 2 * 1024 * 1024 });
+    let now = 0;
+    const s = new Scheduler<string>({ arena, clock: () => now });
+    s.submit('waiting', { priority: 5, tenant: 'a' });
+    s.submit('stuck', { priority: 5, tenant: 'b', delay: 100 }); // tenant b has no turn yet, and no room for one
+    const alone = new Scheduler<string>({ arena, clock: () => now });
+    alone.submit('stuck', { tenant: 'b', delay: 100 });
+    const free = fillAll(arena);
+    now = 250;
+    expect(s.stats()).toMatchObject({ waiting: 1, delayed: 1 });
+    // Due since 100, so ahead of the line's job of the same priority.
+    expect(s.take()?.payload).toBe('stuck');
+    expect(s.take()?.payload).toBe('waiting');
+    // Due 150 ms ago and still out of its line: due now, not "in -150 ms".
+    expect(alone.stats()).toMatchObject({ waiting: 0, delayed: 1 });
+    expect(alone.nextDueIn()).toBe(0);
+    expect(alone.take()?.payload).toBe('stuck');
+    expect(alone.nextDueIn()).toBeUndefined();
+    free();
+    s.dispose();
+    alone.dispose();
+  });
 });
 
 describe('Scheduler faults: a retry never waits for memory', () => {

@@ -188,6 +188,20 @@ describe('Scheduler.run', () => {
     await run;
   });
 
+  it('an attempt that settles before its timeout leaves no timer behind: the next job in its slot gets its own full timeout', async () => {
+    const s = new Scheduler<number>({ defaultAttempts: 1 });
+    const events: string[] = [];
+    s.on('failed', ({ job, reason }) => events.push(`${job.payload} failed: ${(reason as DOMException).name}`));
+    s.on('completed', ({ job }) => events.push(`${job.payload} completed`));
+    s.submit(100);
+    s.submit(250); // starts at 100 in the same slot: its own timeout is at 400, past its end at 350
+    const run = s.run((ms) => sleep(ms), { concurrency: 1, timeout: 300 });
+    await vi.advanceTimersByTimeAsync(360);
+    expect(events).toEqual(['100 completed', '250 completed']);
+    await s.stop();
+    await run;
+  });
+
   it('ctx.signal read only after the timeout is already aborted, with the TimeoutError', async () => {
     const s = new Scheduler<string>();
     let late: AbortSignal | undefined;

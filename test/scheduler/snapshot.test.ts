@@ -488,6 +488,12 @@ describe('Scheduler snapshots', () => {
     expect(() => Scheduler.restore(forge((b) => b.dead.push({ ...b.lines[0].jobs[0], attempt: 1 })))).toThrow('appears twice');
     expect(() => Scheduler.restore(forge((b) => (b.lines[0].jobs[0].attempt = 7)))).toThrow(SnapshotError);
     expect(() => Scheduler.restore(forge((b) => (b.lines[0].jobs[0].attempt = b.lines[0].jobs[0].attempts)))).toThrow('is waiting with no attempt left');
+    // A job in flight or dead has made an attempt.
+    for (const place of ['inFlight', 'dead']) {
+      const madeNone = forge((b) => b[place].push({ ...b.lines[0].jobs[0], id: 'z', attempt: 0 }));
+      expect(() => Scheduler.restore(madeNone)).toThrow(`job "z" is ${place} but has made no attempt`);
+      expect(Scheduler.restore(forge((b) => b[place].push({ ...b.lines[0].jobs[0], id: 'z', attempt: 1 }))).get('z')?.attempt).toBe(1);
+    }
     expect(() => Scheduler.restore(forge((b) => (b.lines[0].jobs[0].backoff.type = 'cubic')))).toThrow(SnapshotError);
     expect(() => Scheduler.restore(forge((b) => (b.capacity = 0)))).toThrow(SnapshotError);
     // Numbers no live scheduler holds: limits and attempts past 2^53 - 1, an id counter past 2^52

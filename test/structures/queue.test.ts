@@ -10,6 +10,24 @@ describe('Queue', () => {
     expect([q.shift(), q.pop(), q.shift(), q.shift(), q.shift()]).toEqual(['a', 'd', 'b', 'c', undefined]);
   });
 
+  it('at(i) reads as Array#at does, also when the ring is exactly full or wrapped', () => {
+    for (const [capacity, count, shifted] of [[Infinity, 16, 0], [Infinity, 16, 5], [3, 3, 0], [Infinity, 20, 7]] as const) {
+      const q = new Queue<number>({ capacity });
+      const model: number[] = [];
+      for (let i = 0; i < count; i++) {
+        q.push(i);
+        model.push(i);
+      }
+      for (let i = 0; i < shifted; i++) {
+        q.shift();
+        model.shift();
+        q.push(100 + i);
+        model.push(100 + i);
+      }
+      for (let i = -model.length - 2; i <= model.length + 2; i++) expect(q.at(i), `at(${i}) of ${model.length}`).toBe(model.at(i));
+    }
+  });
+
   it('rejects at capacity by default with a message naming the limit, changing nothing', () => {
     const q = new Queue<number>({ capacity: 2 });
     q.push(1);
