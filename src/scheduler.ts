@@ -1108,9 +1108,10 @@ export class Scheduler<T = unknown> {
         // Arrivals first: a line that moves into a heap halfway through orders by them. The line
         // gives each row its handle itself, for the same reason.
         batch.jobs.forEach((job, k) => this.#rows.setArrival(job, this.#arrivals + k));
+        const pass = this.#fair.passOutside(tenant);
         const handles = this.#fair.pushMany(tenant, batch.jobs, batch.priorities);
         this.#arrivals += batch.jobs.length;
-        undo.push(() => batch.jobs.forEach((job, k) => this.#fair.remove(tenant, job, handles[k]!)));
+        undo.push(() => this.#fair.takeBack(tenant, batch.jobs, handles, pass));
       }
       if (delayedJobs.length > 0) {
         const handles = this.#delayed.pushMany(delayedJobs, dueTimes);

@@ -119,27 +119,57 @@ export type SnapshotBytes = ArrayBufferView | ArrayBufferLike;
 
 /** The bytes `given` holds as a Uint8Array, or undefined when it holds none (views and buffers of another realm count). */
 function snapshotBytes(given: unknown): Uint8Array | undefined {
-  if (given instanceof Uint8Array) return given;
   try {
-    if (ArrayBuffer.isView(given)) return new Uint8Array(given.buffer, given.byteOffset, given.byteLength);
-    const tag = Object.prototype.toString.call(given);
-    if (tag === '[object ArrayBuffer]' || tag === '[object SharedArrayBuffer]') return new Uint8Array(given as ArrayBufferLike);
+    // `isView` and the buffers' own `byteLength` getters read internal slots: a Proxy or an
+    // object posing as a buffer (its `Symbol.toStringTag` set) is no bytes.
+    if (ArrayBuffer.isView(given)) return given instanceof Uint8Array ? given : new Uint8Array(given.buffer, given.byteOffset, given.byteLength);
+    if (isBuffer(given)) return new Uint8Array(given);
   } catch {
-    // A revoked Proxy, or a detached buffer: no bytes.
+    // A detached buffer, a revoked Proxy: no bytes.
   }
   return undefined;
 }
 
+const bufferLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength')!.get!;
+/** Undefined where shared memory is not offered (a browser page without cross-origin isolation). */
+const sharedBufferLength = typeof SharedArrayBuffer === 'function' ? Object.getOwnPropertyDescriptor(SharedArrayBuffer.prototype, 'byteLength')!.get! : undefined;
+
+function isSharedBuffer(buffer: ArrayBufferLike): boolean {
+  if (sharedBufferLength === undefined) return false;
+  try {
+    sharedBufferLength.call(buffer);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isBuffer(value: unknown): value is ArrayBufferLike {
+  if (typeof value !== 'object' || value === null) return false;
+  for (const length of [bufferLength, sharedBufferLength]) {
+    try {
+      if (length !== undefined) {
+        length.call(value);
+        return true;
+      }
+    } catch {
+      // Not this kind of buffer.
+    }
+  }
+  return false;
+}
+
 /** Checks the container and returns the parsed body; every defect is a SnapshotError naming `where`. */
-export function readSnapshot(where: string, kind: string, bytes: unknown, maxBytes: unknown = DEFAULT_MAX_SNAPSHOT_BYTES): unknown {
+export function readSnapshot(where: string, kind: string, given: unknown, maxBytes: unknown = DEFAULT_MAX_SNAPSHOT_BYTES): unknown {
   // A limit that is no number would compare false with every length: no limit at all.
   if (typeof maxBytes !== 'number' || !Number.isInteger(maxBytes) || maxBytes < 1) {
     throw new InvalidArgumentError(`${where}: expected \`maxBytes\` to be an integer >= 1, got ${describe(maxBytes)}`);
   }
-  const given = bytes;
-  bytes = snapshotBytes(given);
-  if (!(bytes instanceof Uint8Array)) throw new SnapshotError(`${where}: expected the bytes a snapshot() returned (a Uint8Array, another view of them or an ArrayBuffer), got ${describe(given)}`);
-  if (bytes.length > maxBytes) throw new SnapshotError(`${where}: the snapshot is ${bytes.length} bytes, more than maxBytes (${maxBytes})`);
+  const viewed = snapshotBytes(given);
+  if (viewed === undefined) throw new SnapshotError(`${where}: expected the bytes a snapshot() returned (a Uint8Array, another view of them or an ArrayBuffer), got ${describe(given)}`);
+  if (viewed.length > maxBytes) throw new SnapshotError(`${where}: the snapshot is ${viewed.length} bytes, more than maxBytes (${maxBytes})`);
+  // Browsers' TextDecoder refuses views of shared memory.
+  const bytes = isSharedBuffer(viewed.buffer) ? viewed.slice() : viewed;
   if (bytes.length < 48 || MAGIC.some((b, i) => bytes[i] !== b)) throw new SnapshotError(`${where}: not a flatsched snapshot (bad magic or too short)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const stored = view.getUint32(bytes.length - 4, true);

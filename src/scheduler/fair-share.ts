@@ -265,6 +265,21 @@ export class FairShare {
     return handles;
   }
 
+  /** A tenant's pass while it is out of the rotation (undefined while it is in), for `takeBack`. */
+  passOutside(tenant: Tenant): number | undefined {
+    return tenant.rotating < 0 ? tenant.pass : undefined;
+  }
+
+  /**
+   * Takes back the jobs a `pushMany` added for a batch that was then refused. A tenant the batch
+   * brought into the rotation leaves it with the pass it had before (`passOutside`), not the one
+   * it entered at: a refused batch moves no turn.
+   */
+  takeBack(tenant: Tenant, jobs: Job[], handles: Handle[], pass: number | undefined): void {
+    jobs.forEach((job, k) => this.remove(tenant, job, handles[k]!));
+    if (pass !== undefined && tenant.rotating < 0) tenant.pass = pass;
+  }
+
   /** The priority of the job `pop` would return, or undefined when none is due. */
   peekPriority(): number | undefined {
     const rotating = this.#rotation.length;

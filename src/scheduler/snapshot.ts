@@ -80,18 +80,33 @@ export interface SavedScheduler<T> {
  */
 const BUILTIN_ERRORS = new Map<string, ErrorConstructor>([Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError].map((type) => [type.name, type]));
 
-/** How many causes deep (or errors of an AggregateError) a reason is followed: a cause may be the error itself. */
+/** How many causes deep (or errors of an AggregateError) a reason is followed. */
 const MAX_DEPTH = 8;
+
+/**
+ * How many errors of one reason (its causes, an AggregateError's errors, theirs) are followed;
+ * past it an error keeps its name, message and fields, but not its cause or errors.
+ */
+const MAX_ERRORS = 32;
 
 /** An error's parts saved apart from its own fields. */
 const ERROR_PARTS = new Set(['name', 'message', 'stack', 'cause', 'errors']);
 
-function encodeReason(reason: unknown, depth = 0): unknown {
+/** The errors one reason has saved so far, by their order of saving: an error met again is saved as `{ ref }` to it. */
+type Encoding = Map<Error, number>;
+
+function encodeReason(reason: unknown, encoding: Encoding = new Map(), depth = 0): unknown {
   if (reason === undefined) return {};
-  if (reason instanceof Error) {
+  let isError = false;
+  try {
+    isError = reason instanceof Error;
+  } catch {
+    // A revoked Proxy: kept as what it prints as, below.
+  }
+  if (isError) {
     // As text, whatever was assigned to them: the restore reads them back as strings.
     try {
-      return { error: encodeError(reason, depth) };
+      return { error: encodeError(reason as Error, encoding, depth) };
     } catch {
       // Unreadable (a throwing getter): kept as what it prints as, below.
     }
@@ -103,35 +118,49 @@ function encodeReason(reason: unknown, depth = 0): unknown {
 }
 
 /**
- * Name and message as text; `cause` and an AggregateError's `errors` as reasons of their own; own
- * enumerable fields (`code`, `status`, ...) as JSON, those JSON cannot hold dropped. A part that
- * cannot be read is left out rather than losing the rest.
+ * Name and message as text; an AggregateError's `errors`, then `cause`, as reasons of their own;
+ * own enumerable fields (`code`, `status`, ...) as JSON, those JSON cannot hold dropped. A part
+ * that cannot be read is left out rather than losing the rest. An error met again (its own cause,
+ * one listed twice) is a reference to where it was saved, so the snapshot grows with the errors a
+ * reason holds, not with the paths to them, and the restore rebuilds the same graph.
  */
-function encodeError(error: Error, depth: number): Record<string, unknown> {
+function encodeError(error: Error, encoding: Encoding, depth: number): Record<string, unknown> {
+  const ref = encoding.get(error);
+  if (ref !== undefined) return { ref };
   const saved: Record<string, unknown> = { name: printed(error.name), message: printed(error.message) };
-  if (depth >= MAX_DEPTH) return saved;
-  try {
-    if ('cause' in error) saved.cause = encodeReason(error.cause, depth + 1);
-  } catch {
-    // A throwing `cause` getter.
-  }
-  try {
-    if (error instanceof AggregateError && Array.isArray(error.errors)) saved.errors = error.errors.map((inner: unknown) => encodeReason(inner, depth + 1));
-  } catch {
-    // A throwing `errors` getter.
-  }
-  try {
-    const fields: Record<string, unknown> = {};
-    for (const key of Object.keys(error)) {
-      if (ERROR_PARTS.has(key)) continue;
-      const value = asJson((error as unknown as Record<string, unknown>)[key]);
-      // Defined, not assigned: a field named `__proto__` stays a field.
-      if (value !== undefined) Object.defineProperty(fields, key, { value, enumerable: true, writable: true, configurable: true });
+  encoding.set(error, encoding.size);
+  // Deep or many errors in: the rest of the graph is cut here, the error's own fields kept.
+  if (depth < MAX_DEPTH && encoding.size <= MAX_ERRORS) {
+    try {
+      if (error instanceof AggregateError && Array.isArray(error.errors)) saved.errors = Array.from(error.errors as unknown[], (inner) => encodeReason(inner, encoding, depth + 1));
+    } catch {
+      // A throwing `errors` getter.
     }
-    if (Object.keys(fields).length > 0) saved.fields = fields;
+    try {
+      if ('cause' in error) saved.cause = encodeReason(error.cause, encoding, depth + 1);
+    } catch {
+      // A throwing `cause` getter.
+    }
+  }
+  let keys: string[] = [];
+  try {
+    keys = Object.keys(error);
   } catch {
     // A Proxy that refuses to list its keys.
   }
+  const fields: Record<string, unknown> = {};
+  for (const key of keys) {
+    if (ERROR_PARTS.has(key)) continue;
+    let value: unknown;
+    try {
+      value = asJson((error as unknown as Record<string, unknown>)[key]);
+    } catch {
+      continue; // a throwing getter
+    }
+    // Defined, not assigned: a field named `__proto__` stays a field.
+    if (value !== undefined) Object.defineProperty(fields, key, { value, enumerable: true, writable: true, configurable: true });
+  }
+  if (Object.keys(fields).length > 0) saved.fields = fields;
   return saved;
 }
 
@@ -161,28 +190,38 @@ function printed(value: unknown): string {
   }
 }
 
-function decodeReason(where: string, saved: unknown, depth = 0): unknown {
+/** `decoded`: the errors of this reason rebuilt so far, in the order they were saved (what a `ref` names). */
+function decodeReason(where: string, saved: unknown, decoded: Error[] = [], depth = 0): unknown {
   const box = bodyObject(where, saved);
-  if ('error' in box) return decodeError(where, bodyObject(where, box.error), depth);
+  if ('error' in box) return decodeError(where, bodyObject(where, box.error), decoded, depth);
   if ('value' in box) return box.value;
-  if ('text' in box) return String(box.text);
+  if ('text' in box) {
+    if (typeof box.text !== 'string') throw new SnapshotError(`${where}: malformed failure reason (text)`);
+    return box.text;
+  }
   return undefined;
 }
 
-function decodeError(where: string, saved: Record<string, unknown>, depth: number): Error {
+function decodeError(where: string, saved: Record<string, unknown>, decoded: Error[], depth: number): Error {
+  if ('ref' in saved) {
+    const ref = saved.ref;
+    if (typeof ref !== 'number' || !Number.isInteger(ref) || ref < 0 || ref >= decoded.length) throw new SnapshotError(`${where}: malformed failure reason (ref)`);
+    return decoded[ref]!;
+  }
   const { name, message } = saved;
   if (typeof name !== 'string' || typeof message !== 'string') throw new SnapshotError(`${where}: malformed failure reason`);
   if (depth >= MAX_DEPTH && ('cause' in saved || 'errors' in saved)) throw new SnapshotError(`${where}: a failure reason's causes nest deeper than ${MAX_DEPTH}`);
-  const options = 'cause' in saved ? { cause: decodeReason(where, saved.cause, depth + 1) } : undefined;
-  let error: Error;
+  // Made first and its parts attached after, so that a part may refer back to it (an error that is its own cause).
+  const error = 'errors' in saved || name === 'AggregateError' ? new AggregateError([], message) : new (BUILTIN_ERRORS.get(name) ?? Error)(message);
+  if (error.name !== name) error.name = name;
+  decoded.push(error);
+  // As the constructors make them: own, not enumerable.
+  const attach = (key: string, value: unknown) => Object.defineProperty(error, key, { value, enumerable: false, writable: true, configurable: true });
   if ('errors' in saved) {
     if (!Array.isArray(saved.errors)) throw new SnapshotError(`${where}: malformed failure reason (errors)`);
-    const errors = saved.errors.map((inner: unknown) => decodeReason(where, inner, depth + 1));
-    error = new AggregateError(errors, message, options);
-  } else {
-    error = new (BUILTIN_ERRORS.get(name) ?? Error)(message, options);
+    attach('errors', saved.errors.map((inner: unknown) => decodeReason(where, inner, decoded, depth + 1)));
   }
-  if (error.name !== name) error.name = name;
+  if ('cause' in saved) attach('cause', decodeReason(where, saved.cause, decoded, depth + 1));
   if ('fields' in saved) {
     for (const [key, value] of Object.entries(bodyObject(where, saved.fields))) {
       if (ERROR_PARTS.has(key)) throw new SnapshotError(`${where}: malformed failure reason (field ${describe(key)})`);

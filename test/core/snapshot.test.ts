@@ -111,6 +111,20 @@ describe('snapshots', () => {
       for (const given of givens) expect(restore(given).snapshot()).toEqual(bytes);
       // A view's own range only: the padding around it is not read.
       expect(() => restore(new DataView(padded.buffer, 6, bytes.length))).toThrow(SnapshotError);
+      // What only poses as bytes is refused as such, never read through (nor a raw TypeError).
+      const revoked = Proxy.revocable(bytes, {});
+      revoked.revoke();
+      const posing = [
+        new Proxy(bytes, {}),
+        revoked.proxy,
+        Object.assign(Object.create(null), { ...bytes }, { [Symbol.toStringTag]: 'ArrayBuffer', length: bytes.length }),
+        { [Symbol.toStringTag]: 'Uint8Array', length: 2e8 },
+        new Proxy(bytes, { getPrototypeOf: () => { throw new Error('trap'); } }),
+      ];
+      for (const given of posing) expect(() => restore(given)).toThrow(/expected the bytes a snapshot\(\) returned/);
+      const detached = bytes.slice().buffer;
+      structuredClone(detached, { transfer: [detached] });
+      expect(() => restore(detached)).toThrow(SnapshotError);
     }
   });
 

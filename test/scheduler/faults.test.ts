@@ -585,6 +585,40 @@ describe('Scheduler faults: refused submits leave nothing behind', () => {
   });
 });
 
+describe('Scheduler faults: a refused batch moves no turn', () => {
+  it('a tenant out of the rotation that a refused submitMany brought back leaves with the pass it had', () => {
+    const build = (arena: Arena) => {
+      const s = new Scheduler<string>({ arena, clock: () => 0 });
+      s.setTenantWeight('E', 1);
+      s.setTenantWeight('Q', 0.5);
+      s.submit('e', { tenant: 'E' });
+      s.ack(s.take()!.id); // E out of the rotation at pass 1
+      const q = ['q1', 'q2', 'q3', 'q4'].map((p) => s.submit(p, { tenant: 'Q' }));
+      s.ack(s.take()!.id);
+      s.ack(s.take()!.id); // Q alone: virtual time 2, Q waits at pass 4
+      return { s, q };
+    };
+    const turns = ({ s, q }: ReturnType<typeof build>) => {
+      for (const id of q) s.cancel(id);
+      for (let i = 0; i < 3; i++) s.submit(`W${i}`, { tenant: 'W' });
+      for (let i = 0; i < 3; i++) s.submit(`E${i}`, { tenant: 'E' });
+      const order: string[] = [];
+      for (let job = s.take(); job; job = s.take()) order.push(job.payload);
+      s.dispose();
+      return order;
+    };
+    const arena = new Arena({ maxMemory: 2 * 1024 * 1024 });
+    const refused = build(arena);
+    const snapshot = refused.s.snapshot();
+    const free = fillAll(arena);
+    // E enters the rotation (behind Q, at pass 4), then the new tenant is refused.
+    expect(() => refused.s.submitMany([{ payload: 'x', tenant: 'E' }, { payload: 'y', tenant: 'new' }])).toThrow(CapacityError);
+    free();
+    expect(refused.s.snapshot()).toEqual(snapshot);
+    expect(turns(refused)).toEqual(turns(build(new Arena())));
+  });
+});
+
 describe('Scheduler faults: a full arena names the call', () => {
   it('reprioritize to a new priority level: CapacityError naming Scheduler.reprioritize, the job as it was', () => {
     const arena = new Arena({ maxMemory: 2 * 1024 * 1024 });

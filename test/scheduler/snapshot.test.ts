@@ -377,11 +377,10 @@ describe('Scheduler snapshots', () => {
     expect((b as AggregateError).errors).toEqual([a!.cause, 'plain text', { status: 503 }]);
     expect((b as AggregateError).errors[0]).toMatchObject({ code: 'ECONNREFUSED' });
     expect((b!.cause as Error).cause).toMatchObject({ code: 'ECONNREFUSED' });
-    // A cause that is the error itself is followed a few levels, then ends.
-    let depth = 0;
-    for (let at: unknown = c; at instanceof Error; at = at.cause) depth++;
-    expect(depth).toBeGreaterThan(1);
-    expect(depth).toBeLessThan(20);
+    // An error that is its own cause comes back as one.
+    expect(c!.cause).toBe(c);
+    // An error met twice in one reason comes back as one object.
+    expect((b!.cause as Error).cause).toBe((b as AggregateError).errors[0]);
     expect(d!.message).toBe('unreadable cause');
     expect('cause' in d!).toBe(false);
     expect(Object.getPrototypeOf(e)).toBe(Error.prototype);
@@ -390,6 +389,36 @@ describe('Scheduler snapshots', () => {
     // Restored again, the same.
     const again = Scheduler.restore<string>(r.snapshot(), { clock: () => 0 });
     expect(again.deadLetters().map((letter) => letter.history[0]!.reason)).toEqual([a, b, c, d, e]);
+  });
+
+  it('a reason whose errors are shared or list themselves keeps each error once, and comes back as the same graph: the snapshot stays small', () => {
+    const looped = new AggregateError([], 'lists itself');
+    (looped as { errors: unknown[] }).errors = Array.from({ length: 10 }, () => looped);
+    let shared: Error = Object.assign(new Error('root'), { code: 'E_ROOT' });
+    for (let level = 0; level < 8; level++) shared = new AggregateError(Array.from({ length: 6 }, () => shared), `level ${level}`);
+    const revoked = Proxy.revocable(new Error('gone'), {});
+    revoked.revoke();
+    const { s } = pair<string>({ maxDeadLetters: 3 });
+    for (const reason of [looped, shared, revoked.proxy]) {
+      s.submit('job');
+      s.fail(s.take()!.id, reason);
+    }
+    const bytes = s.snapshot();
+    expect(bytes.length).toBeLessThan(20_000);
+    const [a, b, c] = Scheduler.restore<string>(bytes, { clock: () => 0 }).deadLetters().map((letter) => letter.history[0]!.reason);
+    expect(a).toBeInstanceOf(AggregateError);
+    expect((a as AggregateError).errors).toHaveLength(10);
+    expect((a as AggregateError).errors.every((inner) => inner === a)).toBe(true);
+    // Each level once, down to the root with its fields; the graph as it was.
+    let at = b as AggregateError;
+    for (let level = 7; level >= 0; level--) {
+      expect(at.message).toBe(`level ${level}`);
+      expect(at.errors).toHaveLength(6);
+      expect(new Set(at.errors).size).toBe(1);
+      at = at.errors[0] as AggregateError;
+    }
+    expect(at).toMatchObject({ message: 'root', code: 'E_ROOT' });
+    expect(c).toBe('[unprintable]');
   });
 
   it('refuses a failure reason whose causes nest past the limit, or whose fields are malformed', () => {
@@ -409,6 +438,7 @@ describe('Scheduler snapshots', () => {
     expect(() => Scheduler.restore(withReason({ error: { name: 'Error', message: 'm', errors: 'x' } }))).toThrow(SnapshotError);
     expect(() => Scheduler.restore(withReason({ error: { name: 'Error', message: 'm', fields: 5 } }))).toThrow(SnapshotError);
     expect(() => Scheduler.restore(withReason({ error: { name: 'Error', message: 'm', fields: { stack: 'forged' } } }))).toThrow(SnapshotError);
+    expect(() => Scheduler.restore(withReason({ text: { toString: 1 } }))).toThrow(/malformed failure reason/);
     expect(Scheduler.restore(withReason({ error: { name: 'Error', message: 'm', fields: { code: 'E1' } } })).deadLetters()[0]!.history[0]!.reason).toMatchObject({ code: 'E1' });
   });
 
