@@ -139,6 +139,27 @@ describe('snapshots', () => {
       const forged = writeSnapshot('PriorityQueue', { max: false, payloads: encodePayloads('forged', ['a', 'b'], jsonCodec), priorities: encodeNumbers([1, bad]) });
       expect(() => PriorityQueue.restore(forged)).toThrow(SnapshotError);
     }
+    const two = encodePayloads('forged', ['a', 'b'], jsonCodec);
+    for (const priorities of [[1], [1, 2, 3]]) {
+      expect(() => PriorityQueue.restore(writeSnapshot('PriorityQueue', { max: false, payloads: two, priorities: encodeNumbers(priorities) }))).toThrow(SnapshotError);
+    }
+    expect(() => PriorityQueue.restore(writeSnapshot('PriorityQueue', { max: 'yes', payloads: two, priorities: encodeNumbers([1, 2]) }))).toThrow(SnapshotError);
+  });
+
+  it('a codec passed where the options belong is refused, also a class instance with no keys of its own', () => {
+    class MapCodec {
+      encode(map: Map<string, number>) {
+        return JSON.stringify([...map]);
+      }
+      decode(text: string) {
+        return new Map<string, number>(JSON.parse(text));
+      }
+    }
+    const pq = new PriorityQueue<Map<string, number>>();
+    pq.push(new Map([['a', 1]]), 1);
+    expect(() => pq.snapshot(new MapCodec() as never)).toThrow(/got a codec where options were expected; pass it as \{ codec \}/);
+    expect(() => PriorityQueue.restore(pq.snapshot({ codec: new MapCodec() }), new MapCodec() as never)).toThrow(/pass it as \{ codec \}/);
+    expect(PriorityQueue.restore(pq.snapshot({ codec: new MapCodec() }), { codec: new MapCodec() }).peek()).toEqual(new Map([['a', 1]]));
   });
 
   it('a payload the codec cannot decode fails the restore before anything is built', () => {

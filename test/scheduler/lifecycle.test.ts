@@ -19,6 +19,13 @@ function observe(s: Scheduler<string>) {
 
 describe('Scheduler lifecycle', () => {
   describe('ids', () => {
+    it('an id of -0 is the id 0, handed back as 0', () => {
+      const { s } = scheduler();
+      expect(Object.is(s.submit('a', { id: -0 }), 0)).toBe(true);
+      expect(Object.is(s.take()!.id, 0)).toBe(true);
+      expect(() => s.submit('b', { id: 0 })).toThrow(StateError);
+    });
+
     it('issues numbers from 1 up', () => {
       const { s } = scheduler();
       expect([s.submit('a'), s.submit('b'), s.submit('c')]).toEqual([1, 2, 3]);
@@ -484,6 +491,25 @@ describe('Scheduler lifecycle', () => {
       expect(() => s.ack(id)).toThrow('listener bug');
       expect(heard).toEqual(['x']);
       expect(s.get(id)).toBeUndefined();
+    });
+
+    it('with several listeners throwing, the first error is the one rethrown; a once listener that throws is still gone', () => {
+      const { s } = scheduler();
+      let onceCalls = 0;
+      s.once('completed', () => {
+        onceCalls++;
+        throw new Error('once');
+      });
+      s.on('completed', () => {
+        throw new Error('second');
+      });
+      for (const [payload, first] of [['a', 'once'], ['b', 'second'], ['c', 'second']] as const) {
+        const id = s.submit(payload);
+        s.take();
+        expect(() => s.ack(id)).toThrow(first);
+        expect(s.get(id)).toBeUndefined();
+      }
+      expect(onceCalls).toBe(1);
     });
 
     it('off and once remove listeners', () => {

@@ -354,6 +354,38 @@ describe('PriorityQueue', () => {
     }
   });
 
+  it('popMany takes exactly the count asked, also one past a chunk of 4,096, and refuses a fraction naming the call', () => {
+    const n = 20_000;
+    const pq = new PriorityQueue<number>();
+    pq.pushMany(Array.from({ length: n }, (_, i) => i), Array.from({ length: n }, (_, i) => i));
+    expect(() => pq.popMany(1.5)).toThrow(new InvalidArgumentError('PriorityQueue.popMany: expected `max` to be an integer >= 0, got 1.5'));
+    expect(pq.size).toBe(n);
+    const taken = pq.popMany(4097);
+    expect(taken).toHaveLength(4097);
+    expect(taken.at(-1)).toBe(4096);
+    const ids = new NumericPriorityQueue();
+    ids.pushMany(Uint32Array.from({ length: n }, (_, i) => i), Float64Array.from({ length: n }, (_, i) => i));
+    const out = new Uint32Array(4097);
+    expect(ids.popMany(out)).toBe(4097);
+    expect(out[4096]).toBe(4096);
+    expect(ids.size).toBe(n - 4097);
+    pq.dispose();
+    ids.dispose();
+  });
+
+  it('a popped item is no longer held by the queue (the payload table forgets it)', () => {
+    const arena = new Arena();
+    const pq = new PriorityQueue<object>({ arena });
+    const popped = { big: new Array(1000).fill(1) };
+    pq.push(popped, 1);
+    pq.push({}, 2);
+    expect(pq.pop()).toBe(popped);
+    expect(arena.payloads.includes(popped)).toBe(false);
+    expect(pq.popMany(1)).toHaveLength(1);
+    expect(arena.payloads.filter((p) => p !== undefined)).toHaveLength(0);
+    pq.dispose();
+  });
+
   it('clear drops every item and makes their handles stale', () => {
     const pq = new PriorityQueue<string>();
     const h = pq.push('a', 1);
@@ -445,6 +477,17 @@ describe('NumericPriorityQueue batches', () => {
     expect(q.popMany(ids, priorities)).toBe(3);
     expect([...ids]).toEqual([7, 1, 2]);
     expect([...priorities]).toEqual([0, 1, 2 ** 0.5]);
+    q.dispose();
+  });
+
+  it('popPush over a queue whose first id is 0 returns 0; popMany refuses a priorities array shorter than ids, popping nothing', () => {
+    const q = new NumericPriorityQueue();
+    q.push(0, 1);
+    q.push(7, 2);
+    expect(q.popPush(5, 3)).toBe(0);
+    expect([...q.entries()]).toEqual([[7, 2], [5, 3]]);
+    expect(() => q.popMany(new Uint32Array(2), new Float64Array(1))).toThrow(InvalidArgumentError);
+    expect(q.size).toBe(2);
     q.dispose();
   });
 

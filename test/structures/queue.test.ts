@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CapacityError, InvalidArgumentError, NumericQueue, NumericStack, PriorityQueue, Queue, Stack } from '../../src/index.js';
+import { Arena, CapacityError, InvalidArgumentError, NumericQueue, NumericStack, PriorityQueue, Queue, Stack } from '../../src/index.js';
 
 describe('Queue', () => {
   it('is a FIFO with deque operations, Array/denque names', () => {
@@ -128,6 +128,30 @@ describe('Queue', () => {
 });
 
 describe('NumericQueue', () => {
+  it('a batch that wraps around the ring’s end goes in two runs and touches no neighbour in the arena', () => {
+    for (const length of [15, 16, 30, 63]) {
+      const arena = new Arena({ maxMemory: 4 << 20 });
+      const q = new NumericQueue({ arena });
+      for (let i = 0; i < 40; i++) q.push(i); // a ring of 64
+      const neighbours = Array.from({ length: 8 }, (_, k) => NumericQueue.from(Array.from({ length: 40 }, (_, i) => 1000 * k + i), { arena }));
+      for (let i = 0; i < 39; i++) q.shift(); // the head near the end: the batch wraps
+      const batch = Uint32Array.from({ length }, (_, i) => 900_000 + i);
+      q.pushMany(batch);
+      expect([...q]).toEqual([39, ...batch]);
+      neighbours.forEach((neighbour, k) => expect([...neighbour]).toEqual(Array.from({ length: 40 }, (_, i) => 1000 * k + i)));
+      expect(arena.poisoned).toBe(false);
+    }
+  });
+
+  it('from with a bad id leaves nothing in the arena', () => {
+    const arena = new Arena({ maxMemory: 4 << 20 });
+    const before = arena.bytesInUse;
+    expect(() => NumericStack.from([1, 2, -1], { arena })).toThrow(InvalidArgumentError);
+    expect(() => NumericQueue.from([1, 1.5], { arena })).toThrow(InvalidArgumentError);
+    expect(() => PriorityQueue.from([['a', 1], ['b', NaN]], { arena })).toThrow(InvalidArgumentError);
+    expect(arena.bytesInUse).toBe(before);
+  });
+
   it('holds ids in the core; batch forms move typed arrays', () => {
     const q = new NumericQueue();
     q.pushMany(Uint32Array.from({ length: 10_000 }, (_, i) => i));

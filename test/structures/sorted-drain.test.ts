@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { NumericPriorityQueue, PriorityQueue, StaleHandleError, type Handle } from '../../src/index.js';
+import { Arena, CapacityError, NumericPriorityQueue, NumericQueue, PriorityQueue, StaleHandleError, type Handle } from '../../src/index.js';
 import { arenaOn, builds, type BuildName } from '../helpers/builds.js';
 import { fillArena } from '../helpers/fill-arena.js';
 
@@ -205,6 +205,31 @@ describe('sorted drains and memory', () => {
     }
     emptyFillers();
     queue.dispose();
+  });
+
+  it('iteration and popMany fall back as well when the arena is fragmented (a free block the size of the copy is missing)', () => {
+    const arena = new Arena({ maxMemory: 2 << 20 });
+    const queue = new PriorityQueue<number>({ arena });
+    const n = 6000;
+    const key = (i: number) => (i * 7919) % 1000;
+    queue.pushMany(Array.from({ length: n }, (_, i) => i), Array.from({ length: n }, (_, i) => key(i)));
+    const small: NumericQueue[] = [];
+    try {
+      for (;;) {
+        const filler = new NumericQueue({ arena });
+        small.push(filler);
+        filler.pushMany(new Uint32Array(200));
+      }
+    } catch (error) {
+      expect(error).toBeInstanceOf(CapacityError);
+    }
+    small.forEach((filler, i) => i % 2 === 0 && filler.dispose()); // half free, in pieces of about 1 KiB
+    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => key(a) - key(b) || a - b);
+    expect([...queue]).toEqual(order);
+    expect(queue.popMany(5000)).toEqual(order.slice(0, 5000));
+    expect(arena.poisoned).toBe(false);
+    expect(queue.drain()).toEqual(order.slice(5000));
+    for (const filler of small) filler.dispose();
   });
 
   it('iteration, entries, snapshot and toJSON read a queue in place when the arena has no room to copy it', () => {
