@@ -230,6 +230,15 @@ describe('round-robin', () => {
 });
 
 describe('p2c', () => {
+  it('when neither sample fits a cost, samples two distinct workers among those that fit', () => {
+    let draws: number[] = [];
+    const b = new Balancer<string>({ strategy: 'p2c', random: () => draws.shift() ?? 0 });
+    for (const [id, capacity] of [['a', 1], ['b', 1], ['c', 10], ['d', 10]] as const) b.add(id, { id, capacity });
+    b.setLoad('c', 5); // a and b are idle but cannot take a cost of 2
+    draws = [0, 0, 0, 0]; // samples a, then b; then among c and d, the first and "the other"
+    expect(b.acquire(2)?.id).toBe('d');
+  });
+
   it('keeps the most loaded worker close to the mean (statistical bound)', () => {
     const workers = 100;
     const leases = 20_000;

@@ -99,6 +99,8 @@ describe('History snapshots', () => {
     };
     const cases: [(b: typeof body) => void, RegExp][] = [
       [(b) => (b.limit = 2), /4 revisions exceed the limit \(2\)/],
+      [(b) => (b.limit = 3), /4 revisions exceed the limit \(3\)/],
+      [(b) => (b.revisions[2].revision = b.revisions[1].revision), /malformed field `revision`/],
       [(b) => (b.revisions[2].revision = 2), /malformed field `revision`/],
       [(b) => (b.nextRevision = 5), /malformed field `revision`/],
       [(b) => (b.nextRevision = Number.MAX_SAFE_INTEGER), /malformed field `nextRevision`/],

@@ -146,9 +146,13 @@ describe('NumericQueue', () => {
   it('from with a bad id leaves nothing in the arena', () => {
     const arena = new Arena({ maxMemory: 4 << 20 });
     const before = arena.bytesInUse;
-    expect(() => NumericStack.from([1, 2, -1], { arena })).toThrow(InvalidArgumentError);
-    expect(() => NumericQueue.from([1, 1.5], { arena })).toThrow(InvalidArgumentError);
-    expect(() => PriorityQueue.from([['a', 1], ['b', NaN]], { arena })).toThrow(InvalidArgumentError);
+    // Each error names the call made, not the push inside it.
+    expect(() => NumericStack.from([1, 2, -1], { arena })).toThrow(new InvalidArgumentError('NumericStack.from: ids[2]: expected an integer from 0 to 4294967295, got -1'));
+    expect(() => NumericQueue.from([1, 1.5], { arena })).toThrow(new InvalidArgumentError('NumericQueue.from: ids[1]: expected an integer from 0 to 4294967295, got 1.5'));
+    expect(() => PriorityQueue.from([['a', 1], ['b', NaN]], { arena })).toThrow(/^PriorityQueue\.from: priorities\[1\]: expected a finite number priority, got NaN$/);
+    const bytes = new PriorityQueue<number>().snapshot();
+    expect(() => PriorityQueue.restore(bytes, { arena: 5 as never })).toThrow(new InvalidArgumentError('PriorityQueue.restore: expected `arena` to be an Arena, got 5'));
+    expect(() => PriorityQueue.restore(bytes, { eagerLookup: 'yes' as never })).toThrow(/^PriorityQueue\.restore: expected `eagerLookup` to be a boolean/);
     expect(arena.bytesInUse).toBe(before);
   });
 
