@@ -62,6 +62,13 @@ describe('snapshots', () => {
       expect(() => PriorityQueue.restore(bytes.subarray(0, length))).toThrow(SnapshotError);
     }
     expect(() => PriorityQueue.restore(new Uint8Array([...bytes, 0]))).toThrow(SnapshotError);
+    // Bytes after the body, inside a checksum made to match: the stated body length rules.
+    const body = bytes.subarray(0, bytes.length - 4);
+    const padded = new Uint8Array(body.length + 3 + 4);
+    padded.set(body, 0);
+    padded.set([0x20, 0x20, 0x20], body.length);
+    new DataView(padded.buffer).setUint32(padded.length - 4, crc32(padded.subarray(0, padded.length - 4)), true);
+    expect(() => PriorityQueue.restore(padded)).toThrow(/the body length does not match the snapshot's size/);
   });
 
   it('names what is wrong: kind, version, size, input type', () => {

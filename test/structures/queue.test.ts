@@ -148,6 +148,15 @@ describe('NumericQueue', () => {
     const before = arena.bytesInUse;
     // Each error names the call made, not the push inside it.
     expect(() => NumericStack.from([1, 2, -1], { arena })).toThrow(new InvalidArgumentError('NumericStack.from: ids[2]: expected an integer from 0 to 4294967295, got -1'));
+    const caught = (() => {
+      try {
+        NumericQueue.from([1, 1.5], { arena });
+      } catch (error) {
+        return error as Error;
+      }
+    })();
+    expect(caught?.cause).toBeInstanceOf(InvalidArgumentError); // the inner call's error, kept
+    expect((caught?.cause as Error).message).toMatch(/^NumericQueue\.pushMany: /);
     expect(() => NumericQueue.from([1, 1.5], { arena })).toThrow(new InvalidArgumentError('NumericQueue.from: ids[1]: expected an integer from 0 to 4294967295, got 1.5'));
     expect(() => PriorityQueue.from([['a', 1], ['b', NaN]], { arena })).toThrow(/^PriorityQueue\.from: priorities\[1\]: expected a finite number priority, got NaN$/);
     const bytes = new PriorityQueue<number>().snapshot();
