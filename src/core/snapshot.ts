@@ -120,9 +120,13 @@ export type SnapshotBytes = ArrayBufferView | ArrayBufferLike;
 /** The bytes `given` holds as a Uint8Array, or undefined when it holds none (views and buffers of another realm count). */
 function snapshotBytes(given: unknown): Uint8Array | undefined {
   try {
-    // `isView` and the buffers' own `byteLength` getters read internal slots: a Proxy or an
-    // object posing as a buffer (its `Symbol.toStringTag` set) is no bytes.
-    if (ArrayBuffer.isView(given)) return given instanceof Uint8Array ? given : new Uint8Array(given.buffer, given.byteOffset, given.byteLength);
+    // Views are read through the built-in getters and buffers recognised by theirs, which read
+    // internal slots: a Proxy, a subclass with getters of its own, or an object posing as a
+    // buffer (its `Symbol.toStringTag` set) is no bytes.
+    if (ArrayBuffer.isView(given)) {
+      const [buffer, offset, length] = viewParts(given);
+      return new Uint8Array(buffer, offset, length);
+    }
     if (isBuffer(given)) return new Uint8Array(given);
   } catch {
     // A detached buffer, a revoked Proxy: no bytes.
@@ -130,9 +134,26 @@ function snapshotBytes(given: unknown): Uint8Array | undefined {
   return undefined;
 }
 
-const bufferLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength')!.get!;
+const getter = (prototype: object, name: string) => Object.getOwnPropertyDescriptor(prototype, name)!.get!;
+const TYPED_ARRAY = Object.getPrototypeOf(Uint8Array.prototype) as object;
+const TYPED_PARTS = [getter(TYPED_ARRAY, 'buffer'), getter(TYPED_ARRAY, 'byteOffset'), getter(TYPED_ARRAY, 'byteLength')] as const;
+const DATA_VIEW_PARTS = [getter(DataView.prototype, 'buffer'), getter(DataView.prototype, 'byteOffset'), getter(DataView.prototype, 'byteLength')] as const;
+
+/** A typed array's or a DataView's buffer, offset and length as its internal slots hold them. */
+function viewParts(view: ArrayBufferView): [ArrayBufferLike, number, number] {
+  let parts: readonly (() => unknown)[] = DATA_VIEW_PARTS;
+  try {
+    TYPED_PARTS[0].call(view);
+    parts = TYPED_PARTS;
+  } catch {
+    // Not a typed array: a DataView.
+  }
+  return parts.map((part) => part.call(view)) as [ArrayBufferLike, number, number];
+}
+
+const bufferLength = getter(ArrayBuffer.prototype, 'byteLength');
 /** Undefined where shared memory is not offered (a browser page without cross-origin isolation). */
-const sharedBufferLength = typeof SharedArrayBuffer === 'function' ? Object.getOwnPropertyDescriptor(SharedArrayBuffer.prototype, 'byteLength')!.get! : undefined;
+const sharedBufferLength = typeof SharedArrayBuffer === 'function' ? getter(SharedArrayBuffer.prototype, 'byteLength') : undefined;
 
 function isSharedBuffer(buffer: ArrayBufferLike): boolean {
   if (sharedBufferLength === undefined) return false;
@@ -169,7 +190,8 @@ export function readSnapshot(where: string, kind: string, given: unknown, maxByt
   if (viewed === undefined) throw new SnapshotError(`${where}: expected the bytes a snapshot() returned (a Uint8Array, another view of them or an ArrayBuffer), got ${describe(given)}`);
   if (viewed.length > maxBytes) throw new SnapshotError(`${where}: the snapshot is ${viewed.length} bytes, more than maxBytes (${maxBytes})`);
   // Browsers' TextDecoder refuses views of shared memory.
-  const bytes = isSharedBuffer(viewed.buffer) ? viewed.slice() : viewed;
+  // A copy, too, so that no other thread changes the bytes between the checksum and the decode.
+  const bytes = isSharedBuffer(viewed.buffer) ? new Uint8Array(viewed) : viewed;
   if (bytes.length < 48 || MAGIC.some((b, i) => bytes[i] !== b)) throw new SnapshotError(`${where}: not a flatsched snapshot (bad magic or too short)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const stored = view.getUint32(bytes.length - 4, true);

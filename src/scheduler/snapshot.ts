@@ -132,7 +132,9 @@ function encodeError(error: Error, encoding: Encoding, depth: number): Record<st
   // Deep or many errors in: the rest of the graph is cut here, the error's own fields kept.
   if (depth < MAX_DEPTH && encoding.size <= MAX_ERRORS) {
     try {
-      if (error instanceof AggregateError && Array.isArray(error.errors)) saved.errors = Array.from(error.errors as unknown[], (inner) => encodeReason(inner, encoding, depth + 1));
+      // Read whole before any entry is saved: a list that throws halfway leaves no numbered error behind.
+      const list = error instanceof AggregateError && Array.isArray(error.errors) ? Array.from(error.errors as unknown[]) : undefined;
+      if (list !== undefined) saved.errors = list.map((inner) => encodeReason(inner, encoding, depth + 1));
     } catch {
       // A throwing `errors` getter.
     }
@@ -214,6 +216,8 @@ function decodeError(where: string, saved: Record<string, unknown>, decoded: Err
   // Made first and its parts attached after, so that a part may refer back to it (an error that is its own cause).
   const error = 'errors' in saved || name === 'AggregateError' ? new AggregateError([], message) : new (BUILTIN_ERRORS.get(name) ?? Error)(message);
   if (error.name !== name) error.name = name;
+  // An AggregateError saved without its list (cut, or none readable) comes back without one.
+  if (!('errors' in saved)) delete (error as { errors?: unknown }).errors;
   decoded.push(error);
   // As the constructors make them: own, not enumerable.
   const attach = (key: string, value: unknown) => Object.defineProperty(error, key, { value, enumerable: false, writable: true, configurable: true });

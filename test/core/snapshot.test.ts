@@ -129,6 +129,19 @@ describe('snapshots', () => {
         new Proxy(bytes, { getPrototypeOf: () => { throw new Error('trap'); } }),
       ];
       for (const given of posing) expect(() => restore(given)).toThrow(/expected the bytes a snapshot\(\) returned/);
+      // A real view with getters or fields of its own is read through its internal slots.
+      const ownFields = Object.defineProperties(bytes.slice(), { buffer: { value: 5 }, byteOffset: { value: 1e9 } });
+      class Shadowing extends Uint8Array<ArrayBufferLike> {
+        override get buffer(): ArrayBuffer {
+          throw new Error('not this one');
+        }
+        static get [Symbol.species]() {
+          return Array;
+        }
+      }
+      const shadowing = new Shadowing(new SharedArrayBuffer(bytes.length) as unknown as ArrayBuffer);
+      shadowing.set(bytes);
+      for (const given of [ownFields, shadowing]) expect(restore(given).snapshot()).toEqual(bytes);
       const detached = bytes.slice().buffer;
       structuredClone(detached, { transfer: [detached] });
       expect(() => restore(detached)).toThrow(SnapshotError);

@@ -421,6 +421,37 @@ describe('Scheduler snapshots', () => {
     expect(c).toBe('[unprintable]');
   });
 
+  it('an errors list that cannot be read through, or an AggregateError without one, restores and snapshots again the same', () => {
+    const e1 = new Error('e1');
+    const unreadable: unknown[] = [e1, 0];
+    Object.defineProperty(unreadable, 1, { get: () => { throw new Error('unreadable entry'); } });
+    const partial = new AggregateError([], 'partial', { cause: e1 });
+    (partial as { errors: unknown }).errors = unreadable;
+    const stops: unknown[] = [e1];
+    (stops as unknown as { [Symbol.iterator]: () => Iterator<unknown> })[Symbol.iterator] = function* () {
+      yield e1;
+      throw new Error('the iterator gave up');
+    };
+    const stopping = new AggregateError([], 'stopping', { cause: new Error('c', { cause: e1 }) });
+    (stopping as { errors: unknown }).errors = stops;
+    const renamed = Object.assign(new Error('renamed'), { name: 'AggregateError' });
+    const { s } = pair<string>({ maxDeadLetters: 3 });
+    for (const reason of [partial, stopping, renamed]) {
+      s.submit('job');
+      s.fail(s.take()!.id, reason);
+    }
+    const r = Scheduler.restore<string>(s.snapshot(), { clock: () => 0 });
+    const [a, b, c] = r.deadLetters().map((letter) => letter.history[0]!.reason as AggregateError);
+    expect(a!.cause).toMatchObject({ message: 'e1' });
+    expect('errors' in a!).toBe(false);
+    expect((b!.cause as Error).cause).toMatchObject({ message: 'e1' });
+    expect((b!.cause as Error).cause).not.toBe(b!.cause);
+    expect(c).toBeInstanceOf(AggregateError);
+    expect('errors' in c!).toBe(false);
+    const again = Scheduler.restore<string>(r.snapshot(), { clock: () => 0 });
+    expect(again.snapshot()).toEqual(r.snapshot());
+  });
+
   it('refuses a failure reason whose causes nest past the limit, or whose fields are malformed', () => {
     const { s } = pair<string>();
     s.submit('job');
