@@ -189,8 +189,8 @@ export function readSnapshot(where: string, kind: string, given: unknown, maxByt
   const viewed = snapshotBytes(given);
   if (viewed === undefined) throw new SnapshotError(`${where}: expected the bytes a snapshot() returned (a Uint8Array, another view of them or an ArrayBuffer), got ${describe(given)}`);
   if (viewed.length > maxBytes) throw new SnapshotError(`${where}: the snapshot is ${viewed.length} bytes, more than maxBytes (${maxBytes})`);
-  // Browsers' TextDecoder refuses views of shared memory.
-  // A copy, too, so that no other thread changes the bytes between the checksum and the decode.
+  // Shared memory is copied: browsers' TextDecoder refuses views of it, and no other thread may
+  // change the bytes between the checksum and the decode.
   const bytes = isSharedBuffer(viewed.buffer) ? new Uint8Array(viewed) : viewed;
   if (bytes.length < 48 || MAGIC.some((b, i) => bytes[i] !== b)) throw new SnapshotError(`${where}: not a flatsched snapshot (bad magic or too short)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
