@@ -31,6 +31,34 @@ describe('the header layouts the JS paths assume', () => {
   });
 });
 
+describe('the core’s own ring and stack operations agree with the JS paths', () => {
+  // The JS side does these on a live arena; the core's are the definition (and serve a closed
+  // memory), so they are pinned here through the exports.
+  it.each(Object.keys(builds) as (keyof typeof builds)[])('wrap, grow, drop the oldest and read past the end as the JS paths do (%s build)', (build) => {
+    const core = arenaOn(build).core;
+    const read = (h: number, at: (h: number, k: number) => number, length: number) => Array.from({ length }, (_, k) => at(h, k));
+    const ring = core.ring_create(0, 0);
+    for (let i = 0; i < 20; i++) {
+      core.ring_pushBack(ring, 1000 + i);
+      expect(core.ring_popFront(ring)).toBe(1000 + i);
+    }
+    for (let i = 0; i < 17; i++) core.ring_pushBack(ring, i); // wrapped, then grown
+    expect(read(ring, core.ring_at, core.ring_length(ring))).toEqual(Array.from({ length: 17 }, (_, i) => i));
+    expect(core.ring_at(ring, core.ring_length(ring))).toBe(-1);
+    const bounded = core.ring_create(4, 1);
+    for (let i = 1; i <= 5; i++) core.ring_pushBack(bounded, i);
+    expect(read(bounded, core.ring_at, core.ring_length(bounded))).toEqual([2, 3, 4, 5]);
+    const stack = core.stack_create();
+    core.stack_push(stack, 7);
+    core.stack_push(stack, 8);
+    expect(core.stack_pop(stack)).toBe(8);
+    expect(core.stack_at(stack, 0)).toBe(7);
+    expect(core.stack_at(stack, core.stack_length(stack))).toBe(-1);
+    for (const h of [ring, bounded]) core.ring_dispose(h);
+    core.stack_dispose(stack);
+  });
+});
+
 describe('a view taken before growth is never used after it', () => {
   it('Arena.words() gives a new view once growth emptied the old one', () => {
     const arena = arenaOn('release', { maxMemory: 16 << 20 });
