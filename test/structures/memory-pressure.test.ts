@@ -195,6 +195,24 @@ describe('the sort a large batch ends with, where the memory can grow by little 
   });
 });
 
+describe('memory a queue in runs mode gives back as it drains', () => {
+  it('a value heap gives back the array it had before runs mode once that array’s last entry pops', () => {
+    const arena = new Arena();
+    const queue = new NumericPriorityQueue({ arena });
+    const before = 2 ** 18 + 1000; // the array the heap held when it entered runs mode: the smallest keys
+    for (let i = 0; i < before; i++) queue.push(i, i);
+    for (let i = 0; i < 2 ** 18; i++) queue.push(i, 1e7 + i);
+    const full = arena.bytesInUse;
+    let misordered = 0;
+    for (let i = 0; i < before; i++) if (queue.pop() !== i) misordered++;
+    expect(misordered).toBe(0);
+    expect(full - arena.bytesInUse).toBeGreaterThan(before * 12); // 16 bytes an entry, less what the runs took meanwhile
+    expect(queue.pop()).toBe(0);
+    expect(queue.peekPriority()).toBe(1e7 + 1);
+    queue.dispose();
+  });
+});
+
 describe('restores under memory pressure', () => {
   it('a PriorityQueue restore the arena has no room for names restore and leaves nothing behind', () => {
     const source = new PriorityQueue<number>();
