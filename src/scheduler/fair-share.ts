@@ -337,11 +337,9 @@ export class FairShare {
    * line, its turn), so the refused call leaves no trace; any other goes to the sweeps as usual.
    */
   refused(tenant: Tenant): void {
-    if (this.#tenants.get(tenant.name) !== tenant) return; // freed already, by this batch's first refusal
-    if (!tenant.fresh) return this.becameEmpty(tenant);
-    if (tenant === this.#parked) this.#parked = undefined;
-    if (tenant === this.#lastTenant) this.#lastTenant = undefined;
-    this.#free(tenant);
+    if (tenant.freed) return; // by this batch's first refusal, or a sweep it set off
+    if (tenant.fresh) this.#free(tenant);
+    else this.becameEmpty(tenant);
   }
 
   /** Records that an empty tenant holds a job again. */
@@ -494,11 +492,12 @@ export class FairShare {
     for (let i = 0; i < ahead.length; i++) if (!ahead[i]!.freed) ahead[kept++] = ahead[i]!;
     ahead.length = kept;
     this.#empty = 0;
-    this.#lastTenant = undefined;
   }
 
   /** Forgets an empty record: its line and its entry in the tenant heap go back to the arena. */
   #free(tenant: Tenant): void {
+    if (tenant === this.#parked) this.#parked = undefined; // its entry goes: nothing to move later
+    if (tenant === this.#lastTenant) this.#lastTenant = undefined;
     tenant.ready?.dispose();
     if (tenant.turn !== NONE) this.#turns.remove(tenant.turn);
     this.#tenants.delete(tenant.name);
