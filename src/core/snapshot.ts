@@ -141,13 +141,7 @@ const DATA_VIEW_PARTS = [getter(DataView.prototype, 'buffer'), getter(DataView.p
 
 /** A typed array's or a DataView's buffer, offset and length as its internal slots hold them. */
 function viewParts(view: ArrayBufferView): [ArrayBufferLike, number, number] {
-  let parts: readonly (() => unknown)[] = DATA_VIEW_PARTS;
-  try {
-    TYPED_PARTS[0].call(view);
-    parts = TYPED_PARTS;
-  } catch {
-    // Not a typed array: a DataView.
-  }
+  const parts = hasSlot(TYPED_PARTS[0], view) ? TYPED_PARTS : DATA_VIEW_PARTS;
   return parts.map((part) => part.call(view)) as [ArrayBufferLike, number, number];
 }
 
@@ -155,30 +149,19 @@ const bufferLength = getter(ArrayBuffer.prototype, 'byteLength');
 /** Undefined where shared memory is not offered (a browser page without cross-origin isolation). */
 const sharedBufferLength = typeof SharedArrayBuffer === 'function' ? getter(SharedArrayBuffer.prototype, 'byteLength') : undefined;
 
-function isSharedBuffer(buffer: ArrayBufferLike): boolean {
-  if (sharedBufferLength === undefined) return false;
+/** Whether a built-in getter accepts `value`: it reads an internal slot, and throws for anything without it. */
+function hasSlot(slotGetter: (() => unknown) | undefined, value: unknown): boolean {
+  if (slotGetter === undefined) return false;
   try {
-    sharedBufferLength.call(buffer);
+    slotGetter.call(value);
     return true;
   } catch {
     return false;
   }
 }
 
-function isBuffer(value: unknown): value is ArrayBufferLike {
-  if (typeof value !== 'object' || value === null) return false;
-  for (const length of [bufferLength, sharedBufferLength]) {
-    try {
-      if (length !== undefined) {
-        length.call(value);
-        return true;
-      }
-    } catch {
-      // Not this kind of buffer.
-    }
-  }
-  return false;
-}
+const isSharedBuffer = (value: unknown): boolean => hasSlot(sharedBufferLength, value);
+const isBuffer = (value: unknown): value is ArrayBufferLike => hasSlot(bufferLength, value) || isSharedBuffer(value);
 
 /** Checks the container and returns the parsed body; every defect is a SnapshotError naming `where`. */
 export function readSnapshot(where: string, kind: string, given: unknown, maxBytes: unknown = DEFAULT_MAX_SNAPSHOT_BYTES): unknown {
