@@ -69,9 +69,9 @@ export class HeapTier<W> implements Tier<W> {
   /** Workers with a finite capacity: while there are none, a scan need not check that a cost fits. */
   #bounded = 0;
   /**
-   * The cost of the last choice that found no worker to fit it, while no worker's room can have
-   * grown since (every such change comes through `changed` or a join): a cost as large fails at
-   * once. Finding that none fits parks every worker in turn, O(n log n); back-pressure polling
+   * The cost of the last choice that found no worker to fit it, while no worker has room for it
+   * since (every change comes through `changed`, which asks, or a join, which forgets it): a cost
+   * as large fails at once. Finding that none fits parks every worker in turn, O(n log n); back-pressure polling
    * (`acquire` until a lease is released) paid it at every call, 33 ms at 100,000 workers.
    */
   #noFit = Infinity;
@@ -252,9 +252,9 @@ export class HeapTier<W> implements Tier<W> {
       bestStamp = member.stamp;
     }
     if (!missed) return best;
-    // As the heap's walk in `choose` does: a cost remembered as fitting no worker marks nobody;
-    // otherwise the workers ahead of the choice that this cost did not fit are passed over (all
-    // available ones when none fitted, and the cost is remembered).
+    // As the heap's walk in `choose` does: the workers ahead of the choice that this cost did not
+    // fit are passed over (all available ones when none fitted, and the cost is remembered; a cost
+    // remembered already marks those noted since).
     if (best === undefined) {
       if (cost >= this.#noFit) return this.#passOverSinceNoFit();
       this.#rememberNoFit(cost);

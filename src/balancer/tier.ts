@@ -26,7 +26,8 @@ export interface Tier<W> {
   fastestRate: number;
   /**
    * The least cost remembered as fitting no worker of the tier (Infinity: none), until a worker
-   * changes or joins; kept by snapshots, as it decides which workers a choice passes over.
+   * joins or a change gives one room for it; kept by snapshots, as it decides which workers a
+   * choice passes over.
    */
   noFit: number;
   dispose(): void;
