@@ -18,12 +18,23 @@ deploys.on('completed', ({ job, result }) => {
   console.log(`${job.payload.service}@${job.payload.version}: ${String(result)} on attempt ${job.attempt}`);
 });
 
-// The registry answers 503 twice before the deploy goes through.
-let registryErrors = 2;
+/** A failure that names its own wait, as an HTTP 429 or 503 does with Retry-After. */
+class RetryAfter extends Error {
+  constructor(
+    message: string,
+    readonly ms: number,
+  ) {
+    super(message);
+  }
+}
+
+// The registry rate-limits the first try (retry after 250 ms), then answers 503 once more.
+const registryErrors = [new RetryAfter('429 from the registry', 250), new Error('503 from the registry')];
 async function deploy({ service }: Deploy, signal: AbortSignal): Promise<string> {
   await new Promise((resolve) => setTimeout(resolve, 5));
   signal.throwIfAborted();
-  if (registryErrors-- > 0) throw new Error('503 from the registry');
+  const error = registryErrors.shift();
+  if (error) throw error;
   return `${service} healthy`;
 }
 
@@ -31,12 +42,17 @@ const started = performance.now();
 deploys.submit({ service: 'checkout', version: '2.3.0' });
 
 const stop = new AbortController();
-const worker = deploys.run((job, ctx) => deploy(job, ctx.signal), { timeout: 2_000, signal: stop.signal });
+const worker = deploys.run((job, ctx) => deploy(job, ctx.signal), {
+  timeout: 2_000,
+  signal: stop.signal,
+  // The wait a failure names replaces the backoff; any other failure keeps it.
+  retryDelay: (reason) => (reason instanceof RetryAfter ? reason.ms : undefined),
+});
 await deploys.onIdle();
 stop.abort();
 await worker;
-console.log(`waited out the backoff: ${performance.now() - started >= 300}`);
-// checkout@2.3.0: attempt 1 failed (503 from the registry), retry in 100 ms
+console.log(`waited out both waits: ${performance.now() - started >= 450}`);
+// checkout@2.3.0: attempt 1 failed (429 from the registry), retry in 250 ms
 // checkout@2.3.0: attempt 2 failed (503 from the registry), retry in 200 ms
 // checkout@2.3.0: checkout healthy on attempt 3
-// waited out the backoff: true
+// waited out both waits: true

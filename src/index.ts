@@ -20,7 +20,7 @@ export { NumericQueue, type NumericQueueOptions } from './structures/numeric-que
 export { NumericStack, type NumericStackOptions } from './structures/numeric-stack.js';
 export { jsonCodec, type Codec, type SnapshotOptions, type RestoreOptions, type SnapshotBytes } from './core/snapshot.js';
 export { Scheduler } from './scheduler.js';
-export type { JobId, JobState, JobRecord, TakenJob, AttemptFailure, SchedulerOptions, SubmitOptions, AcceptOptions, SubmitEntry, RequeueOptions, SchedulerStats, TenantStats, SchedulerEvents, SchedulerEventName, Backoff, BackoffType, Handler, JobContext, RunOptions } from './scheduler.js';
+export type { JobId, JobState, JobRecord, TakenJob, AttemptFailure, SchedulerOptions, SubmitOptions, AcceptOptions, SubmitEntry, RequeueOptions, FailOptions, SchedulerStats, TenantStats, SchedulerEvents, SchedulerEventName, Backoff, BackoffType, Handler, JobContext, RunOptions } from './scheduler.js';
 export { Balancer, seededRandom } from './balancer.js';
 export type { Lease, BalancerOptions, BalancerStrategy, AddWorkerOptions, WorkerStats, WorkerId, SlowStartOptions } from './balancer.js';
 export { History } from './history.js';

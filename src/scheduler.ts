@@ -16,6 +16,7 @@ import { WorkerPool, type Handler, type PoolHost, type PoolJob, type RunOptions 
 import type {
   AcceptOptions,
   AttemptFailure,
+  FailOptions,
   JobId,
   JobRecord,
   JobState,
@@ -59,6 +60,7 @@ const defaultClock = () => performance.now();
 
 /** What `canAccept` takes: a job's submit options, or a `submitMany` entry. */
 const SUBMIT_OPTIONS = optionNames<SubmitEntry<unknown>>()(['payload', 'priority', 'delay', 'attempts', 'backoff', 'tenant', 'id']);
+const FAIL_OPTIONS = optionNames<FailOptions>()(['delay']);
 const SCHEDULER_OPTIONS = optionNames<SchedulerOptions>()([
   'capacity', 'maxDelayed', 'tenantCapacity', 'clock', 'defaultAttempts', 'backoff', 'order', 'maxDeadLetters', 'random', 'arena',
 ]);
@@ -378,12 +380,16 @@ export class Scheduler<T = unknown> {
 
   /**
    * Fails an in-flight job's attempt with `reason`. With attempts left it is retried after its
-   * backoff (delayed, or waiting at once for a zero wait); otherwise it becomes a dead letter with
-   * its attempt history. Returns the state it is in now.
+   * backoff, or after `options.delay` when given (a wait the failure itself names, such as a
+   * server's Retry-After); delayed, or waiting at once for a zero wait. Otherwise it becomes a dead
+   * letter with its attempt history. Returns the state it is in now.
    */
-  fail(id: JobId, reason?: unknown): 'waiting' | 'delayed' | 'dead' {
+  fail(id: JobId, reason?: unknown, options?: FailOptions): 'waiting' | 'delayed' | 'dead' {
     const where = 'Scheduler.fail';
     this.#checkLive(where);
+    const givenDelay = checkOptions(where, options, FAIL_OPTIONS).delay;
+    this.#checkLive(where);
+    const delay = givenDelay === undefined ? undefined : checkDelay(where, givenDelay);
     const job = this.#inFlightJob(where, id);
     const rows = this.#rows;
     const now = this.#now(where);
@@ -392,7 +398,7 @@ export class Scheduler<T = unknown> {
     const failure: AttemptFailure = Object.freeze({ attempt: rows.attempt(job), startedAt: rows.time(job), failedAt: now, reason });
     if (rows.attempt(job) < rows.attempts(job)) {
       // Everything that can throw (the random source, the arena) runs before anything changes.
-      const wait = retryWait(where, rows.backoff(job), rows.attempt(job), this.#random);
+      const wait = delay ?? retryWait(where, rows.backoff(job), rows.attempt(job), this.#random);
       const state = this.#placeRetry(job, wait, now); // never a CapacityError: see #placeRetry
       rows.addFailure(job, failure);
       this.#move(job, 'in-flight', state);
@@ -688,15 +694,15 @@ export class Scheduler<T = unknown> {
    * `timeout` fails the attempt. Resolves once `signal` aborts or `stop()` is called and running
    * handlers have settled; it does not end when the scheduler is idle. One run at a time.
    */
-  run(handler: Handler<T>, options?: RunOptions): Promise<void> {
+  run(handler: Handler<T>, options?: RunOptions<T>): Promise<void> {
     return settled(() => this.#run(handler, options));
   }
 
-  #run(handler: Handler<T>, options: RunOptions | undefined): Promise<void> {
+  #run(handler: Handler<T>, options: RunOptions<T> | undefined): Promise<void> {
     const where = 'Scheduler.run';
     this.#checkLive(where);
     functionOption(where, 'handler', handler);
-    const given = checkOptions(where, options, optionNames<RunOptions>()(['concurrency', 'timeout', 'signal']));
+    const given = checkOptions(where, options, optionNames<RunOptions<T>>()(['concurrency', 'timeout', 'signal', 'retryDelay']));
     const concurrency = given.concurrency === undefined ? 1 : integerOption(where, 'concurrency', given.concurrency);
     const timeout = given.timeout;
     if (timeout !== undefined && (typeof timeout !== 'number' || !(timeout >= 1) || timeout === Infinity)) {
@@ -706,6 +712,7 @@ export class Scheduler<T = unknown> {
     if (signal !== undefined && !(signal instanceof AbortSignal)) {
       throw new InvalidArgumentError(`${where}: expected \`signal\` to be an AbortSignal, got ${describe(signal)}`);
     }
+    const retryDelay = given.retryDelay === undefined ? undefined : functionOption(where, 'retryDelay', given.retryDelay);
     if (this.#pool) throw new StateError(`${where}: the scheduler is already running; call stop() and await it first`);
     if (signal?.aborted) return Promise.resolve();
     const host: PoolHost<Running> = {
@@ -733,7 +740,26 @@ export class Scheduler<T = unknown> {
         if (this.#isCurrentAttempt(running)) this.ack(running.id, result);
       },
       fail: (running, reason) => {
-        if (this.#isCurrentAttempt(running)) this.fail(running.id, reason);
+        if (!this.#isCurrentAttempt(running)) return;
+        if (retryDelay === undefined || running.attempt >= running.attempts) {
+          this.fail(running.id, reason);
+          return;
+        }
+        // A hook that throws or answers nonsense still leaves the job retried (after its backoff).
+        let delay: unknown;
+        try {
+          delay = retryDelay(reason, this.#rows.taken(running.job));
+        } catch (error) {
+          if (this.#isCurrentAttempt(running)) this.fail(running.id, reason);
+          throw error;
+        }
+        // The hook may have settled the attempt itself (cancel, ack, fail) or disposed the scheduler.
+        if (!this.#isCurrentAttempt(running)) return;
+        if (delay !== undefined && (typeof delay !== 'number' || !(delay >= 0) || delay === Infinity)) {
+          this.fail(running.id, reason);
+          throw new InvalidArgumentError(`${where}: expected \`retryDelay\` to return a number of milliseconds >= 0 or undefined, got ${describe(delay)}`);
+        }
+        this.fail(running.id, reason, delay === undefined ? undefined : { delay });
       },
       // Paused: nothing to wait for; `resume` wakes the pool.
       nextDueIn: () => (this.#disposed || this.#paused ? undefined : this.nextDueIn()),

@@ -1,6 +1,6 @@
 import type { JobId, TakenJob } from './types.js';
 
-export interface RunOptions {
+export interface RunOptions<T = unknown> {
   /**
    * Handlers running at once.
    * @default 1
@@ -15,6 +15,14 @@ export interface RunOptions {
   readonly timeout?: number | undefined;
   /** Aborting it stops the pool: no new jobs are taken; `run` resolves once running handlers settle. */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Asked when an attempt fails (its handler threw, rejected or timed out) and attempts are left:
+   * milliseconds make the retry wait that long instead of the job's backoff (a wait the failure
+   * names, such as a server's Retry-After), undefined keeps the backoff. It may call back into the
+   * scheduler. If it throws or returns anything else, the retry keeps its backoff and `run` stops,
+   * rejecting with that error.
+   */
+  readonly retryDelay?: ((reason: unknown, job: TakenJob<T>) => number | undefined) | undefined;
 }
 
 /** What a handler receives besides the payload: the job, and a signal for timeout or cancel. */

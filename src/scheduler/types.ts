@@ -189,6 +189,17 @@ export interface RequeueOptions {
   readonly priority?: number | undefined;
 }
 
+/** What `fail` takes besides the id and the reason. */
+export interface FailOptions {
+  /**
+   * Milliseconds before the retry is due, in place of the job's backoff (no jitter is added): a wait
+   * the failure itself names, such as a server's Retry-After. Ignored on the last attempt, which
+   * makes the job a dead letter as always.
+   * @default the job's backoff
+   */
+  readonly delay?: number | undefined;
+}
+
 /** Event names and what their listeners receive. Listeners run after the change is complete. */
 export interface SchedulerEvents<T> {
   /** A job was acked; `job` is as it was when it completed. */

@@ -442,6 +442,81 @@ describe('Scheduler.run', () => {
     await run;
   });
 
+  it('retryDelay names the wait before a retry from the failure (a Retry-After), undefined keeping the backoff', async () => {
+    class RateLimited extends Error {
+      constructor(readonly retryAfterMs: number) {
+        super('429');
+      }
+    }
+    const s = new Scheduler<string>({ defaultAttempts: 3, backoff: { type: 'fixed', base: 100 } });
+    const asked: string[] = [];
+    const retries: number[] = [];
+    s.on('retry', ({ delay }) => retries.push(delay));
+    const start = performance.now();
+    const starts: number[] = [];
+    s.submit('upstream');
+    const run = s.run(
+      (payload, ctx) => {
+        starts.push(performance.now() - start);
+        if (ctx.attempt === 1) throw new RateLimited(2000);
+        if (ctx.attempt === 2) throw new Error('500');
+        throw new RateLimited(5000);
+      },
+      {
+        retryDelay: (reason, job) => {
+          asked.push(`${job.payload}#${job.attempt}/${job.attempts}: ${(reason as Error).message}`);
+          return reason instanceof RateLimited ? reason.retryAfterMs : undefined;
+        },
+      },
+    );
+    await vi.advanceTimersByTimeAsync(10_000);
+    // Asked only while attempts are left: the third failure makes a dead letter without asking.
+    expect(asked).toEqual(['upstream#1/3: 429', 'upstream#2/3: 500']);
+    expect(retries).toEqual([2000, 100]);
+    expect(starts).toEqual([0, 2000, 2100]);
+    expect(s.deadLetters().map((d) => d.payload)).toEqual(['upstream']);
+    await s.stop();
+    await run;
+  });
+
+  it('a retryDelay that throws or answers nonsense leaves the job retried after its backoff, and run rejects with the error', async () => {
+    const cases: [string, () => unknown, string][] = [
+      ['throws', () => { throw new Error('hook broke'); }, 'hook broke'],
+      ['negative', () => -5, 'Scheduler.run: expected `retryDelay` to return a number of milliseconds >= 0 or undefined, got -5'],
+      ['text', () => '100', 'Scheduler.run: expected `retryDelay` to return a number of milliseconds >= 0 or undefined, got "100"'],
+    ];
+    for (const [, hook, message] of cases) {
+      const s = new Scheduler<string>({ defaultAttempts: 2, backoff: 300 });
+      const id = s.submit('x');
+      const run = s.run(() => Promise.reject(new Error('boom')), { retryDelay: hook as () => number });
+      const outcome = run.then(() => 'resolved', (error: Error) => error.message);
+      await settle();
+      expect(await outcome).toBe(message);
+      expect(s.get(id)).toMatchObject({ state: 'delayed', attempt: 1, dueAt: performance.now() + 300 });
+      expect(s.get(id)!.history.map((h) => (h.reason as Error).message)).toEqual(['boom']);
+    }
+    const s = new Scheduler<string>();
+    await expect(s.run(() => {}, { retryDelay: 100 as never })).rejects.toThrow('Scheduler.run: expected `retryDelay` to be a function, got 100');
+  });
+
+  it('a retryDelay that settles the attempt itself (cancel) is obeyed: nothing is failed twice', async () => {
+    const s = new Scheduler<string>({ defaultAttempts: 3 });
+    const id = s.submit('x');
+    const failed: number[] = [];
+    s.on('failed', ({ attempt }) => failed.push(attempt));
+    const run = s.run(() => Promise.reject(new Error('boom')), {
+      retryDelay: (_reason, job) => {
+        s.cancel(job.id);
+        return 10;
+      },
+    });
+    await settle();
+    expect(s.get(id)).toBeUndefined();
+    expect(failed).toEqual([]);
+    await s.stop();
+    await expect(run).resolves.toBeUndefined();
+  });
+
   it('runs one pool at a time and checks its options, rejecting (never throwing) when it cannot run', async () => {
     const s = new Scheduler<string>();
     await expect(s.run('handler' as never)).rejects.toThrow(InvalidArgumentError);

@@ -292,6 +292,61 @@ describe('Scheduler retries', () => {
     });
   });
 
+  describe('fail with a delay', () => {
+    it('waits the given delay instead of the backoff, without jitter, and the retry event says so', () => {
+      let draws = 0;
+      const { s, clock } = scheduler({ defaultAttempts: 3, random: () => (draws++, 0.5), backoff: { type: 'exponential', base: 100, jitter: true } });
+      const retries: [number, number][] = [];
+      s.on('retry', ({ delay, dueAt }) => retries.push([delay, dueAt]));
+      const id = s.submit('call upstream');
+      s.take();
+      clock.advance(5);
+      expect(s.fail(id, new Error('429'), { delay: 2500 })).toBe('delayed');
+      expect(s.get(id)).toMatchObject({ state: 'delayed', attempt: 1, dueAt: clock.now + 2500 });
+      expect(retries).toEqual([[2500, clock.now + 2500]]);
+      expect(draws).toBe(0);
+      clock.advance(2499);
+      expect(s.take()).toBeUndefined();
+      clock.advance(1);
+      expect(s.take()).toMatchObject({ id, attempt: 2 });
+      // The next failure without a delay goes back to the job's backoff (retry 2: 200, jittered).
+      expect(s.fail(id, new Error('500'))).toBe('delayed');
+      expect(s.get(id)!.dueAt).toBe(clock.now + 100);
+      expect(draws).toBe(1);
+    });
+
+    it('a delay of 0 makes the retry due at once, behind the due jobs of its priority', () => {
+      const { s } = scheduler({ defaultAttempts: 2, backoff: 1000 });
+      const a = s.submit('a');
+      s.submit('b');
+      s.take();
+      expect(s.fail(a, 'busy', { delay: 0 })).toBe('waiting');
+      expect(s.take()!.payload).toBe('b');
+      expect(s.take()).toMatchObject({ payload: 'a', attempt: 2 });
+    });
+
+    it('is ignored on the last attempt: the job becomes a dead letter', () => {
+      const { s } = scheduler({ defaultAttempts: 1 });
+      const id = s.submit('x');
+      s.take();
+      expect(s.fail(id, 'gone', { delay: 50 })).toBe('dead');
+      expect(s.deadLetters().map((d) => d.id)).toEqual([id]);
+    });
+
+    it('refuses a bad delay or an unknown option with the job still in flight', () => {
+      const { s } = scheduler({ defaultAttempts: 2 });
+      const id = s.submit('x');
+      s.take();
+      for (const bad of [-1, Infinity, Number.NaN, '10', null]) {
+        expect(() => s.fail(id, 'boom', { delay: bad as number })).toThrow('Scheduler.fail: expected `delay` to be a number of milliseconds >= 0');
+      }
+      expect(() => s.fail(id, 'boom', { wait: 10 } as never)).toThrow('Scheduler.fail: unknown option "wait"; it takes `delay`');
+      expect(() => s.fail(id, 'boom', 10 as never)).toThrow(InvalidArgumentError);
+      expect(s.get(id)).toMatchObject({ state: 'in-flight', attempt: 1, history: [] });
+      expect(s.fail(id, 'boom', { delay: 10 })).toBe('delayed');
+    });
+  });
+
   describe('events', () => {
     it("emits 'failed' on every failed attempt, then 'retry' or 'dead', then 'idle'", () => {
       const { s, clock } = scheduler({ defaultAttempts: 2, backoff: 10 });

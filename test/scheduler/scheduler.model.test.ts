@@ -251,7 +251,11 @@ class Ack implements Command {
 }
 
 class Fail implements Command {
-  constructor(readonly index: number) {}
+  /** `delay`: the wait `fail` names in place of the backoff (undefined: the backoff). */
+  constructor(
+    readonly index: number,
+    readonly delay?: number,
+  ) {}
   check = () => true;
   run(model: Model, real: Real): void {
     const job = pick(model, this.index, ['in-flight']);
@@ -260,9 +264,9 @@ class Fail implements Command {
       if (waiting) expect(() => real.s.fail(waiting.id, 'not in flight')).toThrow(StateError);
       return;
     }
-    const state = real.s.fail(job.id, `failure ${job.attempt}`);
+    const state = real.s.fail(job.id, `failure ${job.attempt}`, this.delay === undefined ? undefined : { delay: this.delay });
     model.promote();
-    if (job.attempt < job.attempts) model.place(job, wait(job.backoff, job.attempt));
+    if (job.attempt < job.attempts) model.place(job, this.delay ?? wait(job.backoff, job.attempt));
     else {
       job.state = 'dead';
       model.dead.push(job);
@@ -271,7 +275,7 @@ class Fail implements Command {
     expect(real.s.get(job.id)?.history).toHaveLength(job.attempt);
     check(model, real);
   }
-  toString = () => `fail(#${this.index})`;
+  toString = () => `fail(#${this.index}${this.delay === undefined ? '' : `, { delay: ${this.delay} }`})`;
 }
 
 class Cancel implements Command {
@@ -433,7 +437,7 @@ const commands = (priority: fc.Arbitrary<number>, extra: fc.Arbitrary<Command>[]
     fc.constant(new Take()),
     fc.constant(new Take()),
     index.map((i) => new Ack(i)),
-    index.map((i) => new Fail(i)),
+    fc.tuple(index, fc.option(fc.constantFrom(0, 1, 7, 40), { nil: undefined })).map(([i, delay]) => new Fail(i, delay)),
     fc.tuple(index, fc.constantFrom<JobState[]>(['waiting'], ['delayed'], ['in-flight'], ['dead'], ['waiting', 'delayed', 'in-flight', 'dead'])).map(([i, states]) => new Cancel(i, states)),
     fc.tuple(index, priority).map(([i, p]) => new Reprioritize(i, p)),
     index.map((i) => new Requeue(i)),
