@@ -258,15 +258,21 @@ export class Balancer<W> implements Iterable<W> {
     this.#members.delete(id);
   }
 
+  /** Whether a worker with this id was added and not removed; an id that is no id throws. */
   has(id: WorkerId): boolean {
     this.#live('Balancer.has');
-    return this.#members.has(id);
+    if (this.#members.has(id)) return true;
+    this.#checkId('Balancer.has', id);
+    return false;
   }
 
-  /** The worker with this id, or undefined. */
+  /** The worker with this id, or undefined; an id that is no id throws. */
   get(id: WorkerId): W | undefined {
     this.#live('Balancer.get');
-    return this.#members.get(id)?.worker;
+    const member = this.#members.get(id);
+    if (member !== undefined) return member.worker;
+    this.#checkId('Balancer.get', id);
+    return undefined;
   }
 
   /** Gives a worker a new weight (from 1e-9 to 1e9); a slow-start ramp continues toward it. */

@@ -62,12 +62,17 @@ describe('Balancer: bad input', () => {
       [() => balancer.pick(-2), InvalidArgumentError, /Balancer\.pick: expected `cost`/],
       [() => balancer.release({} as Lease<string>), InvalidArgumentError, /Balancer\.release: an object is not a lease of this balancer/],
       [() => balancer.statsOf('zz'), NotFoundError, /Balancer\.statsOf/],
+      [() => balancer.has({} as never), InvalidArgumentError, /Balancer\.has: expected a worker id \(a string or a finite number\), got an object/],
+      [() => balancer.has(NaN), InvalidArgumentError, /Balancer\.has: expected a worker id/],
+      [() => balancer.get(undefined as never), InvalidArgumentError, /Balancer\.get: expected a worker id \(a string or a finite number\), got undefined/],
     ];
     for (const [call, type, message] of cases) {
       expect(call).toThrow(type);
       expect(call).toThrow(message);
       expect(JSON.stringify(balancer.stats())).toBe(before);
     }
+    // An id that is an id but names no worker is an answer, not an error.
+    expect([balancer.has('zz'), balancer.get('zz'), balancer.has(7), balancer.get(-0)]).toEqual([false, undefined, false, undefined]);
     balancer.release(lease);
   });
 
