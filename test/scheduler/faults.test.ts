@@ -85,6 +85,16 @@ describe('Scheduler faults: clocks', () => {
     expect(s.get(early)).toBeUndefined();
   });
 
+  it('a `now` given to take below an earlier reading is taken as that reading', () => {
+    const { s, clock } = scheduler({ defaultAttempts: 2, backoff: 0 });
+    clock.now = 100;
+    const id = s.submit('job');
+    expect(s.take(50)?.id).toBe(id);
+    clock.now = 120;
+    s.fail(id, 'x');
+    expect(s.get(id)!.history).toMatchObject([{ startedAt: 100, failedAt: 120 }]);
+  });
+
   it('a clock that jumps forward by hours makes every job in the jump due, in due-time order', () => {
     const { s, clock } = scheduler<string>({ defaultAttempts: 3, backoff: { type: 'exponential', base: 1000 } });
     s.submit('in 2 h', { delay: 2 * HOUR });

@@ -242,6 +242,22 @@ describe('Scheduler lifecycle', () => {
       expect(drain(s)).toEqual(['before', 'b', 'c', 'after', 'd', 'f', 'a', 'e']);
     });
 
+    it('issues ids that skip the batch’s own given ids, notes its caller numbers, and never issues a number twice', () => {
+      const { s } = scheduler();
+      // A given id ahead of the entry that gets an issued one.
+      expect(s.submitMany([{ payload: 'given', id: 1 }, { payload: 'issued' }])).toEqual([1, 2]);
+      expect([s.get(1)?.payload, s.get(2)?.payload, s.size]).toEqual(['given', 'issued', 2]);
+      // A caller's number in a batch counts as taken by the caller, as a submit's would.
+      const t = scheduler().s;
+      t.submitMany([{ payload: 'caller', id: 2 }]);
+      expect([t.submit('first issued'), t.submit('second issued')]).toEqual([1, 3]);
+      // The counter moves past a batch: its ids are not issued again once their jobs leave.
+      const u = scheduler().s;
+      const [a] = u.submitMany([{ payload: 'a' }]);
+      u.ack(u.take()!.id);
+      expect([a, u.submit('b')]).toEqual([1, 2]);
+    });
+
     it('accepts any iterable and an empty batch', () => {
       const { s } = scheduler();
       expect(s.submitMany(new Set([{ payload: 'x' }]))).toEqual([1]);
