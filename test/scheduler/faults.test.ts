@@ -371,6 +371,20 @@ describe('Scheduler faults: another structure takes the memory a drained line ga
     s.dispose();
   });
 
+  it('a requeue the full arena refuses keeps the dead letter as it was, its priority included', () => {
+    const arena = new Arena({ maxMemory: 2 * 1024 * 1024 });
+    const s = new Scheduler<string>({ arena, clock: () => 0 });
+    const id = s.submit('job', { priority: 5 });
+    s.fail(s.take()!.id, 'x');
+    const free = fillAll(arena);
+    expect(() => s.requeue(id, { priority: 7 })).toThrow(CapacityError);
+    expect(s.get(id)).toMatchObject({ state: 'dead', priority: 5, attempt: 1 });
+    free();
+    s.requeue(id, { priority: 7 });
+    expect(s.get(id)).toMatchObject({ state: 'waiting', priority: 7 });
+    s.dispose();
+  });
+
   it('a due retry the full arena kept out of its line waits behind better priorities', () => {
     const arena = new Arena({ maxMemory: 2 * 1024 * 1024 });
     let now = 0;

@@ -558,8 +558,10 @@ describe('Scheduler lifecycle', () => {
       s.submit('a', { tenant: 'A' });
       s.submit('b', { delay: 10 });
       const idle = s.onIdle();
+      const empty = s.onEmpty();
       s.dispose();
       await expect(idle).rejects.toBeInstanceOf(StateError);
+      await expect(empty).rejects.toBeInstanceOf(StateError);
       expect(() => s.submit('c')).toThrow('Scheduler.submit: the scheduler was disposed');
       expect(() => s.take()).toThrow(StateError);
       for (const call of [() => s.tenantWeight('A'), () => s.tenantCapacity('A'), () => s.on('idle', () => {}), () => s.once('idle', () => {}), () => s.get('a')]) {

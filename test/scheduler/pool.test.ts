@@ -517,6 +517,23 @@ describe('Scheduler.run', () => {
     await expect(run).resolves.toBeUndefined();
   });
 
+  it('runs one handler at a time when no concurrency is given', async () => {
+    const s = new Scheduler<string>();
+    for (const payload of ['a', 'b', 'c']) s.submit(payload);
+    let running = 0;
+    let most = 0;
+    const run = s.run(async () => {
+      running++;
+      most = Math.max(most, running);
+      await sleep(20);
+      running--;
+    });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(most).toBe(1);
+    await s.stop();
+    await run;
+  });
+
   it('runs one pool at a time and checks its options, rejecting (never throwing) when it cannot run', async () => {
     const s = new Scheduler<string>();
     await expect(s.run('handler' as never)).rejects.toThrow(InvalidArgumentError);

@@ -55,6 +55,21 @@ describe('Scheduler retries', () => {
     expect(s.take()).toMatchObject({ payload: 'a', attempt: 2 });
   });
 
+  it('a zero-wait retry queues behind a delayed job that fell due at the same reading', () => {
+    const { s, clock } = scheduler({ backoff: 0 });
+    s.submit('retried', { attempts: 2 });
+    s.submit('delayed', { delay: 10 });
+    const job = s.take()!;
+    clock.advance(10);
+    s.fail(job.id, 'flaky');
+    const order: string[] = [];
+    for (let next = s.take(); next; next = s.take()) {
+      order.push(next.payload);
+      s.ack(next.id);
+    }
+    expect(order).toEqual(['delayed', 'retried']);
+  });
+
   it('uses the scheduler default (exponential, base 100, max 30 s) when nothing is said', () => {
     const policy = backoffPolicy('test', { type: 'exponential', base: 100, max: 30_000 });
     expect(waits(undefined, 1)).toEqual([undefined]);
