@@ -156,6 +156,25 @@ describe('Balancer faults: memory exhaustion', () => {
     b.dispose();
   });
 
+  it('an add refused after its ramp was queued leaves no ramp behind: later picks, past every step, work', () => {
+    const arena = new Arena({ maxMemory: 2 * 1024 * 1024 });
+    let now = 0;
+    const b = new Balancer<string>({ arena, slowStart: { window: 100 }, clock: () => now });
+    b.add('warm'); // gives the ramps' queue room for an entry
+    b.remove('warm');
+    for (let i = 0; i < 32; i++) b.add(`w${i}`, { slowStart: false }); // the next one makes the tier a core queue
+    const free = fillArena(arena, 64);
+    const moreFree = fillArena(arena, 0);
+    expect(() => b.add('late')).toThrow(CapacityError); // its ramp is queued, then the tier's queue cannot be built
+    moreFree();
+    free();
+    b.add('late', { slowStart: false });
+    now = 1000;
+    expect(b.acquire()?.id).toBe('w0');
+    expect(b.size).toBe(33);
+    b.dispose();
+  });
+
   it('a full arena: errors name the public call, and a worker that recovers comes back without a ramp', () => {
     const arena = new Arena({ maxMemory: 2 * 1024 * 1024 });
     let now = 0;

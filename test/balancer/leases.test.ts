@@ -182,6 +182,22 @@ describe('leases', () => {
     expect(() => balancer.release(onA[0]!)).toThrow(StateError);
   });
 
+  it('after a report of 0, the last release still leaves exactly 0 beside costs of very different sizes', () => {
+    const balancer = new Balancer<string>();
+    balancer.add('a');
+    balancer.setLoad('a', 0);
+    const leases = [7e-17, 0.0068, 9.2e9, 0.12, 920_000].map((cost) => balancer.acquire(cost)!);
+    for (const lease of leases) balancer.release(lease);
+    expect(balancer.statsOf('a')).toMatchObject({ load: 0, leases: 0 });
+  });
+
+  it('takes a reported load up to 2^53 - 1', () => {
+    const balancer = new Balancer<string>();
+    balancer.add('a');
+    balancer.setLoad('a', Number.MAX_SAFE_INTEGER);
+    expect(balancer.statsOf('a').load).toBe(Number.MAX_SAFE_INTEGER);
+  });
+
   it('never lets the load go below zero after an outside report', () => {
     const balancer = new Balancer<string>();
     balancer.add('a');
@@ -315,6 +331,22 @@ describe('ids', () => {
     expect(balancer.get(2)).toEqual({ name: 'y' });
     expect([...balancer]).toEqual(['a', 7, { name: 'x' }, { name: 'y' }, 'three', { name: 'z' }]);
     expect(balancer.size).toBe(6);
+  });
+
+  it('issues numbers from 1 up, skipping every number in use, and never the number a caller took first', () => {
+    const taken = new Balancer<object>();
+    taken.add({}, { id: 2 });
+    taken.add({}, { id: 3 });
+    expect([taken.add({}), taken.add({})]).toEqual([1, 4]);
+    // A caller's id (or a number worker) equal to the next number moves the count on, even once removed.
+    const given = new Balancer<object>();
+    given.add({ name: 'a' }, { id: 1 });
+    given.remove(1);
+    expect(given.add({ name: 'b' })).toBe(2);
+    const own = new Balancer<unknown>();
+    own.add(1);
+    own.remove(1);
+    expect(own.add({})).toBe(2);
   });
 });
 

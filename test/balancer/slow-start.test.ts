@@ -78,6 +78,18 @@ describe('slow start', () => {
     balancer.setWeight('a', 3);
     expect(balancer.statsOf('a').effectiveWeight).toBe(3);
   });
+  it('a recovered worker takes turns of weighted round-robin at its ramped weight at once, before its first step', () => {
+    const balancer = new Balancer<string>({ strategy: 'weighted-round-robin', slowStart: { window: 1000, floor: 0.1, steps: 10 }, clock: () => 0 });
+    balancer.add('a', { slowStart: false });
+    balancer.add('b', { slowStart: false });
+    balancer.setHealthy('a', false);
+    balancer.setHealthy('a', true);
+    const picks = { a: 0, b: 0 };
+    for (let i = 0; i < 22; i++) picks[balancer.pick() as 'a' | 'b']++;
+    expect(balancer.statsOf('a').effectiveWeight).toBeCloseTo(0.1, 12);
+    expect(picks).toEqual({ a: 2, b: 20 });
+  });
+
   it('keeps turns finite and snapshots readable at the ends of the ranges: the smallest weight under a tiny floor, a window near 1e308', () => {
     let now = 0;
     const tiny = new Balancer<string>({ strategy: 'weighted-round-robin', clock: () => now, slowStart: { window: 100, floor: 1e-300, steps: 10 } });
