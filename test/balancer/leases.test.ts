@@ -46,6 +46,17 @@ describe.each(STRATEGIES)('%s: capacity, draining and health', (strategy) => {
     expect(balancer.acquire()!.id).toBe('a');
   });
 
+  it('finds no worker when every one is draining, in a scanned tier and in a queued one (past 32 workers)', () => {
+    for (const size of [10, 40]) {
+      const balancer = new Balancer<string>({ strategy, random: seededRandom(1) });
+      for (let i = 0; i < size; i++) balancer.add(`w${i}`);
+      for (let i = 0; i < size; i++) balancer.drain(`w${i}`);
+      expect([balancer.acquire(), balancer.pick()]).toEqual([undefined, undefined]);
+      balancer.undrain('w3');
+      expect(balancer.pick()).toBe('w3');
+    }
+  });
+
   it('skips unhealthy workers and returns undefined when none is healthy', () => {
     const balancer = new Balancer<string>({ strategy });
     balancer.add('a');

@@ -198,6 +198,23 @@ describe('Balancer snapshots', () => {
     expect(() => b.snapshot()).toThrow('Balancer.snapshot: this balancer was disposed');
   });
 
+  it('a restored balancer keeps the memo of a cost that fit no worker: it snapshots into the same bytes', () => {
+    const b = new Balancer<string>({ strategy: 'weighted-round-robin' });
+    b.add('a', { capacity: 2 });
+    b.add('b', { capacity: 2 });
+    expect(b.acquire(3)).toBeUndefined();
+    const bytes = b.snapshot();
+    expect(Buffer.compare(Balancer.restore<string>(bytes).snapshot(), bytes)).toBe(0);
+  });
+
+  it('reads the restoring clock only when a worker ramps', () => {
+    const b = new Balancer<string>();
+    b.add('a');
+    let reads = 0;
+    const restored = Balancer.restore<string>(b.snapshot(), { clock: () => (reads++, Number.NaN) });
+    expect([restored.size, reads]).toEqual([1, 0]);
+  });
+
   it('checks the clock, random source and arena it is given under its own name, before reading', () => {
     const bytes = new Balancer<string>().snapshot();
     expect(() => Balancer.restore(bytes, { clock: 5 as never })).toThrow('Balancer.restore: expected `clock` to be a function, got 5');

@@ -8,6 +8,16 @@ function picks(balancer: Balancer<string>, count: number): string {
   return out;
 }
 
+/** How many of `count` picks went to each worker (names of any length). */
+function tally(balancer: Balancer<string>, count: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (let i = 0; i < count; i++) {
+    const worker = balancer.pick()!;
+    out[worker] = (out[worker] ?? 0) + 1;
+  }
+  return out;
+}
+
 function counts(sequence: string): Record<string, number> {
   const out: Record<string, number> = {};
   for (const c of sequence) out[c] = (out[c] ?? 0) + 1;
@@ -207,6 +217,38 @@ describe('weights at the ends of their range (1e-9, 1e9)', () => {
       expect(balancer.stats().map((worker) => worker.load)).toEqual([0, 0, 0]);
     });
   }
+});
+
+describe('virtual time moved back (weighted round-robin)', () => {
+  it('leaves draining workers out after the move, and moves every deadline back with it', () => {
+    // Weights of 1e-9 move virtual time by 1e9 a pick, so it is moved back every few thousand picks.
+    const drained = new Balancer<string>({ strategy: 'weighted-round-robin' });
+    drained.add('a', { weight: 1e-9 });
+    drained.add('d', { weight: 1e-9 });
+    drained.drain('d');
+    expect(tally(drained, 20_000)).toEqual({ a: 20_000 });
+    // A newcomer after many moves gets its share, not a burst of turns.
+    const late = new Balancer<string>({ strategy: 'weighted-round-robin' });
+    late.add('a', { weight: 1e-9 });
+    late.add('b', { weight: 2e-9 });
+    late.add('c', { weight: 4e-9 });
+    tally(late, 40_000);
+    late.add('d', { weight: 1e-9 });
+    expect(tally(late, 800)).toEqual({ a: 100, b: 200, c: 400, d: 100 });
+  });
+
+  it('moves back early enough for the fastest weight it ever ran at, so heavy workers returning keep their ratio', () => {
+    const b = new Balancer<string>({ strategy: 'weighted-round-robin' });
+    b.add('h1', { weight: 1e9 });
+    b.add('h2', { weight: 5e8 });
+    b.add('light', { weight: 1e-9 });
+    b.drain('h1');
+    b.drain('h2');
+    tally(b, 4000);
+    b.undrain('h1');
+    b.undrain('h2');
+    expect(tally(b, 300)).toEqual({ h1: 200, h2: 100 });
+  });
 });
 
 describe('round-robin', () => {
