@@ -528,6 +528,19 @@ describe('Scheduler lifecycle', () => {
       expect(onceCalls).toBe(1);
     });
 
+    it('with listeners of two events throwing in one call, the first event’s error is the one rethrown', () => {
+      const { s } = scheduler();
+      s.on('completed', () => {
+        throw new Error('from completed');
+      });
+      s.on('idle', () => {
+        throw new Error('from idle');
+      });
+      const id = s.submit('a');
+      s.take();
+      expect(() => s.ack(id)).toThrow('from completed');
+    });
+
     it('off and once remove listeners', () => {
       const { s } = scheduler();
       const heard: string[] = [];

@@ -112,6 +112,17 @@ describe('Scheduler ordering', () => {
       expect(drain(s)).toEqual(['a', 'b', 'c']);
     });
 
+    it('keeps the arrival place of a job that came in a batch', () => {
+      const { s } = scheduler();
+      const [x] = s.submitMany([
+        { payload: 'x', priority: 1 },
+        { payload: 'y', priority: 2 },
+        { payload: 'z', priority: 2 },
+      ]);
+      s.reprioritize(x!, 2);
+      expect(drain(s)).toEqual(['x', 'y', 'z']);
+    });
+
     it('applies to a delayed job when it becomes due', () => {
       const { s, clock } = scheduler();
       s.submit('a', { priority: 1 });

@@ -230,6 +230,18 @@ describe('Scheduler snapshots', () => {
     );
   });
 
+  it('a restored scheduler holding jobs is not idle: onIdle resolves and idle fires once they are gone', async () => {
+    const s = new Scheduler<string>({ clock: () => 0 });
+    const id = s.submit('a');
+    const r = Scheduler.restore<string>(s.snapshot(), { clock: () => 0 });
+    let idleEvents = 0;
+    r.on('idle', () => idleEvents++);
+    const idle = r.onIdle();
+    r.cancel(id);
+    await expect(idle).resolves.toBeUndefined();
+    expect(idleEvents).toBe(1);
+  });
+
   it('keeps the limits: maxDelayed, tenantCapacity and tenants’ own caps', () => {
     const { s } = pair<string>({ maxDelayed: 2, tenantCapacity: 3 });
     s.setTenantCapacity('vip', Infinity);
