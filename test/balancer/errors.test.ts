@@ -18,6 +18,7 @@ describe('Balancer: bad input', () => {
     [{ clock: 5 }, /Balancer: expected `clock` to be a function, got 5/],
     [{ random: 'x' }, /Balancer: expected `random` to be a function/],
     [{ slowStart: { window: 0 } }, /slowStart.window/],
+    [{ slowStart: { window: Infinity } }, /Balancer: expected `slowStart.window` to be a finite number > 0, got Infinity/],
     [{ slowStart: { window: 10, floor: 0 } }, /slowStart.floor/],
     [{ slowStart: { window: 10, floor: 1.5 } }, /slowStart.floor/],
     [{ slowStart: { window: 10, steps: 2.5 } }, /Balancer: expected `slowStart.steps` to be an integer >= 1, got 2.5/],

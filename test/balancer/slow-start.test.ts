@@ -130,6 +130,16 @@ describe('slow start', () => {
     const again = Balancer.restore<string>(second.snapshot(), { clock: () => now });
     expect(again.stats()[0]!.effectiveWeight).toBe(second.stats()[0]!.effectiveWeight);
   });
+  it('reaches no step before its time, where dividing by the step length rounds up by an ulp', () => {
+    let now = 30.553;
+    const balancer = new Balancer<string>({ slowStart: { window: 1000, steps: 6 }, clock: () => now });
+    balancer.add('a');
+    now = 863.8863333333333; // step 5 is due at 863.8863333333334
+    expect(balancer.statsOf('a').effectiveWeight).toBe(4 / 6);
+    now = 863.8863333333334;
+    expect(balancer.statsOf('a').effectiveWeight).toBe(5 / 6);
+  });
+
   it('a window too small for the clock (1e-3 ms at Date.now magnitudes) ramps instead of hanging', () => {
     let now = 1.7e12;
     const balancer = new Balancer<string>({ clock: () => now, slowStart: { window: 0.001, steps: 10 } });

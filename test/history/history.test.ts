@@ -270,6 +270,24 @@ describe('History: bad input', () => {
     expect(history.current).toBe('b');
   });
 
+  it('refuses a predicate that answers with a thenable, a function with `then` included, and changes nothing', () => {
+    const history = new History<string>();
+    for (const v of ['v1', 'v2', 'v3']) history.push(v);
+    const thenableFunction = Object.assign(() => {}, { then: (resolve: (v: boolean) => void) => resolve(false) });
+    for (const answer of [Promise.resolve(true), { then: () => {} }, thenableFunction]) {
+      expect(() => history.rollbackTo(() => answer as never)).toThrow('History.rollbackTo: the predicate returned a promise; it must answer synchronously');
+      expect(history.current).toBe('v3');
+    }
+  });
+
+  it('refuses a clock reading that is not finite, Infinity included, and keeps nothing', () => {
+    for (const reading of [Infinity, -Infinity, Number.NaN]) {
+      const history = new History<string>({ clock: () => reading });
+      expect(() => history.push('v1')).toThrow(`History.push: \`clock\` returned ${reading}, expected a finite number`);
+      expect(history.size).toBe(0);
+    }
+  });
+
   it('hands out records that cannot change the history', () => {
     const history = new History<string>();
     history.push('a');

@@ -354,6 +354,14 @@ describe('PriorityQueue', () => {
     }
   });
 
+  it('popMany with no count takes every item, in order', () => {
+    const pq = new PriorityQueue<string>();
+    pq.pushMany(['b', 'a', 'c'], [2, 1, 3]);
+    expect(pq.popMany()).toEqual(['a', 'b', 'c']);
+    expect(pq.size).toBe(0);
+    pq.dispose();
+  });
+
   it('popMany takes exactly the count asked, also one past a chunk of 4,096, and refuses a fraction naming the call', () => {
     const n = 20_000;
     const pq = new PriorityQueue<number>();
