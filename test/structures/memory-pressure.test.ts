@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Arena, CapacityError, NumericPriorityQueue, PriorityQueue } from '../../src/index.js';
+import { debugArena } from '../helpers/builds.js';
 import { fillArena } from '../helpers/fill-arena.js';
 
 // Batches into queues past the runs-mode threshold (2^18 ids) in arenas close to their memory
@@ -191,6 +192,32 @@ describe('the sort a large batch ends with, where the memory can grow by little 
     const before = arena.bytesInUse;
     for (let round = 0; round < 3; round++) expect([...queue].length).toBe(count);
     expect(arena.bytesInUse).toBe(before);
+    queue.dispose();
+  });
+});
+
+describe('reading a queue in runs mode where no memory is left to order it', () => {
+  it('iteration refuses with CapacityError naming the call, and the queue still pops in order', () => {
+    const { arena, core } = debugArena({ maxMemory: 2 << 20 });
+    core.debug_heapRunsShape(64, 256, 64, 8, 128);
+    const queue = new NumericPriorityQueue({ arena });
+    const priority = (id: number) => (id * 7919) % 10007;
+    let pushed = 0;
+    expect(() => {
+      for (; pushed < 200_000; pushed++) queue.push(pushed, priority(pushed));
+    }).toThrow(CapacityError);
+    const free = fillArena(arena, 0);
+    expect(() => [...queue]).toThrow(new CapacityError("NumericPriorityQueue.entries: the arena's memory (maxMemory 2097152 bytes) has no room to order the queue for reading"));
+    free();
+    expect(queue.size).toBe(pushed);
+    let last = -1;
+    let misordered = 0;
+    for (let i = 0; i < pushed; i++) {
+      const p = priority(queue.pop()!);
+      if (p < last) misordered++;
+      last = p;
+    }
+    expect(misordered).toBe(0);
     queue.dispose();
   });
 });
