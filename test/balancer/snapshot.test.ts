@@ -183,6 +183,13 @@ describe('Balancer snapshots', () => {
       [(b) => (b.workers[1].skipped = 'yes'), /malformed field `skipped`/],
       [(b) => (b.noFit.backup = -1), /malformed field `backup`/],
       [(b) => (b.fastestRate = 7), /malformed body/],
+      // values past the documented ranges: a rate above the heaviest weight's, a floor above 1, no
+      // steps, a ramping weight below its floor, an issued id of 0
+      [(b) => (b.fastestRate.primary = 1e300), /malformed field `primary`/],
+      [(b) => (b.slowStart.floor = 5), /malformed field `floor`/],
+      [(b) => (b.slowStart.steps = 0), /malformed field `steps`/],
+      [(b) => (b.workers[0].effectiveWeight = 0.01), /malformed field `effectiveWeight`/],
+      [(b) => (b.nextId = 0), /malformed field `nextId`/],
     ];
     for (const [change, message] of cases) {
       expect(() => Balancer.restore(forge(change))).toThrow(SnapshotError);

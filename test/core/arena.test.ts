@@ -13,6 +13,7 @@ import {
   Scheduler,
 } from '../../src/index.js';
 import { Balancer } from '../../src/balancer.js';
+import { arenaOption } from '../../src/core/arena.js';
 import { debugArena } from '../helpers/builds.js';
 import { fillAll } from '../helpers/fill-arena.js';
 
@@ -22,7 +23,15 @@ describe('Arena', () => {
       expect(() => new Arena({ maxMemory: bad as number })).toThrow(InvalidArgumentError);
     }
     expect(() => new Arena({ maxMemory: 1 << 20 })).toThrow(/expected `maxMemory` to be an integer from 2097152/);
+    // Both ends of the range are taken.
+    expect([new Arena({ maxMemory: 2 ** 21 }).maxMemory, new Arena({ maxMemory: 2 ** 31 }).maxMemory]).toEqual([2 ** 21, 2 ** 31]);
+    expect(() => new Arena({ maxMemory: 2 ** 31 + 65536 })).toThrow(InvalidArgumentError);
     expect(() => new Arena([] as never)).toThrow('Arena: expected an options object, got an array');
+  });
+
+  it('structures made without an arena share one default arena, made once', () => {
+    expect(arenaOption('PriorityQueue', undefined)).toBe(arenaOption('Scheduler', undefined));
+    expect(arenaOption('Queue', undefined)).toBeInstanceOf(Arena);
   });
 
   it('never takes more memory than maxMemory, and says so with a CapacityError', () => {

@@ -354,6 +354,13 @@ describe('PriorityQueue', () => {
     }
   });
 
+  it('pushMany refuses items that are not an array (a string is not taken apart), changing nothing', () => {
+    const pq = new PriorityQueue<string>();
+    expect(() => pq.pushMany('abc' as never, [1, 2, 3])).toThrow(new InvalidArgumentError('PriorityQueue.pushMany: expected an array of items, got "abc"'));
+    expect(pq.size).toBe(0);
+    pq.dispose();
+  });
+
   it('popMany with no count takes every item, in order', () => {
     const pq = new PriorityQueue<string>();
     pq.pushMany(['b', 'a', 'c'], [2, 1, 3]);

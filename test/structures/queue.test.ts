@@ -28,6 +28,15 @@ describe('Queue', () => {
     }
   });
 
+  it('at and shiftMany refuse an index or a count that is not an integer, changing nothing', () => {
+    const q = new Queue<string>();
+    q.pushMany(['a', 'b', 'c']);
+    expect(() => q.at(1.5)).toThrow(new InvalidArgumentError('Queue.at: expected an integer index, got 1.5'));
+    expect(() => q.shiftMany(1.5)).toThrow(new InvalidArgumentError('Queue.shiftMany: expected `max` to be an integer >= 0, got 1.5'));
+    expect(() => q.shiftMany('2' as never)).toThrow(new InvalidArgumentError('Queue.shiftMany: expected `max` to be an integer >= 0, got "2"'));
+    expect([...q]).toEqual(['a', 'b', 'c']);
+  });
+
   it('rejects at capacity by default with a message naming the limit, changing nothing', () => {
     const q = new Queue<number>({ capacity: 2 });
     q.push(1);
