@@ -280,6 +280,27 @@ describe('Scheduler fair share across tenants', () => {
     expect(takeCounts(s, 300)).toEqual({ 'client-0': 67, 'client-1': 67, 'client-2': 66 });
   });
 
+  it('a sweep keeps the weights and caps set on tenants that hold no job', () => {
+    const { s } = scheduler<string>();
+    s.setTenantWeight('gold', 3);
+    s.setTenantCapacity('capped', 2);
+    for (let i = 0; i < 100; i++) s.cancel(s.submit('x', { tenant: `client-${i}` })); // sets off sweeps
+    expect([s.tenantWeight('gold'), s.tenantCapacity('capped')]).toEqual([3, 2]);
+  });
+
+  it('a tenant freed by the sweep its own last job set off gets a fresh record on its next submit', () => {
+    const { s } = scheduler<string>();
+    for (let i = 0; i < 100; i++) {
+      const tenant = `client-${i}`;
+      s.cancel(s.submit('first', { tenant })); // one of these sets off a sweep that frees `tenant` too
+      s.submit('again', { tenant });
+      const job = s.take()!;
+      expect(job.tenant).toBe(tenant);
+      s.ack(job.id);
+    }
+    expect(s.size).toBe(0);
+  });
+
   it('frees the record of a tenant whose own cap was set and then reset, unless its weight was set', () => {
     const { s } = scheduler<number>();
     for (let t = 0; t < 1000; t++) {

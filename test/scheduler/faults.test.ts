@@ -686,3 +686,40 @@ describe('Scheduler faults: a live clock under run()', () => {
     await run;
   });
 });
+
+describe('Scheduler faults: refusals that leave a tenant’s line as it was', () => {
+  it('a refused submit or batch of a tenant kept for its weight leaves nothing in its line', () => {
+    const push = PriorityQueue.prototype.push;
+    for (const call of ['submit', 'submitMany'] as const) {
+      const s = new Scheduler<string>({ clock: () => 0 });
+      s.setTenantWeight('p', 2); // its record and line outlive the refusal
+      vi.spyOn(PriorityQueue.prototype, 'push').mockImplementation(function (this: PriorityQueue<unknown>, ...args: Parameters<typeof push>) {
+        if ((args[0] as object | undefined)?.constructor.name === 'Tenant') throw new CapacityError('the tenant heap is full');
+        return push.apply(this, args) as ReturnType<typeof push>;
+      });
+      try {
+        if (call === 'submit') expect(() => s.submit('refused', { tenant: 'p', priority: 1 })).toThrow(CapacityError);
+        else expect(() => s.submitMany([{ payload: 'refused', tenant: 'p', priority: 1 }])).toThrow(CapacityError);
+      } finally {
+        vi.restoreAllMocks();
+      }
+      s.submit('real', { tenant: 'p', priority: 5 });
+      expect(drain(s)).toEqual(['real']);
+      expect(s.size).toBe(0);
+      s.dispose();
+    }
+  });
+
+  it('a batch the full arena refuses part way through a line takes back what it had pushed', () => {
+    const arena = new Arena({ maxMemory: 2 * 1024 * 1024 });
+    const s = new Scheduler<string>({ arena, clock: () => 0 });
+    s.submit('old', { tenant: 'a', priority: 5 });
+    const free = fillAll(arena); // the line has a ring for priority 5, and no room for another
+    expect(() => s.submitMany([{ payload: 'batch 5', tenant: 'a', priority: 5 }, { payload: 'batch 1', tenant: 'a', priority: 1 }])).toThrow(CapacityError);
+    free();
+    expect(drain(s)).toEqual(['old']);
+    s.submit('later', { tenant: 'a', priority: 9 });
+    expect(drain(s)).toEqual(['later']);
+    s.dispose();
+  });
+});
