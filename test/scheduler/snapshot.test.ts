@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PriorityQueue, Scheduler, SnapshotError, StateError, type Codec, type JobId } from '../../src/index.js';
+import { Arena, PriorityQueue, Scheduler, SnapshotError, StateError, type Codec, type JobId } from '../../src/index.js';
+import { fillAll } from '../helpers/fill-arena.js';
 import { crc32, writeSnapshot } from '../../src/core/snapshot.js';
 import { expectRejectsDamage } from './corruption.js';
 import { FakeClock } from './fake-clock.js';
@@ -242,6 +243,56 @@ describe('Scheduler snapshots', () => {
     expect(idleEvents).toBe(1);
   });
 
+  it('keeps 32 errors of a reason, each with its cause, the 32nd included', () => {
+    const { s } = pair<string>();
+    s.submit('j', { id: 'j' });
+    s.take();
+    s.fail('j', new AggregateError(Array.from({ length: 40 }, (_, i) => new Error(`e${i}`, { cause: `c${i}` })), 'many'));
+    const reason = Scheduler.restore<string>(s.snapshot(), { clock: () => 0 }).get('j')!.history[0]!.reason as AggregateError;
+    // The AggregateError is the first of the 32; 31 of its errors are kept as errors, with their causes.
+    expect(reason.errors.filter((e) => e instanceof Error && 'cause' in e)).toHaveLength(31);
+  });
+
+  it('a delayed job kept past its due time by a full arena restores due at once, having waited nothing', () => {
+    const arena = new Arena({ maxMemory: 2 * 1024 * 1024 });
+    let now = 0;
+    const s = new Scheduler<string>({ arena, clock: () => now });
+    s.submit('stuck', { delay: 100, tenant: 'b' });
+    const free = fillAll(arena);
+    now = 1000; // due since 100, with no room to move it to its line
+    const bytes = s.snapshot();
+    free();
+    const r = Scheduler.restore<string>(bytes, { clock: () => 5000 });
+    expect(r.stats().oldestWait).toBe(0);
+    expect(r.take()?.payload).toBe('stuck');
+    s.dispose();
+  });
+
+  it('a tenant that left a turn ahead of virtual time keeps its place across a restore and a later move of virtual time', () => {
+    const go = (x: Scheduler<string>) => {
+      const order: string[] = [];
+      const first = x.take()!; // L's turn: virtual time moves back
+      order.push(first.payload);
+      x.ack(first.id);
+      for (let i = 1; i < 4; i++) x.submit(`g${i}`, { tenant: 'g' });
+      for (let job = x.take(); job; job = x.take()) {
+        order.push(job.payload);
+        x.ack(job.id);
+      }
+      return order;
+    };
+    const s = new Scheduler<string>({ clock: () => 0 });
+    s.setTenantWeight('z', 1e9); // the heaviest weight ever set: virtual time moves back at 2^42 / 1e9
+    s.setTenantWeight('z', 1);
+    s.setTenantWeight('L', 0.001); // each of its turns moves virtual time by 1000
+    for (let i = 0; i < 20; i++) s.submit(`L${i}`, { tenant: 'L' });
+    for (let i = 0; i < 4; i++) s.ack(s.take()!.id);
+    s.submit('g0', { tenant: 'g' });
+    for (let i = 0; i < 2; i++) s.ack(s.take()!.id); // g leaves a turn ahead of virtual time
+    const r = Scheduler.restore<string>(s.snapshot(), { clock: () => 0 });
+    expect(go(r)).toEqual(go(s));
+  });
+
   it('keeps the limits: maxDelayed, tenantCapacity and tenants’ own caps', () => {
     const { s } = pair<string>({ maxDelayed: 2, tenantCapacity: 3 });
     s.setTenantCapacity('vip', Infinity);
@@ -478,6 +529,8 @@ describe('Scheduler snapshots', () => {
     let deep: unknown = { error: { name: 'Error', message: 'bottom' } };
     for (let i = 0; i < 100; i++) deep = { error: { name: 'Error', message: `level ${i}`, cause: deep } };
     expect(() => Scheduler.restore(withReason(deep))).toThrow(/causes nest deeper than/);
+    // A reference to an error not decoded yet (here: the only one, itself) is refused.
+    expect(() => Scheduler.restore(withReason({ error: { name: 'Error', message: 'm', cause: { error: { ref: 1 } } } }))).toThrow(SnapshotError);
     expect(() => Scheduler.restore(withReason({ error: { name: 'Error', message: 'm', errors: 'x' } }))).toThrow(SnapshotError);
     expect(() => Scheduler.restore(withReason({ error: { name: 'Error', message: 'm', fields: 5 } }))).toThrow(SnapshotError);
     expect(() => Scheduler.restore(withReason({ error: { name: 'Error', message: 'm', fields: { stack: 'forged' } } }))).toThrow(SnapshotError);
@@ -561,6 +614,9 @@ describe('Scheduler snapshots', () => {
     expect(() => Scheduler.restore(forge((b) => b.dead.push({ ...b.lines[0].jobs[0], attempt: 1 })))).toThrow('appears twice');
     expect(() => Scheduler.restore(forge((b) => (b.lines[0].jobs[0].attempt = 7)))).toThrow(SnapshotError);
     expect(() => Scheduler.restore(forge((b) => (b.lines[0].jobs[0].attempt = b.lines[0].jobs[0].attempts)))).toThrow('is waiting with no attempt left');
+    // A dead letter past its attempts, and a tenant's line that holds no job, are refused too.
+    expect(() => Scheduler.restore(forge((b) => b.dead.push({ ...b.lines[0].jobs[0], id: 'z', attempt: b.lines[0].jobs[0].attempts + 1 })))).toThrow(SnapshotError);
+    expect(() => Scheduler.restore(forge((b) => b.lines.push({ tenant: 'ghost', jobs: [] })))).toThrow(SnapshotError);
     // A job in flight or dead has made an attempt.
     for (const place of ['inFlight', 'dead']) {
       const madeNone = forge((b) => b[place].push({ ...b.lines[0].jobs[0], id: 'z', attempt: 0 }));
