@@ -710,6 +710,20 @@ describe('Scheduler faults: refusals that leave a tenant’s line as it was', ()
     }
   });
 
+  it('a due job kept out of its line by the full arena waits behind a better priority of another tenant', () => {
+    const arena = new Arena({ maxMemory: 2 * 1024 * 1024 });
+    let now = 0;
+    const s = new Scheduler<string>({ arena, clock: () => now });
+    s.submit('better', { tenant: 'a', priority: 1 });
+    s.submit('stuck', { tenant: 'b', priority: 5, delay: 100 }); // b has no line, and no room for one
+    const free = fillAll(arena);
+    now = 100;
+    expect(s.take()?.payload).toBe('better');
+    expect(s.take()?.payload).toBe('stuck');
+    free();
+    s.dispose();
+  });
+
   it('a batch the full arena refuses part way through a line takes back what it had pushed', () => {
     const arena = new Arena({ maxMemory: 2 * 1024 * 1024 });
     const s = new Scheduler<string>({ arena, clock: () => 0 });

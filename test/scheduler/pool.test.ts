@@ -517,6 +517,57 @@ describe('Scheduler.run', () => {
     await expect(run).resolves.toBeUndefined();
   });
 
+  it('sleeps on a capped timer for a job due past the longest setTimeout, instead of polling', async () => {
+    let reads = 0;
+    const s = new Scheduler<string>({ clock: () => (reads++, performance.now()) });
+    s.submit('far', { delay: 2 ** 32 }); // due in ~50 days
+    const run = s.run(() => {});
+    await vi.advanceTimersByTimeAsync(200);
+    expect(reads).toBeLessThan(20);
+    await s.stop();
+    await run;
+  });
+
+  it('a cancelled job’s signal keeps its AbortError when its timeout passes later', async () => {
+    const s = new Scheduler<string>();
+    const id = s.submit('a');
+    let finish!: () => void;
+    let seen = '';
+    const run = s.run(
+      async (_payload, ctx) => {
+        await new Promise<void>((resolve) => (finish = resolve));
+        seen = `${ctx.signal.aborted} ${(ctx.signal.reason as DOMException).name}`; // read only now
+      },
+      { timeout: 50 },
+    );
+    await vi.advanceTimersByTimeAsync(10);
+    s.cancel(id);
+    await vi.advanceTimersByTimeAsync(100); // past the timeout
+    finish();
+    await settle();
+    expect(seen).toBe('true AbortError');
+    await s.stop();
+    await run;
+  });
+
+  it('rejects with the first listener error when several calls it made threw', async () => {
+    const s = new Scheduler<string>();
+    s.on('completed', ({ job }) => {
+      throw new Error(`listener for ${job.payload}`);
+    });
+    s.submit('first');
+    s.submit('second');
+    const gates: (() => void)[] = [];
+    const run = s.run(() => new Promise<void>((resolve) => gates.push(resolve)), { concurrency: 2 });
+    const outcome = run.then(() => 'resolved', (error: Error) => error.message);
+    await settle();
+    gates[0]!();
+    await settle();
+    gates[1]!();
+    await settle();
+    expect(await outcome).toBe('listener for first');
+  });
+
   it('runs one handler at a time when no concurrency is given', async () => {
     const s = new Scheduler<string>();
     for (const payload of ['a', 'b', 'c']) s.submit(payload);
