@@ -89,6 +89,19 @@ describe('DelayQueue', () => {
     );
   });
 
+  it('serves the few entries left after a bulk drop by due time', () => {
+    const queue = new DelayQueue(undefined, 0); // every retry spills
+    queue.pushOrSpill(1, 300);
+    queue.pushOrSpill(2, 100);
+    queue.pushOrSpill(3, 200);
+    const gone = Array.from({ length: 69 }, (_, i) => queue.pushOrSpill(100 + i, 1 + i));
+    for (const handle of gone) queue.remove(handle); // the last removal drops them in bulk
+    const order: number[] = [];
+    for (let job = queue.pop(); job !== undefined; job = queue.pop()) order.push(job);
+    expect(order).toEqual([2, 3, 1]);
+    queue.dispose();
+  });
+
   it('drops cancelled spilled entries in bulk once they outnumber the rest, keeping the order', () => {
     const queue = new DelayQueue(undefined, 0); // every retry spills
     const model = new Model();
