@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Scheduler } from '../../src/index.js';
+import { readSnapshot } from '../../src/core/snapshot.js';
 import { drain, scheduler } from './fake-clock.js';
 
 /** Takes `count` jobs (acking each) and counts them per tenant. */
@@ -278,6 +279,28 @@ describe('Scheduler fair share across tenants', () => {
     for (let t = 0; t < 200; t++) s.submit(t, { tenant: `client-${t % 3}` });
     expect(Object.keys(s.stats().tenants).sort()).toEqual(['client-0', 'client-1', 'client-2', 'pinned']);
     expect(takeCounts(s, 300)).toEqual({ 'client-0': 67, 'client-1': 67, 'client-2': 66 });
+  });
+
+  it('keeps few records of one-off tenants (the snapshot carries every record): sweeps once more than 64, and more than half, hold no job', () => {
+    const records = (x: Scheduler<string>) => (readSnapshot('test', 'Scheduler', x.snapshot()) as { tenants: unknown[] }).tenants.length;
+    const oneOff = scheduler<string>().s;
+    for (let i = 0; i < 1000; i++) {
+      const id = oneOff.submit('x', { tenant: `client-${i}` });
+      oneOff.ack(oneOff.take()!.id);
+      expect(oneOff.get(id)).toBeUndefined();
+    }
+    expect(records(oneOff)).toBeLessThanOrEqual(65);
+    const capped = scheduler<string>().s;
+    for (let i = 0; i < 1000; i++) {
+      capped.setTenantCapacity(`client-${i}`, 5);
+      capped.setTenantCapacity(`client-${i}`, undefined); // nothing of its own left
+    }
+    expect(records(capped)).toBeLessThanOrEqual(65);
+    // 70 empty records beside 200 busy ones: more than 64, but not more than half, so none is freed yet.
+    const busy = scheduler<string>().s;
+    for (let i = 0; i < 200; i++) busy.submit('busy', { tenant: `busy-${i}`, delay: 1000 });
+    for (let i = 0; i < 70; i++) busy.cancel(busy.submit('x', { tenant: `gone-${i}` }));
+    expect(records(busy)).toBe(270);
   });
 
   it('a sweep keeps the weights and caps set on tenants that hold no job', () => {
