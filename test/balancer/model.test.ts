@@ -72,9 +72,11 @@ const fewIds = ['a', 'b', 'c', 'd', 'e', 'f'];
 const fleetIds = Array.from({ length: 2 * SCAN_LIMIT + 8 }, (_, i) => `w${i}`);
 const weights = fc.constantFrom(0.5, 1, 1, 2, 3);
 const costs = fc.constantFrom(1, 1, 1, 2, 0.5);
+/** Costs up to most of a worker's capacity: choices pass workers over for a cost they cannot take. */
+const largeCosts = fc.constantFrom(1, 1, 2, 3, 0.5, 4);
 
-function commands(names: string[]): fc.Arbitrary<Command>[] {
-  const [add, remove, setWeight, drain, setHealthy, setLoad, choose, release, tick, restore] = basicCommands(fc.constantFrom(...names));
+function commands(names: string[], costOf = costs): fc.Arbitrary<Command>[] {
+  const [add, remove, setWeight, drain, setHealthy, setLoad, choose, release, tick, restore] = basicCommands(fc.constantFrom(...names), costOf);
   // Choices and releases are what the structure is for: make them most of each run.
   const mix = [add!, add!, remove!, setWeight!, drain!, setHealthy!, setLoad!, choose!, choose!, choose!, choose!, release!, release!, release!, tick!, restore!];
   return names.length > SCAN_LIMIT ? [...mix, ...fleetCommands(names)] : mix;
@@ -108,7 +110,7 @@ function fleetCommands(names: string[]): fc.Arbitrary<Command>[] {
   ];
 }
 
-function basicCommands(ids: fc.Arbitrary<string>): fc.Arbitrary<Command>[] {
+function basicCommands(ids: fc.Arbitrary<string>, costOf: fc.Arbitrary<number>): fc.Arbitrary<Command>[] {
   return [
     fc.record({ id: ids, weight: weights, capacity: fc.constantFrom(Infinity, 1, 2, 3, 5), backup: fc.constantFrom(false, false, false, true), ramp: fc.boolean() }).map(
       ({ id, weight, capacity, backup, ramp }): Command => ({
@@ -181,7 +183,7 @@ function basicCommands(ids: fc.Arbitrary<string>): fc.Arbitrary<Command>[] {
       },
       toString: () => `setLoad(${id}, ${load})`,
     })),
-    fc.tuple(costs, fc.boolean()).map(([cost, lease]): Command => ({
+    fc.tuple(costOf, fc.boolean()).map(([cost, lease]): Command => ({
       check: () => true,
       run(model, real) {
         model.advance();
@@ -244,9 +246,9 @@ function basicCommands(ids: fc.Arbitrary<string>): fc.Arbitrary<Command>[] {
   ];
 }
 
-function run(strategy: BalancerStrategy, slowStart: boolean, numRuns: number, names = fewIds): void {
+function run(strategy: BalancerStrategy, slowStart: boolean, numRuns: number, names = fewIds, costOf = costs): void {
   fc.assert(
-    fc.property(fc.commands(commands(names), { maxCommands: 150, size: 'max' }), fc.integer({ min: 0, max: 2 ** 31 }), (cmds, seed) => {
+    fc.property(fc.commands(commands(names, costOf), { maxCommands: 150, size: 'max' }), fc.integer({ min: 0, max: 2 ** 31 }), (cmds, seed) => {
       const clock = { now: 0 };
       const random = seededRandom(seed);
       const balancer = new Balancer<string>({ strategy, clock: () => clock.now, random, ...(slowStart ? { slowStart: SLOW_START } : {}) });
@@ -266,5 +268,6 @@ describe('Balancer against a linear-scan model', () => {
     it(`${strategy}: choices, loads and counters agree`, () => run(strategy, false, 100));
     it(`${strategy} with slow start: choices, loads and counters agree`, () => run(strategy, true, 60));
     it(`${strategy}, fleets crossing the scan limit both ways: choices, loads and counters agree`, () => run(strategy, false, 40, fleetIds));
+    it(`${strategy} with slow start and costs near capacity (workers passed over, then changed): choices, loads and counters agree`, () => run(strategy, true, 200, fewIds, largeCosts));
   }
 });
