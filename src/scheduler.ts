@@ -745,21 +745,30 @@ export class Scheduler<T = unknown> {
           this.fail(running.id, reason);
           return;
         }
-        // A hook that throws or answers nonsense still leaves the job retried (after its backoff).
         let delay: unknown;
+        // Boxed: a hook may throw anything, undefined included.
+        let hookFailure: { error: unknown } | undefined;
         try {
           delay = retryDelay(reason, this.#rows.taken(running.job));
+          if (delay !== undefined && (typeof delay !== 'number' || !(delay >= 0) || delay === Infinity)) {
+            throw new InvalidArgumentError(`${where}: expected \`retryDelay\` to return a number of milliseconds >= 0 or undefined, got ${describe(delay)}`);
+          }
         } catch (error) {
-          if (this.#isCurrentAttempt(running)) this.fail(running.id, reason);
-          throw error;
+          hookFailure = { error };
         }
         // The hook may have settled the attempt itself (cancel, ack, fail) or disposed the scheduler.
-        if (!this.#isCurrentAttempt(running)) return;
-        if (delay !== undefined && (typeof delay !== 'number' || !(delay >= 0) || delay === Infinity)) {
-          this.fail(running.id, reason);
-          throw new InvalidArgumentError(`${where}: expected \`retryDelay\` to return a number of milliseconds >= 0 or undefined, got ${describe(delay)}`);
+        if (hookFailure === undefined) {
+          if (this.#isCurrentAttempt(running)) this.fail(running.id, reason, delay === undefined ? undefined : { delay: delay as number });
+          return;
         }
-        this.fail(running.id, reason, delay === undefined ? undefined : { delay });
+        // A hook that throws or answers nonsense still leaves the job retried (after its backoff);
+        // its error is the one `run` rejects with, whatever a listener of that retry throws.
+        try {
+          if (this.#isCurrentAttempt(running)) this.fail(running.id, reason);
+        } catch {
+          // The first error wins, as everywhere in the pool.
+        }
+        throw hookFailure.error;
       },
       // Paused: nothing to wait for; `resume` wakes the pool.
       nextDueIn: () => (this.#disposed || this.#paused ? undefined : this.nextDueIn()),
@@ -1093,7 +1102,8 @@ export class Scheduler<T = unknown> {
    * queue it belongs in, it waits out its backoff (or is due at once) in the delay queue's spill.
    */
   #placeRetry(job: Job, wait: number, now: number): 'waiting' | 'delayed' {
-    if (wait === 0) {
+    // A wait too small to move the clock's reading (a subnormal delay or jitter draw) is none.
+    if (now + wait === now) {
       try {
         return this.#place(job, 0, now);
       } catch (error) {

@@ -155,6 +155,11 @@ export class WorkerPool<J extends PoolJob> {
   #stopping = false;
   /** In the host's `take`, whose clock may stop the pool (an abort): the job it returns still runs. */
   #taking = false;
+  /**
+   * Recording a settled handler's outcome, whose listeners or `retryDelay` may stop the pool and then
+   * throw: `run` must not settle before that error is kept.
+   */
+  #recording = false;
   #finished = false;
   #wakeQueued = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -339,11 +344,14 @@ export class WorkerPool<J extends PoolJob> {
     if (timer !== undefined) clearTimeout(timer);
     if (current) {
       this.#release(slot, job!.key);
+      this.#recording = true;
       try {
         if (ok) this.#host.complete(job!, value);
         else this.#host.fail(job!, value);
       } catch (error) {
         this.#abandon(error);
+      } finally {
+        this.#recording = false;
       }
     }
     if (this.#stopping) this.#finishIfIdle();
@@ -365,7 +373,7 @@ export class WorkerPool<J extends PoolJob> {
 
   /** Settles `done` once stopping, with no handler running and no take under way. */
   #finishIfIdle(): void {
-    if (!this.#stopping || this.#busy > 0 || this.#taking || this.#finished) return;
+    if (!this.#stopping || this.#busy > 0 || this.#taking || this.#recording || this.#finished) return;
     this.#finished = true;
     this.#host.stopped();
     if (this.#failed) this.#reject(this.#error);

@@ -75,7 +75,7 @@ const costs = fc.constantFrom(1, 1, 1, 2, 0.5);
 /** Costs up to most of a worker's capacity: choices pass workers over for a cost they cannot take. */
 const largeCosts = fc.constantFrom(1, 1, 2, 3, 0.5, 4);
 
-function commands(names: string[], costOf = costs): fc.Arbitrary<Command>[] {
+function commands(names: string[], costOf: fc.Arbitrary<number> = costs): fc.Arbitrary<Command>[] {
   const [add, remove, setWeight, drain, setHealthy, setLoad, choose, release, tick, restore] = basicCommands(fc.constantFrom(...names), costOf);
   // Choices and releases are what the structure is for: make them most of each run.
   const mix = [add!, add!, remove!, setWeight!, drain!, setHealthy!, setLoad!, choose!, choose!, choose!, choose!, release!, release!, release!, tick!, restore!];
@@ -246,7 +246,7 @@ function basicCommands(ids: fc.Arbitrary<string>, costOf: fc.Arbitrary<number>):
   ];
 }
 
-function run(strategy: BalancerStrategy, slowStart: boolean, numRuns: number, names = fewIds, costOf = costs): void {
+function run(strategy: BalancerStrategy, slowStart: boolean, numRuns: number, names = fewIds, costOf: fc.Arbitrary<number> = costs): void {
   fc.assert(
     fc.property(fc.commands(commands(names, costOf), { maxCommands: 150, size: 'max' }), fc.integer({ min: 0, max: 2 ** 31 }), (cmds, seed) => {
       const clock = { now: 0 };

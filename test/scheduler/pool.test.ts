@@ -499,6 +499,51 @@ describe('Scheduler.run', () => {
     await expect(s.run(() => {}, { retryDelay: 100 as never })).rejects.toThrow('Scheduler.run: expected `retryDelay` to be a function, got 100');
   });
 
+  it('a retryDelay that stops or disposes and then throws or answers nonsense still makes run reject with its error', async () => {
+    const cases: [string, (s: Scheduler<string>) => unknown, string][] = [
+      ['stop, throw', (s) => (void s.stop(), (() => { throw new Error('after stop'); })()), 'after stop'],
+      ['stop, bad answer', (s) => (void s.stop(), -1), 'expected `retryDelay` to return a number of milliseconds >= 0 or undefined, got -1'],
+      ['dispose, throw', (s) => (s.dispose(), (() => { throw new Error('after dispose'); })()), 'after dispose'],
+      ['cancel, bad answer', (s) => (s.cancel('x'), 'soon'), 'got "soon"'],
+    ];
+    for (const [, hook, message] of cases) {
+      const s = new Scheduler<string>({ defaultAttempts: 2, backoff: 300 });
+      s.submit('x', { id: 'x' });
+      const run = s.run(() => Promise.reject(new Error('boom')), { retryDelay: () => hook(s) as number });
+      const outcome = run.then(() => 'resolved', (error: Error) => error.message);
+      await settle();
+      await s.stop().catch(() => {});
+      expect(await outcome).toContain(message);
+    }
+  });
+
+  it('a listener that stops the pool and throws makes run reject with its error', async () => {
+    const s = new Scheduler<string>({ defaultAttempts: 2, backoff: 300 });
+    s.on('failed', () => {
+      void s.stop();
+      throw new Error('from the listener');
+    });
+    s.submit('x');
+    const run = s.run(() => Promise.reject(new Error('boom')));
+    await expect(run).rejects.toThrow('from the listener');
+    expect(s.stats()).toMatchObject({ delayed: 1, inFlight: 0 });
+  });
+
+  it('the hook’s error wins over a listener error of the retry it falls back to', async () => {
+    const s = new Scheduler<string>({ defaultAttempts: 2, backoff: 300 });
+    s.on('retry', () => {
+      throw new Error('from the listener');
+    });
+    s.submit('x');
+    const run = s.run(() => Promise.reject(new Error('boom')), {
+      retryDelay: () => {
+        throw new Error('from the hook');
+      },
+    });
+    await expect(run).rejects.toThrow('from the hook');
+    expect(s.stats()).toMatchObject({ delayed: 1, inFlight: 0 });
+  });
+
   it('a retryDelay that settles the attempt itself (cancel) is obeyed: nothing is failed twice', async () => {
     const s = new Scheduler<string>({ defaultAttempts: 3 });
     const id = s.submit('x');

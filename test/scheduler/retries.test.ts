@@ -340,6 +340,18 @@ describe('Scheduler retries', () => {
       expect(s.take()).toMatchObject({ payload: 'a', attempt: 2 });
     });
 
+    it('a delay too small to move the clock (subnormal) is none: the retry is waiting at once, as the event says', () => {
+      const { s, clock } = scheduler({ defaultAttempts: 2 });
+      clock.advance(1000);
+      const retries: [number, number][] = [];
+      s.on('retry', ({ delay, dueAt }) => retries.push([delay, dueAt]));
+      const id = s.submit('x');
+      s.take();
+      expect(s.fail(id, 'boom', { delay: 5e-324 })).toBe('waiting');
+      expect(s.get(id)!.state).toBe('waiting');
+      expect(retries).toEqual([[0, 1000]]);
+    });
+
     it('is ignored on the last attempt: the job becomes a dead letter', () => {
       const { s } = scheduler({ defaultAttempts: 1 });
       const id = s.submit('x');
