@@ -85,16 +85,16 @@ function commands(names: string[], costOf: fc.Arbitrary<number> = costs): fc.Arb
 /** Many workers join or leave at once, so that runs cross SCAN_LIMIT in both directions. */
 function fleetCommands(names: string[]): fc.Arbitrary<Command>[] {
   return [
-    fc.tuple(fc.integer({ min: 1, max: SCAN_LIMIT }), fc.constantFrom(false, false, true)).map(([count, backup]): Command => ({
+    fc.tuple(fc.integer({ min: 1, max: SCAN_LIMIT }), fc.constantFrom(false, false, true), fc.constantFrom(Infinity, Infinity, 3, 5)).map(([count, backup, capacity]): Command => ({
       check: () => true,
       run(model, real) {
         for (const id of names.filter((name) => !model.workers.has(name)).slice(0, count)) {
-          real.balancer.add(id, { id, backup, slowStart: false });
-          model.add(id, 1, Infinity, backup, false);
+          real.balancer.add(id, { id, backup, slowStart: false, ...(capacity === Infinity ? {} : { capacity }) });
+          model.add(id, 1, capacity, backup, false);
         }
         compare(model, real);
       },
-      toString: () => `addMany(${count}${backup ? ', backup' : ''})`,
+      toString: () => `addMany(${count}${backup ? ', backup' : ''}${capacity === Infinity ? '' : `, cap ${capacity}`})`,
     })),
     fc.integer({ min: 1, max: SCAN_LIMIT }).map((count): Command => ({
       check: () => true,
@@ -268,6 +268,7 @@ describe('Balancer against a linear-scan model', () => {
     it(`${strategy}: choices, loads and counters agree`, () => run(strategy, false, 100));
     it(`${strategy} with slow start: choices, loads and counters agree`, () => run(strategy, true, 60));
     it(`${strategy}, fleets crossing the scan limit both ways: choices, loads and counters agree`, () => run(strategy, false, 40, fleetIds));
-    it(`${strategy} with slow start and costs near capacity (workers passed over, then changed): choices, loads and counters agree`, () => run(strategy, true, 200, fewIds, largeCosts));
+    it(`${strategy} with slow start and costs near capacity (workers passed over, then changed): choices, loads and counters agree`, () => run(strategy, true, strategy === 'weighted-round-robin' ? 600 : 200, fewIds, largeCosts));
+    it(`${strategy}, fleets crossing the scan limit with costs near capacity: choices, loads and counters agree`, () => run(strategy, false, strategy === 'weighted-round-robin' ? 200 : 60, fleetIds, largeCosts));
   }
 });
