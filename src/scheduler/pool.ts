@@ -20,7 +20,7 @@ export interface RunOptions<T = unknown> {
    * milliseconds make the retry wait that long instead of the job's backoff (a wait the failure
    * names, such as a server's Retry-After), undefined keeps the backoff. It may call back into the
    * scheduler. If it throws or returns anything else, the retry keeps its backoff and `run` stops,
-   * rejecting with that error.
+   * rejecting with the hook's error (or an InvalidArgumentError naming the bad answer).
    */
   readonly retryDelay?: ((reason: unknown, job: TakenJob<T>) => number | undefined) | undefined;
 }
