@@ -4,7 +4,7 @@ import { codecOption, RESTORE_OPTIONS, type RestoreOptions, type SnapshotBytes, 
 import { functionOption, boundOption, integerOption, oneOf, optionNames, options as checkOptions, priority as checkPriority, weight as checkWeight } from './core/validate.js';
 import type { Handle } from './structures/handle.js';
 import { DEFAULT_BACKOFF, backoffPolicy, retryWait, type BackoffPolicy } from './scheduler/backoff.js';
-import { checkDelay, checkId, checkTenant, checkTime } from './scheduler/checks.js';
+import { checkDelay, checkId, checkTenant, checkTime, isDelay } from './scheduler/checks.js';
 import { DeadLetters } from './scheduler/dead-letters.js';
 import { DelayQueue } from './scheduler/delay-queue.js';
 import { DeferredEvents } from './scheduler/events.js';
@@ -745,20 +745,21 @@ export class Scheduler<T = unknown> {
           this.fail(running.id, reason);
           return;
         }
-        let delay: unknown;
+        let delay: number | undefined;
         // Boxed: a hook may throw anything, undefined included.
         let hookFailure: { error: unknown } | undefined;
         try {
-          delay = retryDelay(reason, this.#rows.taken(running.job));
-          if (delay !== undefined && (typeof delay !== 'number' || !(delay >= 0) || delay === Infinity)) {
-            throw new InvalidArgumentError(`${where}: expected \`retryDelay\` to return a number of milliseconds >= 0 or undefined, got ${describe(delay)}`);
+          const answer: unknown = retryDelay(reason, this.#rows.taken(running.job));
+          if (answer !== undefined && !isDelay(answer)) {
+            throw new InvalidArgumentError(`${where}: expected \`retryDelay\` to return a number of milliseconds >= 0 or undefined, got ${describe(answer)}`);
           }
+          delay = answer;
         } catch (error) {
           hookFailure = { error };
         }
         // The hook may have settled the attempt itself (cancel, ack, fail) or disposed the scheduler.
         if (hookFailure === undefined) {
-          if (this.#isCurrentAttempt(running)) this.fail(running.id, reason, delay === undefined ? undefined : { delay: delay as number });
+          if (this.#isCurrentAttempt(running)) this.fail(running.id, reason, delay === undefined ? undefined : { delay });
           return;
         }
         // A hook that throws or answers nonsense still leaves the job retried (after its backoff);

@@ -16,8 +16,13 @@ export function checkTime(where: string, name: string, value: unknown): number {
   return value;
 }
 
+/** A number of milliseconds a job may wait: >= 0 and finite (-0 included). */
+export function isDelay(value: unknown): value is number {
+  return typeof value === 'number' && value >= 0 && value !== Infinity;
+}
+
 export function checkDelay(where: string, value: unknown): number {
-  if (typeof value !== 'number' || !(value >= 0) || value === Infinity) {
+  if (!isDelay(value)) {
     throw new InvalidArgumentError(`${where}: expected \`delay\` to be a number of milliseconds >= 0, got ${describe(value)}`);
   }
   return value;
