@@ -23,7 +23,7 @@
 //   record (the header's RUNS field), one block
 //   ╒══════════╤══════════╤════════╤════════════╤═════════════╤═══════════╤══════════════╤══════════════╕
 //   │ top cell │ state    │ buffer │ run tables │ level tables│ tournament│ insertion one│ insertion two│
-//   │ 16       │ 96       │ 16 × 16│ 6 × 128 u32│ 6 × 48 u32  │           │ (I + 16) · 16│ (I + 16) · 16│
+//   │ 16       │ 96       │ 16 × 16│ 6 × 128 u32│ 6 × 48 u32  │           │ I · 16       │ I · 16       │
 //   └──────────┴──────────┴────────┴────────────┴─────────────┴───────────┴──────────────┴──────────────┘
 //   I = `insertion` entries (4,096), each region line-aligned as the heap's array is.
 //
@@ -96,7 +96,7 @@ export function setShape(from: u32, insertionEntries: u32, page: u32, sortStep: 
 // @ts-ignore: decorator
 @inline const PACE_EVERY: u32 = 2;
 /**
- * Entries a push owes each task under way. A sort moves at most `insertion` + BUFFER entries before
+ * Entries a push owes each task under way. A sort moves at most `insertion` entries before
  * the next one starts `insertion` pushes later, and a level's merge about 2^(level + 1) times as
  * many before its next pair arrives 2^(level + 1) times as late, so one a push keeps pace; two
  * leave room for the chunks' turns.
@@ -234,7 +234,7 @@ export function setShape(from: u32, insertionEntries: u32, page: u32, sortStep: 
 @inline function setAt(r: usize, table: usize, index: u32, value: u32): void { store<u32>(r + table + (<usize>index << 2), value); }
 
 // @ts-ignore: decorator
-@inline function regionBytes(entries: u32): usize { return (<usize>entries + BUFFER) * 16 + 64; }
+@inline function regionBytes(entries: u32): usize { return <usize>entries * 16 + 64; }
 // @ts-ignore: decorator
 @inline function pageBytes(): usize { return 16 + (<usize>pageEntries << 4); }
 
@@ -247,6 +247,13 @@ export function setShape(from: u32, insertionEntries: u32, page: u32, sortStep: 
   let result = ka < kb; // a value, not a branch: which key is smaller is a coin toss
   if (ka == kb) result = load<u32>(a, 8) < load<u32>(b, 8);
   return result;
+}
+
+/** Whether the entry (key, seq) orders before the one at `b`. */
+// @ts-ignore: decorator
+@inline function orderedBefore(key: u64, seq: u32, b: usize): bool {
+  let kb = load<u64>(b);
+  return key < kb || (key == kb && seq < load<u32>(b, 8));
 }
 
 /** Copies the top of the heap at `data` holding `size` to `out` and restores the rest (the caller counts it). */
@@ -328,7 +335,7 @@ let startNeed: u32 = 0;
 
 function countNeeds(): void {
   paceNeed = (sortChunk + pageEntries - 1) / pageEntries + (mergeChunk + pageEntries - 1) / pageEntries + 3;
-  startNeed = (insertion + BUFFER + pageEntries - 1) / pageEntries + 3 + CATCH_UP_PAGES;
+  startNeed = (insertion + pageEntries - 1) / pageEntries + 3 + CATCH_UP_PAGES;
 }
 countNeeds();
 
@@ -413,19 +420,14 @@ function backOf(r: usize, run: u32): usize {
 
 /**
  * The insertion heap is full: it becomes the heap being sorted, and the other region takes the
- * pushes. The buffer's rest joins it first: once sorted, its entries are reached only by refills,
- * and some may order before entries the buffer still holds.
+ * pushes. Once sorted, its entries are reached only by refills, so the buffer must order before
+ * them (`tradeTops`).
  */
 function startSort(r: usize): void {
   if (get(r, SORT_SIZE) > 0) sortSome(r, get(r, SORT_SIZE)); // the last sort is not done: finish it now
   catchUp(r);
   let insertAt = <usize>get(r, INSERT_AT), size = get(r, INSERT_SIZE);
-  for (let k = get(r, BUFFER_FRONT), end = get(r, BUFFER_END); k < end; k++) {
-    let entry = r + BUF + (<usize>k << 4);
-    siftUpValue(insertAt, size++, load<u64>(entry), load<u32>(entry, 8), load<u32>(entry, 12));
-  }
-  set(r, BUFFER_FRONT, 0);
-  set(r, BUFFER_END, 0);
+  tradeTops(r, insertAt, size);
   set(r, INSERT_AT, get(r, SORT_AT));
   set(r, INSERT_SIZE, 0);
   set(r, SORT_AT, <u32>insertAt);
@@ -433,6 +435,35 @@ function startSort(r: usize): void {
   set(r, SORTED_RUN, newRun(r));
   set(r, SORT_BEGAN, get(r, PUSHES));
   set(r, SORT_MOVED, 0);
+}
+
+/**
+ * While the heap's top orders before the buffer's last entry, the two trade places: the top goes
+ * to its place in the buffer, the last entry to the heap's top and down. Then every buffer entry
+ * orders before the heap. A trade is one sift down; the buffer's entries are the smallest of the
+ * runs, so few heap entries order before its last (moving the buffer's rest into the heap
+ * instead sent each of ~10 entries from a leaf to the root: ~1.5 µs a sort's start).
+ */
+function tradeTops(r: usize, data: usize, size: u32): void {
+  let front = get(r, BUFFER_FRONT), end = get(r, BUFFER_END);
+  if (front == end) { // nothing to trade; and `showPushed` then knows to look (`showTop` refills from the heap)
+    set(r, BUFFER_FRONT, 0);
+    set(r, BUFFER_END, 0);
+    return;
+  }
+  let last = r + BUF + (<usize>(end - 1) << 4);
+  while (before(data, last)) {
+    let key = load<u64>(data), seq = load<u32>(data, 8), item = load<u32>(data, 12);
+    siftDownValue(data, size, 0, load<u64>(last), load<u32>(last, 8), load<u32>(last, 12));
+    let at = last; // the top's place: after every buffer entry that orders before it
+    while (at > r + BUF + (<usize>front << 4) && orderedBefore(key, seq, at - 16)) {
+      copyEntry(at, at - 16);
+      at -= 16;
+    }
+    store<u64>(at, key);
+    store<u32>(at, seq, 8);
+    store<u32>(at, item, 12);
+  }
 }
 
 /** Moves up to `count` entries of the heap being sorted to its run; a run sorted to the end arrives at level 0. */
@@ -780,7 +811,7 @@ export function enter(h: usize, sorted: bool, keep: bool, surely: bool = false):
 export function reserve(r: usize, count: u32): bool {
   let sorts = (<u64>get(r, INSERT_SIZE) + count) / insertion + 1;
   let levels = <u64>get(r, LEVELS) + 2 + (32 - clz(<u32>sorts)); // the levels a batch can add, too
-  let pages = (<u64>count + insertion + BUFFER + pageEntries - 1) / pageEntries + 2 * sorts + 3 * levels + paceNeed;
+  let pages = (<u64>count + insertion + pageEntries - 1) / pageEntries + 2 * sorts + 3 * levels + paceNeed;
   if (pages > 0xffff_ffff) return false;
   // A batch reserves for all its pushes, then each of its chunks for its own: keep the larger.
   let want = max(<u32>pages, get(r, RESERVED));
@@ -855,9 +886,9 @@ export function pop(r: usize): u32 {
 }
 
 /**
- * After a push whose insertion heap had room: the smallest entry is the one the top cell shows,
- * or the new one, now the insertion heap's top. Returns false when the push started a sort (the
- * buffer's rest went into the heap being sorted): then `showTop` has to look.
+ * After a push: the smallest entry is the one the top cell shows, or the new one, now the
+ * insertion heap's top. Returns false when the push started a sort with the buffer empty (the
+ * smallest entry may be in the heap being sorted): then `showTop` has to look.
  */
 // @ts-ignore: decorator
 @inline export function showPushed(r: usize): bool {
@@ -1026,6 +1057,9 @@ export function check(r: usize, size: u32, nextSeq: u32): bool {
     for (let i: u32 = 1; i < get(r, OLD_SIZE); i++) if (before(entryAt(old, i), entryAt(old, i - 1))) return false;
   }
   let smallest = r + TOP;
+  // Every buffer entry orders before what refills take from: the heap being sorted and the runs.
+  let bufferLast: usize = get(r, BUFFER_END) > get(r, BUFFER_FRONT) ? r + BUF + (<usize>(get(r, BUFFER_END) - 1) << 4) : 0;
+  if (bufferLast != 0 && get(r, SORT_SIZE) > 0 && before(<usize>get(r, SORT_AT), bufferLast)) return false;
   for (let run: u32 = 0; run < MAX_RUNS; run++) {
     if (getAt(r, STATE, run) != TAKEN) continue;
     count += getAt(r, COUNT, run);
@@ -1040,6 +1074,7 @@ export function check(r: usize, size: u32, nextSeq: u32): bool {
       let entry = pageEntry(page, index);
       if (previous != 0 && before(entry, previous)) return false;
       if (before(entry, smallest) || load<u32>(entry, 8) >= nextSeq) return false;
+      if (bufferLast != 0 && before(entry, bufferLast)) return false;
       previous = entry;
       index++;
       left--;

@@ -567,35 +567,42 @@ describe('core heap order in runs mode (debug build, runs from 48 entries)', () 
   });
 
   it('a push refused while its heap enters runs mode in a full arena leaks nothing, even when the allocator traps on a page', () => {
-    const { arena, core } = debugArena({ maxMemory: 2 << 20 });
-    core.debug_heapRunsShape(48, 64, 4, 8, 256);
-    const baseline = arena.bytesInUse;
-    const heaps = [core.heap_create(0)];
-    for (let id = 0; id < 8000; id++) core.heap_pushValue(heaps[0]!, id % 1000, id);
-    // Heaps of 256 entries (each enters runs mode at 48) until the arena takes no more headers.
-    let trapsEntering = 0;
-    for (;;) {
-      let h: number;
-      try {
-        h = core.heap_create(0);
-      } catch {
-        break;
+    // Whether the allocator traps on a page (rather than the header or record failing first) hangs
+    // on the arena's layout to the byte, so the arena is filled to several levels until one does.
+    const fillUntilFull = (fill: number): number => {
+      const { arena, core } = debugArena({ maxMemory: 2 << 20 });
+      core.debug_heapRunsShape(48, 64, 4, 8, 256);
+      const baseline = arena.bytesInUse;
+      const heaps = [core.heap_create(0)];
+      for (let id = 0; id < fill; id++) core.heap_pushValue(heaps[0]!, id % 1000, id);
+      // Heaps of 256 entries (each enters runs mode at 48) until the arena takes no more headers.
+      let trapsEntering = 0;
+      for (;;) {
+        let h: number;
+        try {
+          h = core.heap_create(0);
+        } catch {
+          break;
+        }
+        heaps.push(h);
+        const size = core.heap_size(h);
+        try {
+          for (let k = 0; k < 256; k++) if (core.heap_pushValue(h, k, k) < 0) break;
+        } catch (error) {
+          expect(error).toBeInstanceOf(CapacityError);
+          if (/topUp/.test(String(((error as Error).cause as Error).stack))) trapsEntering++;
+        }
+        expect(core.debug_heapCheck(h)).toBe(1);
+        expect(core.heap_size(h)).toBeGreaterThanOrEqual(size);
       }
-      heaps.push(h);
-      const size = core.heap_size(h);
-      try {
-        for (let k = 0; k < 256; k++) if (core.heap_pushValue(h, k, k) < 0) break;
-      } catch (error) {
-        expect(error).toBeInstanceOf(CapacityError);
-        if (/topUp/.test(String(((error as Error).cause as Error).stack))) trapsEntering++;
-      }
-      expect(core.debug_heapCheck(h)).toBe(1);
-      expect(core.heap_size(h)).toBeGreaterThanOrEqual(size);
-    }
-    expect(trapsEntering).toBeGreaterThan(0); // the case under test was reached
-    expect(arena.poisoned).toBe(false);
-    for (const h of heaps) core.heap_dispose(h);
-    expect(arena.bytesInUse).toBe(baseline);
+      expect(arena.poisoned).toBe(false);
+      for (const h of heaps) core.heap_dispose(h);
+      expect(arena.bytesInUse).toBe(baseline);
+      return trapsEntering;
+    };
+    let reached = 0;
+    for (let fill = 6000; fill <= 12000 && reached === 0; fill += 500) reached = fillUntilFull(fill);
+    expect(reached).toBeGreaterThan(0); // the case under test was reached
   });
 
   it('a value heap in runs mode crosses the sequence wrap with no memory to spare: the seqs move down where they stand', () => {
