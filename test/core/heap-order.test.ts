@@ -540,6 +540,29 @@ describe('core heap order in runs mode (debug build, runs from 48 entries)', () 
     core.heap_dispose(h);
   });
 
+  it('keeps FIFO among equal keys when the arrival counter wraps while the refills\' tournament stands', () => {
+    // Pops raise the tournament over the runs' fronts; a wrap then moves every seq down, those its
+    // leaves copied too. Heaps whose counters start at different distances from the wrap meet it
+    // at different points of the runs' work, some while the tournament stands.
+    const { core } = debugArena({ maxMemory: 16 << 20 });
+    core.debug_heapRunsShape(...runsShapes.small);
+    for (let start = 0; start < 40; start++) {
+      const h = core.heap_create(0);
+      core.debug_heapSetNextSequence(h, 2 ** 32 - 2 * (400 + start));
+      const model = new Model();
+      let id = 0;
+      for (let i = 0; i < 500; i++) {
+        core.heap_pushValue(h, i % 2, id);
+        model.insert({ key: i % 2, rank: model.rank++, id: id++ });
+        if (i >= 100 && i % 2 === 0) expect(core.heap_popValue(h)).toBe(model.entries.shift()!.id);
+        expect(core.debug_heapCheck(h)).toBe(1);
+      }
+      expect(core.debug_heapInRuns(h)).toBe(1);
+      for (const want of model.entries) expect(core.heap_popValue(h)).toBe(want.id);
+      core.heap_dispose(h);
+    }
+  });
+
   it('refuses a push with CapacityError status and nothing changed when memory refuses the pages a sort needs', () => {
     const { arena, core } = debugArena({ maxMemory: 2 << 20 });
     core.debug_heapRunsShape(64, 256, 64, 8, 128);
