@@ -18,8 +18,10 @@ export interface Config {
   readonly creations: number;
   /** N of the memory and tail-latency suites. */
   readonly memorySize: number;
-  /** Single operations timed by the tail-latency suite. */
+  /** Single operations timed by the tail-latency suite, in each pass. */
   readonly latencySteps: number;
+  /** Timed passes of the tail-latency suite (after one that warms up); each percentile is their median. */
+  readonly latencyPasses: number;
   /** Jobs of the scheduler suite's async pools (its other cases use `sizes` and `holdSteps`). */
   readonly poolJobs: number;
   /** Worker counts of the balancer suite. */
@@ -38,6 +40,7 @@ export function configFor(quick: boolean): Config {
       creations: 1_000,
       memorySize: 100_000,
       latencySteps: 100_000,
+      latencyPasses: 1,
       poolJobs: 10_000,
       workers: [10, 1_000],
       // Later rounds warm up too: a 10 ms round right after the forced GC, which discards compiled
@@ -56,6 +59,7 @@ export function configFor(quick: boolean): Config {
     creations: 1_000,
     memorySize: 1_000_000,
     latencySteps: 1_000_000,
+    latencyPasses: 3,
     poolJobs: 100_000,
     workers: [10, 1_000, 100_000],
     plan: { rounds: 8, roundTime: 60, warmupTime: 50 },

@@ -79,10 +79,10 @@ if (wanted('memory')) {
 let latency: LatencyResult[] | undefined;
 if (wanted('latency')) {
   latency = await measureLatency(config);
-  console.log(`\nSingle-operation latency, hold model at N=${formatSize(config.memorySize)} (${config.latencySteps.toLocaleString('en-US')} pops + as many pushes, timer reading included)`);
+  console.log(`\nSingle-operation latency, hold model at N=${formatSize(config.memorySize)} (${config.latencySteps.toLocaleString('en-US')} pops + as many pushes a pass, timer reading included; medians of ${config.latencyPasses} passes, p99.9's range in brackets)`);
   for (const l of latency) {
     const ns = (v: number) => `${Math.round(v)} ns`;
-    console.log(`  ${l.ours ? '*' : ' '} ${l.name.padEnd(28)} p50 ${ns(l.p50)}, p99 ${ns(l.p99)}, p99.9 ${ns(l.p999)}, max ${ns(l.max)}; GC pauses ${l.gcPauses} (${l.gcPauseTotalMs.toFixed(1)} ms in all, longest ${l.gcPauseMaxMs.toFixed(2)} ms)${l.gcPausesUntimed === undefined ? '' : `, ${l.gcPausesUntimed} without timer readings`}${l.gcPausesUntimedKinds?.length ? ` [${l.gcPausesUntimedKinds.join('; ')}]` : ''}`);
+    console.log(`  ${l.ours ? '*' : ' '} ${l.name.padEnd(28)} p50 ${ns(l.p50)}, p99 ${ns(l.p99)}, p99.9 ${ns(l.p999)}${l.p999Range ? ` (${ns(l.p999Range[0])}–${ns(l.p999Range[1])})` : ''}, max ${ns(l.max)}; GC pauses ${l.gcPauses} (${l.gcPauseTotalMs.toFixed(1)} ms in all, longest ${l.gcPauseMaxMs.toFixed(2)} ms)${l.gcPausesUntimed === undefined ? '' : `, ${l.gcPausesUntimed} without timer readings`}${l.gcPausesUntimedKinds?.length ? ` [${l.gcPausesUntimedKinds.join('; ')}]` : ''}`);
   }
 }
 

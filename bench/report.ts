@@ -117,14 +117,15 @@ export function renderMarkdown(results: Results, jsonName: string): string {
 
   if (results.latency) {
     out.push('## Single-operation latency (hold model)', '');
-    out.push(`Each pop and each push timed alone with \`performance.now()\` (the reading itself is included: see the *timer only* row); GC pauses are \`PerformanceObserver\` 'gc' entries during the timed loop; the timed loop allocates by itself (see *timer only*), so the last column repeats each hold loop without timer readings: those pauses are the queue's own.`, '');
+    const passes = results.latency[0]?.passes;
+    out.push(`${passes ? `Medians of ${passes} timed passes (every contender in turn in each, after one that warms up); the p99.9's range over the passes in brackets. ` : ''}Each pop and each push timed alone with \`performance.now()\` (the reading itself is included: see the *timer only* row); GC pauses are \`PerformanceObserver\` 'gc' entries during the timed loop; the timed loop allocates by itself (see *timer only*), so the last column repeats each hold loop without timer readings: those pauses are the queue's own.`, '');
     const ns = (v: number) => formatNs(v);
     out.push(
       markdownTable(
         [
           ['', 'N', 'operations', 'p50', 'p99', 'p99.9', 'max', 'GC pauses', 'GC time', 'GC pauses, untimed run'],
           ...results.latency.map((l) => [
-            l.ours ? `**${l.name}**` : l.name, formatSize(l.size), l.operations.toLocaleString('en-US'), ns(l.p50), ns(l.p99), ns(l.p999), ns(l.max),
+            l.ours ? `**${l.name}**` : l.name, formatSize(l.size), l.operations.toLocaleString('en-US'), ns(l.p50), ns(l.p99), l.p999Range ? `${ns(l.p999)} (${ns(l.p999Range[0])}–${ns(l.p999Range[1])})` : ns(l.p999), ns(l.max),
             String(l.gcPauses), `${l.gcPauseTotalMs.toFixed(1)} ms`,
             l.gcPausesUntimed === undefined ? '' : `${l.gcPausesUntimed}${l.gcPausesUntimedKinds?.length ? ` (${l.gcPausesUntimedKinds.join('; ')})` : ''}`,
           ]),

@@ -11,6 +11,10 @@
  * any timer reading (after two passes that warm it up), and the pauses of that run are the
  * ones the queue causes.
  *
+ * After a pass that warms every loop up, `latencyPasses` timed passes run (every contender in turn
+ * in each); each percentile reported is the median of the passes', with the p99.9's range, since
+ * a tail this far out moves with the host's state from one pass to the next.
+ *
  * Each loop is written out per contender, for the same reason as in the throughput suites.
  */
 import FlatQueue from 'flatqueue';
@@ -25,13 +29,18 @@ export interface LatencyResult {
   readonly library: string;
   readonly ours: boolean;
   readonly size: number;
-  /** Single operations timed (a pop and a push per step). */
+  /** Single operations timed in each pass (a pop and a push per step). */
   readonly operations: number;
-  /** Nanoseconds, timer reading included. */
+  /** Timed passes (all contenders in turn in each); the percentiles are the median pass's. */
+  readonly passes?: number;
+  /** Nanoseconds, timer reading included: the median of the passes' (max: the largest seen). */
   readonly p50: number;
   readonly p99: number;
   readonly p999: number;
+  /** The lowest and highest p99.9 of the passes. */
+  readonly p999Range?: readonly [number, number];
   readonly max: number;
+  /** GC pauses during the timed loop, in the pass with the most. */
   readonly gcPauses: number;
   readonly gcPauseTotalMs: number;
   readonly gcPauseMaxMs: number;
@@ -88,7 +97,7 @@ function collect(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }
 
-function contenders(size: number, steps: number): LatencyContender[] {
+function makeContenders(size: number, steps: number): LatencyContender[] {
   const keys = randomKeys(size, 1);
   const increments = randomKeys(steps, 2);
   const makeJobs = () => Array.from({ length: size }, (_, id): Job => ({ id, priority: keys[id]! }));
@@ -269,39 +278,58 @@ async function gcPausesDuring(loop: () => void): Promise<PerformanceEntry[]> {
   return pauses.filter((entry) => entry.startTime >= start && entry.startTime <= end);
 }
 
-async function measure(contender: LatencyContender, size: number, samples: Float64Array): Promise<LatencyResult> {
+/** One timed pass of a contender: its percentiles and the GC pauses during it. */
+interface Pass {
+  readonly p50: number;
+  readonly p99: number;
+  readonly p999: number;
+  readonly max: number;
+  readonly pauses: PerformanceEntry[];
+}
+
+async function timedPass(contender: LatencyContender, samples: Float64Array): Promise<Pass> {
   const loop = contender.prepare();
-  const during = await gcPausesDuring(() => loop(samples));
-  // The untimed loop is a function of its own, so it starts cold: its first passes allocate while
-  // V8 optimises it (about 850 KB in each of the first two passes of a million steps, then a few
-  // KB whatever the length, measured with a young generation too large to collect). It runs twice
-  // first, on the same queue, so that the counted pass shows the steady state the target is about
-  // rather than V8's warm-up.
-  const untimed = contender.untimed?.();
-  let untimedPauses: PerformanceEntry[] | undefined;
-  if (untimed) {
-    untimed.loop();
-    untimed.loop();
-    untimedPauses = await gcPausesDuring(untimed.loop);
-    untimed.dispose?.();
-  }
+  const pauses = await gcPausesDuring(() => loop(samples));
   const sorted = samples.slice().sort();
   const ns = (ms: number) => ms * 1e6;
+  return { p50: ns(percentile(sorted, 0.5)), p99: ns(percentile(sorted, 0.99)), p999: ns(percentile(sorted, 0.999)), max: ns(sorted[sorted.length - 1]!), pauses };
+}
+
+/** The GC pauses of the contender's hold loop without timer readings (after two runs that warm it up). */
+async function untimedPauses(contender: LatencyContender): Promise<PerformanceEntry[] | undefined> {
+  const untimed = contender.untimed?.();
+  if (!untimed) return undefined;
+  untimed.loop();
+  untimed.loop();
+  const pauses = await gcPausesDuring(untimed.loop);
+  untimed.dispose?.();
+  return pauses;
+}
+
+function median(values: number[]): number {
+  return percentile(values.slice().sort((a, b) => a - b), 0.5);
+}
+
+function summarize(contender: LatencyContender, size: number, operations: number, passes: Pass[], untimed: PerformanceEntry[] | undefined): LatencyResult {
+  const p999s = passes.map((p) => p.p999);
+  const worstGc = passes.reduce((most, pass) => (pass.pauses.length > most.pauses.length ? pass : most), passes[0]!).pauses;
   return {
     name: contender.name,
     library: contender.library,
     ours: contender.ours,
     size,
-    operations: samples.length,
-    p50: ns(percentile(sorted, 0.5)),
-    p99: ns(percentile(sorted, 0.99)),
-    p999: ns(percentile(sorted, 0.999)),
-    max: ns(sorted[sorted.length - 1]!),
-    gcPauses: during.length,
-    gcPauseTotalMs: during.reduce((sum, entry) => sum + entry.duration, 0),
-    gcPauseMaxMs: during.reduce((most, entry) => Math.max(most, entry.duration), 0),
-    gcPausesUntimed: untimedPauses?.length,
-    gcPausesUntimedKinds: untimedPauses?.map(describeGc),
+    operations,
+    passes: passes.length,
+    p50: median(passes.map((p) => p.p50)),
+    p99: median(passes.map((p) => p.p99)),
+    p999: median(p999s),
+    p999Range: [Math.min(...p999s), Math.max(...p999s)],
+    max: Math.max(...passes.map((p) => p.max)),
+    gcPauses: worstGc.length,
+    gcPauseTotalMs: worstGc.reduce((sum, entry) => sum + entry.duration, 0),
+    gcPauseMaxMs: worstGc.reduce((most, entry) => Math.max(most, entry.duration), 0),
+    gcPausesUntimed: untimed?.length,
+    gcPausesUntimedKinds: untimed?.map(describeGc),
   };
 }
 
@@ -309,12 +337,16 @@ export async function measureLatency(config: Config): Promise<LatencyResult[]> {
   const size = config.memorySize;
   const steps = config.latencySteps;
   const samples = new Float64Array(2 * steps);
-  const results: LatencyResult[] = [];
-  // Run the whole list twice and keep the second pass: the first one warms the code up.
-  for (let pass = 0; pass < 2; pass++) {
-    results.length = 0;
-    for (const contender of contenders(size, steps)) results.push(await measure(contender, size, samples));
+  const contenders = makeContenders(size, steps);
+  // A pass that warms every loop up, then the timed passes, all contenders in turn in each, so
+  // that a noisy stretch of the host's falls on one pass of each rather than on one contender.
+  for (const contender of contenders) await timedPass(contender, samples);
+  const passes = contenders.map((): Pass[] => []);
+  for (let pass = 0; pass < config.latencyPasses; pass++) {
+    for (const [k, contender] of contenders.entries()) passes[k]!.push(await timedPass(contender, samples));
   }
+  const results: LatencyResult[] = [];
+  for (const [k, contender] of contenders.entries()) results.push(summarize(contender, size, samples.length, passes[k]!, await untimedPauses(contender)));
   collect();
   return results;
 }
