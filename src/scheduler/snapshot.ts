@@ -92,6 +92,23 @@ const MAX_ERRORS = 32;
 /** An error's parts saved apart from its own fields. */
 const ERROR_PARTS = new Set(['name', 'message', 'stack', 'cause', 'errors']);
 
+/**
+ * Names of the methods a restored error inherits (`toString`, `valueOf`, `constructor`, ...). A
+ * field of one of these names would hide the method (`String(error)` throws once `toString` is a
+ * string), so none is saved, and a snapshot that holds one is refused.
+ */
+const ERROR_METHODS = new Set(
+  [new AggregateError([]), new Error()].flatMap((error) => {
+    const names: string[] = [];
+    for (let proto = Object.getPrototypeOf(error) as object | null; proto !== null; proto = Object.getPrototypeOf(proto) as object | null) {
+      for (const name of Object.getOwnPropertyNames(proto)) {
+        if (typeof Object.getOwnPropertyDescriptor(proto, name)?.value === 'function') names.push(name);
+      }
+    }
+    return names;
+  }),
+);
+
 /** The errors one reason has saved so far, by their order of saving: an error met again is saved as `{ ref }` to it. */
 type Encoding = Map<Error, number>;
 
@@ -152,7 +169,7 @@ function encodeError(error: Error, encoding: Encoding, depth: number): Record<st
   }
   const fields: Record<string, unknown> = {};
   for (const key of keys) {
-    if (ERROR_PARTS.has(key)) continue;
+    if (ERROR_PARTS.has(key) || ERROR_METHODS.has(key)) continue;
     let value: unknown;
     try {
       value = asJson((error as unknown as Record<string, unknown>)[key]);
@@ -229,6 +246,7 @@ function decodeError(where: string, saved: Record<string, unknown>, decoded: Err
   if ('fields' in saved) {
     for (const [key, value] of Object.entries(bodyObject(where, saved.fields))) {
       if (ERROR_PARTS.has(key)) throw new SnapshotError(`${where}: malformed failure reason (field ${describe(key)})`);
+      if (ERROR_METHODS.has(key)) throw new SnapshotError(`${where}: malformed failure reason (field ${describe(key)} would hide the error's method of that name)`);
       Object.defineProperty(error, key, { value, enumerable: true, writable: true, configurable: true });
     }
   }

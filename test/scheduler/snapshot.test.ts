@@ -535,7 +535,24 @@ describe('Scheduler snapshots', () => {
     expect(() => Scheduler.restore(withReason({ error: { name: 'Error', message: 'm', fields: 5 } }))).toThrow(SnapshotError);
     expect(() => Scheduler.restore(withReason({ error: { name: 'Error', message: 'm', fields: { stack: 'forged' } } }))).toThrow(SnapshotError);
     expect(() => Scheduler.restore(withReason({ text: { toString: 1 } }))).toThrow(/malformed failure reason/);
+    // A field that would hide a method every error has: String(reason) would throw.
+    for (const name of ['toString', 'valueOf', 'toLocaleString', 'constructor', 'hasOwnProperty']) {
+      expect(() => Scheduler.restore(withReason({ error: { name: 'Error', message: 'm', fields: { [name]: 'forged' } } }))).toThrow(/would hide the error's method/);
+    }
     expect(Scheduler.restore(withReason({ error: { name: 'Error', message: 'm', fields: { code: 'E1' } } })).deadLetters()[0]!.history[0]!.reason).toMatchObject({ code: 'E1' });
+  });
+
+  it('leaves out an error\'s own field named after a method every error has, so the restored reason still prints', () => {
+    const { s } = pair<string>();
+    s.submit('job');
+    const reason = Object.assign(new Error('shadowed'), { code: 'E_SHADOW' });
+    Object.defineProperty(reason, 'toString', { value: 'not a function', enumerable: true });
+    Object.defineProperty(reason, 'valueOf', { value: 42, enumerable: true });
+    s.fail(s.take()!.id, reason);
+    const restored = Scheduler.restore<string>(s.snapshot(), { clock: () => 0 }).deadLetters()[0]!.history[0]!.reason as Error;
+    expect(String(restored)).toBe('Error: shadowed');
+    expect(Object.keys(restored)).toEqual(['code']);
+    expect(restored).toMatchObject({ code: 'E_SHADOW' });
   });
 
   it('keeps an error whose name is also a member of every object (toString, __proto__, constructor)', () => {
