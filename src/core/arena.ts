@@ -319,7 +319,9 @@ export class Arena {
         case 1: guarded[name] = (a: number) => { try { return fn(a); } catch (e) { throw fail(e); } }; break;
         case 2: guarded[name] = (a: number, b: number) => { try { return fn(a, b); } catch (e) { throw fail(e); } }; break;
         case 3: guarded[name] = (a: number, b: number, c: number) => { try { return fn(a, b, c); } catch (e) { throw fail(e); } }; break;
-        default: guarded[name] = (a: number, b: number, c: number, d: number) => { try { return fn(a, b, c, d); } catch (e) { throw fail(e); } };
+        case 4: guarded[name] = (a: number, b: number, c: number, d: number) => { try { return fn(a, b, c, d); } catch (e) { throw fail(e); } }; break;
+        case 5: guarded[name] = (a: number, b: number, c: number, d: number, e: number) => { try { return fn(a, b, c, d, e); } catch (x) { throw fail(x); } }; break;
+        default: guarded[name] = (...args: number[]) => { try { return fn(...args); } catch (e) { throw fail(e); } };
       }
     }
     return guarded as unknown as CoreExports;

@@ -181,6 +181,23 @@ describe('Arena', () => {
     expect(pq.pop()).toBe('still works');
   });
 
+  it('its guarded exports pass every argument on, whatever their count (debug builds included)', () => {
+    // A wrapper of fixed arity that fell short dropped the last argument of a five-argument export
+    // (the debug build's runs shape: its merge chunk arrived as 0).
+    for (const { arena } of [{ arena: new Arena() }, debugArena()]) {
+      const raw = arena.raw as unknown as Record<string, unknown>;
+      const core = arena.core as unknown as Record<string, unknown>;
+      const functions = Object.keys(raw).filter((name) => typeof raw[name] === 'function');
+      expect(functions.length).toBeGreaterThan(40);
+      for (const name of functions) {
+        const arity = (raw[name] as (...args: number[]) => unknown).length;
+        const guarded = core[name] as (...args: number[]) => unknown;
+        // A wrapper that passes its rest on has length 0; one of fixed arity must match the export's.
+        if (guarded.length !== 0 || arity === 0) expect([name, guarded.length]).toEqual([name, arity]);
+      }
+    }
+  });
+
   it('hosts structures of every kind side by side', () => {
     const arena = new Arena({ maxMemory: 8 << 20 });
     const pq = new PriorityQueue<string>({ arena });
