@@ -7,9 +7,10 @@
 // full one gives its entries, smallest first, to a new sorted run; two runs of a level merge into
 // one run of the next. Pops come from a small buffer, refilled from the runs' fronts by a
 // tournament that stands between refills (the chunks of work replay the leaves they move, so a
-// refill does not read every front again). Every large move is a sequential pass, and the work is paced: every PACE_EVERY
-// pushes, either a chunk of the sort or one of a merge (the levels taking turns), and only what is
-// owed (RATE entries a push since the task began), so no push does the work of thousands.
+// refill does not read every front again). Every large move is a sequential pass, and the work
+// is paced: every PACE_EVERY pushes, either a chunk of the sort or one of a merge (the levels
+// taking turns), and only what is owed (RATE entries a push since the task began), so no push
+// does the work of thousands.
 //
 // The heap's own array stays as the "old heap": it only drains, a pop at a time (not through the
 // buffer), and is given back when empty. A heap that a large batch filled enters with that array
