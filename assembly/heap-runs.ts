@@ -235,8 +235,11 @@ export function setShape(from: u32, insertionEntries: u32, page: u32, sortStep: 
 @inline const LEAF_SEQ: usize = LEAF_KEY + MAX_RUNS * 8;
 // @ts-ignore: decorator
 @inline const LEAF_OF: usize = LEAF_SEQ + MAX_RUNS * 4;
+/** A merge input (its slot + 1; 0: none) whose next page a push with no work to do reads ahead (`readAhead`). */
 // @ts-ignore: decorator
-@inline const REGIONS: usize = LEAF_OF + (MAX_RUNS + 1) * 4;
+@inline const AHEAD_RUN: usize = LEAF_OF + (MAX_RUNS + 1) * 4;
+// @ts-ignore: decorator
+@inline const REGIONS: usize = AHEAD_RUN + 4;
 
 // @ts-ignore: decorator
 @inline function get(r: usize, field: usize): u32 { return load<u32>(r + field); }
@@ -605,6 +608,23 @@ function merge(r: usize, level: u32, budget: u32): void {
   frontMoved(r, first);
   frontMoved(r, second);
   if (outputWasEmpty) frontMoved(r, output);
+  // The level's next chunk takes an input onto its next page, whose first line is cold (and its
+  // TLB entry): a push that does no work reads it ahead. Chunks that crossed a page were most of
+  // the pushes over the hold model's p99.9; measured (ids held at a million, builds side by side,
+  // 4 + 3 rounds): all operations p99.9 1,052 -> 891 and 1,072 -> 911 ns, pushes' 1,192 -> 951 and
+  // 1,252 -> 1,002 ns, throughput the same.
+  if (pageEntries - getAt(r, FRONT_INDEX, first) <= mergeChunk) set(r, AHEAD_RUN, first + 1);
+  else if (pageEntries - getAt(r, FRONT_INDEX, second) <= mergeChunk) set(r, AHEAD_RUN, second + 1);
+}
+
+/** Reads the first lines of the next page of the run `AHEAD_RUN` names, if it is still taken and goes on past its front page. */
+function readAhead(r: usize): void {
+  let run = get(r, AHEAD_RUN) - 1;
+  set(r, AHEAD_RUN, 0);
+  if (getAt(r, STATE, run) != TAKEN || getAt(r, COUNT, run) <= pageEntries - getAt(r, FRONT_INDEX, run)) return;
+  let next = load<usize>(linkOf(<usize>getAt(r, FRONT_PAGE, run)));
+  load<u8>(next);
+  load<u8>(next, 64);
 }
 
 /**
@@ -918,6 +938,8 @@ export function push(r: usize, key: u64, seq: u32, item: u32): void {
   if ((pushes & (PACE_EVERY - 1)) == 0) {
     if (get(r, POOL_COUNT) < keep(r)) topUp(r, keep(r), true); // best effort: the work can wait
     pace(r);
+  } else if (get(r, AHEAD_RUN) != 0) {
+    readAhead(r);
   }
 }
 
