@@ -1178,6 +1178,7 @@ export function check(r: usize, size: u32, nextSeq: u32): bool {
   }
   if (count != size) return false;
   if (!tournamentHolds(r)) return false;
+  if (!pagesCounted(r)) return false;
   // No part holds an entry that orders before the top cell.
   let front = get(r, BUFFER_FRONT);
   for (let k = front; k < get(r, BUFFER_END); k++) {
@@ -1188,6 +1189,26 @@ export function check(r: usize, size: u32, nextSeq: u32): bool {
   if (get(r, SORT_SIZE) > 0 && before(<usize>get(r, SORT_AT), smallest)) return false;
   if (get(r, OLD_SIZE) > 0 && before(<usize>get(r, OLD_DATA), smallest)) return false;
   return true;
+}
+
+/** Debug builds: whether the pool's list and the runs' chains hold as many pages as their counts say. */
+function pagesCounted(r: usize): bool {
+  let pooled: u32 = 0;
+  for (let page = load<usize>(r + POOL); page != 0; page = load<usize>(page)) {
+    if (++pooled > get(r, POOL_COUNT)) return false;
+  }
+  if (pooled != get(r, POOL_COUNT)) return false;
+  let live: u32 = 0;
+  for (let run: u32 = 0; run < MAX_RUNS; run++) {
+    if (getAt(r, STATE, run) != TAKEN) continue;
+    let page = <usize>getAt(r, FRONT_PAGE, run), last = <usize>getAt(r, BACK_PAGE, run);
+    while (true) {
+      if (++live > get(r, LIVE_PAGES)) return false;
+      if (page == last) break;
+      page = load<usize>(linkOf(page));
+    }
+  }
+  return live == get(r, LIVE_PAGES);
 }
 
 /** Debug builds: whether a standing tournament lists every source, holds each one's front, and each node its children's winner. */
