@@ -102,15 +102,17 @@ const shrinkFor60s = () => fc.interruptAfterTimeLimit(60_000);
 
 /**
  * Runs mode's shapes for these sequences (from, insertion, page, sort chunk, merge chunk): value
- * heaps enter runs from 48 entries, with insertion heaps of 64 entries and pages of 4; and a
- * starved shape, whose merges cannot keep pace (a sort of 16 + 16 entries every 16 pushes, a
- * level's chunk of 64 only every 4 · levels pushes), so that runs pile up, pass to higher levels
- * and are caught up when a sort starts.
+ * heaps enter runs from 48 entries, with insertion heaps of 64 entries and pages of 4; a starved
+ * shape, whose merges cannot keep pace (a sort of 16 entries every 16 pushes, a level's chunk of
+ * 64 only every 4 · levels pushes), so that runs pile up, pass to higher levels and are caught up
+ * when a sort starts; and a fine shape, with pages of 2 and chunks of 1, so that nearly every
+ * chunk crosses a page and moves the refills' tournament.
  */
-type RunsShape = 'small' | 'starved';
+type RunsShape = 'small' | 'starved' | 'fine';
 const runsShapes: Record<RunsShape, [from: number, insertion: number, page: number, sortChunk: number, mergeChunk: number]> = {
   small: [48, 64, 4, 8, 256],
   starved: [48, 16, 4, 4, 64],
+  fine: [48, 8, 2, 1, 1],
 };
 const runsArenas = new Map<RunsShape, Arena>();
 /** Operations after which a heap was in runs mode, so that the runs tests can tell they reached it. */
@@ -395,19 +397,19 @@ describe.each(Object.keys(builds) as BuildName[])('core sorted drain, keys of an
 });
 
 describe('core heap order in runs mode (debug build, runs from 48 entries)', () => {
-  it.each(['small', 'starved'] as const)('pops in stable-sort order over random operation sequences, runs entered and left (%s shape)', (shape) => {
+  it.each(['small', 'starved', 'fine'] as const)('pops in stable-sort order over random operation sequences, runs entered and left (%s shape)', (shape) => {
     assertInRuns(fc.property(ops(anyKey), (sequence) => run('debug', false, sequence, shape)), { numRuns: 30, plugins: [shrinkFor60s()] }, 100);
   });
 
   // An indexed heap stays in runs mode until its first lookup by handle, which puts the entries
   // back into the block the mode kept: so lookups come only after a stretch without them.
-  it.each(['small', 'starved'] as const)('indexed: pops in stable-sort order, handles issued and freed in runs mode, then looked up (%s shape)', (shape) => {
+  it.each(['small', 'starved', 'fine'] as const)('indexed: pops in stable-sort order, handles issued and freed in runs mode, then looked up (%s shape)', (shape) => {
     const sequences = fc.tuple(ops(anyKey, false, false), ops(anyKey)).map(([quiet, any]) => [...quiet, ...any]);
     assertInRuns(fc.property(sequences, (sequence) => run('debug', true, sequence, shape)), { numRuns: 30, plugins: [shrinkFor60s()] }, 100);
   });
 
   it.each([
-    ['small', false], ['starved', false], ['small', true],
+    ['small', false], ['starved', false], ['fine', false], ['small', true],
   ] as const)('batches in and out of runs, with ties and -0, in the same order (%s shape, indexed: %s)', (shape, indexed) => {
     const sequences = indexed ? fc.tuple(ops(fewUnpackable, true, false), ops(fewUnpackable, true)).map(([quiet, any]) => [...quiet, ...any]) : ops(fewUnpackable, true);
     assertInRuns(fc.property(sequences, (sequence) => run('debug', indexed, sequence, shape)), { numRuns: 12, plugins: [shrinkFor60s()] }, 20);
