@@ -297,6 +297,11 @@ async function timedPass(contender: LatencyContender, samples: Float64Array): Pr
 
 /** The GC pauses of the contender's hold loop without timer readings (after two runs that warm it up). */
 async function untimedPauses(contender: LatencyContender): Promise<PerformanceEntry[] | undefined> {
+  // The untimed loop is a function of its own, so it starts cold: its first passes allocate while
+  // V8 optimises it (about 850 KB in each of the first two passes of a million steps, then a few
+  // KB whatever the length, measured with a young generation too large to collect). It runs twice
+  // first, on the same queue, so that the counted pass shows the steady state the target is about
+  // rather than V8's warm-up.
   const untimed = contender.untimed?.();
   if (!untimed) return undefined;
   untimed.loop();
