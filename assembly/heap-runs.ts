@@ -743,6 +743,10 @@ function loadLeaf(r: usize, leaf: u32): void {
   setAt(r, TREE, node, winner(r, getAt(r, TREE, node << 1), getAt(r, TREE, (node << 1) + 1)));
 }
 
+/** A source's entry in LEAF_OF: a run's slot, or the one after them for the heap being sorted. */
+// @ts-ignore: decorator
+@inline function leafEntry(source: u32): u32 { return source == SORT_SOURCE ? MAX_RUNS : source; }
+
 /**
  * Sets up the tournament over the sources' fronts (node n holds the winning leaf of nodes 2n and
  * 2n + 1; leaves from `width`, each front's key and seq kept beside the tree) and returns its width.
@@ -754,7 +758,7 @@ function raise(r: usize): u32 {
   for (let leaf: u32 = 0; leaf < width; leaf++) {
     if (leaf < count) {
       let source = getAt(r, SOURCES, leaf);
-      setAt(r, LEAF_OF, source == SORT_SOURCE ? MAX_RUNS : source, leaf);
+      setAt(r, LEAF_OF, leafEntry(source), leaf);
       loadLeaf(r, leaf);
     } else {
       setAt(r, SOURCES, leaf, NONE);
@@ -785,7 +789,7 @@ function raise(r: usize): u32 {
 function frontMoved(r: usize, source: u32): void {
   let width = getAt(r, TREE, 0);
   if (width == 0) return;
-  let leaf = getAt(r, LEAF_OF, source == SORT_SOURCE ? MAX_RUNS : source);
+  let leaf = getAt(r, LEAF_OF, leafEntry(source));
   loadLeaf(r, leaf);
   for (let node = (width + leaf) >> 1; node > 0; node >>= 1) replay(r, node);
 }
@@ -1221,7 +1225,7 @@ function tournamentHolds(r: usize): bool {
     if (leaf >= width || getAt(r, SOURCES, leaf) != run) return false;
   }
   if (get(r, SORT_SIZE) > 0) {
-    let leaf = getAt(r, LEAF_OF, MAX_RUNS);
+    let leaf = getAt(r, LEAF_OF, leafEntry(SORT_SOURCE));
     if (leaf >= width || getAt(r, SOURCES, leaf) != SORT_SOURCE) return false;
   }
   for (let leaf: u32 = 0; leaf < width; leaf++) {
