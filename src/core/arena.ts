@@ -379,6 +379,14 @@ export class Arena {
     if (this.#poisonCause !== undefined) throw this.#refusal(where);
   }
 
+  /**
+   * What a structure's call `where` throws once this arena is closed to it (`memoryOpen` false):
+   * PoisonedArenaError here; a disposed structure's stand-in says StateError instead. @internal
+   */
+  closed(where: string): FlatschedError {
+    return this.#refusal(where);
+  }
+
   /** What a call into this poisoned arena throws: named after `where` when the caller knows it, with the first fault. */
   #refusal(where?: string): PoisonedArenaError {
     const first = (this.#poisonCause as Error)?.message ?? describe(this.#poisonCause);
@@ -414,6 +422,16 @@ export function arenaOption(where: string, value: unknown): Arena {
 }
 
 /**
+ * `arena`, for a structure's call `where` that reads or changes its core: throws, named for
+ * `where`, once the arena is closed to the structure (poisoned, or the structure disposed).
+ * @internal
+ */
+export function openArena(arena: Arena, where: string): Arena {
+  if (arena.memoryOpen !== true) throw arena.closed(where);
+  return arena;
+}
+
+/**
  * What a disposed structure points at instead of its arena: every core call throws a StateError,
  * so a use after `dispose()` is caught without a check on every operation.
  * @internal
@@ -431,6 +449,7 @@ export function disposedArena(kind: string): Arena {
   Object.defineProperty(arena, 'raw', { value: core });
   Object.defineProperty(arena, 'payloads', { value: [] });
   Object.defineProperty(arena, 'memoryOpen', { value: false });
+  Object.defineProperty(arena, 'closed', { value: (where: string) => new StateError(`${where}: this structure was disposed`) });
   disposedArenas.set(kind, arena);
   return arena;
 }

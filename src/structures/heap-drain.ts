@@ -1,6 +1,6 @@
 // Popping many entries of a core heap in order, for the batch pops and the iterators of
 // PriorityQueue and NumericPriorityQueue.
-import type { Arena } from '../core/arena.js';
+import { type Arena, openArena } from '../core/arena.js';
 import { CapacityError } from '../core/errors.js';
 
 /**
@@ -15,10 +15,10 @@ export type DrainSink = (keys: Float64Array, items: Uint32Array, count: number, 
  * returns how many. Taking most of a large heap sorts it in the core (O(n) radix passes instead of
  * a sift-down per pop; assembly/heap.ts says when that pays) and hands over one block; otherwise,
  * or when memory refuses the sort's scratch space, the entries come through the staging area,
- * 4,096 a call. The core is called at least once, so that a disposed structure's stand-in refuses
- * even an empty request.
+ * 4,096 a call. A closed arena (poisoned, or the structure disposed) refuses even an empty request.
  */
 export function drainHeap(arena: Arena, where: string, header: number, size: number, max: number, sink: DrainSink): number {
+  openArena(arena, where);
   const count = Math.min(max, size);
   // Implied by the core's own test (a pop sifts at most 32 levels): saves the call for small batches.
   if (size >= arena.heapSortFrom && 4 * count >= size) {
@@ -50,6 +50,7 @@ export function drainHeap(arena: Arena, where: string, header: number, size: num
  * one array, which takes memory).
  */
 export function readInOrder(arena: Arena, where: string, header: number, size: number, sink: DrainSink): void {
+  openArena(arena, where);
   const copy = refusable(() => arena.call(where, 'heap_copy', header));
   if (copy !== 0) {
     try {

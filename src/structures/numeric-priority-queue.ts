@@ -1,4 +1,4 @@
-import { Arena, arenaOption, disposedArena } from '../core/arena.js';
+import { Arena, arenaOption, disposedArena, openArena } from '../core/arena.js';
 import { CapacityError, InvalidArgumentError, describe, renamedFor } from '../core/errors.js';
 import {
   booleanOption,
@@ -46,13 +46,12 @@ export class NumericPriorityQueue implements Iterable<number> {
 
   /** 0 once disposed; a poisoned arena throws. */
   get size(): number {
-    return this.#disposed ? 0 : this.#length();
+    return this.#disposed ? 0 : this.#length('NumericPriorityQueue.size');
   }
 
-  /** The size, throwing StateError or PoisonedArenaError once the arena is closed to this queue. */
-  #length(): number {
-    const arena = this.#arena;
-    return arena.memoryOpen === true ? heapSize(arena.words(), this.#at) : arena.core.heap_size(this.#header);
+  /** The size, throwing StateError or PoisonedArenaError under `where` once the arena is closed to this queue. */
+  #length(where: string): number {
+    return heapSize(openArena(this.#arena, where).words(), this.#at);
   }
 
   get max(): boolean {
@@ -103,7 +102,7 @@ export class NumericPriorityQueue implements Iterable<number> {
     }
     if (first >= 0) return first;
     // -1 from a queue that holds items: memory refused what the push needed, and nothing changed.
-    if (this.#length() > 0) throw this.#capacity('NumericPriorityQueue.popPush');
+    if (this.#length('NumericPriorityQueue.popPush') > 0) throw this.#capacity('NumericPriorityQueue.popPush');
     try {
       this.push(id, priority);
     } catch (error) {
@@ -114,12 +113,13 @@ export class NumericPriorityQueue implements Iterable<number> {
 
   peek(): number | undefined {
     const arena = this.#arena;
-    const id = arena.memoryOpen === true ? heapTop(arena.words(), this.#at) : arena.core.heap_peek(this.#header);
+    if (arena.memoryOpen !== true) throw arena.closed('NumericPriorityQueue.peek');
+    const id = heapTop(arena.words(), this.#at);
     return id < 0 ? undefined : id;
   }
 
   peekPriority(): number | undefined {
-    const key = this.#arena.core.heap_peekKey(this.#header);
+    const key = openArena(this.#arena, 'NumericPriorityQueue.peekPriority').core.heap_peekKey(this.#header);
     return key === key ? this.#sign * key : undefined;
   }
 
@@ -136,7 +136,7 @@ export class NumericPriorityQueue implements Iterable<number> {
     checkPriorities(where, priorities);
     const arena = this.#arena;
     if (!arena.call(where, 'heap_reserve', this.#header, ids.length)) throw this.#capacity(where);
-    const from = this.#length();
+    const from = this.#length(where);
     for (let start = 0; start < ids.length; start += arena.stagingItems) {
       const count = Math.min(arena.stagingItems, ids.length - start);
       stageKeys(arena.stagingNumbers(), priorities, start, count, this.#sign);
@@ -146,7 +146,7 @@ export class NumericPriorityQueue implements Iterable<number> {
       arena.call(where, 'heap_append', this.#header, count); // refuses nothing: room was reserved
     }
     arena.call(where, 'heap_restore', this.#header, from);
-    return this.#length();
+    return this.#length(where);
   }
 
   /**
@@ -162,14 +162,14 @@ export class NumericPriorityQueue implements Iterable<number> {
       throw new InvalidArgumentError('NumericPriorityQueue.popMany: expected `priorities` to be a Float64Array at least as long as `ids`');
     }
     const sign = this.#sign;
-    return drainHeap(this.#arena, 'NumericPriorityQueue.popMany', this.#header, this.#length(), ids.length, (keys, items, count, at) => {
+    return drainHeap(this.#arena, 'NumericPriorityQueue.popMany', this.#header, this.#length('NumericPriorityQueue.popMany'), ids.length, (keys, items, count, at) => {
       ids.set(items.subarray(0, count), at);
       if (priorities) for (let k = 0; k < count; k++) priorities[at + k] = sign * keys[k]!;
     });
   }
 
   clear(): void {
-    this.#arena.core.heap_clear(this.#header);
+    openArena(this.#arena, 'NumericPriorityQueue.clear').core.heap_clear(this.#header);
   }
 
   shrink(): void {
@@ -177,7 +177,7 @@ export class NumericPriorityQueue implements Iterable<number> {
   }
 
   get bytes(): number {
-    return this.#disposed ? 0 : this.#arena.core.heap_bytes(this.#header);
+    return this.#disposed ? 0 : openArena(this.#arena, 'NumericPriorityQueue.bytes').core.heap_bytes(this.#header);
   }
 
   /** Frees the queue's memory now. Later calls throw StateError; `size` and `bytes` answer 0. */
@@ -191,22 +191,18 @@ export class NumericPriorityQueue implements Iterable<number> {
 
   /** `[id, priority]` pairs in pop order; the queue is not changed. */
   *entries(): Generator<[number, number], void, unknown> {
-    const pairs: [number, number][] = [];
-    const sign = this.#sign;
-    readInOrder(this.#arena, 'NumericPriorityQueue.entries', this.#header, this.#length(), (keys, ids, count) => {
-      for (let k = 0; k < count; k++) pairs.push([ids[k]!, sign * keys[k]!]);
-    });
-    yield* pairs;
+    yield* this.#pairs('NumericPriorityQueue.entries');
   }
 
   *[Symbol.iterator](): Generator<number, void, unknown> {
-    for (const [id] of this.entries()) yield id;
+    for (const [id] of this.#pairs('NumericPriorityQueue[Symbol.iterator]')) yield id;
   }
 
-  /** Its ids and priorities in pop order; empty once disposed (a log line must not throw). */
+  /** Its ids and priorities in pop order; empty once disposed or its arena poisoned (a log line must not throw). */
   toJSON(): { size: number; max: boolean; entries: [number, number][] } {
-    if (this.#disposed) return { size: 0, max: this.max, entries: [] };
-    return { size: this.#length(), max: this.max, entries: [...this.entries()] };
+    if (this.#arena.memoryOpen !== true) return { size: 0, max: this.max, entries: [] };
+    const entries = this.#pairs('NumericPriorityQueue.toJSON');
+    return { size: entries.length, max: this.max, entries };
   }
 
   get [Symbol.toStringTag](): string {
@@ -216,12 +212,22 @@ export class NumericPriorityQueue implements Iterable<number> {
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     if (this.#disposed) return 'NumericPriorityQueue (disposed)';
     if (this.#arena.poisoned) return 'NumericPriorityQueue (its arena is poisoned)';
-    const size = this.#length();
+    const size = this.#length('NumericPriorityQueue.inspect');
     const head = [...this.entries()].slice(0, 10).map(([id, p]) => `${id} (${p})`);
     return `NumericPriorityQueue(${size}) [${head.join(', ')}${size > 10 ? ', …' : ''}] ${this.max ? 'max' : 'min'} first`;
   }
 
   #capacity(call: string): CapacityError {
-    return new CapacityError(`${call}: the arena's memory (maxMemory ${this.#arena.maxMemory} bytes) is exhausted at ${this.#length()} items`);
+    return new CapacityError(`${call}: the arena's memory (maxMemory ${this.#arena.maxMemory} bytes) is exhausted at ${this.#length(call)} items`);
+  }
+
+  /** Its `[id, priority]` pairs in pop order, read for `where`. */
+  #pairs(where: string): [number, number][] {
+    const pairs: [number, number][] = [];
+    const sign = this.#sign;
+    readInOrder(this.#arena, where, this.#header, this.#length(where), (keys, ids, count) => {
+      for (let k = 0; k < count; k++) pairs.push([ids[k]!, sign * keys[k]!]);
+    });
+    return pairs;
   }
 }

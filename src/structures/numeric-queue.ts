@@ -1,4 +1,4 @@
-import { Arena, arenaOption, disposedArena } from '../core/arena.js';
+import { Arena, arenaOption, disposedArena, openArena } from '../core/arena.js';
 import { CapacityError, InvalidArgumentError, describe } from '../core/errors.js';
 import { boundOption, oneOf, optionNames, options as checkOptions, iterable, readOnce, word as checkWord, words as checkWords } from '../core/validate.js';
 import { builtFrom } from './built-from.js';
@@ -28,8 +28,8 @@ export let ringAddress: (queue: NumericQueue) => number;
  */
 // Single and batch operations read and write the ring (assembly/ring.ts) from JS (ring-words.ts)
 // and cross into the core to grow, clear, shrink or read it in bulk. Each first asks
-// `arena.memoryOpen`: false once the arena is poisoned or the queue disposed, and then the core
-// call that follows throws the matching error.
+// `arena.memoryOpen`: false once the arena is poisoned or the queue disposed, and then the call
+// throws the matching error under its own name (`openArena`, or a core call through `arena.call`).
 export class NumericQueue implements Iterable<number> {
   #arena: Arena;
   readonly #header: number;
@@ -64,13 +64,12 @@ export class NumericQueue implements Iterable<number> {
 
   /** 0 once disposed; a poisoned arena throws. */
   get size(): number {
-    return this.#disposed ? 0 : this.#length();
+    return this.#disposed ? 0 : this.#length('NumericQueue.size');
   }
 
-  /** The size, throwing StateError or PoisonedArenaError once the arena is closed to this queue. */
-  #length(): number {
-    const arena = this.#arena;
-    return arena.memoryOpen === true ? ringLength(arena.words(), this.#at) : arena.core.ring_length(this.#header);
+  /** The size, throwing StateError or PoisonedArenaError under `where` once the arena is closed to this queue. */
+  #length(where: string): number {
+    return ringLength(openArena(this.#arena, where).words(), this.#at);
   }
 
   get capacity(): number {
@@ -106,29 +105,31 @@ export class NumericQueue implements Iterable<number> {
 
   shift(): number | undefined {
     const arena = this.#arena;
-    const id = arena.memoryOpen === true ? ringShift(arena.words(), this.#at) : arena.core.ring_popFront(this.#header);
+    if (arena.memoryOpen !== true) throw arena.closed('NumericQueue.shift');
+    const id = ringShift(arena.words(), this.#at);
     return id < 0 ? undefined : id;
   }
 
   pop(): number | undefined {
     const arena = this.#arena;
-    const id = arena.memoryOpen === true ? ringPop(arena.words(), this.#at) : arena.core.ring_popBack(this.#header);
+    if (arena.memoryOpen !== true) throw arena.closed('NumericQueue.pop');
+    const id = ringPop(arena.words(), this.#at);
     return id < 0 ? undefined : id;
   }
 
   peek(): number | undefined {
-    return this.#length() === 0 ? undefined : this.#read(0);
+    return this.#length('NumericQueue.peek') === 0 ? undefined : this.#read(0);
   }
 
   peekBack(): number | undefined {
-    const size = this.#length();
+    const size = this.#length('NumericQueue.peekBack');
     return size === 0 ? undefined : this.#read(size - 1);
   }
 
   /** The id at `index` from the front (negative counts from the back). */
   at(index: number): number | undefined {
     if (!Number.isInteger(index)) throw new InvalidArgumentError(`NumericQueue.at: expected an integer index, got ${describe(index)}`);
-    const size = this.#length();
+    const size = this.#length('NumericQueue.at');
     const i = index < 0 ? size + index : index;
     if (i < 0 || i >= size) return undefined;
     return this.#read(i);
@@ -142,7 +143,7 @@ export class NumericQueue implements Iterable<number> {
     const where = 'NumericQueue.pushMany';
     const ids = readOnce(where, given, 'ids');
     checkWords(where, ids);
-    const size = this.#length(); // throws once the arena is closed
+    const size = this.#length(where);
     if (size + ids.length > this.#capacity && !this.#dropOldest) {
       throw new CapacityError(`${where}: capacity (${this.#capacity}) exceeded: ${size} held, ${ids.length} pushed`);
     }
@@ -156,13 +157,13 @@ export class NumericQueue implements Iterable<number> {
   /** Removes up to `out.length` ids from the front into `out`; returns how many. */
   shiftMany(out: Uint32Array): number {
     if (!(out instanceof Uint32Array)) throw new InvalidArgumentError(`NumericQueue.shiftMany: expected a Uint32Array, got ${describe(out)}`);
-    const count = Math.min(out.length, this.#length()); // throws once the arena is closed
+    const count = Math.min(out.length, this.#length('NumericQueue.shiftMany'));
     if (count > 0) ringTakeFront(this.#arena.words(), this.#at, out, count);
     return count;
   }
 
   clear(): void {
-    this.#arena.core.ring_clear(this.#header);
+    openArena(this.#arena, 'NumericQueue.clear').core.ring_clear(this.#header);
   }
 
   shrink(): void {
@@ -170,7 +171,7 @@ export class NumericQueue implements Iterable<number> {
   }
 
   get bytes(): number {
-    return this.#disposed ? 0 : this.#arena.core.ring_bytes(this.#header);
+    return this.#disposed ? 0 : openArena(this.#arena, 'NumericQueue.bytes').core.ring_bytes(this.#header);
   }
 
   /** Frees the structure's memory now. Later calls throw StateError; `size` and `bytes` answer 0. */
@@ -183,13 +184,17 @@ export class NumericQueue implements Iterable<number> {
   }
 
   *[Symbol.iterator](): Generator<number, void, unknown> {
-    yield* this.toArray();
+    yield* this.#copy('NumericQueue[Symbol.iterator]');
   }
 
   /** Ids front to back, as a Uint32Array; the queue is not changed. */
   toArray(): Uint32Array {
+    return this.#copy('NumericQueue.toArray');
+  }
+
+  #copy(where: string): Uint32Array {
     const arena = this.#arena;
-    const out = new Uint32Array(this.#length());
+    const out = new Uint32Array(this.#length(where));
     for (let from = 0; from < out.length; ) {
       const count = arena.core.ring_read(this.#header, from, arena.stagingItems);
       out.set(arena.stagingWords().subarray(0, count), from);
@@ -198,9 +203,9 @@ export class NumericQueue implements Iterable<number> {
     return out;
   }
 
-  /** Its ids front first; empty once disposed (a log line must not throw). */
+  /** Its ids front first; empty once disposed or its arena poisoned (a log line must not throw). */
   toJSON(): number[] {
-    return this.#disposed ? [] : [...this.toArray()];
+    return this.#arena.memoryOpen === true ? [...this.toArray()] : [];
   }
 
   get [Symbol.toStringTag](): string {
@@ -215,15 +220,14 @@ export class NumericQueue implements Iterable<number> {
     return `NumericQueue(${ids.length}${bound}) [${[...ids.subarray(0, 10)].join(', ')}${ids.length > 10 ? ', …' : ''}]`;
   }
 
-  /** The id `k` places from the front; `k` must be below the size. */
+  /** The id `k` places from the front; `k` must be below the size, just read (so the arena is open). */
   #read(k: number): number {
-    const arena = this.#arena;
-    return arena.memoryOpen === true ? ringAt(arena.words(), this.#at, k) : arena.core.ring_at(this.#header, k);
+    return ringAt(this.#arena.words(), this.#at, k);
   }
 
   #full(call: string): CapacityError {
-    if (this.#length() >= this.#capacity) return new CapacityError(`${call}: capacity (${this.#capacity}) exceeded`);
-    return new CapacityError(`${call}: the arena's memory (maxMemory ${this.#arena.maxMemory} bytes) is exhausted at ${this.#length()} ids`);
+    if (this.#length(call) >= this.#capacity) return new CapacityError(`${call}: capacity (${this.#capacity}) exceeded`);
+    return new CapacityError(`${call}: the arena's memory (maxMemory ${this.#arena.maxMemory} bytes) is exhausted at ${this.#length(call)} ids`);
   }
 }
 

@@ -1,4 +1,4 @@
-import { Arena, arenaOption, disposedArena } from '../core/arena.js';
+import { Arena, arenaOption, disposedArena, openArena } from '../core/arena.js';
 import { CapacityError, InvalidArgumentError, describe } from '../core/errors.js';
 import { boundOption, optionNames, options as checkOptions, iterable, readOnce, word as checkWord, words as checkWords } from '../core/validate.js';
 import { builtFrom } from './built-from.js';
@@ -20,7 +20,8 @@ export interface NumericStackOptions {
 // A plain growable array (assembly/stack.ts) or, with a limit, a ring used from the back.
 // Operations read and write it from JS (stack-words.ts, ring-words.ts) and cross into the core to
 // grow, clear or shrink it; `arena.memoryOpen` is false once the arena is poisoned or the stack disposed,
-// and then the core call that follows throws the matching error.
+// and then the call throws the matching error under its own name (`openArena`, or a core call
+// through `arena.call`).
 export class NumericStack implements Iterable<number> {
   #arena: Arena;
   readonly #header: number;
@@ -49,14 +50,13 @@ export class NumericStack implements Iterable<number> {
 
   /** 0 once disposed; a poisoned arena throws. */
   get size(): number {
-    return this.#disposed ? 0 : this.#length();
+    return this.#disposed ? 0 : this.#length('NumericStack.size');
   }
 
-  /** The size, throwing StateError or PoisonedArenaError once the arena is closed to this stack. */
-  #length(): number {
-    const arena = this.#arena;
-    if (arena.memoryOpen === true) return this.#bounded ? ringLength(arena.words(), this.#at) : stackLength(arena.words(), this.#at);
-    return this.#bounded ? arena.core.ring_length(this.#header) : arena.core.stack_length(this.#header);
+  /** The size, throwing StateError or PoisonedArenaError under `where` once the arena is closed to this stack. */
+  #length(where: string): number {
+    const words = openArena(this.#arena, where).words();
+    return this.#bounded ? ringLength(words, this.#at) : stackLength(words, this.#at);
   }
 
   get limit(): number {
@@ -80,21 +80,20 @@ export class NumericStack implements Iterable<number> {
 
   pop(): number | undefined {
     const arena = this.#arena;
-    let id: number;
-    if (arena.memoryOpen === true) id = this.#bounded ? ringPop(arena.words(), this.#at) : stackPop(arena.words(), this.#at);
-    else id = this.#bounded ? arena.core.ring_popBack(this.#header) : arena.core.stack_pop(this.#header);
+    if (arena.memoryOpen !== true) throw arena.closed('NumericStack.pop');
+    const id = this.#bounded ? ringPop(arena.words(), this.#at) : stackPop(arena.words(), this.#at);
     return id < 0 ? undefined : id;
   }
 
   peek(): number | undefined {
-    const size = this.#length();
+    const size = this.#length('NumericStack.peek');
     return size === 0 ? undefined : this.#read(size - 1);
   }
 
   /** The id at `index` from the bottom (negative counts from the top). */
   at(index: number): number | undefined {
     if (!Number.isInteger(index)) throw new InvalidArgumentError(`NumericStack.at: expected an integer index, got ${describe(index)}`);
-    const size = this.#length();
+    const size = this.#length('NumericStack.at');
     const i = index < 0 ? size + index : index;
     return i < 0 || i >= size ? undefined : this.#read(i);
   }
@@ -105,7 +104,7 @@ export class NumericStack implements Iterable<number> {
     const ids = readOnce(where, given, 'ids');
     checkWords(where, ids);
     const arena = this.#arena;
-    const needed = Math.min(this.#length() + ids.length, this.#limit); // throws once the arena is closed
+    const needed = Math.min(this.#length(where) + ids.length, this.#limit);
     const words = arena.words();
     if (needed > (this.#bounded ? ringCapacity(words, this.#at) : stackCapacity(words, this.#at))) {
       const room = this.#bounded ? arena.call(where, 'ring_reserve', this.#header, ids.length) : arena.call(where, 'stack_reserve', this.#header, ids.length);
@@ -118,7 +117,7 @@ export class NumericStack implements Iterable<number> {
   /** Pops up to `out.length` ids, the top first, into `out`; returns how many. */
   popMany(out: Uint32Array): number {
     if (!(out instanceof Uint32Array)) throw new InvalidArgumentError(`NumericStack.popMany: expected a Uint32Array, got ${describe(out)}`);
-    const count = Math.min(out.length, this.#length()); // throws once the arena is closed
+    const count = Math.min(out.length, this.#length('NumericStack.popMany'));
     if (count === 0) return 0;
     const words = this.#arena.words();
     if (this.#bounded) ringTakeBack(words, this.#at, out, count);
@@ -127,7 +126,7 @@ export class NumericStack implements Iterable<number> {
   }
 
   clear(): void {
-    const core = this.#arena.core;
+    const core = openArena(this.#arena, 'NumericStack.clear').core;
     if (this.#bounded) core.ring_clear(this.#header);
     else core.stack_clear(this.#header);
   }
@@ -140,7 +139,7 @@ export class NumericStack implements Iterable<number> {
 
   get bytes(): number {
     if (this.#disposed) return 0;
-    const core = this.#arena.core;
+    const core = openArena(this.#arena, 'NumericStack.bytes').core;
     return this.#bounded ? core.ring_bytes(this.#header) : core.stack_bytes(this.#header);
   }
 
@@ -158,17 +157,16 @@ export class NumericStack implements Iterable<number> {
 
   /** Ids from the top down; the stack is not changed. */
   *[Symbol.iterator](): Generator<number, void, unknown> {
-    // Live, as an array's iterator is: ids popped meanwhile are skipped, never read from where they were.
-    for (let i = this.#length() - 1; i >= 0; i = Math.min(i, this.#length()) - 1) yield this.#read(i);
+    yield* this.#ids('NumericStack[Symbol.iterator]');
   }
 
   toArray(): number[] {
-    return [...this];
+    return [...this.#ids('NumericStack.toArray')];
   }
 
-  /** Its ids top first; empty once disposed (a log line must not throw). */
+  /** Its ids top first; empty once disposed or its arena poisoned (a log line must not throw). */
   toJSON(): number[] {
-    return this.#disposed ? [] : this.toArray();
+    return this.#arena.memoryOpen === true ? this.toArray() : [];
   }
 
   get [Symbol.toStringTag](): string {
@@ -183,15 +181,19 @@ export class NumericStack implements Iterable<number> {
     return `NumericStack(${ids.length}${bound}) [${ids.slice(0, 10).join(', ')}${ids.length > 10 ? ', …' : ''}] top first`;
   }
 
-  /** The id at `index` from the bottom; `index` must be below the size. */
+  /** Ids from the top down, live as an array's iterator is: ids popped meanwhile are skipped, never read from where they were. */
+  *#ids(where: string): Generator<number, void, unknown> {
+    for (let i = this.#length(where) - 1; i >= 0; i = Math.min(i, this.#length(where)) - 1) yield this.#read(i);
+  }
+
+  /** The id at `index` from the bottom; `index` must be below the size, just read (so the arena is open). */
   #read(index: number): number {
-    const arena = this.#arena;
-    if (arena.memoryOpen === true) return this.#bounded ? ringAt(arena.words(), this.#at, index) : stackAt(arena.words(), this.#at, index);
-    return this.#bounded ? arena.core.ring_at(this.#header, index) : arena.core.stack_at(this.#header, index);
+    const words = this.#arena.words();
+    return this.#bounded ? ringAt(words, this.#at, index) : stackAt(words, this.#at, index);
   }
 
   #exhausted(call: string): CapacityError {
-    return new CapacityError(`${call}: the arena's memory (maxMemory ${this.#arena.maxMemory} bytes) is exhausted at ${this.#length()} ids`);
+    return new CapacityError(`${call}: the arena's memory (maxMemory ${this.#arena.maxMemory} bytes) is exhausted at ${this.#length(call)} ids`);
   }
 }
 

@@ -1,4 +1,4 @@
-import { Arena, arenaOption, disposedArena } from '../core/arena.js';
+import { Arena, arenaOption, disposedArena, openArena } from '../core/arena.js';
 import { CapacityError, InvalidArgumentError, SnapshotError, StaleHandleError, asCall, describe, renamedFor } from '../core/errors.js';
 import { CAPACITY, FOREIGN, STALE } from '../core/status.js';
 import {
@@ -169,7 +169,7 @@ export class PriorityQueue<T> implements Iterable<T> {
 
   /** The queue's contents as bytes (items in order, with priorities); payloads through `codec`. */
   snapshot(options?: SnapshotOptions<T>): Uint8Array {
-    const entries = [...this.entries()];
+    const entries = this.#pairs('PriorityQueue.snapshot');
     const codec = codecOption('PriorityQueue.snapshot', options);
     return writeSnapshot('PriorityQueue', {
       max: this.max,
@@ -324,11 +324,20 @@ export class PriorityQueue<T> implements Iterable<T> {
     if (typeof max !== 'number' || !(max >= 0) || !Number.isInteger(max)) {
       throw new InvalidArgumentError(`PriorityQueue.popMany: expected \`max\` to be an integer >= 0, got ${describe(max)}`);
     }
+    return this.#popMany('PriorityQueue.popMany', max);
+  }
+
+  /** Removes and returns every item, in order. */
+  drain(): T[] {
+    return this.#popMany('PriorityQueue.drain', this.#size);
+  }
+
+  #popMany(where: string, max: number): T[] {
     const { payloads } = this.#arena;
     const count = Math.min(max, this.#size);
     // Sized up front: pushing 100,000 items one by one made the drain ~25 % slower (regrowth).
     const out = new Array<T>(count);
-    const taken = drainHeap(this.#arena, 'PriorityQueue.popMany', this.#header, this.#size, count, (_keys, slots, popped, at) => {
+    const taken = drainHeap(this.#arena, where, this.#header, this.#size, count, (_keys, slots, popped, at) => {
       for (let k = 0; k < popped; k++) {
         const slot = slots[k]!;
         out[at + k] = payloads[slot] as T;
@@ -340,21 +349,17 @@ export class PriorityQueue<T> implements Iterable<T> {
     return out;
   }
 
-  /** Removes and returns every item, in order. */
-  drain(): T[] {
-    return this.popMany(this.#size);
-  }
-
   /** The first item, left in place; undefined when the queue is empty. */
   peek(): T | undefined {
     const arena = this.#arena;
-    const slot = arena.memoryOpen === true ? heapTop(arena.words(), this.#at) : arena.core.heap_peek(this.#header);
+    if (arena.memoryOpen !== true) throw arena.closed('PriorityQueue.peek');
+    const slot = heapTop(arena.words(), this.#at);
     return slot < 0 ? undefined : (arena.payloads[slot] as T);
   }
 
   /** The first item's priority as it was given; undefined when the queue is empty. */
   peekPriority(): number | undefined {
-    const key = this.#arena.core.heap_peekKey(this.#header);
+    const key = openArena(this.#arena, 'PriorityQueue.peekPriority').core.heap_peekKey(this.#header);
     return key === key ? this.#sign * key : undefined;
   }
 
@@ -367,7 +372,7 @@ export class PriorityQueue<T> implements Iterable<T> {
   update(handle: Handle, priority: number, options?: UpdateOptions): void {
     checkPriority('PriorityQueue.update', priority);
     const behindEquals = options === undefined ? false : behindEqualsOption(options);
-    const status = this.#arena.core.heap_update(this.#header, this.#checkHandle('PriorityQueue.update', handle), this.#sign * priority, behindEquals ? 1 : 0);
+    const status = openArena(this.#arena, 'PriorityQueue.update').core.heap_update(this.#header, this.#checkHandle('PriorityQueue.update', handle), this.#sign * priority, behindEquals ? 1 : 0);
     if (status < 0) throw this.#handleError('PriorityQueue.update', handle, status);
   }
 
@@ -376,7 +381,7 @@ export class PriorityQueue<T> implements Iterable<T> {
    * A handle of another queue, or a number that is no handle, throws.
    */
   remove(handle: Handle): boolean {
-    const arena = this.#arena;
+    const arena = openArena(this.#arena, 'PriorityQueue.remove');
     const slot = arena.core.heap_remove(this.#header, this.#checkHandle('PriorityQueue.remove', handle));
     if (slot === STALE) return false;
     if (slot < 0) throw this.#handleError('PriorityQueue.remove', handle, slot);
@@ -397,13 +402,13 @@ export class PriorityQueue<T> implements Iterable<T> {
 
   /** The priority of the item a handle names, or undefined when it has left. */
   priorityOf(handle: Handle): number | undefined {
-    const key = this.#arena.core.heap_keyOf(this.#header, this.#checkHandle('PriorityQueue.priorityOf', handle));
+    const key = openArena(this.#arena, 'PriorityQueue.priorityOf').core.heap_keyOf(this.#header, this.#checkHandle('PriorityQueue.priorityOf', handle));
     return key === key ? this.#sign * key : undefined;
   }
 
   /** Removes every item. */
   clear(): void {
-    dropPayloads(this.#arena, this.#header);
+    dropPayloads(openArena(this.#arena, 'PriorityQueue.clear'), this.#header);
     this.#size = 0;
   }
 
@@ -414,7 +419,7 @@ export class PriorityQueue<T> implements Iterable<T> {
 
   /** Bytes this queue holds in the core (payloads are JS values and not counted). */
   get bytes(): number {
-    return this.#disposed ? 0 : this.#arena.core.heap_bytes(this.#header);
+    return this.#disposed ? 0 : openArena(this.#arena, 'PriorityQueue.bytes').core.heap_bytes(this.#header);
   }
 
   /** Frees the queue's memory now. Later calls throw StateError; `size` and `bytes` answer 0. */
@@ -435,24 +440,18 @@ export class PriorityQueue<T> implements Iterable<T> {
   *entries(): Generator<[T, number], void, unknown> {
     // Read the whole order, payloads too, before the first yield: a caller that changes the queue
     // meanwhile (its slots then hold other items) still gets the pairs the queue held.
-    const pairs: [T, number][] = [];
-    const { payloads } = this.#arena;
-    const sign = this.#sign;
-    readInOrder(this.#arena, 'PriorityQueue.entries', this.#header, this.#size, (keys, slots, count) => {
-      for (let k = 0; k < count; k++) pairs.push([payloads[slots[k]!] as T, sign * keys[k]!]);
-    });
-    yield* pairs;
+    yield* this.#pairs('PriorityQueue.entries');
   }
 
   /** Items in the order `pop` would return them; the queue is not changed. */
   *[Symbol.iterator](): Generator<T, void, unknown> {
-    for (const [item] of this.entries()) yield item;
+    for (const [item] of this.#pairs('PriorityQueue[Symbol.iterator]')) yield item;
   }
 
-  /** Its items in pop order; empty once disposed (a log line must not throw). */
+  /** Its items in pop order; empty once disposed or its arena poisoned (a log line must not throw). */
   toJSON(): { size: number; max: boolean; entries: [T, number][] } {
-    if (this.#disposed) return { size: 0, max: this.max, entries: [] };
-    return { size: this.#size, max: this.max, entries: [...this.entries()] };
+    if (this.#arena.memoryOpen !== true) return { size: 0, max: this.max, entries: [] };
+    return { size: this.#size, max: this.max, entries: this.#pairs('PriorityQueue.toJSON') };
   }
 
   get [Symbol.toStringTag](): string {
@@ -468,7 +467,7 @@ export class PriorityQueue<T> implements Iterable<T> {
 
   /** Whether the handle names an item of this queue (a handle that is no number is refused under `call`). */
   #holds(call: string, handle: Handle): boolean {
-    const key = this.#arena.core.heap_keyOf(this.#header, this.#checkHandle(call, handle));
+    const key = openArena(this.#arena, call).core.heap_keyOf(this.#header, this.#checkHandle(call, handle));
     return key === key;
   }
 
@@ -476,6 +475,17 @@ export class PriorityQueue<T> implements Iterable<T> {
   #checkHandle(call: string, handle: Handle): Handle {
     if (typeof handle !== 'number') throw new InvalidArgumentError(`${call}: ${describe(handle)} is not a handle`);
     return handle;
+  }
+
+  /** Its `[item, priority]` pairs in pop order, read for `where`. */
+  #pairs(where: string): [T, number][] {
+    const pairs: [T, number][] = [];
+    const { payloads } = this.#arena;
+    const sign = this.#sign;
+    readInOrder(this.#arena, where, this.#header, this.#size, (keys, slots, count) => {
+      for (let k = 0; k < count; k++) pairs.push([payloads[slots[k]!] as T, sign * keys[k]!]);
+    });
+    return pairs;
   }
 
   #capacity(call: string): CapacityError {

@@ -207,7 +207,8 @@ describe('reading a queue in runs mode where no memory is left to order it', () 
       for (; pushed < 200_000; pushed++) queue.push(pushed, priority(pushed));
     }).toThrow(CapacityError);
     const free = fillArena(arena, 0);
-    expect(() => [...queue]).toThrow(new CapacityError("NumericPriorityQueue.entries: the arena's memory (maxMemory 2097152 bytes) has no room to order the queue for reading"));
+    expect(() => [...queue]).toThrow(new CapacityError("NumericPriorityQueue[Symbol.iterator]: the arena's memory (maxMemory 2097152 bytes) has no room to order the queue for reading"));
+    expect(() => [...queue.entries()]).toThrow(new CapacityError("NumericPriorityQueue.entries: the arena's memory (maxMemory 2097152 bytes) has no room to order the queue for reading"));
     free();
     expect(queue.size).toBe(pushed);
     let last = -1;
