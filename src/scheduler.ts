@@ -4,7 +4,7 @@ import { codecOption, RESTORE_OPTIONS, type RestoreOptions, type SnapshotBytes, 
 import { functionOption, boundOption, integerOption, oneOf, optionNames, options as checkOptions, priority as checkPriority, weight as checkWeight } from './core/validate.js';
 import type { Handle } from './structures/handle.js';
 import { DEFAULT_BACKOFF, backoffPolicy, retryWait, type BackoffPolicy } from './scheduler/backoff.js';
-import { checkDelay, checkId, checkTenant, checkTime, isDelay } from './scheduler/checks.js';
+import { checkDelay, checkId, checkTenant, checkTime, isDelay, isTimeLimit } from './scheduler/checks.js';
 import { DeadLetters } from './scheduler/dead-letters.js';
 import { DelayQueue } from './scheduler/delay-queue.js';
 import { DeferredEvents } from './scheduler/events.js';
@@ -705,8 +705,8 @@ export class Scheduler<T = unknown> {
     const given = checkOptions(where, options, optionNames<RunOptions<T>>()(['concurrency', 'timeout', 'signal', 'retryDelay']));
     const concurrency = given.concurrency === undefined ? 1 : integerOption(where, 'concurrency', given.concurrency);
     const timeout = given.timeout;
-    if (timeout !== undefined && (typeof timeout !== 'number' || !(timeout >= 1) || timeout === Infinity)) {
-      throw new InvalidArgumentError(`${where}: expected \`timeout\` to be a number of milliseconds >= 1, got ${describe(timeout)}`);
+    if (timeout !== undefined && typeof timeout !== 'function' && !isTimeLimit(timeout)) {
+      throw new InvalidArgumentError(`${where}: expected \`timeout\` to be a number of milliseconds >= 1 or a function, got ${describe(timeout)}`);
     }
     const signal = given.signal;
     if (signal !== undefined && !(signal instanceof AbortSignal)) {
@@ -777,7 +777,16 @@ export class Scheduler<T = unknown> {
         if (this.#pool === pool) this.#pool = undefined;
       },
     };
-    const pool = new WorkerPool<Running>(host, handler as Handler<unknown>, concurrency, timeout, signal);
+    const limitOf = typeof timeout === 'function'
+      ? (running: Running) => {
+          const answer: unknown = timeout(this.#rows.taken(running.job));
+          if (answer !== undefined && !isTimeLimit(answer)) {
+            throw new InvalidArgumentError(`${where}: expected \`timeout\` to return a number of milliseconds >= 1 or undefined, got ${describe(answer)}`);
+          }
+          return answer;
+        }
+      : timeout === undefined ? undefined : () => timeout;
+    const pool = new WorkerPool<Running>(host, handler as Handler<unknown>, concurrency, limitOf, signal);
     this.#pool = pool;
     return pool.done;
   }

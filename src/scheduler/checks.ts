@@ -28,6 +28,11 @@ export function checkDelay(where: string, value: unknown): number {
   return value;
 }
 
+/** A handler's time limit in milliseconds: >= 1 and finite (setTimeout's own cap is slept in steps). */
+export function isTimeLimit(value: unknown): value is number {
+  return typeof value === 'number' && value >= 1 && value !== Infinity;
+}
+
 export function checkTenant(where: string, value: unknown): string {
   if (typeof value !== 'string' || value === '') {
     throw new InvalidArgumentError(`${where}: expected \`tenant\` to be a non-empty string, got ${describe(value)}`);

@@ -9,10 +9,14 @@ export interface RunOptions<T = unknown> {
   readonly concurrency?: number | undefined;
   /**
    * Milliseconds a handler may run before its attempt fails (and its `ctx.signal` aborts). Its
-   * concurrency slot stays taken until it settles. No limit when absent.
+   * concurrency slot stays taken until it settles. No limit when absent. A function answers for
+   * each attempt as it starts (a limit the payload names, longer for a retry); undefined means no
+   * limit for that attempt. It may call back into the scheduler (a cancel there is obeyed: the
+   * handler does not start). If it throws or answers anything else, the attempt fails with that
+   * error and `run` stops, rejecting with it.
    * @minimum 1
    */
-  readonly timeout?: number | undefined;
+  readonly timeout?: number | ((job: TakenJob<T>) => number | undefined) | undefined;
   /** Aborting it stops the pool: no new jobs are taken; `run` resolves once running handlers settle. */
   readonly signal?: AbortSignal | undefined;
   /**
@@ -120,6 +124,8 @@ interface Slot<J> {
   job: J | undefined;
   context: Context<unknown> | undefined;
   timer: ReturnType<typeof setTimeout> | undefined;
+  /** The attempt's time limit in ms, for the TimeoutError's message. */
+  limit: number;
   /** Still the attempt in flight: false once it timed out or its job was cancelled. */
   current: boolean;
   readonly fulfilled: (result: unknown) => void;
@@ -144,7 +150,8 @@ export class WorkerPool<J extends PoolJob> {
   readonly #host: PoolHost<J>;
   readonly #handler: Handler<unknown>;
   readonly #concurrency: number;
-  readonly #timeout: number | undefined;
+  /** The attempt's time limit in ms (undefined: none); may call back into the host, or throw. */
+  readonly #limitOf: ((job: J) => number | undefined) | undefined;
   readonly #signal: AbortSignal | undefined;
   /** Handlers that have not settled, timed-out ones included: this is what concurrency bounds. */
   #busy = 0;
@@ -169,11 +176,11 @@ export class WorkerPool<J extends PoolJob> {
   #reject!: (error: unknown) => void;
   readonly #onAbort = () => this.stop();
 
-  constructor(host: PoolHost<J>, handler: Handler<unknown>, concurrency: number, timeout: number | undefined, signal: AbortSignal | undefined) {
+  constructor(host: PoolHost<J>, handler: Handler<unknown>, concurrency: number, limitOf: ((job: J) => number | undefined) | undefined, signal: AbortSignal | undefined) {
     this.#host = host;
     this.#handler = handler;
     this.#concurrency = concurrency;
-    this.#timeout = timeout;
+    this.#limitOf = limitOf;
     this.#signal = signal;
     this.done = new Promise<void>((resolve, reject) => {
       this.#resolve = resolve;
@@ -282,12 +289,27 @@ export class WorkerPool<J extends PoolJob> {
     slot.context = context;
     slot.current = true;
     this.#current.set(job.key, slot);
-    if (this.#timeout !== undefined) this.#armTimeout(slot, this.#timeout);
-    let outcome: Promise<unknown>;
+    let limit: number | undefined;
     try {
-      outcome = Promise.resolve(this.#handler(context.payload, context));
+      // Asked with the slot already current, so that a cancel from the hook reaches it.
+      limit = this.#limitOf?.(job);
     } catch (error) {
-      outcome = Promise.reject(error);
+      // The attempt fails with the hook's error, and `run` stops with it: a bug is not lost.
+      this.#abandon(error);
+      Promise.reject(error).then(slot.fulfilled, slot.rejected);
+      return;
+    }
+    let outcome: Promise<unknown>;
+    if (!slot.current) {
+      outcome = SETTLED; // the hook cancelled the job: its handler never starts
+    } else {
+      slot.limit = limit ?? 0;
+      if (limit !== undefined) this.#armTimeout(slot, limit);
+      try {
+        outcome = Promise.resolve(this.#handler(context.payload, context));
+      } catch (error) {
+        outcome = Promise.reject(error);
+      }
     }
     outcome.then(slot.fulfilled, slot.rejected);
   }
@@ -312,6 +334,7 @@ export class WorkerPool<J extends PoolJob> {
       job: undefined,
       context: undefined,
       timer: undefined,
+      limit: 0,
       current: false,
       fulfilled: (result) => this.#settle(slot, true, result),
       rejected: (reason) => this.#settle(slot, false, reason),
@@ -326,7 +349,7 @@ export class WorkerPool<J extends PoolJob> {
     slot.current = false;
     const job = slot.job!;
     this.#release(slot, job.key);
-    const reason = new DOMException(`Scheduler.run: the handler ran past its timeout (${this.#timeout} ms)`, 'TimeoutError');
+    const reason = new DOMException(`Scheduler.run: the handler ran past its timeout (${slot.limit} ms)`, 'TimeoutError');
     try {
       this.#host.fail(job, reason);
     } catch (error) {

@@ -377,6 +377,74 @@ describe('Scheduler.run', () => {
     expect(s.size).toBe(0); // the retry completed
   });
 
+  it('a timeout function sets each attempt’s limit as it starts (from the payload, longer for a retry); undefined means none', async () => {
+    type Work = { name: string; ms: number; limit?: number };
+    const s = new Scheduler<Work>({ defaultAttempts: 2, backoff: 0 });
+    const events: string[] = [];
+    s.on('failed', ({ job, reason }) => events.push(`failed ${job.payload.name}#${job.attempt}: ${(reason as DOMException).message}`));
+    s.on('completed', ({ job }) => events.push(`completed ${job.payload.name}#${job.attempt}`));
+    s.submit({ name: 'quick', ms: 50, limit: 100 });
+    s.submit({ name: 'slow', ms: 150, limit: 100 }); // times out at 100 on its first try; the retry gets 200
+    s.submit({ name: 'free', ms: 5000 });
+    const asked: string[] = [];
+    const run = s.run((work) => sleep(work.ms), {
+      concurrency: 3,
+      timeout: (job) => {
+        asked.push(`${job.payload.name}#${job.attempt}`);
+        return job.payload.limit === undefined ? undefined : job.payload.limit * job.attempt;
+      },
+    });
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(asked).toEqual(['quick#1', 'slow#1', 'free#1', 'slow#2']);
+    expect(events).toEqual([
+      'completed quick#1',
+      'failed slow#1: Scheduler.run: the handler ran past its timeout (100 ms)',
+      'completed slow#2',
+      'completed free#1',
+    ]);
+    await s.stop();
+    await run;
+  });
+
+  it('a timeout function that throws or answers nonsense fails that attempt with its error (the job retries), and run rejects with it', async () => {
+    const cases: [string, () => unknown, string][] = [
+      ['throws', () => { throw new Error('hook broke'); }, 'hook broke'],
+      ['zero', () => 0, 'Scheduler.run: expected `timeout` to return a number of milliseconds >= 1 or undefined, got 0'],
+      ['text', () => '100', 'Scheduler.run: expected `timeout` to return a number of milliseconds >= 1 or undefined, got "100"'],
+    ];
+    for (const [name, hook, message] of cases) {
+      const s = new Scheduler<string>({ defaultAttempts: 2, backoff: 300 });
+      const id = s.submit('x');
+      let ran = 0;
+      const run = s.run(() => void ran++, { timeout: hook as () => number });
+      const outcome = run.then(() => 'resolved', (error: Error) => error.message);
+      await settle();
+      expect(await outcome, name).toBe(message);
+      expect(ran, name).toBe(0);
+      expect(s.get(id), name).toMatchObject({ state: 'delayed', attempt: 1, dueAt: performance.now() + 300 });
+      expect(s.get(id)!.history.map((h) => (h.reason as Error).message), name).toEqual([message]);
+    }
+  });
+
+  it('a timeout function that cancels its job is obeyed: its handler never starts, no timer is left, the pool goes on', async () => {
+    const s = new Scheduler<string>();
+    s.submit('drop', { id: 'drop' });
+    s.submit('keep', { id: 'keep' });
+    const ran: string[] = [];
+    const run = s.run((payload) => void ran.push(payload), {
+      timeout: (job) => {
+        if (job.id === 'drop') s.cancel('drop');
+        return 1000;
+      },
+    });
+    await settle();
+    expect(ran).toEqual(['keep']);
+    expect([s.get('drop'), s.size]).toEqual([undefined, 0]);
+    await s.stop();
+    await run;
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('a clock that throws on any one of its readings: run rejects with that error or carries on, and no job is lost', async () => {
     for (let failing = 1; failing <= 10; failing++) {
       let now = 0;
@@ -634,7 +702,8 @@ describe('Scheduler.run', () => {
     const s = new Scheduler<string>();
     await expect(s.run('handler' as never)).rejects.toThrow(InvalidArgumentError);
     await expect(s.run(() => {}, { concurrency: 0 })).rejects.toThrow('Scheduler.run: expected `concurrency` to be an integer >= 1, got 0');
-    await expect(s.run(() => {}, { timeout: 0 })).rejects.toThrow('expected `timeout` to be a number of milliseconds >= 1, got 0');
+    await expect(s.run(() => {}, { timeout: 0 })).rejects.toThrow('Scheduler.run: expected `timeout` to be a number of milliseconds >= 1 or a function, got 0');
+    await expect(s.run(() => {}, { timeout: Infinity })).rejects.toThrow('got Infinity');
     await expect(s.run(() => {}, { signal: {} as never })).rejects.toThrow('expected `signal` to be an AbortSignal');
     const run = s.run(() => {});
     await expect(s.run(() => {})).rejects.toThrow(StateError);
