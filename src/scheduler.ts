@@ -54,7 +54,7 @@ interface Running extends PoolJob {
 
 type Listener<T, K extends keyof SchedulerEvents<T>> = (event: SchedulerEvents<T>[K]) => void;
 
-const EVENT_NAMES = ['completed', 'failed', 'retry', 'dead', 'evicted', 'idle'] as const;
+const EVENT_NAMES = ['completed', 'failed', 'retry', 'dead', 'evicted', 'cancelled', 'idle'] as const;
 
 const defaultClock = () => performance.now();
 
@@ -439,10 +439,12 @@ export class Scheduler<T = unknown> {
     const rows = this.#rows;
     const state = rows.state(job);
     const key = rows.serial(job);
+    const event = this.#events.has('cancelled') ? { job: this.#record(job) } : undefined;
     if (state === 'waiting') this.#fair.remove(rows.tenant(job), job, rows.handle(job));
     else if (state === 'delayed') this.#delayed.remove(rows.handle(job));
     else if (state === 'dead') this.#dead.remove(job);
     this.#forget(job);
+    if (event !== undefined) this.#events.queue('cancelled', event);
     // The handler hears of it only now that the change is complete.
     if (state === 'in-flight') this.#pool?.cancelled(key, new DOMException(`Scheduler.cancel: job ${describe(id)} was cancelled`, 'AbortError'));
     this.#finish();

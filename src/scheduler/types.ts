@@ -212,6 +212,8 @@ export interface SchedulerEvents<T> {
   dead: { readonly job: JobRecord<T>; readonly reason: unknown };
   /** `maxDeadLetters` was exceeded and the oldest dead letter was dropped. */
   evicted: { readonly job: JobRecord<T> };
+  /** `cancel` removed the job; `job` is as it was just before (its state says which queue it left). */
+  cancelled: { readonly job: JobRecord<T> };
   /** No job is waiting, delayed or in flight any more. */
   idle: undefined;
 }

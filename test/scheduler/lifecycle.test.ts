@@ -138,6 +138,27 @@ describe('Scheduler lifecycle', () => {
       expect(drain(s)).toEqual(['keep']);
     });
 
+    it("emits 'cancelled' with the job as it was, in each state, after the change and before 'idle'; nothing for an id not held", () => {
+      const { s } = scheduler({ defaultAttempts: 1 });
+      const heard: string[] = [];
+      s.on('cancelled', ({ job }) => heard.push(`${job.payload} ${job.state} attempt ${job.attempt} held=${s.get(job.id) !== undefined}`));
+      s.on('idle', () => heard.push('idle'));
+      const inFlight = s.submit('in-flight');
+      const dead = s.submit('dead');
+      const delayed = s.submit('delayed', { delay: 10 });
+      const waiting = s.submit('waiting');
+      s.take();
+      s.fail(s.take()!.id, 'boom');
+      for (const id of [inFlight, dead, delayed, 'never', waiting]) s.cancel(id);
+      expect(heard).toEqual([
+        'in-flight in-flight attempt 1 held=false',
+        'dead dead attempt 1 held=false',
+        'delayed delayed attempt 0 held=false',
+        'waiting waiting attempt 0 held=false',
+        'idle',
+      ]);
+    });
+
     it('of an in-flight job makes its later ack or fail a NotFoundError', () => {
       const { s } = scheduler();
       const id = s.submit('x');

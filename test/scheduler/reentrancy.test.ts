@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Scheduler, StateError, type JobId, type SchedulerEventName } from '../../src/index.js';
 import { FakeClock, scheduler } from './fake-clock.js';
 
-const EVENTS: SchedulerEventName[] = ['completed', 'failed', 'retry', 'dead', 'evicted', 'idle'];
+const EVENTS: SchedulerEventName[] = ['completed', 'failed', 'retry', 'dead', 'evicted', 'cancelled', 'idle'];
 const OPS = ['submit', 'submitDelayed', 'take', 'ack', 'fail', 'cancel', 'pause', 'resume', 'requeue', 'purge', 'reprioritize', 'snapshot', 'tick'] as const;
 type Op = (typeof OPS)[number];
 
@@ -193,6 +193,7 @@ describe('Scheduler reentrancy: listeners that call back in', () => {
     for (let job = h.s.take(); job; job = h.s.take()) h.s.fail(job.id, 'x');
     h.s.submit(99);
     h.s.ack(h.s.take()!.id);
+    h.s.cancel(h.s.submit(100));
     expect([...heard].sort()).toEqual([...EVENTS].sort());
   });
 
