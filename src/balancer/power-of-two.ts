@@ -2,6 +2,16 @@ import { InvalidArgumentError, describe } from '../core/errors.js';
 import { available, fits, loadPerWeight, unlist, type Member } from './member.js';
 import type { Tier } from './tier.js';
 
+/**
+ * Draws after two samples that cannot take a cost, before scanning for those that can: 16, or one
+ * for every 16 workers of a larger fleet. Two that fit are then found nearly always when a tenth
+ * of a large fleet can take the cost, and when almost none can, the draws add about a sixteenth
+ * to the scan.
+ */
+function extraDraws(count: number): number {
+  return Math.max(16, count >>> 4);
+}
+
 /** Whether `a` is the better choice: less load per weight, then the less recently picked. */
 function better(a: Member<unknown>, b: Member<unknown>): boolean {
   const ka = loadPerWeight(a);
@@ -58,7 +68,16 @@ export class PowerOfTwoTier<W> implements Tier<W> {
     if (aFits && bFits) return better(a, b) ? a : b;
     if (aFits) return a;
     if (bFits) return b;
-    // Neither sample can take this cost (mixed costs near a capacity): sample among those that can.
+    // Neither sample can take this cost (mixed costs near a capacity). Drawing on until two that
+    // can are found picks as the scan below does (a uniform pair among those that fit), in O(1)
+    // while they are not rare; the O(n) scan is left for when they are.
+    let found: Member<W> | undefined;
+    for (let draw = extraDraws(count); draw > 0; draw--) {
+      const c = list[this.#index(count, call)]!;
+      if (!fits(c, cost) || c === found) continue;
+      if (found === undefined) found = c;
+      else return better(found, c) ? found : c;
+    }
     const fitting = list.filter((member) => fits(member, cost));
     if (fitting.length <= 1) return fitting[0];
     const i = this.#index(fitting.length, call);

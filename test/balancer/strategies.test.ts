@@ -277,8 +277,38 @@ describe('p2c', () => {
     const b = new Balancer<string>({ strategy: 'p2c', random: () => draws.shift() ?? 0 });
     for (const [id, capacity] of [['a', 1], ['b', 1], ['c', 10], ['d', 10]] as const) b.add(id, { id, capacity });
     b.setLoad('c', 5); // a and b are idle but cannot take a cost of 2
-    draws = [0, 0, 0, 0]; // samples a, then b; then among c and d, the first and "the other"
+    // Samples a, then b; further draws find c (0.6 of 4 workers), a again (passed over), then d.
+    draws = [0, 0, 0.6, 0.1, 0.9];
+    expect([b.acquire(2)?.id, draws.length]).toEqual(['d', 0]);
+    // Draws that keep finding only those that cannot (or the one already found) end in a scan of
+    // those that can, sampled the same way: the first of c and d, and "the other".
+    draws = [0, 0, ...new Array<number>(16).fill(0.6)];
     expect(b.acquire(2)?.id).toBe('d');
+  });
+
+  it('when few workers of a large fleet can take a cost, finds them by drawing, or by a scan when they are rare', () => {
+    let calls = 0;
+    const random = seededRandom(7);
+    const b = new Balancer<number>({ strategy: 'p2c', random: () => (calls++, random()) });
+    for (let i = 0; i < 1000; i++) b.add(i, { id: i, capacity: 10 });
+    for (const share of [0.2, 0.002]) {
+      const chosen = new Set<number>();
+      // Every worker but a share of them is left with room 2: a cost of 5 fits only that share.
+      for (let i = 0; i < 1000; i++) b.setLoad(i, i < 1000 * share ? 0 : 8);
+      calls = 0;
+      for (let k = 0; k < 500; k++) {
+        const lease = b.acquire(5)!;
+        expect(lease.id).toBeLessThan(1000 * share);
+        chosen.add(lease.id);
+        b.release(lease);
+      }
+      // Two draws of two per pick that fit, up to 62 more (1000 / 16) when they do not: a fifth of
+      // the workers fitting takes ~12 draws a pick; two of them, the draws and the scan's two.
+      if (share === 0.2) expect(calls / 500).toBeLessThan(16);
+      else expect(calls / 500).toBeGreaterThan(60);
+      // Spread over those that fit, not stuck on the first found.
+      expect(chosen.size).toBeGreaterThan(share === 0.2 ? 150 : 1);
+    }
   });
 
   it('keeps the most loaded worker close to the mean (statistical bound)', () => {
