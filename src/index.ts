@@ -18,7 +18,7 @@ export { Stack, type StackOptions } from './structures/stack.js';
 export { NumericPriorityQueue, type NumericPriorityQueueOptions } from './structures/numeric-priority-queue.js';
 export { NumericQueue, type NumericQueueOptions } from './structures/numeric-queue.js';
 export { NumericStack, type NumericStackOptions } from './structures/numeric-stack.js';
-export { jsonCodec, type Codec, type SnapshotOptions, type RestoreOptions, type SnapshotBytes } from './core/snapshot.js';
+export { jsonCodec, type Codec, type SnapshotOptions, type RestoreOptions, type NumericRestoreOptions, type SnapshotBytes } from './core/snapshot.js';
 export { Scheduler } from './scheduler.js';
 export type { JobId, JobState, JobRecord, TakenJob, AttemptFailure, SchedulerOptions, SubmitOptions, AcceptOptions, SubmitEntry, RequeueOptions, FailOptions, SchedulerStats, TenantStats, SchedulerEvents, SchedulerEventName, Backoff, BackoffType, Handler, JobContext, RunOptions } from './scheduler.js';
 export { Balancer, seededRandom } from './balancer.js';

@@ -15,6 +15,7 @@
  * Reading validates all of it before a structure is built, and every mismatch is a SnapshotError.
  * Payloads pass through a codec (JSON by default) so any type can be stored.
  */
+import type { Arena } from './arena.js';
 import { InvalidArgumentError, SnapshotError, describe } from './errors.js';
 import { optionNames, options as checkOptions, refuseCodecInPlace } from './validate.js';
 import { wasmSha256 } from './wasm.generated.js';
@@ -51,6 +52,12 @@ export interface SnapshotOptions<T> {
 export interface RestoreOptions<T> extends SnapshotOptions<T> {
   /** The most bytes accepted. @default 256 MiB */
   readonly maxBytes?: number | undefined;
+}
+
+/** What a numeric structure's `restore` takes besides its constructor's options: ids need no codec. */
+export interface NumericRestoreOptions extends Pick<RestoreOptions<unknown>, 'maxBytes'> {
+  /** The arena whose memory holds the restored structure. @default the realm's default arena */
+  readonly arena?: Arena | undefined;
 }
 
 /**
@@ -196,25 +203,53 @@ export function readSnapshot(where: string, kind: string, given: unknown, maxByt
 
 /** Numbers in a body keep -0, NaN-free finite values exactly: they travel as the bytes of a Float64Array. */
 export function encodeNumbers(numbers: ArrayLike<number>): string {
-  const f64 = Float64Array.from(numbers);
-  const bytes = new Uint8Array(f64.buffer);
+  return encodeBytes(new Uint8Array(Float64Array.from(numbers).buffer));
+}
+
+export function decodeNumbers(where: string, text: unknown, length: number): Float64Array {
+  return new Float64Array(decodeBytes(where, text, length, 8, 'number column').buffer);
+}
+
+/** Ids (integers 0 .. 2^32 - 1) travel as the bytes of a Uint32Array: half a number column's size. */
+export function encodeIds(ids: ArrayLike<number>): string {
+  return encodeBytes(new Uint8Array(Uint32Array.from(ids).buffer));
+}
+
+export function decodeIds(where: string, text: unknown, length: number): Uint32Array {
+  return new Uint32Array(decodeBytes(where, text, length, 4, 'id column').buffer);
+}
+
+/** A column's bytes as base64, the text a JSON body can carry. */
+function encodeBytes(bytes: Uint8Array): string {
   let text = '';
   for (let i = 0; i < bytes.length; i++) text += String.fromCharCode(bytes[i]!);
   return btoa(text);
 }
 
-export function decodeNumbers(where: string, text: unknown, length: number): Float64Array {
-  if (typeof text !== 'string') throw new SnapshotError(`${where}: malformed number column`);
+/** The bytes of a base64 `column` of `length` values, `width` bytes each (a fresh buffer, so any view of it is aligned). */
+function decodeBytes(where: string, text: unknown, length: number, width: number, column: string): Uint8Array {
+  if (typeof text !== 'string') throw new SnapshotError(`${where}: malformed ${column}`);
   let binary: string;
   try {
     binary = atob(text);
   } catch (error) {
-    throw new SnapshotError(`${where}: malformed number column`, { cause: error });
+    throw new SnapshotError(`${where}: malformed ${column}`, { cause: error });
   }
-  if (binary.length !== length * 8) throw new SnapshotError(`${where}: the number column holds ${binary.length / 8} values, expected ${length}`);
+  if (binary.length !== length * width) throw new SnapshotError(`${where}: the ${column} holds ${binary.length / width} values, expected ${length}`);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return new Float64Array(bytes.buffer);
+  return bytes;
+}
+
+/** A numeric structure's `size` and `ids` fields: its ids, exactly `size` of them. */
+export function idsField(where: string, body: Record<string, unknown>): Uint32Array {
+  const size = field<number>(where, body, 'size', (v) => Number.isSafeInteger(v) && (v as number) >= 0);
+  return decodeIds(where, body.ids, size);
+}
+
+/** A bound field (`capacity`, `limit`): null for none, else an integer from 1 to `max`, what the constructor takes. */
+export function boundField(where: string, body: Record<string, unknown>, name: string, max = Number.MAX_SAFE_INTEGER): number | null {
+  return field<number | null>(where, body, name, (v) => v === null || (Number.isSafeInteger(v) && (v as number) >= 1 && (v as number) <= max));
 }
 
 /** Checks a `codec` option before anything is encoded or decoded (an error inside one is the payload's). */

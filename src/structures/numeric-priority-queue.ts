@@ -1,5 +1,6 @@
 import { Arena, arenaOption, disposedArena, openArena } from '../core/arena.js';
-import { CapacityError, InvalidArgumentError, describe, renamedFor } from '../core/errors.js';
+import { CapacityError, InvalidArgumentError, SnapshotError, describe, renamedFor } from '../core/errors.js';
+import { bodyObject, decodeNumbers, encodeIds, encodeNumbers, field, idsField, readSnapshot, writeSnapshot, type NumericRestoreOptions, type SnapshotBytes } from '../core/snapshot.js';
 import {
   booleanOption,
   optionNames,
@@ -10,6 +11,7 @@ import {
   word as checkWord,
   words as checkWords,
 } from '../core/validate.js';
+import { builtFrom, pairColumns } from './built-from.js';
 import { blockRegistry } from './core-block.js';
 import { drainHeap, readInOrder } from './heap-drain.js';
 import { heapSize, heapTop } from './heap-words.js';
@@ -18,6 +20,10 @@ import { stageKeys } from './staging.js';
 
 /** `PriorityQueue`'s options that apply to ids: `max` and `arena`. */
 export type NumericPriorityQueueOptions = Pick<PriorityQueueOptions, 'max' | 'arena'>;
+
+const NUMERIC_PRIORITY_QUEUE_OPTIONS = optionNames<NumericPriorityQueueOptions>()(['max', 'arena']);
+/** The constructor's options too (one object may serve a restore-or-create): `max` is the snapshot's own. */
+const RESTORE_NUMERIC_PRIORITY_QUEUE_OPTIONS = optionNames<NumericRestoreOptions & NumericPriorityQueueOptions>()(['maxBytes', 'max', 'arena']);
 
 /**
  * A priority queue of ids (integers 0 .. 2^32 - 1) kept in the core itself: no JS payload, no
@@ -33,7 +39,7 @@ export class NumericPriorityQueue implements Iterable<number> {
   #disposed = false;
 
   constructor(options?: NumericPriorityQueueOptions) {
-    const { max = false, arena } = checkOptions('NumericPriorityQueue', options, optionNames<NumericPriorityQueueOptions>()(['max', 'arena']));
+    const { max = false, arena } = checkOptions('NumericPriorityQueue', options, NUMERIC_PRIORITY_QUEUE_OPTIONS);
     booleanOption('NumericPriorityQueue', 'max', max);
     this.#arena = arenaOption('NumericPriorityQueue', arena);
     this.#sign = max ? -1 : 1;
@@ -42,6 +48,42 @@ export class NumericPriorityQueue implements Iterable<number> {
     this.#header = header;
     this.#at = header >>> 2;
     blockRegistry.register(this, { arena: this.#arena, header, dispose: 'heap_dispose' }, this);
+  }
+
+  /** A queue holding `entries`, each `[id, priority]`, built in O(n). */
+  static from(entries: Iterable<readonly [number, number]>, options?: NumericPriorityQueueOptions): NumericPriorityQueue {
+    const [ids, priorities] = pairColumns<number, number>('NumericPriorityQueue.from', entries, '[id, priority]');
+    return builtFrom('NumericPriorityQueue.from', () => newNumericPriorityQueue(options), (queue) => queue.pushMany(ids, priorities));
+  }
+
+  /**
+   * Restores a queue from `snapshot()` bytes, validating everything (magic, version, checksum, the
+   * ids and every priority) before the queue is built. Order among equal priorities survives.
+   */
+  static restore(bytes: SnapshotBytes, options?: NumericRestoreOptions): NumericPriorityQueue {
+    const where = 'NumericPriorityQueue.restore';
+    const given = checkOptions(where, options, RESTORE_NUMERIC_PRIORITY_QUEUE_OPTIONS);
+    const arena = arenaOption(where, given.arena);
+    const body = bodyObject(where, readSnapshot(where, 'NumericPriorityQueue', bytes, given.maxBytes));
+    const max = field<boolean>(where, body, 'max', (v) => typeof v === 'boolean');
+    const ids = idsField(where, body);
+    const priorities = decodeNumbers(where, body.priorities, ids.length);
+    if (!priorities.every(Number.isFinite)) throw new SnapshotError(`${where}: a priority is not finite`);
+    return builtFrom(where, () => newNumericPriorityQueue({ max, arena }), (queue) => queue.pushMany(ids, priorities));
+  }
+
+  /** The queue's ids and priorities in pop order, and its order, as bytes; the queue is not changed. */
+  snapshot(): Uint8Array {
+    const where = 'NumericPriorityQueue.snapshot';
+    const size = this.#length(where);
+    const ids = new Uint32Array(size);
+    const priorities = new Float64Array(size);
+    const sign = this.#sign;
+    readInOrder(this.#arena, where, this.#header, size, (keys, items, count, at) => {
+      ids.set(items.subarray(0, count), at);
+      for (let k = 0; k < count; k++) priorities[at + k] = sign * keys[k]!;
+    });
+    return writeSnapshot('NumericPriorityQueue', { max: this.max, size, ids: encodeIds(ids), priorities: encodeNumbers(priorities) });
   }
 
   /** 0 once disposed; a poisoned arena throws. */
@@ -230,4 +272,12 @@ export class NumericPriorityQueue implements Iterable<number> {
     });
     return pairs;
   }
+}
+
+/**
+ * Builds a NumericPriorityQueue for the static methods. Outside the class: a class that names itself in its own
+ * body is renamed by esbuild (`_NumericPriorityQueue`), and stack traces and consoles then show that name.
+ */
+function newNumericPriorityQueue(options?: NumericPriorityQueueOptions): NumericPriorityQueue {
+  return new NumericPriorityQueue(options);
 }

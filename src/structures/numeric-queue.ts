@@ -1,5 +1,6 @@
 import { Arena, arenaOption, disposedArena, openArena } from '../core/arena.js';
-import { CapacityError, InvalidArgumentError, describe } from '../core/errors.js';
+import { CapacityError, InvalidArgumentError, SnapshotError, describe } from '../core/errors.js';
+import { bodyObject, boundField, encodeIds, field, idsField, readSnapshot, writeSnapshot, type NumericRestoreOptions, type SnapshotBytes } from '../core/snapshot.js';
 import { boundOption, oneOf, optionNames, options as checkOptions, iterable, readOnce, word as checkWord, words as checkWords } from '../core/validate.js';
 import { builtFrom } from './built-from.js';
 import { blockRegistry } from './core-block.js';
@@ -14,6 +15,12 @@ export interface NumericQueueOptions {
   /** The arena whose memory holds the queue. @default the realm's default arena */
   readonly arena?: Arena | undefined;
 }
+
+const NUMERIC_QUEUE_OPTIONS = optionNames<NumericQueueOptions>()(['capacity', 'overflow', 'arena']);
+/** The constructor's options too (one object may serve a restore-or-create): `capacity` and `overflow` are the snapshot's own. */
+const RESTORE_NUMERIC_QUEUE_OPTIONS = optionNames<NumericRestoreOptions & NumericQueueOptions>()(['maxBytes', 'capacity', 'overflow', 'arena']);
+/** The largest `capacity`: the core's ring indexes 32-bit words. */
+const MAX_CAPACITY = 2 ** 31;
 
 /**
  * The queue's ring header address in u32 words, for the code in this package that reads and writes
@@ -44,8 +51,8 @@ export class NumericQueue implements Iterable<number> {
   }
 
   constructor(options?: NumericQueueOptions) {
-    const { capacity, overflow = 'reject', arena } = checkOptions('NumericQueue', options, optionNames<NumericQueueOptions>()(['capacity', 'overflow', 'arena']));
-    this.#capacity = boundOption('NumericQueue', 'capacity', capacity, 2 ** 31);
+    const { capacity, overflow = 'reject', arena } = checkOptions('NumericQueue', options, NUMERIC_QUEUE_OPTIONS);
+    this.#capacity = boundOption('NumericQueue', 'capacity', capacity, MAX_CAPACITY);
     const dropOldest = oneOf('NumericQueue', 'overflow', overflow, ['reject', 'drop-oldest']) === 'drop-oldest';
     this.#dropOldest = dropOldest;
     this.#arena = arenaOption('NumericQueue', arena);
@@ -60,6 +67,30 @@ export class NumericQueue implements Iterable<number> {
   static from(ids: Iterable<number>, options?: NumericQueueOptions): NumericQueue {
     const list = [...iterable<number>('NumericQueue.from', ids, 'ids')];
     return builtFrom('NumericQueue.from', () => newNumericQueue(options), (queue) => queue.pushMany(list));
+  }
+
+  /** Restores a queue (ids, capacity, overflow) from `snapshot()` bytes, validated first. */
+  static restore(bytes: SnapshotBytes, options?: NumericRestoreOptions): NumericQueue {
+    const where = 'NumericQueue.restore';
+    const given = checkOptions(where, options, RESTORE_NUMERIC_QUEUE_OPTIONS);
+    const arena = arenaOption(where, given.arena);
+    const body = bodyObject(where, readSnapshot(where, 'NumericQueue', bytes, given.maxBytes));
+    const capacity = boundField(where, body, 'capacity', MAX_CAPACITY);
+    const overflow = field<Overflow>(where, body, 'overflow', (v) => v === 'reject' || v === 'drop-oldest');
+    const ids = idsField(where, body);
+    if (capacity !== null && ids.length > capacity) throw new SnapshotError(`${where}: ${ids.length} ids exceed the capacity (${capacity})`);
+    return builtFrom(where, () => newNumericQueue({ capacity: capacity ?? undefined, overflow, arena }), (queue) => queue.pushMany(ids));
+  }
+
+  /** The queue's ids front to back, and its options, as bytes; the queue is not changed. */
+  snapshot(): Uint8Array {
+    const ids = this.#copy('NumericQueue.snapshot');
+    return writeSnapshot('NumericQueue', {
+      capacity: this.#capacity === Infinity ? null : this.#capacity,
+      overflow: this.#dropOldest ? 'drop-oldest' : 'reject',
+      size: ids.length,
+      ids: encodeIds(ids),
+    });
   }
 
   /** 0 once disposed; a poisoned arena throws. */

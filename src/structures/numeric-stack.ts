@@ -1,5 +1,6 @@
 import { Arena, arenaOption, disposedArena, openArena } from '../core/arena.js';
-import { CapacityError, InvalidArgumentError, describe } from '../core/errors.js';
+import { CapacityError, InvalidArgumentError, SnapshotError, describe } from '../core/errors.js';
+import { bodyObject, boundField, encodeIds, idsField, readSnapshot, writeSnapshot, type NumericRestoreOptions, type SnapshotBytes } from '../core/snapshot.js';
 import { boundOption, optionNames, options as checkOptions, iterable, readOnce, word as checkWord, words as checkWords } from '../core/validate.js';
 import { builtFrom } from './built-from.js';
 import { blockRegistry } from './core-block.js';
@@ -12,6 +13,12 @@ export interface NumericStackOptions {
   /** The arena whose memory holds the stack. @default the realm's default arena */
   readonly arena?: Arena | undefined;
 }
+
+const NUMERIC_STACK_OPTIONS = optionNames<NumericStackOptions>()(['limit', 'arena']);
+/** The constructor's options too (one object may serve a restore-or-create): `limit` is the snapshot's own. */
+const RESTORE_NUMERIC_STACK_OPTIONS = optionNames<NumericRestoreOptions & NumericStackOptions>()(['maxBytes', 'limit', 'arena']);
+/** The largest `limit`: a bounded stack is a ring, which indexes 32-bit words. */
+const MAX_LIMIT = 2 ** 31;
 
 /**
  * A LIFO stack of ids (integers 0 .. 2^32 - 1) in the core's memory. With a `limit`, a push onto a
@@ -32,8 +39,8 @@ export class NumericStack implements Iterable<number> {
   #disposed = false;
 
   constructor(options?: NumericStackOptions) {
-    const { limit, arena } = checkOptions('NumericStack', options, optionNames<NumericStackOptions>()(['limit', 'arena']));
-    this.#limit = boundOption('NumericStack', 'limit', limit, 2 ** 31);
+    const { limit, arena } = checkOptions('NumericStack', options, NUMERIC_STACK_OPTIONS);
+    this.#limit = boundOption('NumericStack', 'limit', limit, MAX_LIMIT);
     this.#bounded = this.#limit !== Infinity;
     this.#arena = arenaOption('NumericStack', arena);
     const header = this.#bounded ? this.#arena.call('NumericStack', 'ring_create', this.#limit, 1) : this.#arena.call('NumericStack', 'stack_create');
@@ -46,6 +53,26 @@ export class NumericStack implements Iterable<number> {
   static from(ids: Iterable<number>, options?: NumericStackOptions): NumericStack {
     const list = [...iterable<number>('NumericStack.from', ids, 'ids')];
     return builtFrom('NumericStack.from', () => newNumericStack(options), (stack) => stack.pushMany(list));
+  }
+
+  /** Restores a stack (ids and limit) from `snapshot()` bytes, validated first. */
+  static restore(bytes: SnapshotBytes, options?: NumericRestoreOptions): NumericStack {
+    const where = 'NumericStack.restore';
+    const given = checkOptions(where, options, RESTORE_NUMERIC_STACK_OPTIONS);
+    const arena = arenaOption(where, given.arena);
+    const body = bodyObject(where, readSnapshot(where, 'NumericStack', bytes, given.maxBytes));
+    const limit = boundField(where, body, 'limit', MAX_LIMIT);
+    const ids = idsField(where, body);
+    if (limit !== null && ids.length > limit) throw new SnapshotError(`${where}: ${ids.length} ids exceed the limit (${limit})`);
+    return builtFrom(where, () => newNumericStack({ limit: limit ?? undefined, arena }), (stack) => stack.pushMany(ids));
+  }
+
+  /** The stack's ids bottom first (so that a restore is one `pushMany`), and its limit, as bytes. */
+  snapshot(): Uint8Array {
+    const size = this.#length('NumericStack.snapshot');
+    const bottomFirst = new Uint32Array(size);
+    for (let i = 0; i < size; i++) bottomFirst[i] = this.#read(i);
+    return writeSnapshot('NumericStack', { limit: this.#limit === Infinity ? null : this.#limit, size, ids: encodeIds(bottomFirst) });
   }
 
   /** 0 once disposed; a poisoned arena throws. */

@@ -16,8 +16,8 @@ import {
   type SnapshotBytes,
   type SnapshotOptions,
 } from '../core/snapshot.js';
-import { booleanOption, optionNames, options as checkOptions, priorities as checkPriorities, priority as checkPriority, iterable, readOnce } from '../core/validate.js';
-import { builtFrom } from './built-from.js';
+import { booleanOption, optionNames, options as checkOptions, priorities as checkPriorities, priority as checkPriority, readOnce } from '../core/validate.js';
+import { builtFrom, pairColumns } from './built-from.js';
 import type { Handle } from './handle.js';
 import { drainHeap, readInOrder } from './heap-drain.js';
 import { heapTop } from './heap-words.js';
@@ -128,15 +128,7 @@ export class PriorityQueue<T> implements Iterable<T> {
 
   /** A queue holding `entries`, each `[item, priority]`, built in O(n). */
   static from<T>(entries: Iterable<readonly [T, number]>, options?: PriorityQueueOptions): PriorityQueue<T> {
-    const items: T[] = [];
-    const priorities: number[] = [];
-    for (const entry of iterable<readonly [T, number]>('PriorityQueue.from', entries, '[item, priority] pairs')) {
-      if (entry === null || typeof entry !== 'object') {
-        throw new InvalidArgumentError(`PriorityQueue.from: entries[${items.length}]: expected an [item, priority] pair, got ${describe(entry)}`);
-      }
-      items.push(entry[0]);
-      priorities.push(entry[1]);
-    }
+    const [items, priorities] = pairColumns<T, number>('PriorityQueue.from', entries, '[item, priority]');
     return builtFrom('PriorityQueue.from', () => newPriorityQueue<T>(options), (queue) => queue.pushMany(items, priorities));
   }
 

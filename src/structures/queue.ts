@@ -1,5 +1,5 @@
 import { CapacityError, InvalidArgumentError, SnapshotError, describe } from '../core/errors.js';
-import { bodyObject, codecOption, decodePayloads, encodePayloads, field, readSnapshot, RESTORE_OPTIONS, writeSnapshot, type RestoreOptions, type SnapshotBytes, type SnapshotOptions } from '../core/snapshot.js';
+import { bodyObject, boundField, codecOption, decodePayloads, encodePayloads, field, readSnapshot, RESTORE_OPTIONS, writeSnapshot, type RestoreOptions, type SnapshotBytes, type SnapshotOptions } from '../core/snapshot.js';
 import { boundOption, integerOption, iterable, oneOf, optionNames, options as checkOptions } from '../core/validate.js';
 import { builtFrom } from './built-from.js';
 
@@ -64,7 +64,7 @@ export class Queue<T> implements Iterable<T> {
     // The constructor's options too (one object may serve a restore-or-create): the snapshot's own are kept.
     const codec = codecOption(where, options, [...RESTORE_OPTIONS, ...QUEUE_OPTIONS]); // checks the options first
     const body = bodyObject(where, readSnapshot(where, 'Queue', bytes, options?.maxBytes));
-    const capacity = field<number | null>(where, body, 'capacity', (v) => v === null || (Number.isSafeInteger(v) && (v as number) >= 1));
+    const capacity = boundField(where, body, 'capacity');
     const overflow = field<Overflow>(where, body, 'overflow', (v) => v === 'reject' || v === 'drop-oldest');
     const items = decodePayloads(where, body.payloads, codec);
     if (capacity !== null && items.length > capacity) throw new SnapshotError(`${where}: ${items.length} items exceed the capacity (${capacity})`);

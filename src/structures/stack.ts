@@ -1,5 +1,5 @@
 import { InvalidArgumentError, SnapshotError, describe } from '../core/errors.js';
-import { bodyObject, codecOption, decodePayloads, encodePayloads, field, readSnapshot, RESTORE_OPTIONS, writeSnapshot, type RestoreOptions, type SnapshotBytes, type SnapshotOptions } from '../core/snapshot.js';
+import { bodyObject, boundField, codecOption, decodePayloads, encodePayloads, readSnapshot, RESTORE_OPTIONS, writeSnapshot, type RestoreOptions, type SnapshotBytes, type SnapshotOptions } from '../core/snapshot.js';
 import { boundOption, iterable, optionNames, options as checkOptions } from '../core/validate.js';
 import { builtFrom } from './built-from.js';
 import { Queue } from './queue.js';
@@ -56,7 +56,7 @@ export class Stack<T> implements Iterable<T> {
     // The constructor's options too (one object may serve a restore-or-create): the snapshot's own are kept.
     const codec = codecOption(where, options, [...RESTORE_OPTIONS, ...STACK_OPTIONS]); // checks the options first
     const body = bodyObject(where, readSnapshot(where, 'Stack', bytes, options?.maxBytes));
-    const limit = field<number | null>(where, body, 'limit', (v) => v === null || (Number.isSafeInteger(v) && (v as number) >= 1));
+    const limit = boundField(where, body, 'limit');
     const items = decodePayloads(where, body.payloads, codec);
     if (limit !== null && items.length > limit) throw new SnapshotError(`${where}: ${items.length} items exceed the limit (${limit})`);
     const stack = newStack<T>(limit === null ? {} : { limit });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Balancer, History, InvalidArgumentError, PriorityQueue, Queue, Scheduler, SnapshotError, Stack, type Codec } from '../../src/index.js';
+import { Balancer, History, InvalidArgumentError, NumericPriorityQueue, NumericQueue, NumericStack, PriorityQueue, Queue, Scheduler, SnapshotError, Stack, type Codec } from '../../src/index.js';
 import { crc32, encodeNumbers, encodePayloads, jsonCodec, writeSnapshot } from '../../src/core/snapshot.js';
 
 const sample = () => {
@@ -97,6 +97,9 @@ describe('snapshots', () => {
       [sample(), (bytes) => PriorityQueue.restore(bytes as Uint8Array)],
       [Queue.from(['a', 'b']), (bytes) => Queue.restore(bytes as ArrayBuffer)],
       [Stack.from(['a', 'b']), (bytes) => Stack.restore(bytes as DataView)],
+      [NumericPriorityQueue.from([[1, 2], [3, -0]]), (bytes) => NumericPriorityQueue.restore(bytes as Uint8Array)],
+      [NumericQueue.from([1, 2], { capacity: 4 }), (bytes) => NumericQueue.restore(bytes as ArrayBuffer)],
+      [NumericStack.from([1, 2], { limit: 4 }), (bytes) => NumericStack.restore(bytes as DataView)],
       [scheduler, (bytes) => Scheduler.restore(bytes as Uint8Array, { clock })],
       [balancer, (bytes) => Balancer.restore(bytes as Uint8Array, { clock })],
       [history, (bytes) => History.restore(bytes as Uint8Array, { clock })],

@@ -33,6 +33,7 @@ const heapCalls: Calls<NumericPriorityQueue> = {
   popMany: (q) => q.popMany(new Uint32Array(1)),
   clear: (q) => q.clear(),
   shrink: (q) => q.shrink(),
+  snapshot: (q) => q.snapshot(),
   entries: (q) => [...q.entries()],
   '[Symbol.iterator]': (q) => [...q],
 };
@@ -48,6 +49,7 @@ const stackCalls: Calls<NumericStack> = {
   popMany: (s) => s.popMany(new Uint32Array(1)),
   clear: (s) => s.clear(),
   shrink: (s) => s.shrink(),
+  snapshot: (s) => s.snapshot(),
   toArray: (s) => s.toArray(),
   '[Symbol.iterator]': (s) => [...s],
 };
@@ -101,6 +103,7 @@ const cases: Case<any>[] = [
       shiftMany: (q) => q.shiftMany(new Uint32Array(1)),
       clear: (q) => q.clear(),
       shrink: (q) => q.shrink(),
+      snapshot: (q) => q.snapshot(),
       toArray: (q) => q.toArray(),
       '[Symbol.iterator]': (q) => [...q],
     } satisfies Calls<NumericQueue>,
