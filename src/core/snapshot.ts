@@ -15,7 +15,7 @@
  * Reading validates all of it before a structure is built, and every mismatch is a SnapshotError.
  * Payloads pass through a codec (JSON by default) so any type can be stored.
  */
-import type { Arena } from './arena.js';
+import { type Arena, arenaOption } from './arena.js';
 import { InvalidArgumentError, SnapshotError, describe } from './errors.js';
 import { optionNames, options as checkOptions, refuseCodecInPlace } from './validate.js';
 import { wasmSha256 } from './wasm.generated.js';
@@ -58,6 +58,16 @@ export interface RestoreOptions<T> extends SnapshotOptions<T> {
 export interface NumericRestoreOptions extends Pick<RestoreOptions<unknown>, 'maxBytes'> {
   /** The arena whose memory holds the restored structure. @default the realm's default arena */
   readonly arena?: Arena | undefined;
+}
+
+/**
+ * A numeric structure's restore as far as its body: the options checked first (`names`: `maxBytes`
+ * and the constructor's), the arena they name (or the default one), then the container read.
+ */
+export function readNumericSnapshot(where: string, kind: string, bytes: unknown, options: NumericRestoreOptions | undefined, names: readonly string[]): { arena: Arena; body: Record<string, unknown> } {
+  const given = checkOptions(where, options, names);
+  const arena = arenaOption(where, given.arena);
+  return { arena, body: bodyObject(where, readSnapshot(where, kind, bytes, given.maxBytes)) };
 }
 
 /**

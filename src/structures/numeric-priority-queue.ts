@@ -1,6 +1,6 @@
 import { Arena, arenaOption, disposedArena, openArena } from '../core/arena.js';
 import { CapacityError, InvalidArgumentError, SnapshotError, describe, renamedFor } from '../core/errors.js';
-import { bodyObject, decodeNumbers, encodeIds, encodeNumbers, field, idsField, readSnapshot, writeSnapshot, type NumericRestoreOptions, type SnapshotBytes } from '../core/snapshot.js';
+import { decodeNumbers, encodeIds, encodeNumbers, field, idsField, readNumericSnapshot, writeSnapshot, type NumericRestoreOptions, type SnapshotBytes } from '../core/snapshot.js';
 import {
   booleanOption,
   optionNames,
@@ -62,9 +62,7 @@ export class NumericPriorityQueue implements Iterable<number> {
    */
   static restore(bytes: SnapshotBytes, options?: NumericRestoreOptions): NumericPriorityQueue {
     const where = 'NumericPriorityQueue.restore';
-    const given = checkOptions(where, options, RESTORE_NUMERIC_PRIORITY_QUEUE_OPTIONS);
-    const arena = arenaOption(where, given.arena);
-    const body = bodyObject(where, readSnapshot(where, 'NumericPriorityQueue', bytes, given.maxBytes));
+    const { arena, body } = readNumericSnapshot(where, 'NumericPriorityQueue', bytes, options, RESTORE_NUMERIC_PRIORITY_QUEUE_OPTIONS);
     const max = field<boolean>(where, body, 'max', (v) => typeof v === 'boolean');
     const ids = idsField(where, body);
     const priorities = decodeNumbers(where, body.priorities, ids.length);

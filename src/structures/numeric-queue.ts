@@ -1,6 +1,6 @@
 import { Arena, arenaOption, disposedArena, openArena } from '../core/arena.js';
 import { CapacityError, InvalidArgumentError, SnapshotError, describe } from '../core/errors.js';
-import { bodyObject, boundField, encodeIds, field, idsField, readSnapshot, writeSnapshot, type NumericRestoreOptions, type SnapshotBytes } from '../core/snapshot.js';
+import { boundField, encodeIds, field, idsField, readNumericSnapshot, writeSnapshot, type NumericRestoreOptions, type SnapshotBytes } from '../core/snapshot.js';
 import { boundOption, oneOf, optionNames, options as checkOptions, iterable, readOnce, word as checkWord, words as checkWords } from '../core/validate.js';
 import { builtFrom } from './built-from.js';
 import { blockRegistry } from './core-block.js';
@@ -72,9 +72,7 @@ export class NumericQueue implements Iterable<number> {
   /** Restores a queue (ids, capacity, overflow) from `snapshot()` bytes, validated first. */
   static restore(bytes: SnapshotBytes, options?: NumericRestoreOptions): NumericQueue {
     const where = 'NumericQueue.restore';
-    const given = checkOptions(where, options, RESTORE_NUMERIC_QUEUE_OPTIONS);
-    const arena = arenaOption(where, given.arena);
-    const body = bodyObject(where, readSnapshot(where, 'NumericQueue', bytes, given.maxBytes));
+    const { arena, body } = readNumericSnapshot(where, 'NumericQueue', bytes, options, RESTORE_NUMERIC_QUEUE_OPTIONS);
     const capacity = boundField(where, body, 'capacity', MAX_CAPACITY);
     const overflow = field<Overflow>(where, body, 'overflow', (v) => v === 'reject' || v === 'drop-oldest');
     const ids = idsField(where, body);

@@ -1,6 +1,6 @@
 import { Arena, arenaOption, disposedArena, openArena } from '../core/arena.js';
 import { CapacityError, InvalidArgumentError, SnapshotError, describe } from '../core/errors.js';
-import { bodyObject, boundField, encodeIds, idsField, readSnapshot, writeSnapshot, type NumericRestoreOptions, type SnapshotBytes } from '../core/snapshot.js';
+import { boundField, encodeIds, idsField, readNumericSnapshot, writeSnapshot, type NumericRestoreOptions, type SnapshotBytes } from '../core/snapshot.js';
 import { boundOption, optionNames, options as checkOptions, iterable, readOnce, word as checkWord, words as checkWords } from '../core/validate.js';
 import { builtFrom } from './built-from.js';
 import { blockRegistry } from './core-block.js';
@@ -58,9 +58,7 @@ export class NumericStack implements Iterable<number> {
   /** Restores a stack (ids and limit) from `snapshot()` bytes, validated first. */
   static restore(bytes: SnapshotBytes, options?: NumericRestoreOptions): NumericStack {
     const where = 'NumericStack.restore';
-    const given = checkOptions(where, options, RESTORE_NUMERIC_STACK_OPTIONS);
-    const arena = arenaOption(where, given.arena);
-    const body = bodyObject(where, readSnapshot(where, 'NumericStack', bytes, given.maxBytes));
+    const { arena, body } = readNumericSnapshot(where, 'NumericStack', bytes, options, RESTORE_NUMERIC_STACK_OPTIONS);
     const limit = boundField(where, body, 'limit', MAX_LIMIT);
     const ids = idsField(where, body);
     if (limit !== null && ids.length > limit) throw new SnapshotError(`${where}: ${ids.length} ids exceed the limit (${limit})`);

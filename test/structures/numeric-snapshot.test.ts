@@ -1,19 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  Arena,
-  CapacityError,
-  InvalidArgumentError,
-  NumericPriorityQueue,
-  NumericQueue,
-  NumericStack,
-  Queue,
-  SnapshotError,
-  type NumericPriorityQueueOptions,
-  type NumericQueueOptions,
-  type NumericRestoreOptions,
-  type NumericStackOptions,
-} from '../../src/index.js';
+import { Arena, CapacityError, InvalidArgumentError, NumericPriorityQueue, NumericQueue, NumericStack, Queue, SnapshotError, type NumericPriorityQueueOptions, type NumericQueueOptions, type NumericRestoreOptions, type NumericStackOptions } from '../../src/index.js';
 import { crc32, encodeIds, encodeNumbers, writeSnapshot } from '../../src/core/snapshot.js';
 import { debugArena } from '../helpers/builds.js';
 import { fillArena } from '../helpers/fill-arena.js';
