@@ -292,7 +292,7 @@ describe('p2c', () => {
     const b = new Balancer<number>({ strategy: 'p2c', random: () => (calls++, random()) });
     for (let i = 0; i < 1000; i++) b.add(i, { id: i, capacity: 10 });
     for (const share of [0.2, 0.002]) {
-      const chosen = new Set<number>();
+      const chosen = new Set<unknown>();
       // Every worker but a share of them is left with room 2: a cost of 5 fits only that share.
       for (let i = 0; i < 1000; i++) b.setLoad(i, i < 1000 * share ? 0 : 8);
       calls = 0;
@@ -302,8 +302,9 @@ describe('p2c', () => {
         chosen.add(lease.id);
         b.release(lease);
       }
-      // Two draws of two per pick that fit, up to 62 more (1000 / 16) when they do not: a fifth of
-      // the workers fitting takes ~12 draws a pick; two of them, the draws and the scan's two.
+      // A pick draws two workers; when neither fits, up to 62 more (1000 / 16) until two do. With a
+      // fifth of them fitting that is ~8 draws a pick on average; with two, the draws run out and
+      // the scan draws its two.
       if (share === 0.2) expect(calls / 500).toBeLessThan(16);
       else expect(calls / 500).toBeGreaterThan(60);
       // Spread over those that fit, not stuck on the first found.
