@@ -18,8 +18,8 @@ function promisedOutput(path: string): string {
 describe('docs/scheduler.md', () => {
   const blocks = [...read('docs/scheduler.md').matchAll(/<!-- example: (\S+) -->\n```ts\n([\s\S]*?)```/g)].map((m) => [m[1]!, m[2]!] as const);
 
-  it('shows the three scheduler examples word for word', () => {
-    expect(blocks.map(([path]) => path)).toEqual(['examples/scheduler-ci-priority.ts', 'examples/scheduler-deploy-retry.ts', 'examples/scheduler-dead-letters.ts']);
+  it('shows the four scheduler examples word for word', () => {
+    expect(blocks.map(([path]) => path)).toEqual(['examples/scheduler-ci-priority.ts', 'examples/scheduler-deploy-retry.ts', 'examples/scheduler-dead-letters.ts', 'examples/scheduler-time-limits.ts']);
     for (const [path, code] of blocks) expect(code).toBe(read(path));
   });
 
@@ -29,6 +29,10 @@ describe('docs/scheduler.md', () => {
 
   it('the delayed retry of a failed deploy prints what its comments say', () => {
     expect(run('examples/scheduler-deploy-retry.ts')).toBe(promisedOutput('examples/scheduler-deploy-retry.ts'));
+  });
+
+  it('time limits per job print what their comments say', () => {
+    expect(run('examples/scheduler-time-limits.ts')).toBe(promisedOutput('examples/scheduler-time-limits.ts'));
   });
 
   it('the dead-letter inspection prints what its comments say', () => {
