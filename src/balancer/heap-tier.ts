@@ -146,7 +146,10 @@ export class HeapTier<W> implements Tier<W> {
     // The best worker cannot take this cost (mixed costs near a capacity): park each such worker
     // until one fits, then restore them. Keys and sequence numbers come back unchanged, so this
     // choice leaves the order as it found it; each skipped worker costs two O(log n) updates.
+    // Past a share of the tier (many idle workers too small for the cost), the scan finds the
+    // same worker and passes over the same ones for a fraction of that.
     const skipped = this.#skipped;
+    const walkLimit = Math.max(8, this.#members.length >>> 5);
     try {
       skipped.push(best);
       best.skipped = true;
@@ -154,16 +157,20 @@ export class HeapTier<W> implements Tier<W> {
       while (queue.peekPriority() !== PARKED) {
         const next = queue.peek() as Member<W>;
         if (fits(next, cost)) return next;
+        if (skipped.length === walkLimit) break;
         skipped.push(next);
         next.skipped = true;
         queue.update(next.handle!, PARKED);
       }
-      this.#rememberNoFit(cost);
-      return undefined;
+      if (skipped.length < walkLimit) {
+        this.#rememberNoFit(cost);
+        return undefined;
+      }
     } finally {
       for (const member of skipped) queue.update(member.handle!, member.key);
       skipped.length = 0;
     }
+    return this.#scan(cost);
   }
 
   picked(member: Member<W>): void {

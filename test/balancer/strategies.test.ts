@@ -25,6 +25,22 @@ function counts(sequence: string): Record<string, number> {
 }
 
 describe('least-loaded', () => {
+  it('a cost the idlest workers can never take goes to the least loaded that can, in turn, past a thousand passed over', () => {
+    const b = new Balancer<number>();
+    // Even ids are small and idle; odd ids are large, those from 1000 up less loaded.
+    for (let i = 0; i < 2000; i++) b.add(i, { id: i, capacity: i % 2 === 0 ? 10 : 1000 });
+    for (let i = 1; i < 2000; i += 2) b.setLoad(i, i < 1000 ? 100 : 50);
+    const picks: unknown[] = [];
+    for (let k = 0; k < 4; k++) {
+      const lease = b.acquire(20)!;
+      picks.push(lease.id);
+      b.release(lease);
+    }
+    expect(picks).toEqual([1001, 1003, 1005, 1007]);
+    // The small ones kept their place: a cost they can take goes to them, in turn.
+    expect([b.acquire(5)!.id, b.acquire(5)!.id]).toEqual([0, 2]);
+  });
+
   it('gives each lease to a worker with the lowest load / weight', () => {
     const random = seededRandom(7);
     const balancer = new Balancer<string>({ strategy: 'least-loaded' });
