@@ -445,6 +445,27 @@ describe('Scheduler.run', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('a timeout function that stops the pool or disposes the scheduler: the attempt it was asked about still runs, and run resolves', async () => {
+    for (const end of ['stop', 'dispose'] as const) {
+      const s = new Scheduler<string>();
+      s.submit('a');
+      s.submit('b');
+      const ran: string[] = [];
+      const run = s.run(
+        async (payload) => {
+          ran.push(payload);
+          await sleep(10);
+        },
+        { timeout: () => (end === 'stop' ? void s.stop() : s.dispose(), 100) },
+      );
+      await vi.advanceTimersByTimeAsync(200);
+      await expect(run, end).resolves.toBeUndefined();
+      expect(ran, end).toEqual(['a']);
+      if (end === 'stop') expect(s.stats()).toMatchObject({ waiting: 1, inFlight: 0 }); // a was acked, b waits
+      expect(vi.getTimerCount(), end).toBe(0);
+    }
+  });
+
   it('a clock that throws on any one of its readings: run rejects with that error or carries on, and no job is lost', async () => {
     for (let failing = 1; failing <= 10; failing++) {
       let now = 0;
