@@ -773,13 +773,14 @@ export class Scheduler<T = unknown> {
         }
         throw hookFailure.error;
       },
+      current: (running) => this.#isCurrentAttempt(running),
       // Paused: nothing to wait for; `resume` wakes the pool.
       nextDueIn: () => (this.#disposed || this.#paused ? undefined : this.nextDueIn()),
       stopped: () => {
         if (this.#pool === pool) this.#pool = undefined;
       },
     };
-    const limitOf = typeof timeout === 'function'
+    const limit = typeof timeout === 'function'
       ? (running: Running) => {
           const answer: unknown = timeout(this.#rows.taken(running.job));
           if (answer !== undefined && !isTimeLimit(answer)) {
@@ -787,8 +788,8 @@ export class Scheduler<T = unknown> {
           }
           return answer;
         }
-      : timeout === undefined ? undefined : () => timeout;
-    const pool = new WorkerPool<Running>(host, handler as Handler<unknown>, concurrency, limitOf, signal);
+      : timeout;
+    const pool = new WorkerPool<Running>(host, handler as Handler<unknown>, concurrency, limit, signal);
     this.#pool = pool;
     return pool.done;
   }

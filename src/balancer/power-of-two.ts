@@ -4,9 +4,9 @@ import type { Tier } from './tier.js';
 
 /**
  * Draws after two samples that cannot take a cost, before scanning for those that can: 16, or one
- * for every 16 workers of a larger fleet. Two that fit are then found nearly always when a tenth
- * of a large fleet can take the cost, and when almost none can, the draws add about a sixteenth
- * to the scan.
+ * for every 16 workers past 256. Two that fit are then found nearly always when a tenth of a large
+ * fleet can take the cost (in a fleet of a few hundred, where a scan is short, about half the
+ * time), and when almost none can, the draws add about a sixteenth to the scan.
  */
 function extraDraws(count: number): number {
   return Math.max(16, count >>> 4);

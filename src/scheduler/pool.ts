@@ -11,9 +11,9 @@ export interface RunOptions<T = unknown> {
    * Milliseconds a handler may run before its attempt fails (and its `ctx.signal` aborts). Its
    * concurrency slot stays taken until it settles. No limit when absent. A function answers for
    * each attempt as it starts (a limit the payload names, longer for a retry); undefined means no
-   * limit for that attempt. It may call back into the scheduler (a cancel there is obeyed: the
-   * handler does not start). If it throws or answers anything else, the attempt fails with that
-   * error and `run` stops, rejecting with it.
+   * limit for that attempt. It may call back into the scheduler: an ack, fail or cancel of that job
+   * there settles the attempt (its handler does not start), as does a dispose. If it throws or
+   * answers anything else, the attempt fails with that error and `run` stops, rejecting with it.
    * @minimum 1
    */
   readonly timeout?: number | ((job: TakenJob<T>) => number | undefined) | undefined;
@@ -61,6 +61,8 @@ export interface PoolHost<J> {
   /** Acks the job if the attempt taken as `job` is still the one in flight (a timeout, cancel, ack or fail ends it early). */
   complete(job: J, result: unknown): void;
   fail(job: J, reason: unknown): void;
+  /** Whether the attempt taken as `job` is still the one in flight (a hook may have settled it, or disposed the scheduler). */
+  current(job: J): boolean;
   /** Milliseconds until a job is due (0: one is due now); undefined when none is or while paused. */
   nextDueIn(): number | undefined;
   /** The pool has stopped and every handler has settled. */
@@ -150,8 +152,8 @@ export class WorkerPool<J extends PoolJob> {
   readonly #host: PoolHost<J>;
   readonly #handler: Handler<unknown>;
   readonly #concurrency: number;
-  /** The attempt's time limit in ms (undefined: none); may call back into the host, or throw. */
-  readonly #limitOf: ((job: J) => number | undefined) | undefined;
+  /** An attempt's time limit in ms (undefined: none), or a hook that answers it per attempt: it may call back into the host, or throw. */
+  readonly #timeout: number | ((job: J) => number | undefined) | undefined;
   readonly #signal: AbortSignal | undefined;
   /** Handlers that have not settled, timed-out ones included: this is what concurrency bounds. */
   #busy = 0;
@@ -176,11 +178,11 @@ export class WorkerPool<J extends PoolJob> {
   #reject!: (error: unknown) => void;
   readonly #onAbort = () => this.stop();
 
-  constructor(host: PoolHost<J>, handler: Handler<unknown>, concurrency: number, limitOf: ((job: J) => number | undefined) | undefined, signal: AbortSignal | undefined) {
+  constructor(host: PoolHost<J>, handler: Handler<unknown>, concurrency: number, timeout: number | ((job: J) => number | undefined) | undefined, signal: AbortSignal | undefined) {
     this.#host = host;
     this.#handler = handler;
     this.#concurrency = concurrency;
-    this.#limitOf = limitOf;
+    this.#timeout = timeout;
     this.#signal = signal;
     this.done = new Promise<void>((resolve, reject) => {
       this.#resolve = resolve;
@@ -289,19 +291,26 @@ export class WorkerPool<J extends PoolJob> {
     slot.context = context;
     slot.current = true;
     this.#current.set(job.key, slot);
-    let limit: number | undefined;
-    try {
-      // Asked with the slot already current, so that a cancel from the hook reaches it.
-      limit = this.#limitOf?.(job);
-    } catch (error) {
-      // The attempt fails with the hook's error, and `run` stops with it: a bug is not lost.
-      this.#abandon(error);
-      Promise.reject(error).then(slot.fulfilled, slot.rejected);
-      return;
+    let limit = this.#timeout;
+    if (typeof limit === 'function') {
+      try {
+        // Asked with the slot already current, so that a cancel from the hook reaches it.
+        limit = limit(job);
+      } catch (error) {
+        // The attempt fails with the hook's error, and `run` stops with it: a bug is not lost.
+        this.#abandon(error);
+        Promise.reject(error).then(slot.fulfilled, slot.rejected);
+        return;
+      }
+      // The hook settled the attempt itself (an ack, a fail) or disposed the scheduler.
+      if (slot.current && !this.#host.current(job)) {
+        slot.current = false;
+        this.#release(slot, job.key);
+      }
     }
     let outcome: Promise<unknown>;
     if (!slot.current) {
-      outcome = SETTLED; // the hook cancelled the job: its handler never starts
+      outcome = SETTLED; // the hook settled or cancelled the job: its handler never starts
     } else {
       slot.limit = limit ?? 0;
       if (limit !== undefined) this.#armTimeout(slot, limit);

@@ -445,25 +445,57 @@ describe('Scheduler.run', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
-  it('a timeout function that stops the pool or disposes the scheduler: the attempt it was asked about still runs, and run resolves', async () => {
-    for (const end of ['stop', 'dispose'] as const) {
-      const s = new Scheduler<string>();
-      s.submit('a');
-      s.submit('b');
-      const ran: string[] = [];
+  it('a timeout function that acks or fails its own job, or disposes the scheduler, settles that attempt: its handler never starts, no timer is left', async () => {
+    for (const settleBy of ['ack', 'fail', 'dispose'] as const) {
+      const s = new Scheduler<string>({ defaultAttempts: 2, backoff: 0 });
+      const events: string[] = [];
+      s.on('completed', ({ job }) => events.push(`completed #${job.attempt}`));
+      s.on('failed', ({ job }) => events.push(`failed #${job.attempt}`));
+      s.submit('a', { id: 'a' });
+      const ran: number[] = [];
       const run = s.run(
-        async (payload) => {
-          ran.push(payload);
-          await sleep(10);
+        async (_, ctx) => {
+          ran.push(ctx.attempt);
+          await sleep(50);
         },
-        { timeout: () => (end === 'stop' ? void s.stop() : s.dispose(), 100) },
+        {
+          concurrency: 2,
+          timeout: (job) => {
+            if (job.attempt === 1) {
+              if (settleBy === 'ack') s.ack(job.id);
+              else if (settleBy === 'fail') s.fail(job.id, 'from the hook');
+              else s.dispose();
+            }
+            return 20;
+          },
+        },
       );
       await vi.advanceTimersByTimeAsync(200);
-      await expect(run, end).resolves.toBeUndefined();
-      expect(ran, end).toEqual(['a']);
-      if (end === 'stop') expect(s.stats()).toMatchObject({ waiting: 1, inFlight: 0 }); // a was acked, b waits
-      expect(vi.getTimerCount(), end).toBe(0);
+      // A failed first attempt is retried once, alone: never two attempts of one job at a time.
+      expect([ran, events], settleBy).toEqual({ ack: [[], ['completed #1']], fail: [[2], ['failed #1', 'failed #2']], dispose: [[], []] }[settleBy]);
+      await s.stop();
+      await run;
+      expect(vi.getTimerCount(), settleBy).toBe(0);
     }
+  });
+
+  it('a timeout function that stops the pool: the attempt it was asked about still runs, and run resolves', async () => {
+    const s = new Scheduler<string>();
+    s.submit('a');
+    s.submit('b');
+    const ran: string[] = [];
+    const run = s.run(
+      async (payload) => {
+        ran.push(payload);
+        await sleep(10);
+      },
+      { timeout: () => (void s.stop(), 100) },
+    );
+    await vi.advanceTimersByTimeAsync(200);
+    await expect(run).resolves.toBeUndefined();
+    expect(ran).toEqual(['a']);
+    expect(s.stats()).toMatchObject({ waiting: 1, inFlight: 0 }); // a was acked, b waits
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('a clock that throws on any one of its readings: run rejects with that error or carries on, and no job is lost', async () => {
