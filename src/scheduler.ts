@@ -54,7 +54,7 @@ interface Running extends PoolJob {
 
 type Listener<T, K extends keyof SchedulerEvents<T>> = (event: SchedulerEvents<T>[K]) => void;
 
-const EVENT_NAMES = ['completed', 'failed', 'retry', 'dead', 'evicted', 'cancelled', 'idle'] as const;
+const EVENT_NAMES = ['completed', 'failed', 'retry', 'dead', 'evicted', 'cancelled', 'purged', 'idle'] as const;
 
 const defaultClock = () => performance.now();
 
@@ -544,8 +544,10 @@ export class Scheduler<T = unknown> {
   purge(): number {
     this.#checkLive('Scheduler.purge');
     const dead = [...this.#dead];
+    const events = this.#events.has('purged') ? dead.map((job) => ({ job: this.#record(job) })) : undefined;
     this.#dead.clear();
     for (const job of dead) this.#forget(job);
+    if (events !== undefined) for (const event of events) this.#events.queue('purged', event);
     this.#finish();
     return dead.length;
   }

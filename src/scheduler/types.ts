@@ -214,6 +214,8 @@ export interface SchedulerEvents<T> {
   evicted: { readonly job: JobRecord<T> };
   /** `cancel` removed the job; `job` is as it was just before (its state says which queue it left). */
   cancelled: { readonly job: JobRecord<T> };
+  /** `purge` dropped this dead letter (one event per letter, oldest first). */
+  purged: { readonly job: JobRecord<T> };
   /** No job is waiting, delayed or in flight any more. */
   idle: undefined;
 }

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Scheduler, StateError, type JobId, type SchedulerEventName } from '../../src/index.js';
 import { FakeClock, scheduler } from './fake-clock.js';
 
-const EVENTS: SchedulerEventName[] = ['completed', 'failed', 'retry', 'dead', 'evicted', 'cancelled', 'idle'];
+const EVENTS: SchedulerEventName[] = ['completed', 'failed', 'retry', 'dead', 'evicted', 'cancelled', 'purged', 'idle'];
 const OPS = ['submit', 'submitDelayed', 'take', 'ack', 'fail', 'cancel', 'pause', 'resume', 'requeue', 'purge', 'reprioritize', 'snapshot', 'tick'] as const;
 type Op = (typeof OPS)[number];
 
@@ -194,6 +194,7 @@ describe('Scheduler reentrancy: listeners that call back in', () => {
     h.s.submit(99);
     h.s.ack(h.s.take()!.id);
     h.s.cancel(h.s.submit(100));
+    h.s.purge();
     expect([...heard].sort()).toEqual([...EVENTS].sort());
   });
 

@@ -248,7 +248,7 @@ describe('Scheduler retries', () => {
       expect(s.stats()).toMatchObject({ dead: 5, size: 0 });
     });
 
-    it('purge drops every dead letter and forgets their ids', () => {
+    it('purge drops every dead letter and forgets their ids, with a purged event for each, oldest first', () => {
       const { s } = scheduler();
       for (const id of ['a', 'b']) {
         s.submit(id, { id });
@@ -256,7 +256,10 @@ describe('Scheduler retries', () => {
         s.fail(id, 'x');
       }
       s.submit('c', { id: 'c' });
+      const purged: string[] = [];
+      s.on('purged', ({ job }) => purged.push(`${job.id} ${job.state} held=${s.get(job.id) !== undefined}`));
       expect(s.purge()).toBe(2);
+      expect(purged).toEqual(['a dead held=false', 'b dead held=false']);
       expect(s.deadLetters()).toEqual([]);
       expect(s.get('a')).toBeUndefined();
       expect(s.submit('a again', { id: 'a' })).toBe('a');
