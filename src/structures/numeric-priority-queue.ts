@@ -13,7 +13,7 @@ import {
 } from '../core/validate.js';
 import { builtFrom, pairColumns } from './built-from.js';
 import { blockRegistry } from './core-block.js';
-import { drainHeap, readInOrder } from './heap-drain.js';
+import { drainHeap, readInOrder, type DrainSink } from './heap-drain.js';
 import { heapSize, heapTop } from './heap-words.js';
 import type { PriorityQueueOptions } from './priority-queue.js';
 import { stageKeys } from './staging.js';
@@ -76,11 +76,7 @@ export class NumericPriorityQueue implements Iterable<number> {
     const size = this.#length(where);
     const ids = new Uint32Array(size);
     const priorities = new Float64Array(size);
-    const sign = this.#sign;
-    readInOrder(this.#arena, where, this.#header, size, (keys, items, count, at) => {
-      ids.set(items.subarray(0, count), at);
-      for (let k = 0; k < count; k++) priorities[at + k] = sign * keys[k]!;
-    });
+    readInOrder(this.#arena, where, this.#header, size, intoColumns(ids, priorities, this.#sign));
     return writeSnapshot('NumericPriorityQueue', { max: this.max, size, ids: encodeIds(ids), priorities: encodeNumbers(priorities) });
   }
 
@@ -152,8 +148,7 @@ export class NumericPriorityQueue implements Iterable<number> {
   }
 
   peek(): number | undefined {
-    const arena = this.#arena;
-    if (arena.memoryOpen !== true) throw arena.closed('NumericPriorityQueue.peek');
+    const arena = openArena(this.#arena, 'NumericPriorityQueue.peek');
     const id = heapTop(arena.words(), this.#at);
     return id < 0 ? undefined : id;
   }
@@ -201,11 +196,7 @@ export class NumericPriorityQueue implements Iterable<number> {
     if (priorities !== undefined && (!(priorities instanceof Float64Array) || priorities.length < ids.length)) {
       throw new InvalidArgumentError('NumericPriorityQueue.popMany: expected `priorities` to be a Float64Array at least as long as `ids`');
     }
-    const sign = this.#sign;
-    return drainHeap(this.#arena, 'NumericPriorityQueue.popMany', this.#header, this.#length('NumericPriorityQueue.popMany'), ids.length, (keys, items, count, at) => {
-      ids.set(items.subarray(0, count), at);
-      if (priorities) for (let k = 0; k < count; k++) priorities[at + k] = sign * keys[k]!;
-    });
+    return drainHeap(this.#arena, 'NumericPriorityQueue.popMany', this.#header, this.#length('NumericPriorityQueue.popMany'), ids.length, intoColumns(ids, priorities, this.#sign));
   }
 
   clear(): void {
@@ -270,6 +261,14 @@ export class NumericPriorityQueue implements Iterable<number> {
     });
     return pairs;
   }
+}
+
+/** A drain's sink that writes the ids into `ids` and, when given, the priorities as given (`sign` undoes a max queue's negated keys) into `priorities`. */
+function intoColumns(ids: Uint32Array, priorities: Float64Array | undefined, sign: number): DrainSink {
+  return (keys, items, count, at) => {
+    ids.set(items.subarray(0, count), at);
+    if (priorities) for (let k = 0; k < count; k++) priorities[at + k] = sign * keys[k]!;
+  };
 }
 
 /**

@@ -133,15 +133,13 @@ export class NumericQueue implements Iterable<number> {
   }
 
   shift(): number | undefined {
-    const arena = this.#arena;
-    if (arena.memoryOpen !== true) throw arena.closed('NumericQueue.shift');
+    const arena = openArena(this.#arena, 'NumericQueue.shift');
     const id = ringShift(arena.words(), this.#at);
     return id < 0 ? undefined : id;
   }
 
   pop(): number | undefined {
-    const arena = this.#arena;
-    if (arena.memoryOpen !== true) throw arena.closed('NumericQueue.pop');
+    const arena = openArena(this.#arena, 'NumericQueue.pop');
     const id = ringPop(arena.words(), this.#at);
     return id < 0 ? undefined : id;
   }

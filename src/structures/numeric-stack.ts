@@ -104,8 +104,7 @@ export class NumericStack implements Iterable<number> {
   }
 
   pop(): number | undefined {
-    const arena = this.#arena;
-    if (arena.memoryOpen !== true) throw arena.closed('NumericStack.pop');
+    const arena = openArena(this.#arena, 'NumericStack.pop');
     const id = this.#bounded ? ringPop(arena.words(), this.#at) : stackPop(arena.words(), this.#at);
     return id < 0 ? undefined : id;
   }

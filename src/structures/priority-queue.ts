@@ -343,8 +343,7 @@ export class PriorityQueue<T> implements Iterable<T> {
 
   /** The first item, left in place; undefined when the queue is empty. */
   peek(): T | undefined {
-    const arena = this.#arena;
-    if (arena.memoryOpen !== true) throw arena.closed('PriorityQueue.peek');
+    const arena = openArena(this.#arena, 'PriorityQueue.peek');
     const slot = heapTop(arena.words(), this.#at);
     return slot < 0 ? undefined : (arena.payloads[slot] as T);
   }
