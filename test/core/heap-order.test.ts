@@ -408,6 +408,12 @@ describe('core heap order in runs mode (debug build, runs from 48 entries)', () 
     assertInRuns(fc.property(sequences, (sequence) => run('debug', true, sequence, shape)), { numRuns: 30, plugins: [shrinkFor60s()] }, 100);
   });
 
+  it('indexed, fine shape: a sequence whose read-ahead once read past the end of the memory (pages of 48 bytes, one at its end)', () => {
+    runsArenas.delete('fine'); // a fresh arena, laid out as when the sequence trapped
+    const sequences = fc.tuple(ops(anyKey, false, false), ops(anyKey)).map(([quiet, any]) => [...quiet, ...any]);
+    fc.assert(fc.property(sequences, (sequence) => run('debug', true, sequence, 'fine')), { seed: 2015303761, numRuns: 1, endOnFailure: true });
+  });
+
   it.each([
     ['small', false], ['starved', false], ['fine', false], ['small', true],
   ] as const)('batches in and out of runs, with ties and -0, in the same order (%s shape, indexed: %s)', (shape, indexed) => {
